@@ -1,0 +1,42 @@
+# The two commands a newcomer runs: `make demo` and `make test`. Both build .venv from nothing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install test lint unit integration demo run servers-stop bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -q
+
+unit: $(STAMP)
+	$(BIN)/pytest -q tests/unit
+
+integration: $(STAMP)
+	$(BIN)/pytest -q tests/integration
+
+demo: $(STAMP)
+	$(BIN)/python -m sandbox demo $(ARGS)
+
+# The Procfile's processes under honcho, against the configured or the embedded servers.
+run: $(STAMP)
+	$(BIN)/python -m sandbox run
+
+servers-stop: $(STAMP)
+	$(BIN)/python -m sandbox servers stop
+
+clean:
+	-$(BIN)/python -m sandbox servers stop
+	rm -rf $(VENV) .state .mypy_cache .ruff_cache .pytest_cache .hypothesis

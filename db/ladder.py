@@ -1,0 +1,212 @@
+"""The ladder configuration file: the game rules, validated at start-up with clear errors.
+
+Everything game-specific lives here, so another 1v1 community runs the same bot with a different file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+LADDERS_DIR = Path(__file__).resolve().parent.parent / "ladders"
+DEFAULT_LADDER_FILE = LADDERS_DIR / "starcraft.toml"
+
+
+class LadderConfigError(Exception):
+    """A ladder file that cannot be used; the message names each key and what is wrong with it."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LadderInfo(_Strict):
+    name: str = Field(min_length=1, max_length=100)
+
+
+class Side(_Strict):
+    code: str = Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_]+$")
+    name: str = Field(min_length=1, max_length=80)
+
+
+class Race(_Strict):
+    code: str = Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_]+$")
+    name: str = Field(min_length=1, max_length=80)
+    side: str | None = None
+
+
+class Maps(_Strict):
+    pool: list[str] = Field(default_factory=list, max_length=25)
+    vetoes: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if len(set(self.pool)) != len(self.pool):
+            raise ValueError("pool: a map is listed twice")
+        if self.pool and 2 * self.vetoes >= len(self.pool):
+            raise ValueError(
+                f"vetoes: {self.vetoes} vetoes per player would leave no map for two players "
+                f"from a pool of {len(self.pool)}; use at most {(len(self.pool) - 1) // 2}"
+            )
+        if not self.pool and self.vetoes:
+            raise ValueError("vetoes: there are no maps to veto")
+        return self
+
+
+class Region(_Strict):
+    code: str = Field(min_length=1, max_length=16)
+    name: str = Field(min_length=1, max_length=80)
+
+
+class ServerPair(_Strict):
+    regions: tuple[str, str]
+    server: str = Field(min_length=1, max_length=80)
+
+
+class Servers(_Strict):
+    default_region: str
+    fallback: str = Field(min_length=1, max_length=80)
+    pairs: list[ServerPair] = Field(default_factory=list)
+
+
+class Rating(_Strict):
+    start: float = Field(gt=0)
+    k_factor: float = Field(gt=0)
+    divisor: float = Field(gt=0)
+
+
+class Matchmaking(_Strict):
+    wave_interval_s: float = Field(default=45, gt=0)
+    window_base: float = Field(gt=0)
+    window_growth: float = Field(ge=0)
+    max_wait_s: float = Field(gt=0)
+    wait_weight: float = Field(default=1.0, ge=0)
+    gap_weight: float = Field(default=1.0, ge=0)
+    rematch_penalty: float = Field(default=4.0, ge=0)
+
+
+class Ladder(_Strict):
+    """One ladder's rules. Build it with `load_ladder` so a mistake is reported by key."""
+
+    ladder: LadderInfo
+    sides: list[Side] = Field(default_factory=list)
+    races: list[Race] = Field(min_length=1)
+    maps: Maps = Field(default_factory=Maps)
+    regions: list[Region] = Field(min_length=1)
+    servers: Servers
+    rating: Rating
+    matchmaking: Matchmaking
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Self:
+        problems: list[str] = []
+        _unique("sides", [s.code for s in self.sides], problems)
+        _unique("races", [r.code for r in self.races], problems)
+        _unique("regions", [r.code for r in self.regions], problems)
+        if len(self.sides) == 1 or len(self.sides) > 2:
+            problems.append(f"sides: a 1v1 ladder has two sides or none, not {len(self.sides)}")
+        side_codes = {s.code for s in self.sides}
+        for i, race in enumerate(self.races):
+            if side_codes and race.side is None:
+                problems.append(f"races[{i}].side: missing; race {race.code!r} must name one of {_listed(side_codes)}")
+            elif race.side is not None and race.side not in side_codes:
+                allowed = _listed(side_codes) if side_codes else "nothing: this ladder has no sides"
+                problems.append(f"races[{i}].side: {race.side!r} is not a side; expected {allowed}")
+        for side in self.sides:
+            if not any(r.side == side.code for r in self.races):
+                problems.append(f"sides: side {side.code!r} has no race")
+        region_codes = {r.code for r in self.regions}
+        if self.servers.default_region not in region_codes:
+            problems.append(
+                f"servers.default_region: {self.servers.default_region!r} is not a region; "
+                f"expected {_listed(region_codes)}"
+            )
+        for i, pair in enumerate(self.servers.pairs):
+            for region in pair.regions:
+                if region not in region_codes:
+                    problems.append(
+                        f"servers.pairs[{i}].regions: {region!r} is not a region; expected {_listed(region_codes)}"
+                    )
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    @property
+    def has_sides(self) -> bool:
+        return bool(self.sides)
+
+    @cached_property
+    def race_by_code(self) -> Mapping[str, Race]:
+        return {r.code: r for r in self.races}
+
+    @cached_property
+    def region_codes(self) -> frozenset[str]:
+        return frozenset(r.code for r in self.regions)
+
+    @cached_property
+    def server_table(self) -> Mapping[frozenset[str], str]:
+        return {frozenset(p.regions): p.server for p in self.servers.pairs}
+
+    def server_for(self, region_a: str | None, region_b: str | None) -> str:
+        a = region_a or self.servers.default_region
+        b = region_b or self.servers.default_region
+        return self.server_table.get(frozenset((a, b)), self.servers.fallback)
+
+    def races_of_side(self, side: str | None) -> list[Race]:
+        return [r for r in self.races if r.side == side]
+
+
+def _unique(key: str, codes: list[str], problems: list[str]) -> None:
+    seen: set[str] = set()
+    for code in codes:
+        if code in seen:
+            problems.append(f"{key}: code {code!r} is used twice")
+        seen.add(code)
+
+
+def _listed(codes: set[str] | frozenset[str]) -> str:
+    return "one of " + ", ".join(sorted(codes))
+
+
+def parse_ladder(data: Mapping[str, Any], source: str = "<ladder>") -> Ladder:
+    try:
+        return Ladder.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            key = _key(err["loc"])
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                message = "unknown key (a typo?)"
+            elif err["type"] == "missing":
+                message = "missing"
+            lines.append(f"{key}: {message}" if key else message)
+        raise LadderConfigError(f"ladder file {source} is not valid:\n  " + "\n  ".join(lines)) from None
+
+
+def load_ladder(path: str | Path | None = None) -> Ladder:
+    file = Path(path) if path else DEFAULT_LADDER_FILE
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LadderConfigError(f"ladder file {file} cannot be read: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise LadderConfigError(f"ladder file {file} is not valid TOML: {exc}") from None
+    return parse_ladder(data, str(file))
+
+
+def _key(loc: tuple[int | str, ...]) -> str:
+    key = ""
+    for part in loc:
+        if isinstance(part, int):
+            key += f"[{part}]"
+        else:
+            key += f".{part}" if key else part
+    return key

@@ -1,0 +1,165 @@
+"""The ladder's tables, in SQLAlchemy 2's typed declarative style. PostgreSQL is the one source of truth."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ENTRY_STATES = ("waiting", "matched", "cancelled", "expired")
+MATCH_STATES = ("awaiting_confirmation", "confirmed", "aborted", "completed", "disputed", "invalidated")
+UNFINISHED_MATCH_STATES = ("awaiting_confirmation", "confirmed", "disputed")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSONB, datetime: DateTime(timezone=True)}
+
+
+class Player(Base):
+    __tablename__ = "players"
+
+    # The id the front end knows the player by (for Discord, the user id); the backend treats it as opaque.
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    display_name: Mapped[str | None] = mapped_column(String(64))
+    region: Mapped[str | None] = mapped_column(String(16))
+    banned: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    ban_reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Rating(Base):
+    __tablename__ = "ratings"
+
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id", ondelete="CASCADE"), primary_key=True)
+    race: Mapped[str] = mapped_column(String(32), primary_key=True)
+    rating: Mapped[float] = mapped_column(Float)
+    games: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    wins: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    losses: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    draws: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    __table_args__ = (CheckConstraint("games = wins + losses + draws", name="ratings_games_add_up"),)
+
+
+class QueueChoice(Base):
+    """What a player last queued with, to prefill their next /queue."""
+
+    __tablename__ = "queue_choices"
+
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id", ondelete="CASCADE"), primary_key=True)
+    races: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
+    vetoes: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Wave(Base):
+    """One matchmaking wave: when it started, what it claimed and matched."""
+
+    __tablename__ = "waves"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    committed_at: Mapped[datetime | None]
+    claimed: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    matched_pairs: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    pairing_ms: Mapped[float | None] = mapped_column(Float)
+
+
+class Match(Base):
+    __tablename__ = "matches"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id"))
+    player1_id: Mapped[int] = mapped_column(ForeignKey("players.id"))
+    player2_id: Mapped[int] = mapped_column(ForeignKey("players.id"))
+    player1_race: Mapped[str] = mapped_column(String(32))
+    player2_race: Mapped[str] = mapped_column(String(32))
+    player1_rating: Mapped[float] = mapped_column(Float)
+    player2_rating: Mapped[float] = mapped_column(Float)
+    map: Mapped[str | None] = mapped_column(String(64))
+    server: Mapped[str] = mapped_column(String(80))
+    state: Mapped[str] = mapped_column(String(24), server_default=text("'awaiting_confirmation'"))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    __table_args__ = (
+        CheckConstraint(_one_of("state", MATCH_STATES), name="matches_state_known"),
+        CheckConstraint("player1_id <> player2_id", name="matches_two_players"),
+        Index("matches_player1_unfinished", "player1_id", postgresql_where=text(_one_of("state", UNFINISHED_MATCH_STATES))),
+        Index("matches_player2_unfinished", "player2_id", postgresql_where=text(_one_of("state", UNFINISHED_MATCH_STATES))),
+        Index("matches_player1_recent", "player1_id", "id"),
+        Index("matches_player2_recent", "player2_id", "id"),
+    )
+
+
+class QueueEntry(Base):
+    __tablename__ = "queue_entries"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id", ondelete="CASCADE"))
+    races: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
+    vetoes: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
+    state: Mapped[str] = mapped_column(String(16), server_default=text("'waiting'"))
+    joined_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # Waves that saw this entry and did not match it; the window widens with each.
+    waves_waited: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    ended_at: Mapped[datetime | None]
+    match_id: Mapped[int | None] = mapped_column(ForeignKey("matches.id"))
+    # Where the player's searching message lives, as the front end described it (opaque to the backend).
+    message_ref: Mapped[dict[str, Any] | None]
+
+    __table_args__ = (
+        CheckConstraint(_one_of("state", ENTRY_STATES), name="queue_entries_state_known"),
+        CheckConstraint("(state = 'matched') = (match_id IS NOT NULL)", name="queue_entries_matched_has_match"),
+        Index("queue_entries_one_waiting_per_player", "player_id", unique=True, postgresql_where=text("state = 'waiting'")),
+        Index("queue_entries_waiting", "id", postgresql_where=text("state = 'waiting'")),
+        Index("queue_entries_player_recent", "player_id", "id"),
+    )
+
+
+class OutboxEvent(Base):
+    """An event to publish: written in the transaction that caused it, published to the stream after commit."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    type: Mapped[str] = mapped_column(String(32))
+    player_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger))
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    published_at: Mapped[datetime | None]
+    stream_id: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("outbox_unpublished", "id", postgresql_where=text("published_at IS NULL")),)
+
+
+class Delivery(Base):
+    """A player who has seen an event: the record that makes handling an event twice show it once."""
+
+    __tablename__ = "deliveries"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), primary_key=True)
+    player_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    delivered_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    path: Mapped[str] = mapped_column(String(32))

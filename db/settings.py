@@ -1,0 +1,51 @@
+"""The one place the environment is read. Secrets stay `SecretStr` so they never print by accident."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from db.ladder import Ladder, load_ladder
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(default="", description="postgresql+psycopg://... ; empty: the embedded server")
+    redis_url: str = Field(default="", description="redis://... ; empty: the embedded server")
+    discord_token: SecretStr = SecretStr("")
+    discord_guild_id: int | None = None
+    flower_basic_auth: SecretStr = SecretStr("")
+    ladder_config: Path | None = None
+    # Overrides the ladder file's wave interval (the demo runs shorter waves).
+    wave_interval_s: float | None = None
+    event_stream: str = "ladder:events"
+    consumer_group: str = "bot"
+    # Entries a consumer has held longer than this are claimed by another (XAUTOCLAIM).
+    claim_idle_ms: int = 30_000
+    # Where the embedded servers keep their data.
+    state_dir: Path = PROJECT_DIR / ".state"
+
+    def ladder(self) -> Ladder:
+        return load_ladder(self.ladder_config)
+
+    def wave_interval(self) -> float:
+        return self.wave_interval_s or self.ladder().matchmaking.wave_interval_s
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def sqlalchemy_url(url: str) -> str:
+    """One URL form serves the sync and the async engine: postgresql+psycopg://."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
