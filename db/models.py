@@ -106,8 +106,16 @@ class Match(Base):
     __table_args__ = (
         CheckConstraint(_one_of("state", MATCH_STATES), name="matches_state_known"),
         CheckConstraint("player1_id <> player2_id", name="matches_two_players"),
-        Index("matches_player1_unfinished", "player1_id", postgresql_where=text(_one_of("state", UNFINISHED_MATCH_STATES))),
-        Index("matches_player2_unfinished", "player2_id", postgresql_where=text(_one_of("state", UNFINISHED_MATCH_STATES))),
+        Index(
+            "matches_player1_unfinished",
+            "player1_id",
+            postgresql_where=text(_one_of("state", UNFINISHED_MATCH_STATES)),
+        ),
+        Index(
+            "matches_player2_unfinished",
+            "player2_id",
+            postgresql_where=text(_one_of("state", UNFINISHED_MATCH_STATES)),
+        ),
         Index("matches_player1_recent", "player1_id", "id"),
         Index("matches_player2_recent", "player2_id", "id"),
     )
@@ -132,7 +140,12 @@ class QueueEntry(Base):
     __table_args__ = (
         CheckConstraint(_one_of("state", ENTRY_STATES), name="queue_entries_state_known"),
         CheckConstraint("(state = 'matched') = (match_id IS NOT NULL)", name="queue_entries_matched_has_match"),
-        Index("queue_entries_one_waiting_per_player", "player_id", unique=True, postgresql_where=text("state = 'waiting'")),
+        Index(
+            "queue_entries_one_waiting_per_player",
+            "player_id",
+            unique=True,
+            postgresql_where=text("state = 'waiting'"),
+        ),
         Index("queue_entries_waiting", "id", postgresql_where=text("state = 'waiting'")),
         Index("queue_entries_player_recent", "player_id", "id"),
     )

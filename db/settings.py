@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     # Overrides the ladder file's wave interval (the demo runs shorter waves).
     wave_interval_s: float | None = None
     event_stream: str = "ladder:events"
+    celery_queue: str = "ladder"
+    # How often the relay publishes outbox rows a dead worker left unpublished.
+    relay_interval_s: float = 5.0
     consumer_group: str = "bot"
     # Entries a consumer has held longer than this are claimed by another (XAUTOCLAIM).
     claim_idle_ms: int = 30_000

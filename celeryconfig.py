@@ -1,0 +1,49 @@
+"""Celery's configuration: the broker, the beat schedule and the task options."""
+
+from __future__ import annotations
+
+from db.settings import get_settings
+
+_settings = get_settings()
+_wave_interval = _settings.wave_interval()
+
+broker_url = _settings.redis_url
+# Results are only for Flower and the tests to read; they expire within the hour.
+result_backend = _settings.redis_url
+result_expires = 3600
+task_default_queue = _settings.celery_queue
+task_serializer = "json"
+result_serializer = "json"
+accept_content = ["json"]
+timezone = "UTC"
+worker_hijack_root_logger = False
+# A wave that dies with its worker is not redone by another: the next tick comes within the interval.
+task_acks_late = False
+worker_prefetch_multiplier = 1
+broker_connection_retry_on_startup = True
+worker_send_task_events = True
+task_send_sent_event = True
+
+beat_schedule = {
+    "matchmaking-wave": {
+        "task": "ladder.matchmaking_wave",
+        "schedule": _wave_interval,
+        # A tick still queued when the next one is due is dropped rather than piling up.
+        "options": {"expires": _wave_interval * 0.8},
+    },
+    "relay-outbox": {
+        "task": "ladder.relay_outbox",
+        "schedule": _settings.relay_interval_s,
+        "options": {"expires": _settings.relay_interval_s * 0.8},
+    },
+    "expire-entries": {
+        "task": "ladder.expire_entries",
+        "schedule": 30.0,
+        "options": {"expires": 25.0},
+    },
+    "trim-stream": {
+        "task": "ladder.trim_stream",
+        "schedule": 60.0,
+        "options": {"expires": 50.0},
+    },
+}

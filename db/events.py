@@ -1,0 +1,66 @@
+"""The event contract between the backend and the bot: what an outbox row and a stream entry carry.
+
+A stream entry carries the outbox id, so a consumer can tell an event it has already handled from a new one
+(the relay may publish an event twice; a player must still see it once).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+MATCH_FOUND = "match_found"
+MATCH_CONFIRMED = "match_confirmed"
+MATCH_ABORTED = "match_aborted"
+MATCH_COMPLETED = "match_completed"
+MATCH_DISPUTED = "match_disputed"
+QUEUE_EXPIRED = "queue_expired"
+EVENT_TYPES = frozenset({MATCH_FOUND, MATCH_CONFIRMED, MATCH_ABORTED, MATCH_COMPLETED, MATCH_DISPUTED, QUEUE_EXPIRED})
+
+
+class MalformedEvent(ValueError):
+    """A stream entry that does not follow this contract."""
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event about to be written to the outbox."""
+
+    type: str
+    player_ids: tuple[int, ...]
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event as published: its outbox id, type, the players it concerns, and what a view needs."""
+
+    id: int
+    type: str
+    player_ids: tuple[int, ...]
+    payload: dict[str, Any]
+
+    def to_fields(self) -> dict[str, str]:
+        return {
+            "event_id": str(self.id),
+            "type": self.type,
+            "players": ",".join(str(p) for p in self.player_ids),
+            "payload": json.dumps(self.payload, separators=(",", ":")),
+        }
+
+    @classmethod
+    def from_fields(cls, fields: dict[bytes, bytes] | dict[str, str]) -> Event:
+        text = {
+            (k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
+            for k, v in fields.items()
+        }
+        try:
+            players = tuple(int(p) for p in text["players"].split(",") if p)
+            payload = json.loads(text["payload"])
+            event = cls(id=int(text["event_id"]), type=text["type"], player_ids=players, payload=payload)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise MalformedEvent(f"stream entry does not follow the event contract: {exc}") from None
+        if not isinstance(event.payload, dict):
+            raise MalformedEvent("stream entry payload is not an object")
+        return event

@@ -1,0 +1,112 @@
+"""The outbox: events written in the transaction that caused them, published to the Redis stream after commit.
+
+PostgreSQL holds the truth; the stream is the fast path. A row is marked published only after its XADD
+succeeded, so a worker that dies in between leaves the row for the relay (a consumer may then see the event
+twice, and deduplicates on the outbox id the entry carries).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import redis
+from sqlalchemy import insert, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.events import Event, NewEvent
+from db.models import OutboxEvent
+
+_MARK_PUBLISHED = text(
+    "UPDATE outbox SET published_at = now(), stream_id = v.stream_id"
+    " FROM unnest(CAST(:ids AS bigint[]), CAST(:stream_ids AS text[])) AS v(id, stream_id)"
+    " WHERE outbox.id = v.id"
+)
+
+
+def add_events(session: Session, events: Sequence[NewEvent]) -> list[int]:
+    """Inserts the events (in the caller's transaction); returns their outbox ids in order."""
+    if not events:
+        return []
+    rows = [{"type": e.type, "player_ids": list(e.player_ids), "payload": e.payload} for e in events]
+    result = session.execute(insert(OutboxEvent).returning(OutboxEvent.id, sort_by_parameter_order=True), rows)
+    return list(result.scalars())
+
+
+def publish(
+    sessions: sessionmaker[Session],
+    client: redis.Redis,
+    stream: str,
+    ids: Sequence[int] | None = None,
+    min_age_s: float = 0.0,
+    limit: int = 10_000,
+) -> int:
+    """Publishes unpublished outbox rows (the given ones, or any older than `min_age_s`); returns how many.
+
+    Rows are locked with SKIP LOCKED while they are published, so the wave's own publish and the relay
+    never publish the same row at the same time.
+    """
+    published = 0
+    while True:
+        with sessions.begin() as session:
+            query = (
+                select(OutboxEvent.id, OutboxEvent.type, OutboxEvent.player_ids, OutboxEvent.payload)
+                .where(OutboxEvent.published_at.is_(None))
+                .order_by(OutboxEvent.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+            if ids is not None:
+                query = query.where(OutboxEvent.id.in_(list(ids)))
+            else:
+                query = query.where(OutboxEvent.created_at <= text("now() - make_interval(secs => :age)")).params(
+                    age=min_age_s
+                )
+            rows = session.execute(query).all()
+            if not rows:
+                return published
+            pipe = client.pipeline(transaction=False)
+            for row in rows:
+                event = Event(id=row.id, type=row.type, player_ids=tuple(row.player_ids), payload=row.payload)
+                pipe.xadd(stream, event.to_fields())  # type: ignore[arg-type]
+            stream_ids = pipe.execute()
+            session.execute(
+                _MARK_PUBLISHED,
+                {"ids": [row.id for row in rows], "stream_ids": [_text(sid) for sid in stream_ids]},
+            )
+            published += len(rows)
+        if ids is not None or len(rows) < limit:
+            return published
+
+
+def trim_stream(client: redis.Redis, stream: str) -> int:
+    """Trims entries every consumer group has both read and acknowledged; returns how many went.
+
+    The trim point is the oldest entry any group still needs: its oldest pending entry, or the entry after
+    the last one it has read. With no group yet, nothing is trimmed: nobody has read anything.
+    """
+    try:
+        groups = client.xinfo_groups(stream)
+    except redis.ResponseError:
+        return 0
+    if not groups:
+        return 0
+    keep_from: list[tuple[int, int]] = []
+    for group in groups:
+        name = _text(group["name"])
+        last = _stream_id(_text(group["last-delivered-id"]))
+        keep_from.append((last[0], last[1] + 1))
+        pending = client.xpending(stream, name)
+        if pending["pending"]:
+            keep_from.append(_stream_id(_text(pending["min"])))
+    oldest = min(keep_from)
+    removed: int = client.xtrim(stream, minid=f"{oldest[0]}-{oldest[1]}", approximate=False)
+    return removed
+
+
+def _stream_id(value: str) -> tuple[int, int]:
+    ms, _, seq = value.partition("-")
+    return int(ms), int(seq or 0)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -1,0 +1,161 @@
+"""The queries the bot's QueueService runs (async), each inside the transaction its caller holds."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import UNFINISHED_MATCH_STATES
+
+
+@dataclass(frozen=True)
+class PlayerStanding:
+    banned: bool
+    ban_reason: str | None
+
+
+@dataclass(frozen=True)
+class LatestEntry:
+    entry_id: int
+    state: str
+    match_id: int | None
+
+
+async def ensure_player(session: AsyncSession, player_id: int, display_name: str | None) -> PlayerStanding:
+    row = (
+        await session.execute(
+            text(
+                "INSERT INTO players (id, display_name) VALUES (:id, :name)"
+                " ON CONFLICT (id) DO UPDATE SET display_name = COALESCE(EXCLUDED.display_name, players.display_name)"
+                " RETURNING banned, ban_reason"
+            ),
+            {"id": player_id, "name": display_name},
+        )
+    ).one()
+    return PlayerStanding(banned=row.banned, ban_reason=row.ban_reason)
+
+
+async def unfinished_match(session: AsyncSession, player_id: int) -> int | None:
+    states = list(UNFINISHED_MATCH_STATES)
+    return (
+        await session.execute(
+            text(
+                "SELECT id FROM matches WHERE (player1_id = :p OR player2_id = :p) AND state = ANY(:states)"
+                " ORDER BY id DESC LIMIT 1"
+            ),
+            {"p": player_id, "states": states},
+        )
+    ).scalar()
+
+
+async def ensure_ratings(session: AsyncSession, player_id: int, races: list[str], start: float) -> dict[str, float]:
+    """The player's rating for each race, created at the start rating where missing."""
+    await session.execute(
+        text(
+            "INSERT INTO ratings (player_id, race, rating)"
+            " SELECT :p, race, :start FROM unnest(CAST(:races AS text[])) AS race ON CONFLICT DO NOTHING"
+        ),
+        {"p": player_id, "races": races, "start": start},
+    )
+    rows = (
+        await session.execute(
+            text("SELECT race, rating FROM ratings WHERE player_id = :p AND race = ANY(:races)"),
+            {"p": player_id, "races": races},
+        )
+    ).all()
+    return {r.race: r.rating for r in rows}
+
+
+async def insert_entry(
+    session: AsyncSession,
+    player_id: int,
+    races: list[str],
+    vetoes: list[str],
+    message_ref: dict[str, Any] | None,
+) -> tuple[int, datetime]:
+    """Raises IntegrityError when the player already has a waiting entry (the partial unique index)."""
+    row = (
+        await session.execute(
+            text(
+                "INSERT INTO queue_entries (player_id, races, vetoes, message_ref)"
+                " VALUES (:p, :races, :vetoes, CAST(:ref AS jsonb)) RETURNING id, joined_at"
+            ),
+            {"p": player_id, "races": races, "vetoes": vetoes, "ref": _json(message_ref)},
+        )
+    ).one()
+    return row.id, row.joined_at
+
+
+async def save_choice(session: AsyncSession, player_id: int, races: list[str], vetoes: list[str]) -> None:
+    await session.execute(
+        text(
+            "INSERT INTO queue_choices (player_id, races, vetoes) VALUES (:p, :races, :vetoes)"
+            " ON CONFLICT (player_id) DO UPDATE SET races = EXCLUDED.races, vetoes = EXCLUDED.vetoes,"
+            " updated_at = now()"
+        ),
+        {"p": player_id, "races": races, "vetoes": vetoes},
+    )
+
+
+async def last_choice(session: AsyncSession, player_id: int) -> tuple[list[str], list[str]] | None:
+    row = (
+        await session.execute(text("SELECT races, vetoes FROM queue_choices WHERE player_id = :p"), {"p": player_id})
+    ).one_or_none()
+    return (list(row.races), list(row.vetoes)) if row else None
+
+
+async def cancel_waiting(session: AsyncSession, player_id: int) -> int | None:
+    """Cancels the player's waiting entry; returns its id, or None when there is none.
+
+    When a wave holds the row, this waits for the wave's commit and then finds the row matched: the
+    cancel and the wave never both win.
+    """
+    return (
+        await session.execute(
+            text(
+                "UPDATE queue_entries SET state = 'cancelled', ended_at = now()"
+                " WHERE player_id = :p AND state = 'waiting' RETURNING id"
+            ),
+            {"p": player_id},
+        )
+    ).scalar()
+
+
+async def latest_entry(session: AsyncSession, player_id: int) -> LatestEntry | None:
+    row = (
+        await session.execute(
+            text("SELECT id, state, match_id FROM queue_entries WHERE player_id = :p ORDER BY id DESC LIMIT 1"),
+            {"p": player_id},
+        )
+    ).one_or_none()
+    return LatestEntry(row.id, row.state, row.match_id) if row else None
+
+
+async def waiting_summary(session: AsyncSession) -> tuple[int, list[float]]:
+    """How many wait, and how long each has waited (seconds), longest first."""
+    rows = (
+        (
+            await session.execute(
+                text(
+                    "SELECT EXTRACT(EPOCH FROM now() - joined_at)::float8 AS waited FROM queue_entries"
+                    " WHERE state = 'waiting' ORDER BY joined_at"
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return len(rows), list(rows)
+
+
+async def last_wave_started(session: AsyncSession) -> datetime | None:
+    return (await session.execute(text("SELECT max(started_at) FROM waves"))).scalar()
+
+
+def _json(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value)

@@ -1,0 +1,135 @@
+"""The queries a matchmaking wave runs, all inside the one transaction the caller holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+# One fixed key: every wave on every worker contends for the same lock, so at most one runs at a time.
+WAVE_LOCK_KEY = 0x4C414444_57415645  # "LADDWAVE"
+
+
+@dataclass(frozen=True)
+class ClaimedEntry:
+    entry_id: int
+    player_id: int
+    races: list[str]
+    vetoes: list[str]
+    waves_waited: int
+    joined_at: datetime
+    message_ref: dict[str, Any] | None
+    display_name: str | None
+    region: str | None
+
+
+def try_wave_lock(session: Session) -> bool:
+    return bool(session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": WAVE_LOCK_KEY}).scalar())
+
+
+def start_wave(session: Session) -> tuple[int, datetime]:
+    row = session.execute(text("INSERT INTO waves DEFAULT VALUES RETURNING id, started_at")).one()
+    return row.id, row.started_at
+
+
+def claim_waiting(session: Session) -> list[ClaimedEntry]:
+    """Locks every waiting entry no one else holds (a Cancel in flight keeps its own)."""
+    rows = session.execute(
+        text(
+            "SELECT e.id, e.player_id, e.races, e.vetoes, e.waves_waited, e.joined_at, e.message_ref,"
+            " p.display_name, p.region"
+            " FROM queue_entries e JOIN players p ON p.id = e.player_id"
+            " WHERE e.state = 'waiting' ORDER BY e.id FOR UPDATE OF e SKIP LOCKED"
+        )
+    ).all()
+    return [ClaimedEntry(*row) for row in rows]
+
+
+def ratings_of(session: Session, player_ids: list[int]) -> dict[tuple[int, str], float]:
+    rows = session.execute(
+        text("SELECT player_id, race, rating FROM ratings WHERE player_id = ANY(:ids)"), {"ids": player_ids}
+    ).all()
+    return {(r.player_id, r.race): r.rating for r in rows}
+
+
+def last_opponents(session: Session, player_ids: list[int]) -> dict[int, int]:
+    """Each player's opponent in their latest match (to penalise an immediate rematch)."""
+    rows = session.execute(
+        text(
+            "SELECT DISTINCT ON (player_id) player_id, opponent FROM ("
+            " SELECT player1_id AS player_id, player2_id AS opponent, id FROM matches WHERE player1_id = ANY(:ids)"
+            " UNION ALL"
+            " SELECT player2_id, player1_id, id FROM matches WHERE player2_id = ANY(:ids)"
+            ") AS m ORDER BY player_id, id DESC"
+        ),
+        {"ids": player_ids},
+    ).all()
+    return {r.player_id: r.opponent for r in rows}
+
+
+def insert_matches(session: Session, wave_id: int, rows: list[dict[str, Any]]) -> list[int]:
+    """Inserts the wave's matches in one statement; returns their ids in the order of `rows`."""
+    if not rows:
+        return []
+    result = session.execute(
+        text(
+            "INSERT INTO matches (wave_id, player1_id, player2_id, player1_race, player2_race,"
+            " player1_rating, player2_rating, map, server)"
+            " SELECT :wave_id, * FROM unnest(CAST(:p1 AS bigint[]), CAST(:p2 AS bigint[]), CAST(:r1 AS text[]),"
+            " CAST(:r2 AS text[]), CAST(:rt1 AS float8[]), CAST(:rt2 AS float8[]), CAST(:map AS text[]),"
+            " CAST(:server AS text[]))"
+            " RETURNING id, player1_id"
+        ),
+        {
+            "wave_id": wave_id,
+            **{key: [r[key] for r in rows] for key in ("p1", "p2", "r1", "r2", "rt1", "rt2", "map", "server")},
+        },
+    )
+    # A player is in at most one match of a wave, so the first player identifies the row.
+    id_of = {r.player1_id: r.id for r in result}
+    return [id_of[r["p1"]] for r in rows]
+
+
+def mark_matched(session: Session, entry_ids: list[int], match_ids: list[int]) -> None:
+    session.execute(
+        text(
+            "UPDATE queue_entries SET state = 'matched', match_id = v.match_id, ended_at = now()"
+            " FROM unnest(CAST(:entries AS bigint[]), CAST(:matches AS bigint[])) AS v(entry_id, match_id)"
+            " WHERE queue_entries.id = v.entry_id"
+        ),
+        {"entries": entry_ids, "matches": match_ids},
+    )
+
+
+def count_wave_waited(session: Session, entry_ids: list[int]) -> None:
+    session.execute(
+        text("UPDATE queue_entries SET waves_waited = waves_waited + 1 WHERE id = ANY(:ids)"),
+        {"ids": entry_ids},
+    )
+
+
+def finish_wave(session: Session, wave_id: int, claimed: int, matched_pairs: int, pairing_ms: float) -> None:
+    session.execute(
+        text(
+            "UPDATE waves SET committed_at = clock_timestamp(), claimed = :claimed, matched_pairs = :pairs,"
+            " pairing_ms = :ms WHERE id = :id"
+        ),
+        {"id": wave_id, "claimed": claimed, "pairs": matched_pairs, "ms": pairing_ms},
+    )
+
+
+def expire_overdue(session: Session, max_wait_s: float) -> list[dict[str, Any]]:
+    """Moves entries that waited longer than the ladder allows to `expired`; returns them."""
+    rows = session.execute(
+        text(
+            "UPDATE queue_entries SET state = 'expired', ended_at = now() WHERE id IN ("
+            " SELECT id FROM queue_entries WHERE state = 'waiting'"
+            " AND joined_at < now() - make_interval(secs => :max_wait) FOR UPDATE SKIP LOCKED)"
+            " RETURNING id, player_id, joined_at, ended_at, waves_waited, message_ref"
+        ),
+        {"max_wait": max_wait_s},
+    ).all()
+    return [dict(r._mapping) for r in rows]

@@ -1,0 +1,36 @@
+"""Celery tasks: thin, each hands over to a plain function."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from db.outbox import publish, trim_stream
+from workers.celery import app
+from workers.runtime import runtime
+from workers.wave import expire_entries, run_wave
+
+
+@app.task(name="ladder.matchmaking_wave")
+def matchmaking_wave() -> dict[str, Any]:
+    rt = runtime()
+    return asdict(run_wave(rt.sessions, rt.redis, rt.stream, rt.ladder))
+
+
+@app.task(name="ladder.relay_outbox")
+def relay_outbox() -> int:
+    """Publishes events a worker committed but did not publish (it died in between)."""
+    rt = runtime()
+    return publish(rt.sessions, rt.redis, rt.stream, min_age_s=1.0)
+
+
+@app.task(name="ladder.expire_entries")
+def expire_overdue_entries() -> int:
+    rt = runtime()
+    return expire_entries(rt.sessions, rt.redis, rt.stream, rt.ladder)
+
+
+@app.task(name="ladder.trim_stream")
+def trim_event_stream() -> int:
+    rt = runtime()
+    return trim_stream(rt.redis, rt.stream)
