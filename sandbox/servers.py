@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 import redis
 
 log = logging.getLogger(__name__)
@@ -59,11 +60,10 @@ def ensure_postgres(pgdata: Path) -> str:
     # cleanup_mode=None: the server outlives this process, so the next command reuses it.
     server = postgres_server.get_server(pgdata, cleanup_mode=None)
     uri: str = server.get_uri()
-    admin_url = uri
-    with psycopg.connect(admin_url, autocommit=True) as conn:
+    with psycopg.connect(uri, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
     return with_database(uri, DATABASE_NAME)
 
 

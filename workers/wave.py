@@ -15,6 +15,7 @@ from db import waves
 from db.events import MATCH_FOUND, QUEUE_EXPIRED, NewEvent
 from db.ladder import Ladder
 from db.outbox import add_events, publish
+from workers import failpoints
 from workers.pairing import Pairing, PairingRules, RaceRating, Seeker, pair_seekers
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ def run_wave(sessions: sessionmaker[Session], client: redis.Redis, stream: str, 
         )
         waves.finish_wave(session, wave_id, len(claimed), len(pairings), pairing_ms)
     committed = time.perf_counter()
+    failpoints.reached("wave_after_commit")
     published = publish(sessions, client, stream, event_ids) if event_ids else 0
     result = WaveResult(
         skipped=False,

@@ -1,0 +1,67 @@
+"""Shared fixtures: real servers (the environment's, else embedded ones) and a fresh database per run."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from db.ladder import LADDERS_DIR
+from db.migrate import upgrade
+from db.settings import PROJECT_DIR, get_settings
+from sandbox.servers import ServerUrls, ensure_servers, stop_servers, with_database
+
+TEST_STATE = PROJECT_DIR / ".state" / "test"
+
+
+@pytest.fixture(scope="session")
+def server_urls() -> Iterator[ServerUrls]:
+    configured_db = os.environ.get("DATABASE_URL", "")
+    configured_redis = os.environ.get("REDIS_URL", "")
+    urls = ensure_servers(TEST_STATE, configured_db, configured_redis)
+    yield urls
+    if not (configured_db and configured_redis):
+        stop_servers(TEST_STATE)
+
+
+@pytest.fixture(scope="session")
+def database_url(server_urls: ServerUrls) -> Iterator[str]:
+    """A database of its own for this test run, migrated to head, dropped at the end."""
+    name = f"ladder_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = with_database(server_urls.database_url, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = with_database(server_urls.database_url, name)
+    upgrade(url)
+    yield url
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session")
+def ladder_env(server_urls: ServerUrls, database_url: str) -> Iterator[dict[str, str]]:
+    """The environment every process of this test run shares; names of its own in Redis."""
+    token = uuid.uuid4().hex[:8]
+    env = {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": server_urls.redis_url,
+        "EVENT_STREAM": f"test:{token}:events",
+        "CELERY_QUEUE": f"test-{token}",
+        "LADDER_CONFIG": str(LADDERS_DIR / "starcraft.toml"),
+        # Beat does not run in these tests; waves are started by hand.
+        "WAVE_INTERVAL_S": "3600",
+    }
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    get_settings.cache_clear()
+    yield env
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    get_settings.cache_clear()

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import pytest
+
+from db.events import MATCH_FOUND, Event, MalformedEvent
+
+
+def test_an_event_survives_the_stream_format() -> None:
+    event = Event(7, MATCH_FOUND, (11, 12), {"match_id": 3, "map": "Pylon", "players": [{"name": "Ünïcødé"}]})
+    fields = {k.encode(): v.encode() for k, v in event.to_fields().items()}
+    assert Event.from_fields(fields) == event
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"event_id": "x", "type": "match_found", "players": "1", "payload": "{}"},
+        {"event_id": "1", "type": "match_found", "players": "1", "payload": "[1]"},
+        {"event_id": "1", "type": "match_found", "players": "a,b", "payload": "{}"},
+        {"event_id": "1", "type": "match_found", "players": "1", "payload": "{not json"},
+    ],
+)
+def test_a_malformed_entry_is_refused(fields: dict[str, str]) -> None:
+    with pytest.raises(MalformedEvent):
+        Event.from_fields(fields)

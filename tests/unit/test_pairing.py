@@ -1,0 +1,180 @@
+"""Pairing properties, checked against an oracle built here from ARCHITECTURE.md's definition alone."""
+
+from __future__ import annotations
+
+import random
+from itertools import combinations
+
+import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workers.pairing import GAP_UNIT, Pairing, PairingRules, RaceRating, Seeker, pair_seekers
+
+SIDES = PairingRules(
+    sides=("bw", "sc2"),
+    window_base=100,
+    window_growth=50,
+    maps=("Arkanoid", "Khione", "Pylon", "Radeon", "Sylphid"),
+    servers={frozenset({"EU"}): "Europe", frozenset({"EU", "KR"}): "Frankfurt"},
+    default_region="EU",
+    fallback_server="US Central",
+)
+NO_SIDES = PairingRules(sides=None, window_base=100, window_growth=50, maps=("Arabia", "Arena", "Nomad"))
+MAPS = SIDES.maps
+
+
+@st.composite
+def seekers(draw: st.DrawFn, sides: bool, max_size: int) -> list[Seeker]:
+    n = draw(st.integers(0, max_size))
+    pool = []
+    for k in range(n):
+        rating = st.floats(1000, 2000, allow_nan=False).map(lambda r: round(r, 1))
+        if sides:
+            kind = draw(st.sampled_from(["bw", "sc2", "both"]))
+            races = []
+            if kind in ("bw", "both"):
+                races.append(RaceRating(draw(st.sampled_from(["bw_t", "bw_z"])), "bw", draw(rating)))
+            if kind in ("sc2", "both"):
+                races.append(RaceRating(draw(st.sampled_from(["sc2_t", "sc2_z"])), "sc2", draw(rating)))
+        else:
+            races = [RaceRating("aoe2", None, draw(rating))]
+        pool.append(
+            Seeker(
+                entry_id=100 + k,
+                player_id=1000 + k,
+                races=tuple(races),
+                vetoes=frozenset(draw(st.lists(st.sampled_from(MAPS), max_size=2))),
+                waves_waited=draw(st.integers(0, 10)),
+                region=draw(st.sampled_from(["EU", "KR", None])),
+                last_opponent_id=draw(st.one_of(st.none(), st.integers(1000, 1000 + max(n - 1, 0)))),
+            )
+        )
+    return pool
+
+
+def oracle_weight(a: Seeker, b: Seeker, rules: PairingRules) -> float | None:
+    """The best weight of any race assignment of a and b that the rules allow, or None if none does."""
+    best = None
+    for ra in a.races:
+        for rb in b.races:
+            if rules.sides is not None and {ra.side, rb.side} != set(rules.sides):
+                continue
+            gap = abs(ra.rating - rb.rating)
+            window = max(rules.window_base + rules.window_growth * s.waves_waited for s in (a, b))
+            if gap > window:
+                continue
+            rematch = a.last_opponent_id == b.player_id or b.last_opponent_id == a.player_id
+            weight = (
+                rules.wait_weight * (a.waves_waited + b.waves_waited)
+                - rules.gap_weight * (gap / GAP_UNIT) ** 2
+                - rules.rematch_penalty * rematch
+            )
+            best = weight if best is None else max(best, weight)
+    return best
+
+
+def oracle(pool: list[Seeker], rules: PairingRules) -> tuple[int, float]:
+    """Pairs and total weight of the exact maximum-cardinality maximum-weight matching (networkx)."""
+    graph = nx.Graph()
+    for a, b in combinations(pool, 2):
+        weight = oracle_weight(a, b, rules)
+        if weight is not None:
+            graph.add_edge(a.player_id, b.player_id, weight=weight)
+    matching = nx.max_weight_matching(graph, maxcardinality=True)
+    return len(matching), sum(graph.edges[a, b]["weight"] for a, b in matching)
+
+
+def check_valid(pool: list[Seeker], pairings: list[Pairing], rules: PairingRules) -> None:
+    players = [p for pairing in pairings for p in (pairing.first.player_id, pairing.second.player_id)]
+    assert len(players) == len(set(players)), "a player is in two pairs"
+    assert all(p.first.player_id != p.second.player_id for p in pairings), "a player against themselves"
+    for p in pairings:
+        assert p.first_race in p.first.races and p.second_race in p.second.races
+        if rules.sides is not None:
+            assert {p.first_race.side, p.second_race.side} == set(rules.sides), "side rule broken"
+        window = max(rules.window(s.waves_waited) for s in (p.first, p.second))
+        assert p.gap <= window, "pair outside both windows"
+        best = oracle_weight(p.first, p.second, rules)
+        assert best is not None and abs(p.weight - best) < 1e-9, "not the pair's best race assignment"
+        if rules.maps:
+            assert p.map in rules.maps and p.map not in p.first.vetoes | p.second.vetoes
+        assert p.server == rules.server_for(p.first.region, p.second.region)
+
+
+# Weights are rounded to thousandths for the exact solver, so two matchings whose weights differ by less
+# than that may be taken for equal: the totals must agree to within 0.001 per pair, no more.
+ROUNDING = 0.001
+
+
+@settings(max_examples=300, deadline=None)
+@given(seekers(sides=True, max_size=16))
+def test_small_pools_with_sides_are_solved_exactly(pool: list[Seeker]) -> None:
+    pairings = pair_seekers(pool, SIDES, random.Random(1))
+    check_valid(pool, pairings, SIDES)
+    pairs, weight = oracle(pool, SIDES)
+    assert len(pairings) == pairs
+    assert abs(sum(p.weight for p in pairings) - weight) <= ROUNDING * max(pairs, 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(seekers(sides=False, max_size=16))
+def test_small_pools_without_sides_are_solved_exactly(pool: list[Seeker]) -> None:
+    # Every pair must be a candidate for the result to be the exact optimum; with the default of 8
+    # neighbours that holds for pools of up to 9 on a ladder without sides.
+    pairings = pair_seekers(pool, NO_SIDES, random.Random(1), neighbours=16)
+    check_valid(pool, pairings, NO_SIDES)
+    pairs, weight = oracle(pool, NO_SIDES)
+    assert len(pairings) == pairs
+    assert abs(sum(p.weight for p in pairings) - weight) <= ROUNDING * max(pairs, 1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seekers(sides=True, max_size=60), st.sampled_from([6, 10, 16]))
+def test_pools_larger_than_a_block_still_give_a_valid_matching(pool: list[Seeker], block: int) -> None:
+    pairings = pair_seekers(pool, SIDES, random.Random(1), block=block)
+    check_valid(pool, pairings, SIDES)
+    pairs, _ = oracle(pool, SIDES)
+    assert len(pairings) <= pairs
+
+
+def test_same_seed_same_maps() -> None:
+    pool = [Seeker(k, k + 1, (RaceRating("aoe2", None, 1500.0 + k),)) for k in range(40)]
+    first = [p.map for p in pair_seekers(pool, NO_SIDES, random.Random(7))]
+    again = [p.map for p in pair_seekers(pool, NO_SIDES, random.Random(7))]
+    assert first == again and len(first) == 20
+
+
+def test_two_races_on_one_side_never_meet() -> None:
+    pool = [Seeker(1, 1, (RaceRating("bw_t", "bw", 1500),)), Seeker(2, 2, (RaceRating("bw_z", "bw", 1500),))]
+    assert pair_seekers(pool, SIDES, random.Random(1)) == []
+
+
+def test_window_widens_with_waves_waited() -> None:
+    def pool(waited: int) -> list[Seeker]:
+        return [
+            Seeker(1, 1, (RaceRating("bw_t", "bw", 1500),), waves_waited=waited),
+            Seeker(2, 2, (RaceRating("sc2_t", "sc2", 1720),)),
+        ]
+
+    assert pair_seekers(pool(2), SIDES, random.Random(1)) == []  # window 200 < gap 220
+    assert len(pair_seekers(pool(3), SIDES, random.Random(1))) == 1  # window 250
+
+
+def test_an_immediate_rematch_loses_to_an_equal_pairing() -> None:
+    a = Seeker(1, 1, (RaceRating("x", None, 1500),), last_opponent_id=2)
+    b = Seeker(2, 2, (RaceRating("x", None, 1500),), last_opponent_id=1)
+    c = Seeker(3, 3, (RaceRating("x", None, 1500),))
+    d = Seeker(4, 4, (RaceRating("x", None, 1500),))
+    pairs = {
+        frozenset((p.first.player_id, p.second.player_id))
+        for p in pair_seekers([a, b, c, d], NO_SIDES, random.Random(1))
+    }
+    assert frozenset((1, 2)) not in pairs and len(pairs) == 2
+
+
+def test_matching_more_players_outweighs_a_smaller_gap() -> None:
+    # b-c is the closest pair, but a-b and c-d match all four.
+    pool = [Seeker(k, k, (RaceRating("x", None, r),)) for k, r in enumerate([1400, 1490, 1510, 1600], start=1)]
+    pairs = {frozenset((p.first.player_id, p.second.player_id)) for p in pair_seekers(pool, NO_SIDES, random.Random(1))}
+    assert pairs == {frozenset((1, 2)), frozenset((3, 4))}
