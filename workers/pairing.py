@@ -377,6 +377,10 @@ def _augmenting_path(
     A depth-first search without blossom shrinking, bounded to `AUGMENT_SEARCH_LIMIT` players: it can miss
     a path through an odd cycle or a far one, which only leaves a pair for a later wave.
     """
+    for pos in range(start[root], start[root + 1]):  # a free neighbour first: the shortest path there is
+        k = inc[pos]
+        if mate[b_of[k] if a_of[k] == root else a_of[k]] < 0:
+            return [k]
     visited = {root}
     stack = [(root, start[root])]
     taken: list[int] = []
