@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 import redis
+from psycopg import sql
 
 log = logging.getLogger(__name__)
 

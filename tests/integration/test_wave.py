@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import Engine, text
@@ -87,7 +88,7 @@ async def test_two_waves_at_the_same_moment_never_overlap(
     with engine.connect() as conn:
         waves = conn.execute(text("SELECT started_at, committed_at FROM waves ORDER BY started_at")).all()
     # Whether the second wave skipped or came after the first, no two waves ever ran at once.
-    for earlier, later in zip(waves, waves[1:], strict=False):
+    for earlier, later in pairwise(waves):
         assert earlier.committed_at <= later.started_at
     assert skipped + len(waves) == 8
 
