@@ -105,7 +105,8 @@ async def _demo(options: DemoOptions) -> dict[str, Any]:
         processes.stop(worker)
         await client.aclose()
         await engine.dispose()
-        if not was_running and not options.keep_servers:
+        uses_embedded = not (settings.database_url and settings.redis_url)
+        if uses_embedded and not was_running and not options.keep_servers:
             stop_servers(state)
     _print_summary(report)
     if options.report:

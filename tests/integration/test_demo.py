@@ -1,0 +1,30 @@
+"""`make demo` end to end, small: real worker and beat as child processes, players joining, a report."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from db.settings import PROJECT_DIR
+
+
+def test_demo_matches_and_notifies_everyone_once(ladder_env: dict[str, str], tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    env = {**os.environ, **ladder_env, "STATE_DIR": str(tmp_path / "state")}
+    done = subprocess.run(
+        [sys.executable, "-m", "sandbox", "demo", "--players", "40", "--duration", "8", "--wave-interval", "2",
+         "--report", str(report)],
+        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    figures = json.loads(report.read_text())
+    assert figures["players"] == 40 and figures["joined"] == 40
+    assert figures["matches"] >= 10
+    assert figures["players_notified"] == 2 * figures["matches"]
+    assert figures["double_matched"] == 0 and figures["lost_notifications"] == 0
+    assert figures["duplicate_notifications"] == 0
+    assert figures["notify_latency_p50_ms"] is not None and figures["wait_p95_s"] is not None
+    assert "Demo summary" in done.stdout and "players notified" in done.stdout
