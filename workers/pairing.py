@@ -158,37 +158,50 @@ def _positions(n: int, c: CandidatePairs, seekers: Sequence[Seeker]) -> NDArray[
 
 
 def candidate_pairs(seekers: Sequence[Seeker], rules: PairingRules, neighbours: int = NEIGHBOURS) -> CandidatePairs:
-    """Every eligible pair among each player's nearest neighbours, in its best race assignment."""
+    """Every eligible pair among each player's nearest neighbours in rating, in its best race assignment."""
     n = len(seekers)
     window = np.array([rules.window(s.waves_waited) for s in seekers], dtype=np.float64)
     waited = np.array([s.waves_waited for s in seekers], dtype=np.float64)
     player = np.array([s.player_id for s in seekers], dtype=np.int64)
     last = np.array([s.last_opponent_id if s.last_opponent_id is not None else -1 for s in seekers], dtype=np.int64)
 
-    if rules.sides is None:
-        left = right = _slots(seekers, None)
-    else:
-        left, right = _slots(seekers, rules.sides[0]), _slots(seekers, rules.sides[1])
-    i, j, ri, rj, gap = _near_pairs(left, right, neighbours, same_list=rules.sides is None)
+    sides: tuple[str | None, str | None] = rules.sides if rules.sides is not None else (None, None)
+    left, right = _slots(seekers, sides[0]), _slots(seekers, sides[1])
+    i, j = _near_pairs(left, right, neighbours, same_list=rules.sides is None)
+    i, j = np.minimum(i, j), np.maximum(i, j)
+    pairs = np.unique(np.stack([i, j], axis=1)[i != j], axis=0)
+    i, j = pairs[:, 0], pairs[:, 1]
 
-    eligible = (player[i] != player[j]) & (gap <= np.maximum(window[i], window[j]))
-    i, j, ri, rj, gap = i[eligible], j[eligible], ri[eligible], rj[eligible], gap[eligible]
+    # Each pair in its best race assignment: i plays the first side and j the second, or the other way.
+    rating_a, race_a = _by_seeker(n, left)
+    rating_b, race_b = _by_seeker(n, right)
+    gap1 = np.abs(rating_a[i] - rating_b[j])
+    gap2 = np.abs(rating_b[i] - rating_a[j])
+    limit = np.maximum(window[i], window[j])
+    ok1 = (race_a[i] >= 0) & (race_b[j] >= 0) & (gap1 <= limit)
+    ok2 = (race_b[i] >= 0) & (race_a[j] >= 0) & (gap2 <= limit)
+    use2 = ok2 & (~ok1 | (gap2 < gap1))
+    keep = (ok1 | ok2) & (player[i] != player[j])
+    i, j, use2 = i[keep], j[keep], use2[keep]
+    gap = np.where(use2, gap2[keep], gap1[keep])
+    ri = np.where(use2, race_b[i], race_a[i])
+    rj = np.where(use2, race_a[j], race_b[j])
     rematch = (last[i] == player[j]) | (last[j] == player[i])
     weight = (
         rules.wait_weight * (waited[i] + waited[j])
         - rules.gap_weight * (gap / GAP_UNIT) ** 2
         - rules.rematch_penalty * rematch
     )
-    # Each unordered pair once, in its best race assignment.
-    swap = i > j
-    i, j = np.where(swap, j, i), np.where(swap, i, j)
-    ri, rj = np.where(swap, rj, ri), np.where(swap, ri, rj)
-    order = np.lexsort((-weight, j, i))
-    i, j, ri, rj, weight = i[order], j[order], ri[order], rj[order], weight[order]
-    first = np.ones(len(i), dtype=bool)
-    first[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1])
-    del n
-    return CandidatePairs(i[first], j[first], ri[first], rj[first], weight[first])
+    return CandidatePairs(i, j, ri, rj, weight)
+
+
+def _by_seeker(n: int, slots: _Slots) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Each seeker's rating and race index on one side (NaN and -1 where they play none of it)."""
+    rating = np.full(n, np.nan)
+    race = np.full(n, -1, dtype=np.int64)
+    rating[slots.seeker] = slots.rating
+    race[slots.seeker] = slots.race
+    return rating, race
 
 
 @dataclass(frozen=True)
@@ -218,11 +231,10 @@ def _slots(seekers: Sequence[Seeker], side: str | None) -> _Slots:
 
 def _near_pairs(
     left: _Slots, right: _Slots, k: int, *, same_list: bool
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """Pairs of a left slot and one of the k right slots nearest below and above it in rating."""
-    empty_i = np.empty(0, dtype=np.int64)
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Seekers of a left slot and of one of the k right slots nearest below and above it in rating."""
     if len(left.seeker) == 0 or len(right.seeker) == 0:
-        return empty_i, empty_i, empty_i, empty_i, np.empty(0, dtype=np.float64)
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     if same_list:
         # One list: each slot with the next k above it covers every pair among k-neighbourhoods once.
         pos = np.arange(len(left.seeker))[:, None]
@@ -241,8 +253,7 @@ def _near_pairs(
         keep_r = (other_r >= 0) & (other_r < len(left.seeker))
         a = np.concatenate([a, other_r[keep_r]])
         b = np.concatenate([b, b_r[keep_r]])
-    gap = np.abs(left.rating[a] - right.rating[b])
-    return left.seeker[a], right.seeker[b], left.race[a], right.race[b], gap
+    return left.seeker[a], right.seeker[b]
 
 
 # --- Choosing the matching -------------------------------------------------------------------------------
