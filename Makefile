@@ -37,6 +37,10 @@ run: $(STAMP)
 servers-stop: $(STAMP)
 	$(BIN)/python -m sandbox servers stop
 
+# Pairing speed and quality, and a whole wave on real servers: bench/results/wave.json.
+bench: $(STAMP)
+	$(BIN)/python -m bench.wave
+
 clean:
 	-$(BIN)/python -m sandbox servers stop
 	rm -rf $(VENV) .state .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -7,6 +7,7 @@ A stream entry carries the outbox id, so a consumer can tell an event it has alr
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,12 +43,7 @@ class Event:
     payload: dict[str, Any]
 
     def to_fields(self) -> dict[str, str]:
-        return {
-            "event_id": str(self.id),
-            "type": self.type,
-            "players": ",".join(str(p) for p in self.player_ids),
-            "payload": json.dumps(self.payload, separators=(",", ":")),
-        }
+        return event_fields(self.id, self.type, self.player_ids, json.dumps(self.payload, separators=(",", ":")))
 
     @classmethod
     def from_fields(cls, fields: dict[bytes, bytes] | dict[str, str]) -> Event:
@@ -64,3 +60,13 @@ class Event:
         if not isinstance(event.payload, dict):
             raise MalformedEvent("stream entry payload is not an object")
         return event
+
+
+def event_fields(event_id: int, type_: str, player_ids: Sequence[int], payload_json: str) -> dict[str, str]:
+    """The stream entry of an event whose payload is already JSON text."""
+    return {
+        "event_id": str(event_id),
+        "type": type_,
+        "players": ",".join(str(p) for p in player_ids),
+        "payload": payload_json,
+    }

@@ -7,13 +7,14 @@ twice, and deduplicates on the outbox id the entry carries).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import redis
-from sqlalchemy import insert, select, text
+from sqlalchemy import Text, cast, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.events import Event, NewEvent
+from db.events import NewEvent, event_fields
 from db.models import OutboxEvent
 
 _MARK_PUBLISHED = text(
@@ -24,12 +25,25 @@ _MARK_PUBLISHED = text(
 
 
 def add_events(session: Session, events: Sequence[NewEvent]) -> list[int]:
-    """Inserts the events (in the caller's transaction); returns their outbox ids in order."""
+    """Writes the events in the caller's transaction; returns their outbox ids, rising in event order.
+
+    COPY, not INSERT: a wave writes thousands of payloads, and binding them as one array parameter costs
+    five times as long as streaming them.
+    """
     if not events:
         return []
-    rows = [{"type": e.type, "player_ids": list(e.player_ids), "payload": e.payload} for e in events]
-    result = session.execute(insert(OutboxEvent).returning(OutboxEvent.id, sort_by_parameter_order=True), rows)
-    return list(result.scalars())
+    ids = list(session.execute(_NEXT_IDS, {"n": len(events)}).scalars())
+    driver = session.connection().connection.driver_connection
+    assert driver is not None, "the session's connection is open: it just ran a statement"
+    with driver.cursor() as cursor, cursor.copy("COPY outbox (id, type, player_ids, payload) FROM STDIN") as copy:
+        for event_id, event in zip(ids, events, strict=True):
+            copy.write_row(
+                (event_id, event.type, list(event.player_ids), json.dumps(event.payload, separators=(",", ":")))
+            )
+    return ids
+
+
+_NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence('outbox', 'id')) FROM generate_series(1, :n)")
 
 
 def publish(
@@ -49,7 +63,7 @@ def publish(
     while True:
         with sessions.begin() as session:
             query = (
-                select(OutboxEvent.id, OutboxEvent.type, OutboxEvent.player_ids, OutboxEvent.payload)
+                select(OutboxEvent.id, OutboxEvent.type, OutboxEvent.player_ids, cast(OutboxEvent.payload, Text))
                 .where(OutboxEvent.published_at.is_(None))
                 .order_by(OutboxEvent.id)
                 .limit(limit)
@@ -66,8 +80,8 @@ def publish(
                 return published
             pipe = client.pipeline(transaction=False)
             for row in rows:
-                event = Event(id=row.id, type=row.type, player_ids=tuple(row.player_ids), payload=row.payload)
-                pipe.xadd(stream, event.to_fields())  # type: ignore[arg-type]
+                # The payload goes out as PostgreSQL holds it: no parse and dump again.
+                pipe.xadd(stream, event_fields(row[0], row[1], row[2], row[3]))  # type: ignore[arg-type]
             stream_ids = pipe.execute()
             session.execute(
                 _MARK_PUBLISHED,

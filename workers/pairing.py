@@ -229,9 +229,7 @@ def _slots(seekers: Sequence[Seeker], side: str | None) -> _Slots:
     )
 
 
-def _near_pairs(
-    left: _Slots, right: _Slots, k: int, *, same_list: bool
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+def _near_pairs(left: _Slots, right: _Slots, k: int, *, same_list: bool) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Seekers of a left slot and of one of the k right slots nearest below and above it in rating."""
     if len(left.seeker) == 0 or len(right.seeker) == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
