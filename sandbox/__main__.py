@@ -103,9 +103,11 @@ def _run() -> int:
             credentials.chmod(0o600)
         env["FLOWER_BASIC_AUTH"] = credentials.read_text().strip()
         print(f"Flower asks for the user and password in {credentials}")
-    processes = "worker,beat,flower"
+    processes = ["worker", "beat", "flower"]
     os.environ.update(env)
-    os.execvp(sys.executable, [sys.executable, "-m", "honcho", "-f", str(PROJECT_DIR / "Procfile"), "start", processes])
+    # The Procfile names `celery` and `python`: the ones of this environment, as on a deploy host.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    os.execvp(sys.executable, [sys.executable, "-m", "honcho", "-f", str(PROJECT_DIR / "Procfile"), "start", *processes])
     return 0  # not reached: honcho has taken over the process
 
 
