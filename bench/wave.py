@@ -88,7 +88,7 @@ def pairing_figures(repeat: int) -> dict[str, Any]:
 def quality(rules: PairingRules, sides: bool) -> list[dict[str, Any]]:
     """Against the exact optimum on the same candidate pairs (one exact solve of the whole pool)."""
     rows = []
-    for n in (200, 1_000):
+    for n in (200, 1_000, 2_000):
         for seed in (100, 101):
             pool = draw_pool(n, seed, sides)
             candidates = candidate_pairs(pool, rules)

@@ -107,7 +107,9 @@ def _run() -> int:
     os.environ.update(env)
     # The Procfile names `celery` and `python`: the ones of this environment, as on a deploy host.
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    os.execvp(sys.executable, [sys.executable, "-m", "honcho", "-f", str(PROJECT_DIR / "Procfile"), "start", *processes])
+    os.execvp(
+        sys.executable, [sys.executable, "-m", "honcho", "-f", str(PROJECT_DIR / "Procfile"), "start", *processes]
+    )
     return 0  # not reached: honcho has taken over the process
 
 

@@ -7,8 +7,8 @@ matchings, the one of greatest total weight, where a pair's weight rewards the w
 penalises the squared gap and an immediate rematch.
 
 How: candidate pairs come from each player's nearest neighbours in rating (numpy, sorted order); a pool of
-up to `BLOCK` players is solved exactly (maximum-cardinality maximum-weight matching, rustworkx's blossom
-algorithm); a larger one in overlapping blocks of neighbours in rating, each solved exactly.
+up to `EXACT_LIMIT` players is solved exactly (maximum-cardinality maximum-weight matching, rustworkx's
+blossom algorithm); a larger one in overlapping blocks of neighbours in rating, each solved exactly.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from numpy.typing import NDArray
 # Neighbours in rating order a player is linked to, on each side of them. An optimal matching under a
 # squared-gap penalty pairs near neighbours, so a small number loses next to nothing and bounds the work.
 NEIGHBOURS = 8
-# Players solved exactly at once; a larger pool is solved in overlapping blocks of this size.
+# Pools up to this many players are solved exactly at once (about 20 ms for 300 on one core); a larger
+# pool in overlapping blocks of BLOCK players, where the exact solver's cubic cost stays small.
+EXACT_LIMIT = 300
 BLOCK = 48
 # Players an augmenting-path search may visit before it gives up.
 AUGMENT_SEARCH_LIMIT = 200
@@ -107,13 +109,15 @@ def pair_seekers(
     rng: random.Random,
     *,
     block: int = BLOCK,
+    exact_limit: int = EXACT_LIMIT,
     neighbours: int = NEIGHBOURS,
 ) -> list[Pairing]:
     """The wave's matching: the most players matched, then the greatest total weight."""
     if len({s.player_id for s in seekers}) != len(seekers):
         raise ValueError("a player appears twice among the seekers")
     candidates = candidate_pairs(seekers, rules, neighbours)
-    chosen = choose_pairs(len(seekers), candidates, block, _positions(len(seekers), candidates, seekers))
+    positions = _positions(len(seekers), candidates, seekers)
+    chosen = choose_pairs(len(seekers), candidates, block, positions, exact_limit)
     pairs = [(k, seekers[int(candidates.i[k])], seekers[int(candidates.j[k])]) for k in chosen]
     pairings = []
     for k, a, b in sorted(pairs, key=lambda p: min(p[1].entry_id, p[2].entry_id)):
@@ -258,20 +262,24 @@ def _near_pairs(left: _Slots, right: _Slots, k: int, *, same_list: bool) -> tupl
 
 
 def choose_pairs(
-    n: int, candidates: CandidatePairs, block: int = BLOCK, position: NDArray[np.float64] | None = None
+    n: int,
+    candidates: CandidatePairs,
+    block: int = BLOCK,
+    position: NDArray[np.float64] | None = None,
+    exact_limit: int = EXACT_LIMIT,
 ) -> list[int]:
     """Indices into `candidates` of a maximum-cardinality, (near-)maximum-weight matching.
 
-    An exact solver is cubic, so a large pool is solved in blocks of `block` players neighbouring in
-    rating, each exactly; then again in blocks shifted by half, where every block keeps the pairs that
-    reach outside it and re-solves the rest, which can only add pairs or weight. Pairs of near ratings are
-    what an optimal matching is made of, so what the blocks miss is little.
+    A pool of up to `exact_limit` players is solved exactly. The exact solver is cubic, so a larger pool is
+    solved in blocks of `block` players neighbouring in rating (`position`), each exactly; then again in
+    blocks shifted by half, where every block keeps the pairs that reach outside it and re-solves the rest,
+    which can only add pairs or weight; then augmenting paths add pairs that cross both kinds of block.
     """
     if len(candidates.i) == 0:
         return []
     ci, cj = candidates.i, candidates.j
     weights = (np.round((candidates.weight - candidates.weight.min()) * 1000) + 1).astype(np.int64)
-    if n <= block:
+    if n <= max(block, exact_limit):
         return _exact_block(np.arange(n), ci, cj, weights, np.arange(len(ci)))
     if position is None:
         position = np.zeros(n)
