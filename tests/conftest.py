@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, settings
 from psycopg import sql
 
 from db.ladder import LADDERS_DIR
@@ -16,6 +17,12 @@ from db.settings import PROJECT_DIR, get_settings
 from sandbox.servers import ServerUrls, ensure_servers, stop_servers, with_database
 
 TEST_STATE = PROJECT_DIR / ".state" / "test"
+
+# CI runs the same examples every time (a red CI should be a change's doing, not the dice's); a developer's
+# run draws new ones, which is where hypothesis finds what nobody thought of.
+settings.register_profile("ci", derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(scope="session")

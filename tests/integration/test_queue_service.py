@@ -134,7 +134,7 @@ async def test_a_player_id_that_is_not_one_is_refused(queue_service: QueueServic
 
 junk = st.one_of(
     st.text(max_size=300),
-    st.text(min_size=5000, max_size=20000),
+    st.builds(lambda ch, n: ch * n, st.characters(), st.integers(5_000, 100_000)),
     st.integers(),
     st.none(),
     st.sampled_from(["bw_zerg", "sc2_terran", "Pylon", "Arkanoid", "\x00", "bw_zerg\x00"]),
