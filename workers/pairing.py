@@ -376,18 +376,23 @@ def _augment(
     a_of, b_of = ci.tolist(), cj.tolist()
     mate = mate_edge.tolist()
     start, inc = incident.start.tolist(), incident.edges.tolist()
+    # Players a failed search went through. While the matching stays as it is, a later search that reaches
+    # them fails there too (exactly so where the graph is bipartite), so it need not walk them again.
+    explored: set[int] = set()
     for root in range(n):
         if mate[root] >= 0 or start[root] == start[root + 1]:
             continue
-        path = _augmenting_path(root, start, inc, a_of, b_of, mate)
+        path = _augmenting_path(root, start, inc, a_of, b_of, mate, explored)
         for k in path:
             mate[a_of[k]] = k
             mate[b_of[k]] = k
+        if path:
+            explored.clear()
     mate_edge[:] = mate
 
 
 def _augmenting_path(
-    root: int, start: list[int], inc: list[int], a_of: list[int], b_of: list[int], mate: list[int]
+    root: int, start: list[int], inc: list[int], a_of: list[int], b_of: list[int], mate: list[int], explored: set[int]
 ) -> list[int]:
     """The unmatched edges of an alternating path from free `root` to another free player, if one is near.
 
@@ -398,7 +403,8 @@ def _augmenting_path(
         k = inc[pos]
         if mate[b_of[k] if a_of[k] == root else a_of[k]] < 0:
             return [k]
-    visited = {root}
+    visited = explored
+    visited.add(root)
     stack = [(root, start[root])]
     taken: list[int] = []
     budget = AUGMENT_SEARCH_LIMIT
