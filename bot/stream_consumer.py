@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import redis.asyncio as aioredis
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError, ResponseError
 
 from db.events import Event, MalformedEvent
 
@@ -66,20 +66,27 @@ class EventConsumer:
         last_claim = 0.0
         loop = asyncio.get_running_loop()
         while not stop.is_set():
-            if loop.time() - last_claim >= self._claim_idle_ms / 2000:
-                await self.claim_abandoned()
-                last_claim = loop.time()
             try:
+                if loop.time() - last_claim >= self._claim_idle_ms / 2000:
+                    await self.claim_abandoned()
+                    last_claim = loop.time()
                 await self.read_new()
-            except (ConnectionError, OSError, aioredis.ConnectionError) as exc:
+            except ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    raise
+                # The server lost its data (a restart without persistence): recreate the group and go on.
+                log.warning("consumer group is gone; recreating it")
+                await self._retrying(self.ensure_group)
+            except (RedisError, OSError) as exc:
                 log.warning("event stream unreachable (%s); retrying", type(exc).__name__)
                 await asyncio.sleep(0.5)
-            except ResponseError as exc:
-                if "NOGROUP" in str(exc):  # the server lost its data: recreate and go on
-                    log.warning("consumer group is gone; recreating it")
-                    await self.ensure_group()
-                else:
-                    raise
+
+    async def _retrying(self, step: Callable[[], Awaitable[None]]) -> None:
+        try:
+            await step()
+        except (RedisError, OSError) as exc:
+            log.warning("event stream unreachable (%s); retrying", type(exc).__name__)
+            await asyncio.sleep(0.5)
 
     async def replay_own_pending(self) -> int:
         """Entries this consumer read before a restart and never acknowledged."""

@@ -88,7 +88,7 @@ def publish(
                 {"ids": [row.id for row in rows], "stream_ids": [_text(sid) for sid in stream_ids]},
             )
             published += len(rows)
-        if ids is not None or len(rows) < limit:
+        if len(rows) < limit:
             return published
 
 

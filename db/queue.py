@@ -27,6 +27,10 @@ class LatestEntry:
 
 
 async def ensure_player(session: AsyncSession, player_id: int, display_name: str | None) -> PlayerStanding:
+    """Creates or updates the player and locks their row until the caller commits.
+
+    The lock is what keeps a Join and a wave apart: a wave locks the rows of the players it claims.
+    """
     row = (
         await session.execute(
             text(

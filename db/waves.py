@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from db.models import UNFINISHED_MATCH_STATES
+
 # One fixed key: every wave on every worker contends for the same lock, so at most one runs at a time.
 WAVE_LOCK_KEY = 0x4C414444_57415645  # "LADDWAVE"
 
@@ -36,14 +38,22 @@ def start_wave(session: Session) -> tuple[int, datetime]:
 
 
 def claim_waiting(session: Session) -> list[ClaimedEntry]:
-    """Locks every waiting entry no one else holds (a Cancel in flight keeps its own)."""
+    """Locks every waiting entry no one else holds (a Cancel in flight keeps its own), and its player.
+
+    The player's row is locked too because a Join locks it first: a Join that arrives while this wave runs
+    waits for the commit and then sees the player's new match, rather than queueing them a second time.
+    """
+    states = list(UNFINISHED_MATCH_STATES)
     rows = session.execute(
         text(
             "SELECT e.id, e.player_id, e.races, e.vetoes, e.waves_waited, e.joined_at, e.message_ref,"
             " p.display_name, p.region"
             " FROM queue_entries e JOIN players p ON p.id = e.player_id"
-            " WHERE e.state = 'waiting' ORDER BY e.id FOR UPDATE OF e SKIP LOCKED"
-        )
+            " WHERE e.state = 'waiting' AND NOT EXISTS (SELECT 1 FROM matches m"
+            "  WHERE (m.player1_id = e.player_id OR m.player2_id = e.player_id) AND m.state = ANY(:states))"
+            " ORDER BY e.id FOR UPDATE OF e, p SKIP LOCKED"
+        ),
+        {"states": states},
     ).all()
     return [ClaimedEntry(*row) for row in rows]
 

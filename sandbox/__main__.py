@@ -95,7 +95,8 @@ def _run() -> int:
     urls = _urls()
     upgrade(urls.database_url)
     settings = get_settings()
-    env = {"DATABASE_URL": urls.database_url, "REDIS_URL": urls.redis_url}
+    # Flower listens on this machine only; a deploy host sets FLOWER_ADDRESS (or nothing: all interfaces).
+    env = {"DATABASE_URL": urls.database_url, "REDIS_URL": urls.redis_url, "FLOWER_ADDRESS": "127.0.0.1"}
     if not settings.flower_basic_auth.get_secret_value():
         credentials = settings.state_dir / "flower-credentials"
         if not credentials.exists():

@@ -9,11 +9,14 @@ from db.settings import get_settings
 
 
 def main() -> int:
-    if not get_settings().flower_basic_auth.get_secret_value():
+    credentials = get_settings().flower_basic_auth.get_secret_value()
+    if ":" not in credentials:
         print("FLOWER_BASIC_AUTH is not set (user:password); Flower will not start without it.", file=sys.stderr)
         return 2
     port = os.environ.get("PORT", "5555")
-    # Flower reads FLOWER_BASIC_AUTH from the environment itself, so the secret never shows in `ps`.
+    # Flower reads FLOWER_BASIC_AUTH from its environment only, not from .env: hand it over that way, which
+    # also keeps the secret out of `ps`.
+    os.environ["FLOWER_BASIC_AUTH"] = credentials
     os.execvp(sys.executable, [sys.executable, "-m", "celery", "-A", "workers", "flower", f"--port={port}"])
     return 0  # not reached
 

@@ -242,20 +242,36 @@ def _near_pairs(left: _Slots, right: _Slots, k: int, *, same_list: bool) -> tupl
         pos = np.arange(len(left.seeker))[:, None]
         other = pos + np.arange(1, k + 1)[None, :]
     else:
-        pos = np.searchsorted(right.rating, left.rating)[:, None]
+        pos = _places_among(left.rating, right.rating)[:, None]
         other = pos + np.arange(-k, k)[None, :]
     a = np.broadcast_to(np.arange(len(left.seeker))[:, None], other.shape)
     keep = (other >= 0) & (other < len(right.seeker))
     a, b = a[keep], other[keep]
     if not same_list:
         # The same from the right side's point of view, so that "b is among a's nearest" is symmetric.
-        pos_r = np.searchsorted(left.rating, right.rating)[:, None]
+        pos_r = _places_among(right.rating, left.rating)[:, None]
         other_r = pos_r + np.arange(-k, k)[None, :]
         b_r = np.broadcast_to(np.arange(len(right.seeker))[:, None], other_r.shape)
         keep_r = (other_r >= 0) & (other_r < len(left.seeker))
         a = np.concatenate([a, other_r[keep_r]])
         b = np.concatenate([b, b_r[keep_r]])
     return left.seeker[a], right.seeker[b]
+
+
+def _places_among(ours: NDArray[np.float64], theirs: NDArray[np.float64]) -> NDArray[np.int64]:
+    """For each of `ours` (sorted), how many of `theirs` (sorted) come before it in rating order.
+
+    Equal ratings are interleaved in proportion, not all placed at the start of the tie: on launch day every
+    player has the start rating, and each must still see neighbours of their own.
+    """
+    n_ours, n_theirs = len(ours), len(theirs)
+    rating = np.concatenate([ours, theirs])
+    tie = np.concatenate([np.arange(n_ours) / max(n_ours, 1), (np.arange(n_theirs) + 0.5) / max(n_theirs, 1)])
+    is_theirs = np.concatenate([np.zeros(n_ours, dtype=np.int64), np.ones(n_theirs, dtype=np.int64)])
+    order = np.lexsort((tie, rating))
+    before = np.empty(n_ours + n_theirs, dtype=np.int64)
+    before[order] = np.cumsum(is_theirs[order]) - is_theirs[order]
+    return before[:n_ours]
 
 
 # --- Choosing the matching -------------------------------------------------------------------------------

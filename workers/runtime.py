@@ -28,7 +28,8 @@ def runtime() -> Runtime:
         raise RuntimeError("DATABASE_URL and REDIS_URL must be set for a worker (make run sets them)")
     return Runtime(
         sessions=session_factory(sync_engine(settings.database_url)),
-        redis=redis.Redis.from_url(settings.redis_url),
+        # A Redis that stalls must not leave a wave's publish holding its rows for ever.
+        redis=redis.Redis.from_url(settings.redis_url, socket_timeout=10, socket_connect_timeout=5),
         stream=settings.event_stream,
         ladder=settings.ladder(),
     )

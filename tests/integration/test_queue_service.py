@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.queue_errors import AlreadyQueued, Banned, InUnfinishedMatch, InvalidPlayer, QueueError, TooManyVetoes
 from bot.queue_service import AlreadyMatched, Cancelled, NotQueued, QueueService
+from db import waves
 from tests.integration.conftest import TABLES
 
 
@@ -167,3 +170,24 @@ async def _reset_with_one_waiting(queue_service: QueueService, engine: Engine) -
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
     await queue_service.join(1, ["bw_zerg"], ["Pylon"])
+
+
+async def test_a_join_while_a_wave_holds_the_player_waits_and_then_sees_the_match(
+    queue_service: QueueService, sessions: sessionmaker[Session]
+) -> None:
+    await queue_service.join(1, ["bw_zerg"])
+    await queue_service.join(2, ["sc2_zerg"])
+    with sessions.begin() as wave:  # a wave between its claim and its commit, with the wave's own queries
+        claimed = waves.claim_waiting(wave)
+        assert [c.player_id for c in claimed] == [1, 2]
+        wave_id, _ = waves.start_wave(wave)
+        row = {"p1": 1, "p2": 2, "r1": "bw_zerg", "r2": "sc2_zerg", "rt1": 1500, "rt2": 1500, "map": "Pylon",
+               "server": "US East"}  # fmt: skip
+        [match_id] = waves.insert_matches(wave, wave_id, [row])
+        waves.mark_matched(wave, [c.entry_id for c in claimed], [match_id, match_id])
+        second_join = asyncio.create_task(queue_service.join(1, ["bw_zerg"]))
+        await asyncio.sleep(0.5)
+        assert not second_join.done(), "the join must wait for the wave that holds the player"
+    with pytest.raises(InUnfinishedMatch):
+        await second_join
+    assert await queue_service.cancel(1) == AlreadyMatched(claimed[0].entry_id, match_id)

@@ -178,3 +178,24 @@ def test_matching_more_players_outweighs_a_smaller_gap() -> None:
     pool = [Seeker(k, k, (RaceRating("x", None, r),)) for k, r in enumerate([1400, 1490, 1510, 1600], start=1)]
     pairs = {frozenset((p.first.player_id, p.second.player_id)) for p in pair_seekers(pool, NO_SIDES, random.Random(1))}
     assert pairs == {frozenset((1, 2)), frozenset((3, 4))}
+
+
+def test_launch_day_everyone_at_the_start_rating_still_gets_matched() -> None:
+    # Every new player has the start rating: ties must not leave most players without a candidate.
+    pool = []
+    for k in range(1000):
+        kind = k % 5  # 2/5 Brood War only, 2/5 StarCraft II only, 1/5 both
+        races = []
+        if kind in (0, 1, 4):
+            races.append(RaceRating("bw_z", "bw", 1500.0))
+        if kind in (2, 3, 4):
+            races.append(RaceRating("sc2_t", "sc2", 1500.0))
+        pool.append(Seeker(k, k + 1, tuple(races)))
+    pairings = pair_seekers(pool, SIDES, random.Random(1))
+    check_valid(pool, pairings, SIDES)
+    assert len(pairings) == 500  # every player can be matched: a perfect matching exists
+
+
+def test_launch_day_without_sides() -> None:
+    pool = [Seeker(k, k + 1, (RaceRating("aoe2", None, 1000.0),)) for k in range(1001)]
+    assert len(pair_seekers(pool, NO_SIDES, random.Random(1))) == 500
