@@ -21,13 +21,12 @@ from typing import Any
 
 import psycopg
 import redis
-from psycopg import sql
 
 from db.engines import session_factory, sync_engine
 from db.ladder import LADDERS_DIR, load_ladder
 from db.migrate import upgrade
 from db.settings import get_settings
-from sandbox.servers import embedded_running, ensure_servers, stop_servers, with_database
+from sandbox.servers import drop_database, embedded_running, ensure_servers, fresh_database, stop_servers
 from workers.pairing import PairingRules, RaceRating, Seeker, _positions, candidate_pairs, choose_pairs, pair_seekers
 from workers.wave import pairing_rules, run_wave
 
@@ -114,11 +113,7 @@ def whole_wave(repeat: int, players: int = 10_000) -> dict[str, Any]:
     was_running = embedded_running(state)
     urls = ensure_servers(state, settings.database_url, settings.redis_url)
     name = "ladder_bench"
-    admin = with_database(urls.database_url, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = with_database(urls.database_url, name)
+    url = fresh_database(urls.database_url, name)
     upgrade(url)
     engine = sync_engine(url)
     sessions = session_factory(engine)
@@ -134,8 +129,7 @@ def whole_wave(repeat: int, players: int = 10_000) -> dict[str, Any]:
     finally:
         client.delete(stream)
         engine.dispose()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        drop_database(urls.database_url, name)
         if not (settings.database_url and settings.redis_url) and not was_running:
             stop_servers(state)
     return {

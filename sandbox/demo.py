@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import redis.asyncio as aioredis
-from psycopg import sql
 from sqlalchemy import text
 
 from bot.queue_service import AlreadyMatched, Cancelled, QueueService
@@ -25,7 +23,7 @@ from db.ladder import Ladder, load_ladder
 from db.migrate import upgrade
 from db.settings import get_settings
 from sandbox import processes
-from sandbox.servers import embedded_running, ensure_servers, stop_servers, with_database
+from sandbox.servers import embedded_running, ensure_servers, fresh_database, stop_servers
 
 DEMO_DATABASE = "ladder_demo"
 
@@ -63,7 +61,7 @@ async def _demo(options: DemoOptions) -> dict[str, Any]:
     state = settings.state_dir
     was_running = embedded_running(state)
     urls = ensure_servers(state, settings.database_url, settings.redis_url)
-    database_url = _fresh_database(urls.database_url)
+    database_url = fresh_database(urls.database_url, DEMO_DATABASE)
     upgrade(database_url)
     ladder = load_ladder(options.ladder or settings.ladder_config)
     token = uuid.uuid4().hex[:8]
@@ -113,14 +111,6 @@ async def _demo(options: DemoOptions) -> dict[str, Any]:
         options.report.write_text(json.dumps(report, indent=2) + "\n")
         print(f"Report written to {options.report}")
     return report
-
-
-def _fresh_database(server_url: str) -> str:
-    admin = with_database(server_url, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DEMO_DATABASE)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DEMO_DATABASE)))
-    return with_database(server_url, DEMO_DATABASE)
 
 
 @dataclass(frozen=True)

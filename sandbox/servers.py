@@ -95,6 +95,19 @@ def with_database(uri: str, database: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + database, parts.query, parts.fragment))
 
 
+def fresh_database(server_url: str, name: str) -> str:
+    """An empty database `name` on the server of `server_url` (dropped first if it exists); its URL."""
+    drop_database(server_url, name)
+    with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return with_database(server_url, name)
+
+
+def drop_database(server_url: str, name: str) -> None:
+    with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
 def _stop_postgres(pgdata: Path) -> bool:
     pid_file = pgdata / "postmaster.pid"
     if not pid_file.exists():

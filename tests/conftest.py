@@ -6,15 +6,13 @@ import os
 import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from hypothesis import HealthCheck, settings
-from psycopg import sql
 
 from db.ladder import LADDERS_DIR
 from db.migrate import upgrade
 from db.settings import PROJECT_DIR, get_settings
-from sandbox.servers import ServerUrls, ensure_servers, stop_servers, with_database
+from sandbox.servers import ServerUrls, drop_database, ensure_servers, fresh_database, stop_servers
 
 TEST_STATE = PROJECT_DIR / ".state" / "test"
 
@@ -39,14 +37,10 @@ def server_urls() -> Iterator[ServerUrls]:
 def database_url(server_urls: ServerUrls) -> Iterator[str]:
     """A database of its own for this test run, migrated to head, dropped at the end."""
     name = f"ladder_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = with_database(server_urls.database_url, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = with_database(server_urls.database_url, name)
+    url = fresh_database(server_urls.database_url, name)
     upgrade(url)
     yield url
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    drop_database(server_urls.database_url, name)
 
 
 @pytest.fixture(scope="session")

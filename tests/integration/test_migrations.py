@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import psycopg
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from psycopg import sql
 from sqlalchemy import create_engine, inspect
 
 from db.migrate import downgrade, upgrade
 from db.models import Base
 from db.settings import sqlalchemy_url
-from sandbox.servers import ServerUrls, with_database
+from sandbox.servers import ServerUrls, drop_database, fresh_database
 
 
 def test_upgrade_matches_models_and_downgrade_empties(server_urls: ServerUrls) -> None:
-    admin = with_database(server_urls.database_url, "postgres")
     name = "ladder_migration_test"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = with_database(server_urls.database_url, name)
+    url = fresh_database(server_urls.database_url, name)
     try:
         upgrade(url)
         engine = create_engine(sqlalchemy_url(url))
@@ -35,5 +29,4 @@ def test_upgrade_matches_models_and_downgrade_empties(server_urls: ServerUrls) -
         upgrade(url)  # and up again: the downgrade left nothing behind that would stop it
         engine.dispose()
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        drop_database(server_urls.database_url, name)
