@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from db.bulk import copy_rows
 from db.models import UNFINISHED_MATCH_STATES
 
 # One fixed key: every wave on every worker contends for the same lock, so at most one runs at a time.
@@ -81,26 +82,14 @@ def last_opponents(session: Session, player_ids: list[int]) -> dict[int, int]:
 
 
 def insert_matches(session: Session, wave_id: int, rows: list[dict[str, Any]]) -> list[int]:
-    """Inserts the wave's matches in one statement; returns their ids in the order of `rows`."""
-    if not rows:
-        return []
-    result = session.execute(
-        text(
-            "INSERT INTO matches (wave_id, player1_id, player2_id, player1_race, player2_race,"
-            " player1_rating, player2_rating, map, server)"
-            " SELECT :wave_id, * FROM unnest(CAST(:p1 AS bigint[]), CAST(:p2 AS bigint[]), CAST(:r1 AS text[]),"
-            " CAST(:r2 AS text[]), CAST(:rt1 AS float8[]), CAST(:rt2 AS float8[]), CAST(:map AS text[]),"
-            " CAST(:server AS text[]))"
-            " RETURNING id, player1_id"
-        ),
-        {
-            "wave_id": wave_id,
-            **{key: [r[key] for r in rows] for key in ("p1", "p2", "r1", "r2", "rt1", "rt2", "map", "server")},
-        },
-    )
-    # A player is in at most one match of a wave, so the first player identifies the row.
-    id_of = {r.player1_id: r.id for r in result}
-    return [id_of[r["p1"]] for r in rows]
+    """Writes the wave's matches; returns their ids in the order of `rows`."""
+    return copy_rows(
+        session,
+        "matches",
+        ("wave_id", "player1_id", "player2_id", "player1_race", "player2_race", "player1_rating",
+         "player2_rating", "map", "server"),
+        [(wave_id, r["p1"], r["p2"], r["r1"], r["r2"], r["rt1"], r["rt2"], r["map"], r["server"]) for r in rows],
+    )  # fmt: skip
 
 
 def mark_matched(session: Session, entry_ids: list[int], match_ids: list[int]) -> None:
