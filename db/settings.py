@@ -29,8 +29,6 @@ class Settings(BaseSettings):
     # How often the relay publishes outbox rows a dead worker left unpublished.
     relay_interval_s: float = 5.0
     consumer_group: str = "bot"
-    # Entries a consumer has held longer than this are claimed by another (XAUTOCLAIM).
-    claim_idle_ms: int = 30_000
     # Where the embedded servers keep their data.
     state_dir: Path = PROJECT_DIR / ".state"
 
