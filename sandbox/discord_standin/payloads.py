@@ -1,0 +1,219 @@
+"""The JSON objects Discord sends, with the keys discord.py reads without a default (it raises KeyError otherwise)."""
+
+from __future__ import annotations
+
+import datetime
+
+from .models import JSON, Message
+from .store import DM, Channel, Identity, Store, User
+
+# @everyone in a small server: view channels, send messages, embed links, read history, use application commands.
+EVERYONE_PERMISSIONS = str((1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 31))
+# The bot is an administrator, so no permission check on the bot's side gets in the way.
+BOT_PERMISSIONS = str((1 << 3) | (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 31))
+ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+CHAT_INPUT_REPLY = 20
+
+
+def iso(at: float | None) -> str | None:
+    if at is None:
+        return None
+    return datetime.datetime.fromtimestamp(at, datetime.UTC).isoformat()
+
+
+def user(u: User) -> JSON:
+    return {
+        "id": str(u.id),
+        "username": u.name,
+        "global_name": None if u.bot else u.name,
+        "discriminator": "0",
+        "avatar": None,
+        "bot": u.bot,
+        "public_flags": 0,
+        "flags": 0,
+    }
+
+
+def bot_user(store: Store) -> JSON:
+    data = user(store.users[store.identity.bot_user_id])
+    data.update(verified=True, mfa_enabled=False, email=None, locale="en-US")
+    return data
+
+
+def member(store: Store, u: User, *, with_permissions: bool) -> JSON:
+    data: JSON = {
+        "user": user(u),
+        "roles": [],
+        "nick": None,
+        "avatar": None,
+        "joined_at": iso(store.clock.now() - 86400),
+        "premium_since": None,
+        "deaf": False,
+        "mute": False,
+        "pending": False,
+        "flags": 0,
+        "communication_disabled_until": None,
+    }
+    if with_permissions:
+        data["permissions"] = BOT_PERMISSIONS if u.bot else EVERYONE_PERMISSIONS
+    return data
+
+
+def application(store: Store) -> JSON:
+    ident = store.identity
+    return {
+        "id": str(ident.application_id),
+        "name": ident.bot_name,
+        "icon": None,
+        "description": "",
+        "rpc_origins": [],
+        "bot_public": False,
+        "bot_require_code_grant": False,
+        "owner": user(store.user(_owner_id(ident))),
+        "summary": "",
+        "verify_key": "0" * 64,
+        "flags": 0,
+        "team": None,
+        "bot": bot_user(store),
+    }
+
+
+def _owner_id(ident: Identity) -> int:
+    return ident.guild_id + 1
+
+
+def channel(store: Store, ch: Channel) -> JSON:
+    if ch.type == DM:
+        assert ch.recipient_id is not None
+        return {
+            "id": str(ch.id),
+            "type": DM,
+            "last_message_id": None,
+            "flags": 0,
+            "recipients": [user(store.user(ch.recipient_id))],
+        }
+    ident = store.identity
+    return {
+        "id": str(ch.id),
+        "type": ch.type,
+        "guild_id": str(ident.guild_id),
+        "name": ident.channel_name,
+        "position": 0,
+        "permission_overwrites": [],
+        "nsfw": False,
+        "topic": None,
+        "parent_id": None,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "flags": 0,
+    }
+
+
+def guild_create(store: Store) -> JSON:
+    ident = store.identity
+    bot = store.users[ident.bot_user_id]
+    return {
+        "id": str(ident.guild_id),
+        "name": ident.guild_name,
+        "icon": None,
+        "splash": None,
+        "discovery_splash": None,
+        "owner_id": str(_owner_id(ident)),
+        "afk_channel_id": None,
+        "afk_timeout": 300,
+        "verification_level": 0,
+        "default_message_notifications": 0,
+        "explicit_content_filter": 0,
+        "mfa_level": 0,
+        "nsfw_level": 0,
+        "premium_tier": 0,
+        "preferred_locale": "en-US",
+        "system_channel_id": None,
+        "system_channel_flags": 0,
+        "rules_channel_id": None,
+        "public_updates_channel_id": None,
+        "features": [],
+        "roles": [
+            {
+                "id": str(ident.guild_id),
+                "name": "@everyone",
+                "permissions": EVERYONE_PERMISSIONS,
+                "position": 0,
+                "color": 0,
+                "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
+                "hoist": False,
+                "managed": False,
+                "mentionable": False,
+                "icon": None,
+                "unicode_emoji": None,
+                "flags": 0,
+            }
+        ],
+        "emojis": [],
+        "stickers": [],
+        "channels": [channel(store, store.channels[ident.channel_id])],
+        "threads": [],
+        "members": [member(store, bot, with_permissions=False)],
+        "member_count": len(store.users),
+        "voice_states": [],
+        "presences": [],
+        "stage_instances": [],
+        "guild_scheduled_events": [],
+        "soundboard_sounds": [],
+        "joined_at": iso(store.clock.now() - 86400),
+        "large": False,
+        "unavailable": False,
+        "lazy": True,
+        "premium_subscription_count": 0,
+    }
+
+
+def ready(store: Store, session_id: str, resume_url: str) -> JSON:
+    ident = store.identity
+    return {
+        "v": 10,
+        "user": bot_user(store),
+        "guilds": [{"id": str(ident.guild_id), "unavailable": True}],
+        "session_id": session_id,
+        "session_type": "normal",
+        "resume_gateway_url": resume_url,
+        "shard": [0, 1],
+        "application": {"id": str(ident.application_id), "flags": 0},
+        "private_channels": [],
+        "relationships": [],
+        "presences": [],
+        "guild_join_requests": [],
+        "geo_ordered_rtc_regions": [],
+        "user_settings": {},
+        "auth": {},
+    }
+
+
+def message(store: Store, m: Message) -> JSON:
+    ch = store.channels[m.channel_id]
+    author = store.users[m.author_id]
+    data: JSON = {
+        "id": str(m.id),
+        "channel_id": str(m.channel_id),
+        "type": CHAT_INPUT_REPLY if m.interaction_token is not None else 0,
+        "content": m.content or "",
+        "author": user(author),
+        "timestamp": iso(m.created_at),
+        "edited_timestamp": iso(m.edited_at),
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": m.embeds,
+        "components": m.components,
+        "pinned": False,
+        "flags": m.flags,
+    }
+    guild_id = store.guild_id_of(ch)
+    if guild_id is not None and not m.ephemeral:
+        data["guild_id"] = str(guild_id)
+    if m.interaction_token is not None:
+        data["webhook_id"] = str(store.identity.application_id)
+        data["application_id"] = str(store.identity.application_id)
+    return data

@@ -1,0 +1,268 @@
+"""The REST API under /api/v10 and the gateway's websocket, on one aiohttp application.
+
+Every request is logged in `received` and every refusal in `refusals`, so a test sees a missing route or a
+broken rule as plainly as the bot's logs would show it against Discord.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from . import payloads, rules
+from .commands import Commands
+from .gateway import Gateway
+from .interactions import Interactions
+from .models import JSON, Message, Received, Refusal
+from .rules import DiscordError
+from .store import DM, Channel, Store
+
+log = logging.getLogger(__name__)
+
+API = "/api/v10"
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# Routes Discord serves without the bot token: the interaction token in the path is the credential.
+UNAUTHENTICATED = ("/interactions/", "/webhooks/")
+
+
+def json_response(body: object, status: int = 200) -> web.Response:
+    # discord.py compares the content type verbatim: "application/json; charset=utf-8" would read as text.
+    return web.Response(body=json.dumps(body).encode(), status=status, headers={"Content-Type": "application/json"})
+
+
+def no_content() -> web.Response:
+    return web.Response(status=204)
+
+
+def _flag(request: web.Request, name: str) -> bool:
+    return request.query.get(name, "").lower() in ("1", "true")
+
+
+def _int(text: str, error: DiscordError) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise error from None
+
+
+async def read_body(request: web.Request) -> JSON:
+    """JSON, or the `payload_json` part of a multipart form (how discord.py sends a message with files)."""
+    if request.content_type.startswith("multipart/"):
+        form = await request.post()
+        raw = form.get("payload_json")
+        text = raw if isinstance(raw, str) else "{}"
+    else:
+        text = await request.text()
+    if not text:
+        return {}
+    try:
+        body = json.loads(text)
+    except ValueError:
+        raise DiscordError(400, rules.INVALID_JSON, "The request body contains invalid JSON.") from None
+    if not isinstance(body, dict):
+        raise DiscordError(400, rules.INVALID_JSON, "The request body contains invalid JSON.")
+    return body
+
+
+class Server:
+    def __init__(self, store: Store, interactions: Interactions, gateway: Gateway, commands: Commands) -> None:
+        self.store = store
+        self.interactions = interactions
+        self.gateway = gateway
+        self.commands = commands
+        self.refusals: list[Refusal] = []
+        self.received: list[Received] = []
+        self.app = web.Application(middlewares=[self._middleware])
+        self._routes()
+
+    def _routes(self) -> None:
+        add = self.app.router.add_route
+        add("GET", "/gateway", self.gateway.handle)
+        add("GET", API + "/gateway", self._get_gateway)
+        add("GET", API + "/gateway/bot", self._get_gateway_bot)
+        add("GET", API + "/users/@me", self._get_me)
+        add("POST", API + "/users/@me/channels", self._open_dm)
+        add("GET", API + "/users/{user_id}", self._get_user)
+        add("GET", API + "/oauth2/applications/@me", self._get_application)
+        for path in (
+            "/applications/{application_id}/commands",
+            "/applications/{application_id}/guilds/{guild_id}/commands",
+        ):
+            add("GET", API + path, self._get_commands)
+            add("PUT", API + path, self._put_commands)
+        add("POST", API + "/interactions/{interaction_id}/{token}/callback", self._callback)
+        add("POST", API + "/webhooks/{application_id}/{token}", self._followup)
+        # @original first: aiohttp tries routes in the order they were added.
+        for path in (
+            "/webhooks/{application_id}/{token}/messages/@original",
+            "/webhooks/{application_id}/{token}/messages/{message_id}",
+        ):
+            add("GET", API + path, self._webhook_message)
+            add("PATCH", API + path, self._webhook_message)
+            add("DELETE", API + path, self._webhook_message)
+        add("GET", API + "/channels/{channel_id}", self._get_channel)
+        add("POST", API + "/channels/{channel_id}/messages", self._create_message)
+        for method in ("GET", "PATCH", "DELETE"):
+            add(method, API + "/channels/{channel_id}/messages/{message_id}", self._channel_message)
+
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not request.path.startswith(API + "/"):
+            return await handler(request)
+        path = request.path.removeprefix(API)
+        resource = request.match_info.route.resource
+        route = resource.canonical.removeprefix(API) if resource is not None else path
+        response: web.StreamResponse
+        try:
+            error = request.match_info.http_exception
+            if error is not None:
+                raise DiscordError(error.status, 0, f"{error.status}: {error.reason}")
+            needs_token = not route.startswith(UNAUTHENTICATED) and route != "/gateway"
+            if needs_token and request.headers.get("Authorization") != f"Bot {self.store.identity.bot_token}":
+                raise DiscordError(401, 0, "401: Unauthorized")
+            response = await handler(request)
+        except DiscordError as refusal:
+            self.refusals.append(
+                Refusal(request.method, path, refusal.status, refusal.code, refusal.message, refusal.errors)
+            )
+            response = json_response(refusal.body(), refusal.status)
+        except Exception as crash:
+            # The stand-in's own bug: a 500 (which discord.py retries) recorded where a test will see it.
+            log.exception("stand-in failed on %s %s", request.method, path)
+            self.refusals.append(Refusal(request.method, path, 500, 0, f"stand-in error: {crash!r}"))
+            response = json_response({"code": 0, "message": "500: Internal Server Error"}, 500)
+        self.received.append(Received(request.method, route, response.status, self.store.clock.now()))
+        return response
+
+    # Session set-up
+
+    async def _get_gateway(self, request: web.Request) -> web.StreamResponse:
+        return json_response({"url": self.gateway.url})
+
+    async def _get_gateway_bot(self, request: web.Request) -> web.StreamResponse:
+        return json_response(
+            {
+                "url": self.gateway.url,
+                "shards": 1,
+                "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1},
+            }
+        )
+
+    async def _get_me(self, request: web.Request) -> web.StreamResponse:
+        return json_response(payloads.bot_user(self.store))
+
+    async def _get_user(self, request: web.Request) -> web.StreamResponse:
+        user_id = _int(request.match_info["user_id"], rules.not_found(rules.UNKNOWN_USER, "User"))
+        user = self.store.users.get(user_id)
+        if user is None:
+            raise rules.not_found(rules.UNKNOWN_USER, "User")
+        return json_response(payloads.user(user))
+
+    async def _get_application(self, request: web.Request) -> web.StreamResponse:
+        return json_response(payloads.application(self.store))
+
+    def _scope(self, request: web.Request) -> int | None:
+        """None for global commands, else the guild id; anything not this bot's is Missing Access."""
+        missing_access = DiscordError(403, 50001, "Missing Access")
+        if _int(request.match_info["application_id"], missing_access) != self.store.identity.application_id:
+            raise missing_access
+        if "guild_id" not in request.match_info:
+            return None
+        if _int(request.match_info["guild_id"], missing_access) != self.store.identity.guild_id:
+            raise missing_access
+        return self.store.identity.guild_id
+
+    async def _get_commands(self, request: web.Request) -> web.StreamResponse:
+        guild_id = self._scope(request)
+        return json_response(self.commands.global_commands if guild_id is None else self.commands.guild_commands)
+
+    async def _put_commands(self, request: web.Request) -> web.StreamResponse:
+        guild_id = self._scope(request)
+        if request.content_type.startswith("multipart/"):
+            raise DiscordError(400, rules.INVALID_FORM_BODY, "Invalid Form Body")
+        try:
+            commands = json.loads(await request.text() or "[]")
+        except ValueError:
+            raise DiscordError(400, rules.INVALID_JSON, "The request body contains invalid JSON.") from None
+        return json_response(self.commands.overwrite(commands, guild_id))
+
+    # Interactions
+
+    async def _callback(self, request: web.Request) -> web.StreamResponse:
+        interaction_id = _int(
+            request.match_info["interaction_id"], rules.not_found(rules.UNKNOWN_INTERACTION, "interaction")
+        )
+        body = await read_body(request)
+        _, response = self.interactions.callback(interaction_id, request.match_info["token"], body)
+        return json_response(response) if _flag(request, "with_response") else no_content()
+
+    def _webhook(self, request: web.Request) -> tuple[int, str]:
+        app_id = _int(request.match_info["application_id"], rules.not_found(rules.UNKNOWN_WEBHOOK, "Webhook"))
+        return app_id, request.match_info["token"]
+
+    async def _followup(self, request: web.Request) -> web.StreamResponse:
+        interaction = self.interactions.for_webhook(*self._webhook(request))
+        message = self.interactions.followup(interaction, await read_body(request))
+        return json_response(payloads.message(self.store, message)) if _flag(request, "wait") else no_content()
+
+    async def _webhook_message(self, request: web.Request) -> web.StreamResponse:
+        interaction = self.interactions.for_webhook(*self._webhook(request))
+        message = self.interactions.webhook_message(interaction, request.match_info.get("message_id", "@original"))
+        return await self._message_method(request, message)
+
+    async def _message_method(self, request: web.Request, message: Message) -> web.StreamResponse:
+        if request.method == "DELETE":
+            self.store.delete(message)
+            return no_content()
+        if request.method == "PATCH":
+            body = await read_body(request)
+            rules.check_message({"flags": message.flags, **body})
+            self.store.edit_message(message, body)
+        return json_response(payloads.message(self.store, message))
+
+    # Channels and messages, with the bot token
+
+    def _channel(self, request: web.Request) -> Channel:
+        unknown = rules.not_found(rules.UNKNOWN_CHANNEL, "Channel")
+        channel = self.store.channels.get(_int(request.match_info["channel_id"], unknown))
+        if channel is None:
+            raise unknown
+        return channel
+
+    async def _open_dm(self, request: web.Request) -> web.StreamResponse:
+        body = await read_body(request)
+        unknown = rules.not_found(rules.UNKNOWN_USER, "User")
+        user_id = _int(str(body.get("recipient_id")), unknown)
+        if user_id not in self.store.users or user_id == self.store.identity.bot_user_id:
+            raise unknown
+        # Opening a DM channel succeeds even when the user accepts no DMs: Discord refuses the message itself.
+        return json_response(payloads.channel(self.store, self.store.dm_channel(user_id)))
+
+    async def _get_channel(self, request: web.Request) -> web.StreamResponse:
+        return json_response(payloads.channel(self.store, self._channel(request)))
+
+    async def _create_message(self, request: web.Request) -> web.StreamResponse:
+        channel = self._channel(request)
+        body = await read_body(request)
+        if channel.type == DM and channel.recipient_id in self.store.closed_dms:
+            raise DiscordError(403, rules.CANNOT_SEND_TO_USER, "Cannot send messages to this user")
+        rules.check_message(body, creating=True)
+        # Only interaction responses can be ephemeral; Discord drops the flag on a channel message.
+        flags = int(body.get("flags") or 0) & ~64
+        message = self.store.create_message(channel, body, author_id=self.store.identity.bot_user_id, flags=flags)
+        return json_response(payloads.message(self.store, message))
+
+    async def _channel_message(self, request: web.Request) -> web.StreamResponse:
+        channel = self._channel(request)
+        unknown = rules.not_found(rules.UNKNOWN_MESSAGE, "Message")
+        message = self.store.messages.get(_int(request.match_info["message_id"], unknown))
+        # An ephemeral message exists only for its interaction's token; the bot token cannot reach it.
+        if message is None or message.channel_id != channel.id or message.deleted or message.ephemeral:
+            raise unknown
+        if request.method == "PATCH" and message.author_id != self.store.identity.bot_user_id:
+            raise DiscordError(403, 50005, "Cannot edit a message authored by another user")
+        return await self._message_method(request, message)

@@ -1,0 +1,180 @@
+"""StandIn: one object for tests and the demo to start, drive and read the stand-in through."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+
+from aiohttp import web
+
+from .clock import Clock
+from .commands import Commands
+from .gateway import Gateway
+from .interactions import Interactions
+from .models import JSON, InteractionResult, Message, Received, Refusal
+from .server import API, Server
+from .store import Identity, Store
+from .users import SimulatedUsers
+
+
+class StandIn:
+    def __init__(
+        self,
+        bot_token: str,
+        *,
+        application_id: int = 900000000000000001,
+        bot_user_id: int = 900000000000000001,
+        guild_id: int = 900000000000000100,
+        channel_id: int = 900000000000000200,
+    ) -> None:
+        self.clock = Clock()
+        identity = Identity(bot_token, application_id, bot_user_id, guild_id, channel_id)
+        self.store = Store(identity, self.clock)
+        self._interactions = Interactions(self.store)
+        self._gateway = Gateway(self.store)
+        self._commands = Commands(self.store)
+        self._server = Server(self.store, self._interactions, self._gateway, self._commands)
+        self._users = SimulatedUsers(self.store, self._interactions, self._gateway, self._commands)
+        self._runner: web.AppRunner | None = None
+        self._port: int | None = None
+
+    # Life cycle
+
+    async def start(self) -> None:
+        if self._runner is not None:
+            raise RuntimeError("the stand-in is already running")
+        runner = web.AppRunner(self._server.app, handle_signals=False, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        self._runner = runner
+        self._port = int(runner.addresses[0][1])
+        self._gateway.url = self.gateway_url
+
+    async def stop(self) -> None:
+        if self._runner is None:
+            return
+        await self._gateway.close_all()
+        await self._runner.cleanup()
+        self._runner = None
+
+    async def __aenter__(self) -> StandIn:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("start() the stand-in first")
+        return self._port
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}{API}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    # The bot's session
+
+    async def wait_ready(self, timeout: float = 30.0) -> None:
+        """Until a bot is connected (READY sent) and has synced its commands at least once."""
+
+        def ready() -> bool | None:
+            return True if self._gateway.connected and self._commands.sync_count > 0 else None
+
+        try:
+            await self.store.changes.wait_for(ready, timeout)
+        except TimeoutError:
+            state = f"connected={self.connected}, command syncs={self._commands.sync_count}"
+            raise TimeoutError(f"no bot became ready within {timeout} s ({state})") from None
+
+    @property
+    def commands(self) -> list[JSON]:
+        """The registered commands as stored (with ids): the guild's (with `guild_id`), then the global ones."""
+        return self._commands.guild_commands + self._commands.global_commands
+
+    @property
+    def connected(self) -> bool:
+        return self._gateway.connected
+
+    @property
+    def identify_count(self) -> int:
+        return self._gateway.identify_count
+
+    async def drop_gateway(self, *, resumable: bool = False) -> None:
+        """Close the bot's websocket. Not resumable: the bot identifies again (discord.py waits 5 s first).
+        Resumable: its RESUME is accepted and it is back at once, with identify_count unchanged."""
+        await self._gateway.drop(resumable=resumable)
+
+    # Simulated users
+
+    def add_user(self, user_id: int, name: str | None = None) -> None:
+        """Name a simulated user before it acts (users are otherwise created on first use as "user<id>")."""
+        self.store.user(user_id, name)
+
+    async def run_command(
+        self,
+        user_id: int,
+        name: str,
+        options: dict[str, object] | None = None,
+        *,
+        in_dm: bool = False,
+        subcommand: str | None = None,
+    ) -> InteractionResult:
+        """`subcommand` is "sub" or "group sub"; options are the innermost command's."""
+        return await self._users.run_command(user_id, name, options, in_dm=in_dm, subcommand=subcommand)
+
+    async def press_button(
+        self, user_id: int, message_id: int, custom_id: str, *, forged: bool = False
+    ) -> InteractionResult:
+        return await self._users.press_button(user_id, message_id, custom_id, forged=forged)
+
+    async def pick(
+        self, user_id: int, message_id: int, custom_id: str, values: list[str], *, forged: bool = False
+    ) -> InteractionResult:
+        return await self._users.pick(user_id, message_id, custom_id, values, forged=forged)
+
+    def messages_seen_by(self, user_id: int) -> list[Message]:
+        return self._users.messages_seen_by(user_id)
+
+    async def wait_for_message(
+        self, user_id: int, predicate: Callable[[Message], bool], timeout: float = 10.0
+    ) -> Message:
+        return await self._users.wait_for_message(user_id, predicate, timeout)
+
+    def message(self, message_id: int) -> Message:
+        """Any message's current state, whoever can see it (deleted ones included)."""
+        message = self.store.messages.get(message_id)
+        if message is None:
+            raise LookupError(f"no message {message_id}")
+        return message.snapshot()
+
+    def close_dms(self, user_id: int) -> None:
+        self._users.close_dms(user_id)
+
+    def open_dms(self, user_id: int) -> None:
+        self._users.open_dms(user_id)
+
+    def delete_message(self, message_id: int) -> None:
+        self._users.delete_message(message_id)
+
+    # What happened
+
+    @property
+    def failed_interactions(self) -> list[int]:
+        return self._interactions.failed
+
+    @property
+    def refusals(self) -> list[Refusal]:
+        return self._server.refusals
+
+    @property
+    def received(self) -> list[Received]:
+        return self._server.received

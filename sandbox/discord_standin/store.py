@@ -1,0 +1,180 @@
+"""The stand-in's world: one guild with one text channel, the bot, simulated users, their DM channels, messages.
+
+Who sees a message is decided here and only here, so the REST routes and the simulated users agree on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from .clock import Clock
+from .ids import Snowflakes
+from .models import EPHEMERAL, JSON, LOADING, Message, MessageVersion
+
+T = TypeVar("T")
+
+GUILD_TEXT = 0
+DM = 1
+
+
+@dataclass(frozen=True)
+class Identity:
+    bot_token: str
+    application_id: int
+    bot_user_id: int
+    guild_id: int
+    channel_id: int
+    bot_name: str = "LadderBot"
+    guild_name: str = "Ladder Sandbox"
+    channel_name: str = "ladder"
+
+
+@dataclass
+class User:
+    id: int
+    name: str
+    bot: bool = False
+
+
+@dataclass
+class Channel:
+    id: int
+    type: int
+    recipient_id: int | None = None  # the user of a DM channel
+
+
+@dataclass
+class Changes:
+    """Wakes whoever waits on the world whenever it changes.
+
+    A fresh Event per change rather than an asyncio.Condition: the mutations are plain method calls (some from
+    synchronous test helpers), and an Event can be set without holding a lock.
+    """
+
+    _event: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def changed(self) -> None:
+        self._event.set()
+        self._event = asyncio.Event()
+
+    async def wait_for(self, probe: Callable[[], T | None], timeout: float) -> T:
+        deadline = time.monotonic() + timeout
+        while True:
+            found = probe()
+            if found is not None:
+                return found
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"nothing matched within {timeout} s")
+            event = self._event
+            try:
+                await asyncio.wait_for(event.wait(), remaining)
+            except TimeoutError:
+                continue
+
+
+class Store:
+    def __init__(self, identity: Identity, clock: Clock) -> None:
+        self.identity = identity
+        self.clock = clock
+        self.snowflakes = Snowflakes(clock)
+        self.changes = Changes()
+        self.users: dict[int, User] = {identity.bot_user_id: User(identity.bot_user_id, identity.bot_name, bot=True)}
+        self.channels: dict[int, Channel] = {identity.channel_id: Channel(identity.channel_id, GUILD_TEXT)}
+        self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
+        self.closed_dms: set[int] = set()
+        self.messages: dict[int, Message] = {}
+        self.message_log: list[int] = []  # the id of every message created, edited or deleted, in that order
+
+    # Users and channels
+
+    def user(self, user_id: int, name: str | None = None) -> User:
+        """The simulated user with this id, created on first mention."""
+        user = self.users.get(user_id)
+        if user is None:
+            user = self.users[user_id] = User(user_id, name or f"user{user_id}")
+        elif name is not None:
+            user.name = name
+        return user
+
+    def dm_channel(self, user_id: int) -> Channel:
+        channel_id = self.dm_channels.get(user_id)
+        if channel_id is None:
+            channel_id = self.dm_channels[user_id] = self.snowflakes.next()
+            self.channels[channel_id] = Channel(channel_id, DM, recipient_id=user_id)
+        return self.channels[channel_id]
+
+    # Messages
+
+    def create_message(
+        self,
+        channel: Channel,
+        body: JSON,
+        *,
+        author_id: int,
+        ephemeral: bool = False,
+        for_user: int | None = None,
+        interaction_token: str | None = None,
+        flags: int = 0,
+    ) -> Message:
+        """`for_user` is the interacting user, who alone sees an ephemeral message."""
+        visible_to = for_user if ephemeral else channel.recipient_id
+        now = self.clock.now()
+        message = Message(
+            id=self.snowflakes.next(),
+            channel_id=channel.id,
+            author_id=author_id,
+            content=body.get("content"),
+            embeds=list(body.get("embeds") or []),
+            components=list(body.get("components") or []),
+            ephemeral=ephemeral,
+            visible_to=visible_to,
+            interaction_token=interaction_token,
+            created_at=now,
+            flags=flags | (EPHEMERAL if ephemeral else 0),
+        )
+        message.versions.append(MessageVersion(message.content, message.embeds, message.components, now))
+        self.messages[message.id] = message
+        self._message_changed(message)
+        return message
+
+    def edit_message(self, message: Message, body: JSON, *, finish_loading: bool = True) -> Message:
+        """Fields absent from the body stay as they were; present ones (null included) replace them."""
+        if "content" in body:
+            message.content = body["content"]
+        if "embeds" in body:
+            message.embeds = list(body["embeds"] or [])
+        if "components" in body:
+            message.components = list(body["components"] or [])
+        if finish_loading:
+            message.flags &= ~LOADING
+        now = self.clock.now()
+        message.edited_at = now
+        message.edits += 1
+        message.versions.append(MessageVersion(message.content, message.embeds, message.components, now))
+        self._message_changed(message)
+        return message
+
+    def delete(self, message: Message) -> None:
+        message.deleted = True
+        self._message_changed(message)
+
+    def _message_changed(self, message: Message) -> None:
+        self.message_log.append(message.id)
+        self.changes.changed()
+
+    def visible(self, message: Message, user_id: int) -> bool:
+        if message.deleted:
+            return False
+        return message.visible_to is None or message.visible_to == user_id
+
+    def seen_by(self, user_id: int) -> list[Message]:
+        # Ids rise with creation, so the dict's insertion order is already oldest first.
+        return [m for m in self.messages.values() if self.visible(m, user_id)]
+
+    def guild_id_of(self, channel: Channel) -> int | None:
+        return self.identity.guild_id if channel.type == GUILD_TEXT else None

@@ -1,0 +1,210 @@
+"""Simulated users: what they can do (run a command, press a button, pick from a select) and what they see.
+
+A user can only act on what their Discord client would show them, so acting on an invisible message or a
+component that is not on it raises here rather than reaching the bot; `forged=True` skips the component check
+to test a bot against crafted payloads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from . import payloads, rules
+from .commands import Commands
+from .gateway import Gateway, NotConnected
+from .interactions import APPLICATION_COMMAND, COMPONENT, Interaction, Interactions
+from .models import JSON, InteractionResult, Message
+from .store import Channel, Store
+
+BUTTON = 2
+STRING_SELECT = 3
+SELECT_TYPES = (3, 5, 6, 7, 8)
+
+
+class SimulatedUsers:
+    def __init__(self, store: Store, interactions: Interactions, gateway: Gateway, commands: Commands) -> None:
+        self.store = store
+        self.interactions = interactions
+        self.gateway = gateway
+        self.commands = commands
+
+    async def run_command(
+        self,
+        user_id: int,
+        name: str,
+        options: dict[str, object] | None = None,
+        *,
+        in_dm: bool = False,
+        subcommand: str | None = None,
+    ) -> InteractionResult:
+        self._require_bot()
+        self.store.user(user_id)
+        command = self.commands.find(name, in_dm=in_dm)
+        channel = self.store.dm_channel(user_id) if in_dm else self.store.channels[self.store.identity.channel_id]
+        data = self.commands.invocation(command, options, subcommand, channel)
+        interaction = self.interactions.new(APPLICATION_COMMAND, user_id, channel)
+        return await self._dispatch(interaction, data)
+
+    async def press_button(
+        self, user_id: int, message_id: int, custom_id: str, *, forged: bool = False
+    ) -> InteractionResult:
+        message, _ = self._component(user_id, message_id, custom_id, BUTTON, forged)
+        return await self._component_interaction(user_id, message, {"custom_id": custom_id, "component_type": BUTTON})
+
+    async def pick(
+        self, user_id: int, message_id: int, custom_id: str, values: list[str], *, forged: bool = False
+    ) -> InteractionResult:
+        message, component = self._component(user_id, message_id, custom_id, STRING_SELECT, forged)
+        kind = STRING_SELECT
+        if component is not None:
+            kind = component["type"]
+            low, high = component.get("min_values", 1), component.get("max_values", 1)
+            if not forged and not low <= len(values) <= high:
+                raise ValueError(f"select {custom_id!r} takes {low}..{high} values, not {len(values)}")
+            offered = [o["value"] for o in component.get("options") or []]
+            if not forged and kind == STRING_SELECT and not set(values) <= set(offered):
+                raise ValueError(f"select {custom_id!r} offers {offered}, not {values}")
+        data = {"custom_id": custom_id, "component_type": kind, "values": list(values)}
+        return await self._component_interaction(user_id, message, data)
+
+    def _component(
+        self, user_id: int, message_id: int, custom_id: str, wanted: int, forged: bool
+    ) -> tuple[Message, JSON | None]:
+        self._require_bot()
+        self.store.user(user_id)
+        message = self.store.messages.get(message_id)
+        if message is None or not self.store.visible(message, user_id):
+            raise LookupError(f"user {user_id} cannot see message {message_id} (unknown, deleted or not theirs)")
+        component = message.component(custom_id)
+        if forged:
+            return message, component
+        if component is None:
+            raise LookupError(f"message {message_id} has no component {custom_id!r}; it has {message.custom_ids()}")
+        is_wanted = component["type"] == BUTTON if wanted == BUTTON else component["type"] in SELECT_TYPES
+        if not is_wanted:
+            raise LookupError(f"component {custom_id!r} on message {message_id} is of type {component['type']}")
+        if component.get("disabled"):
+            raise ValueError(f"component {custom_id!r} on message {message_id} is disabled")
+        return message, component
+
+    async def _component_interaction(self, user_id: int, message: Message, data: JSON) -> InteractionResult:
+        channel = self.store.channels[message.channel_id]
+        interaction = self.interactions.new(COMPONENT, user_id, channel, source_message_id=message.id)
+        return await self._dispatch(interaction, data, payloads.message(self.store, message))
+
+    def _require_bot(self) -> None:
+        if not self.gateway.connected:
+            raise NotConnected("no bot is connected to the stand-in's gateway")
+
+    async def _dispatch(self, interaction: Interaction, data: JSON, message: JSON | None = None) -> InteractionResult:
+        payload = self._interaction_payload(interaction, data)
+        if message is not None:
+            payload["message"] = message
+        interaction.dispatched_at = time.monotonic()
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        remaining = rules.FIRST_RESPONSE_S - (time.monotonic() - interaction.dispatched_at)
+        try:
+            await asyncio.wait_for(asyncio.shield(interaction.answered), max(remaining, 0))
+        except TimeoutError:
+            self.interactions.expire(interaction)
+        return self._result(interaction)
+
+    def _interaction_payload(self, interaction: Interaction, data: JSON) -> JSON:
+        store = self.store
+        ident = store.identity
+        channel: Channel = interaction.channel
+        user = store.user(interaction.user_id)
+        payload: JSON = {
+            "id": str(interaction.id),
+            "application_id": str(ident.application_id),
+            "type": interaction.kind,
+            "token": interaction.token,
+            "version": 1,
+            "locale": "en-US",
+            "channel_id": str(channel.id),
+            "channel": payloads.channel(store, channel),
+            "app_permissions": payloads.BOT_PERMISSIONS,
+            "entitlements": [],
+            "attachment_size_limit": payloads.ATTACHMENT_SIZE_LIMIT,
+            "data": data,
+        }
+        guild_id = store.guild_id_of(channel)
+        if guild_id is None:
+            payload.update(user=payloads.user(user), context=1, authorizing_integration_owners={"0": "0"})
+        else:
+            payload.update(
+                guild_id=str(guild_id),
+                guild_locale="en-US",
+                guild={"id": str(guild_id), "locale": "en-US", "features": []},
+                member=payloads.member(store, user, with_permissions=True),
+                context=0,
+                authorizing_integration_owners={"0": str(guild_id)},
+            )
+        return payload
+
+    def _result(self, interaction: Interaction) -> InteractionResult:
+        answered = interaction.response_type is not None
+        message: Message | None = None
+        if interaction.original_message_id is not None:
+            message = self.store.messages[interaction.original_message_id].snapshot()
+        latency = None
+        if interaction.responded_at is not None:
+            latency = interaction.responded_at - interaction.dispatched_at
+        return InteractionResult(
+            interaction_id=interaction.id,
+            token=interaction.token,
+            answered=answered,
+            failed=not answered,
+            response_type=interaction.response_type,
+            latency_s=latency,
+            message=message,
+            ephemeral=message.ephemeral if message is not None else False,
+        )
+
+    # What users see
+
+    def messages_seen_by(self, user_id: int) -> list[Message]:
+        return [m.snapshot() for m in self.store.seen_by(user_id)]
+
+    async def wait_for_message(
+        self, user_id: int, predicate: Callable[[Message], bool], timeout: float = 10.0
+    ) -> Message:
+        """The oldest message the user can see that satisfies the predicate, as soon as there is one.
+
+        The predicate sees the live message and must not change it; the caller gets a snapshot. After a first
+        look at everything, only messages changed since the last look are tested again, so a demo's hundreds
+        of waiting users do not each rescan every message on every change.
+        """
+        store = self.store
+        looked: int | None = None  # how much of the message log has been looked at
+
+        def probe() -> Message | None:
+            nonlocal looked
+            if looked is None:
+                candidates = store.seen_by(user_id)
+            else:
+                changed = {i: store.messages[i] for i in store.message_log[looked:]}
+                candidates = [m for m in changed.values() if store.visible(m, user_id)]
+            looked = len(store.message_log)
+            matches = [m for m in candidates if predicate(m)]
+            return min(matches, key=lambda m: m.id).snapshot() if matches else None
+
+        try:
+            return await self.store.changes.wait_for(probe, timeout)
+        except TimeoutError:
+            raise TimeoutError(f"user {user_id} saw no matching message within {timeout} s") from None
+
+    def close_dms(self, user_id: int) -> None:
+        self.store.user(user_id)
+        self.store.closed_dms.add(user_id)
+
+    def open_dms(self, user_id: int) -> None:
+        self.store.closed_dms.discard(user_id)
+
+    def delete_message(self, message_id: int) -> None:
+        message = self.store.messages.get(message_id)
+        if message is None:
+            raise LookupError(f"no message {message_id}")
+        self.store.delete(message)

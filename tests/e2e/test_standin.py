@@ -1,0 +1,332 @@
+"""The Discord stand-in against the real discord.py client: a small bot in this process, simulated users driving it.
+
+Each test proves one thing Discord does that the ladder bot relies on, or one rule Discord enforces on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+import discord
+import pytest
+import pytest_asyncio
+from discord import app_commands
+from discord.ext import commands
+from discord.http import Route
+
+from sandbox.discord_standin import InteractionResult, Message, StandIn, point_discord_at
+
+TOKEN = "stand-in-test-token"
+ALICE, BOB, CAROL = 1001, 1002, 1003
+
+
+@dataclass
+class Seen:
+    """What the test bot observed, for the tests to check from the bot's side."""
+
+    picks: list[list[str]] = field(default_factory=list)
+    interactions: dict[str, discord.Interaction[Any]] = field(default_factory=dict)
+    late_errors: asyncio.Queue[Exception] = field(default_factory=asyncio.Queue)
+    second_callback: asyncio.Queue[Exception] = field(default_factory=asyncio.Queue)
+
+
+class PingView(discord.ui.View):
+    def __init__(self, seen: Seen) -> None:
+        super().__init__(timeout=None)
+        self.seen = seen
+
+    @discord.ui.button(label="Join", custom_id="join", style=discord.ButtonStyle.success)
+    async def join(self, interaction: discord.Interaction[Any], button: discord.ui.Button[PingView]) -> None:
+        await interaction.response.edit_message(content=f"joined by {interaction.user.id}", view=self)
+
+    @discord.ui.select(
+        custom_id="race",
+        max_values=2,
+        options=[discord.SelectOption(label=name, value=name[0].lower()) for name in ("Terran", "Zerg", "Protoss")],
+    )
+    async def race(self, interaction: discord.Interaction[Any], select: discord.ui.Select[PingView]) -> None:
+        self.seen.picks.append(list(select.values))
+        await interaction.response.defer()
+
+
+def make_bot(seen: Seen) -> commands.Bot:
+    bot = commands.Bot(command_prefix="!", intents=discord.Intents.default())
+
+    @bot.tree.command(description="Answers privately, with a button and a select")
+    async def ping(interaction: discord.Interaction[Any]) -> None:
+        seen.interactions["ping"] = interaction
+        await interaction.response.send_message("pong", view=PingView(seen), ephemeral=True)
+
+    @bot.tree.command(description="Answers in the channel")
+    @app_commands.describe(text="What to say")
+    async def hello(interaction: discord.Interaction[Any], text: str = "hello") -> None:
+        seen.interactions["hello"] = interaction
+        await interaction.response.send_message(f"{text}, {interaction.user.id}")
+
+    @bot.tree.command(description="Answers too late")
+    async def slow(interaction: discord.Interaction[Any]) -> None:
+        await asyncio.sleep(4)
+        try:
+            await interaction.response.send_message("finally")
+        except discord.HTTPException as exc:
+            seen.late_errors.put_nowait(exc)
+
+    @bot.tree.command(description="Thinks, then follows up")
+    async def think(interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await asyncio.sleep(0.05)
+        await interaction.followup.send("thought it over")
+
+    @bot.tree.command(description="Answers twice, the second time behind discord.py's back")
+    async def twice(interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_message("once")
+        route = Route("POST", "/interactions/{i}/{t}/callback", i=interaction.id, t=interaction.token)
+        try:
+            await bot.http.request(route, json={"type": 4, "data": {"content": "twice"}})
+        except discord.HTTPException as exc:
+            seen.second_callback.put_nowait(exc)
+
+    async def setup_hook() -> None:
+        await bot.tree.sync()
+
+    bot.setup_hook = setup_hook  # type: ignore[method-assign]
+    return bot
+
+
+@dataclass
+class Rig:
+    standin: StandIn
+    bot: commands.Bot
+    seen: Seen
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def rig() -> AsyncIterator[Rig]:
+    standin = StandIn(TOKEN)
+    await standin.start()
+    undo = point_discord_at(standin.api_base, standin.gateway_url)
+    seen = Seen()
+    bot = make_bot(seen)
+    task = asyncio.create_task(bot.start(TOKEN))
+    try:
+        await standin.wait_ready(timeout=15)
+        await asyncio.wait_for(bot.wait_until_ready(), 15)
+        yield Rig(standin, bot, seen)
+    finally:
+        await bot.close()
+        with contextlib.suppress(Exception):
+            await task
+        await standin.stop()
+        undo()
+
+
+def codes(standin: StandIn) -> list[int]:
+    return [r.code for r in standin.refusals]
+
+
+async def ping(standin: StandIn, user_id: int) -> Message:
+    result = await standin.run_command(user_id, "ping")
+    assert result.answered and result.message is not None
+    return result.message
+
+
+async def test_login_ready_and_command_sync(rig: Rig) -> None:
+    standin = rig.standin
+    assert standin.connected and standin.identify_count == 1
+    assert {c["name"] for c in standin.commands} == {"ping", "hello", "slow", "think", "twice"}
+    routes = {(r.method, r.route) for r in standin.received}
+    assert ("GET", "/users/@me") in routes
+    assert ("GET", "/oauth2/applications/@me") in routes
+    assert ("PUT", "/applications/{application_id}/commands") in routes
+    assert rig.bot.user is not None and rig.bot.user.id == standin.store.identity.bot_user_id
+    guild = rig.bot.get_guild(standin.store.identity.guild_id)
+    assert guild is not None and guild.get_channel(standin.store.identity.channel_id) is not None
+
+
+async def test_ephemeral_response_is_seen_by_its_user_only(rig: Rig) -> None:
+    result: InteractionResult = await rig.standin.run_command(ALICE, "ping")
+    assert result.answered and not result.failed
+    assert result.response_type == 4 and result.ephemeral
+    assert result.latency_s is not None and result.latency_s < 1.0
+    assert result.message is not None and result.message.content == "pong"
+    assert result.message.custom_ids() == ["join", "race"]
+    assert result.message.visible_to == ALICE
+    assert result.message.id in [m.id for m in rig.standin.messages_seen_by(ALICE)]
+    assert result.message.id not in [m.id for m in rig.standin.messages_seen_by(BOB)]
+
+
+async def test_public_response_is_seen_by_everyone(rig: Rig) -> None:
+    result = await rig.standin.run_command(ALICE, "hello", {"text": "hi there"})
+    assert result.message is not None and not result.ephemeral
+    assert result.message.content == f"hi there, {ALICE}"
+    for user in (ALICE, BOB, CAROL):
+        assert result.message.id in [m.id for m in rig.standin.messages_seen_by(user)]
+    with pytest.raises(ValueError, match="no option"):
+        await rig.standin.run_command(ALICE, "hello", {"txt": "typo"})
+    with pytest.raises(LookupError, match="/nope"):
+        await rig.standin.run_command(ALICE, "nope")
+
+
+async def test_command_in_dm_is_seen_in_that_dm(rig: Rig) -> None:
+    result = await rig.standin.run_command(CAROL, "hello", in_dm=True)
+    assert result.message is not None and result.message.visible_to == CAROL
+    assert result.message.channel_id == rig.standin.store.dm_channels[CAROL]
+    assert result.message.id not in [m.id for m in rig.standin.messages_seen_by(ALICE)]
+
+
+async def test_button_updates_its_message(rig: Rig) -> None:
+    message = await ping(rig.standin, ALICE)
+    result = await rig.standin.press_button(ALICE, message.id, "join")
+    assert result.answered and result.response_type == 7
+    assert result.message is not None and result.message.id == message.id
+    assert result.message.content == f"joined by {ALICE}" and result.message.edits == 1
+    assert [v.content for v in result.message.versions] == ["pong", f"joined by {ALICE}"]
+    with pytest.raises(LookupError, match="cannot see"):
+        await rig.standin.press_button(BOB, message.id, "join")
+    with pytest.raises(LookupError, match="no component"):
+        await rig.standin.press_button(ALICE, message.id, "leave")
+
+
+async def test_select_values_reach_the_bot(rig: Rig) -> None:
+    message = await ping(rig.standin, ALICE)
+    result = await rig.standin.pick(ALICE, message.id, "race", ["t", "z"])
+    assert result.answered and result.response_type == 6
+    assert rig.seen.picks[-1] == ["t", "z"]
+    assert result.message is not None and result.message.edits == 0
+
+
+async def test_three_second_rule(rig: Rig) -> None:
+    standin = rig.standin
+    message = await ping(standin, ALICE)
+    # Both wait out the 3 s together: a slow command, and a forged button no view of the bot handles.
+    slow, forged = await asyncio.gather(
+        standin.run_command(ALICE, "slow"), standin.press_button(ALICE, message.id, "forged-id", forged=True)
+    )
+    for result in (slow, forged):
+        assert result.failed and not result.answered and result.response_type is None
+        assert result.interaction_id in standin.failed_interactions
+    late = await asyncio.wait_for(rig.seen.late_errors.get(), 5)
+    assert isinstance(late, discord.NotFound) and late.code == 10062
+    assert 10062 in codes(standin)
+
+
+async def test_second_callback_is_refused(rig: Rig) -> None:
+    result = await rig.standin.run_command(ALICE, "twice")
+    assert result.answered and result.message is not None and result.message.content == "once"
+    second = await asyncio.wait_for(rig.seen.second_callback.get(), 5)
+    assert isinstance(second, discord.HTTPException) and second.status == 400 and second.code == 40060
+
+
+async def test_deferred_then_followup_replaces_the_thinking_message(rig: Rig) -> None:
+    result = await rig.standin.run_command(BOB, "think")
+    assert result.response_type == 5 and result.ephemeral
+    assert result.message is not None and result.message.loading
+    done = await rig.standin.wait_for_message(BOB, lambda m: m.content == "thought it over", timeout=5)
+    assert done.id == result.message.id and not done.loading and done.ephemeral
+
+
+async def test_fifteen_minute_token(rig: Rig) -> None:
+    await rig.standin.run_command(ALICE, "hello")
+    interaction = rig.seen.interactions["hello"]
+    await interaction.edit_original_response(content="still in time")
+    rig.standin.clock.advance(901)
+    with pytest.raises(discord.HTTPException) as raised:
+        await interaction.edit_original_response(content="too late")
+    assert raised.value.status == 401 and raised.value.code == 50027
+
+
+async def test_ephemeral_message_cannot_be_edited_with_the_bot_token(rig: Rig) -> None:
+    message = await ping(rig.standin, ALICE)
+    channel = rig.bot.get_channel(message.channel_id)
+    assert isinstance(channel, discord.TextChannel)
+    with pytest.raises(discord.NotFound) as raised:
+        await channel.get_partial_message(message.id).edit(content="hijacked")
+    assert raised.value.code == 10008
+    # The interaction's own token can.
+    await rig.seen.interactions["ping"].edit_original_response(content="edited by token")
+    assert rig.standin.message(message.id).content == "edited by token"
+
+
+async def test_dm_is_seen_by_its_user_and_closed_dms_refuse(rig: Rig) -> None:
+    rig.standin.add_user(CAROL, "carol")
+    user = await rig.bot.fetch_user(CAROL)
+    assert user.name == "carol"
+    sent = await user.send("your match is ready")
+    seen = await rig.standin.wait_for_message(CAROL, lambda m: m.id == sent.id, timeout=2)
+    assert seen.visible_to == CAROL and seen.content == "your match is ready"
+    assert sent.id not in [m.id for m in rig.standin.messages_seen_by(BOB)]
+    rig.standin.close_dms(CAROL)
+    with pytest.raises(discord.Forbidden) as raised:
+        await user.send("again")
+    assert raised.value.code == 50007
+
+
+async def test_over_limit_payloads_are_refused(rig: Rig) -> None:
+    channel_id = rig.standin.store.identity.channel_id
+    route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel_id)
+    button = {"type": 2, "style": 1, "label": "Join", "custom_id": "x" * 101}
+    with pytest.raises(discord.HTTPException) as raised:
+        await rig.bot.http.request(route, json={"content": "hi", "components": [{"type": 1, "components": [button]}]})
+    assert raised.value.status == 400 and raised.value.code == 50035
+    refusal = rig.standin.refusals[-1]
+    assert refusal.errors is not None and "custom_id" in refusal.errors["components"]["0"]["components"]["0"]
+    channel = rig.bot.get_channel(channel_id)
+    assert isinstance(channel, discord.TextChannel)
+    with pytest.raises(discord.HTTPException) as raised:
+        await channel.send(embed=discord.Embed(title="t" * 257))
+    assert raised.value.code == 50035 and "embeds.0.title" in raised.value.text
+
+
+async def test_deleted_message_cannot_be_edited(rig: Rig) -> None:
+    channel = rig.bot.get_channel(rig.standin.store.identity.channel_id)
+    assert isinstance(channel, discord.TextChannel)
+    sent = await channel.send("leaderboard")
+    rig.standin.delete_message(sent.id)
+    assert sent.id not in [m.id for m in rig.standin.messages_seen_by(ALICE)]
+    with pytest.raises(discord.NotFound) as raised:
+        await sent.edit(content="leaderboard v2")
+    assert raised.value.code == 10008
+
+
+async def test_a_file_upload_is_read_from_its_multipart_form(rig: Rig) -> None:
+    channel = rig.bot.get_channel(rig.standin.store.identity.channel_id)
+    assert isinstance(channel, discord.TextChannel)
+    sent = await channel.send("standings attached", file=discord.File(io.BytesIO(b"1. alice"), "standings.txt"))
+    assert rig.standin.message(sent.id).content == "standings attached"
+    assert rig.standin.received[-1].route == "/channels/{channel_id}/messages"
+
+
+async def test_unknown_route_and_missing_token_are_visible(rig: Rig) -> None:
+    route = Route("GET", "/guilds/{guild_id}/bans", guild_id=rig.standin.store.identity.guild_id)
+    with pytest.raises(discord.NotFound):
+        await rig.bot.http.request(route)
+    assert rig.standin.refusals[-1].path.endswith("/bans") and rig.standin.refusals[-1].status == 404
+    async with aiohttp.ClientSession() as session, session.get(rig.standin.api_base + "/users/@me") as response:
+        assert response.status == 401 and response.headers["content-type"] == "application/json"
+        assert await response.json() == {"code": 0, "message": "401: Unauthorized"}
+
+
+async def test_resumed_after_a_resumable_drop(rig: Rig) -> None:
+    standin = rig.standin
+    before = standin.identify_count
+    await standin.drop_gateway(resumable=True)
+    await standin.wait_ready(timeout=5)
+    assert standin.identify_count == before
+    assert (await standin.run_command(BOB, "hello")).answered
+
+
+async def test_reidentify_after_a_dropped_gateway(rig: Rig) -> None:
+    standin = rig.standin
+    before = standin.identify_count
+    await standin.drop_gateway()
+    assert not standin.connected
+    await standin.wait_ready(timeout=10)
+    assert standin.identify_count > before
+    result = await standin.run_command(BOB, "hello")
+    assert result.answered
