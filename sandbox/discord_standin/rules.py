@@ -99,6 +99,13 @@ class FormErrors:
             raise DiscordError(400, INVALID_FORM_BODY, "Invalid Form Body", self.tree)
 
 
+def _is_object(value: object, path: tuple[str | int, ...], errors: FormErrors) -> bool:
+    if isinstance(value, dict):
+        return True
+    errors.add(path, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
+    return False
+
+
 def _embed_size(embed: JSON) -> int:
     size = sum(len(str(embed.get(key) or "")) for key in ("title", "description"))
     for embed_field in embed.get("fields") or []:
@@ -115,6 +122,8 @@ def _check_embeds(embeds: Any, errors: FormErrors) -> None:
     if len(embeds) > MAX_EMBEDS:
         errors.add(("embeds",), "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_EMBEDS} or fewer in length.")
     for i, embed in enumerate(embeds):
+        if not _is_object(embed, ("embeds", i), errors):
+            continue
         for key, limit in EMBED_LIMITS.items():
             errors.max_length(("embeds", i, key), embed.get(key), limit)
         fields = embed.get("fields") or []
@@ -122,6 +131,8 @@ def _check_embeds(embeds: Any, errors: FormErrors) -> None:
             message = f"Must be {MAX_EMBED_FIELDS} or fewer in length."
             errors.add(("embeds", i, "fields"), "BASE_TYPE_MAX_LENGTH", message)
         for j, embed_field in enumerate(fields):
+            if not _is_object(embed_field, ("embeds", i, "fields", j), errors):
+                continue
             for key, limit in (("name", MAX_FIELD_NAME), ("value", MAX_FIELD_VALUE)):
                 value = embed_field.get(key)
                 if not value:
@@ -167,6 +178,8 @@ def _check_select(select: JSON, path: tuple[str | int, ...], seen: set[str], err
             )
         values: set[str] = set()
         for k, option in enumerate(options):
+            if not _is_object(option, (*path, "options", k), errors):
+                continue
             for key in ("label", "value"):
                 if not option.get(key):
                     errors.add((*path, "options", k, key), "BASE_TYPE_REQUIRED", "This field is required")
@@ -206,10 +219,14 @@ def _check_components(components: Any, flags: int, errors: FormErrors) -> None:
         errors.add(("components",), "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_ROWS} or fewer in length.")
     for i, row in enumerate(components):
         path: tuple[str | int, ...] = ("components", i)
+        if not _is_object(row, path, errors):
+            continue
         if row.get("type") != 1:
             errors.add((*path, "type"), "UNION_TYPE_CHOICES", 'Value of field "type" must be one of (1,).')
             continue
-        children = row.get("components") or []
+        children = [
+            c for j, c in enumerate(row.get("components") or []) if _is_object(c, (*path, "components", j), errors)
+        ]
         if not 1 <= len(children) <= MAX_ROW_WIDTH:
             errors.add(
                 (*path, "components"), "BASE_TYPE_BAD_LENGTH", f"Must be between 1 and {MAX_ROW_WIDTH} in length."
@@ -233,6 +250,8 @@ def _check_components(components: Any, flags: int, errors: FormErrors) -> None:
 
 def _check_nested_ids(components: list[JSON], path: tuple[str | int, ...], seen: set[str], errors: FormErrors) -> None:
     for i, component in enumerate(components):
+        if not _is_object(component, (*path, i), errors):
+            continue
         if "custom_id" in component:
             _check_custom_id(component, (*path, i), seen, errors)
         _check_nested_ids(component.get("components") or [], (*path, i, "components"), seen, errors)
