@@ -1,17 +1,57 @@
-"""`python -m bot`: the Discord front end. It arrives with the Discord issue; until then this says so."""
+"""`python -m bot`: the Discord bot. Needs DISCORD_TOKEN, DATABASE_URL and REDIS_URL (see the README)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import signal
 import sys
+
+import discord
+
+from bot.client import LadderBot
+from bot.discord_api import point_rest_at
+from db.ladder import LadderConfigError
+from db.settings import Settings, get_settings
+
+log = logging.getLogger("bot")
 
 
 def main() -> int:
-    print(
-        "The Discord client is not built yet: this release has the backend only (the queue, the waves on "
-        "Celery and the event stream). Run `make demo` to watch it work with simulated players.",
-        file=sys.stderr,
-    )
-    return 2
+    discord.utils.setup_logging(level=logging.INFO, root=True)
+    settings = get_settings()
+    missing = [
+        name
+        for name, value in (
+            ("DISCORD_TOKEN", settings.discord_token.get_secret_value()),
+            ("DATABASE_URL", settings.database_url),
+            ("REDIS_URL", settings.redis_url),
+        )
+        if not value
+    ]
+    if missing:
+        print(f"Set {', '.join(missing)} before starting the bot (the README says how).", file=sys.stderr)
+        return 2
+    try:
+        ladder = settings.ladder()
+    except LadderConfigError as exc:
+        print(f"The ladder file cannot be used:\n{exc}", file=sys.stderr)
+        return 2
+    point_rest_at(settings.discord_api_base)
+    try:
+        asyncio.run(_serve(settings, LadderBot(settings, ladder)))
+    except discord.LoginFailure:
+        print("Discord refused the bot token: check DISCORD_TOKEN.", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _serve(settings: Settings, bot: LadderBot) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+    async with bot:
+        await bot.start(settings.discord_token.get_secret_value())
 
 
 if __name__ == "__main__":

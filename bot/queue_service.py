@@ -65,6 +65,10 @@ class QueueService:
         self._ladder = ladder
         self._wave_interval = timedelta(seconds=wave_interval_s)
 
+    @property
+    def wave_interval_s(self) -> float:
+        return self._wave_interval.total_seconds()
+
     async def join(
         self,
         player_id: int,

@@ -3,6 +3,9 @@
 Delivery is at least once; the handler sees each event id once per consumer (the relay may publish an event
 twice, and an entry may be claimed from a dead consumer after it was handled). An entry is acknowledged only
 after its handler returned: a handler that raises leaves it pending, to be retried or claimed.
+
+While it runs, entries are handled concurrently (up to `max_in_flight`), each acknowledged when its own
+handler returns, so one slow delivery never holds up the players behind it.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class EventConsumer:
         block_ms: int = 1_000,
         batch: int = 100,
         remember: int = 100_000,
+        max_in_flight: int = 200,
     ) -> None:
         self._redis = client
         self._stream = stream
@@ -47,6 +51,9 @@ class EventConsumer:
         self._batch = batch
         self._handled: OrderedDict[int, None] = OrderedDict()
         self._remember = remember
+        self._slots = asyncio.Semaphore(max_in_flight)
+        self._in_flight: dict[str, asyncio.Task[None]] = {}
+        self._handling: dict[int, asyncio.Task[Any]] = {}
         self.handled_count = 0
         self.duplicates_skipped = 0
 
@@ -59,18 +66,32 @@ class EventConsumer:
                 raise
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
-        """Consumes until `stop` is set (or the task is cancelled)."""
+        """Consumes until `stop` is set, then finishes what is in flight; cancelled, it abandons it unacknowledged."""
         stop = stop or asyncio.Event()
-        await self.ensure_group()
-        await self.replay_own_pending()
+        try:
+            await self._run(stop)
+        except asyncio.CancelledError:
+            for task in list(self._in_flight.values()):
+                task.cancel()
+            await self.drain()
+            raise
+        await self.drain()
+
+    async def drain(self) -> None:
+        """Waits for the entries being handled."""
+        await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
+
+    async def _run(self, stop: asyncio.Event) -> None:
+        await self._retrying(self.ensure_group)
+        await self.replay_own_pending(wait=False)
         last_claim = 0.0
         loop = asyncio.get_running_loop()
         while not stop.is_set():
             try:
                 if loop.time() - last_claim >= self._claim_idle_ms / 2000:
-                    await self.claim_abandoned()
+                    await self.claim_abandoned(wait=False)
                     last_claim = loop.time()
-                await self.read_new()
+                await self.read_new(wait=False)
             except ResponseError as exc:
                 if "NOGROUP" not in str(exc):
                     raise
@@ -88,24 +109,29 @@ class EventConsumer:
             log.warning("event stream unreachable (%s); retrying", type(exc).__name__)
             await asyncio.sleep(0.5)
 
-    async def replay_own_pending(self) -> int:
+    async def replay_own_pending(self, *, wait: bool = True) -> int:
         """Entries this consumer read before a restart and never acknowledged."""
         handled = 0
         start = "0"
+        started: list[asyncio.Task[None]] = []
         while True:
             reply = await self._redis.xreadgroup(self._group, self._consumer, {self._stream: start}, count=self._batch)
             entries = _entries(reply)
             if not entries:
-                return handled
+                break
             for entry_id, fields in entries:
-                await self._handle(entry_id, fields)
+                started.extend(await self._start(entry_id, fields))
                 handled += 1
             start = _text(entries[-1][0])
+        if wait:
+            await asyncio.gather(*started)
+        return handled
 
-    async def claim_abandoned(self) -> int:
+    async def claim_abandoned(self, *, wait: bool = True) -> int:
         """Entries another consumer has held longer than the claim timeout (it died or stalled)."""
         claimed = 0
         start = "0-0"
+        started: list[asyncio.Task[None]] = []
         while True:
             reply: Any = await self._redis.xautoclaim(
                 self._stream,
@@ -120,31 +146,66 @@ class EventConsumer:
                 if fields is None:  # trimmed away while pending
                     await self._redis.xack(self._stream, self._group, entry_id)
                     continue
-                await self._handle(entry_id, fields)
+                started.extend(await self._start(entry_id, fields))
                 claimed += 1
             if start == "0-0":
-                return claimed
+                break
+        if wait:
+            await asyncio.gather(*started)
+        return claimed
 
-    async def read_new(self) -> int:
+    async def read_new(self, *, wait: bool = True) -> int:
         reply = await self._redis.xreadgroup(
             self._group, self._consumer, {self._stream: ">"}, count=self._batch, block=self._block_ms
         )
         entries = _entries(reply)
+        started: list[asyncio.Task[None]] = []
         for entry_id, fields in entries:
-            await self._handle(entry_id, fields)
+            started.extend(await self._start(entry_id, fields))
+        if wait:
+            await asyncio.gather(*started)
         return len(entries)
 
+    async def _start(self, entry_id: bytes | str, fields: dict[Any, Any]) -> list[asyncio.Task[None]]:
+        """Starts handling an entry unless it is being handled already (claimed back while in flight)."""
+        key = _text(entry_id)
+        if key in self._in_flight:
+            return []
+        await self._slots.acquire()
+        task = asyncio.create_task(self._handle(entry_id, fields), name=f"event-entry-{key}")
+        self._in_flight[key] = task
+
+        def _done(_: asyncio.Task[None]) -> None:
+            self._in_flight.pop(key, None)
+            self._slots.release()
+
+        task.add_done_callback(_done)
+        return [task]
+
     async def _handle(self, entry_id: bytes | str, fields: dict[Any, Any]) -> None:
+        try:
+            await self._handle_once(entry_id, fields)
+        except (RedisError, OSError) as exc:
+            # Not acknowledged: the entry stays pending and is handled again, where the dedupe catches it.
+            log.warning("could not acknowledge stream entry %s (%s)", _text(entry_id), type(exc).__name__)
+
+    async def _handle_once(self, entry_id: bytes | str, fields: dict[Any, Any]) -> None:
         try:
             event = Event.from_fields(fields)
         except MalformedEvent as exc:
             log.error("dropping stream entry %s: %s", _text(entry_id), exc)
             await self._redis.xack(self._stream, self._group, entry_id)
             return
+        earlier = self._handling.get(event.id)
+        if earlier is not None:  # the same event published twice, both copies read at once
+            await asyncio.wait([earlier])
         if event.id in self._handled:
             self.duplicates_skipped += 1
             await self._redis.xack(self._stream, self._group, entry_id)
             return
+        current = asyncio.current_task()
+        assert current is not None
+        self._handling[event.id] = current
         try:
             await self._handler(event)
         except asyncio.CancelledError:
@@ -153,6 +214,8 @@ class EventConsumer:
             # Left pending: replayed or claimed later, never acknowledged unhandled.
             log.exception("handler failed for event %s (%s); it stays pending", event.id, event.type)
             return
+        finally:
+            self._handling.pop(event.id, None)
         self._remember_handled(event.id)
         self.handled_count += 1
         await self._redis.xack(self._stream, self._group, entry_id)

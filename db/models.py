@@ -164,7 +164,11 @@ class OutboxEvent(Base):
     published_at: Mapped[datetime | None]
     stream_id: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (Index("outbox_unpublished", "id", postgresql_where=text("published_at IS NULL")),)
+    __table_args__ = (
+        Index("outbox_unpublished", "id", postgresql_where=text("published_at IS NULL")),
+        # A view that lost the race to a wave (Cancel after the match was found) looks its match up by id.
+        Index("outbox_match_events", text("((payload->>'match_id')::bigint)"), "type"),
+    )
 
 
 class Delivery(Base):
@@ -176,3 +180,15 @@ class Delivery(Base):
     player_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     delivered_at: Mapped[datetime] = mapped_column(server_default=func.now())
     path: Mapped[str] = mapped_column(String(32))
+
+
+class DeliveryFailure(Base):
+    """An event the bot could not show a player by any path, after its retries: kept for an admin to see."""
+
+    __tablename__ = "delivery_failures"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), primary_key=True)
+    player_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(300))
+    failed_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     # How often the relay publishes outbox rows a dead worker left unpublished.
     relay_interval_s: float = 5.0
     consumer_group: str = "bot"
+    # Stable across restarts, so a restarted bot replays what it read and never acknowledged.
+    consumer_name: str = "bot-1"
+    # Where discord.py sends its REST calls; empty: Discord itself. The sandbox points it at the stand-in.
+    discord_api_base: str = ""
+    # When set, the bot writes its delivery figures and event-loop stalls here as JSON every few seconds.
+    bot_stats_file: Path | None = None
     # Where the embedded servers keep their data.
     state_dir: Path = PROJECT_DIR / ".state"
 

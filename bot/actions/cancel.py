@@ -1,0 +1,36 @@
+"""Cancel: leave the queue, or learn that a wave matched the player first (and see the match)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.queue_service import AlreadyMatched, Cancelled
+from bot.renderings import left_queue_embed, render_match_found
+from bot.services import services_of
+from bot.views.owner import belongs_to
+from db.deliveries import match_found_payload
+
+
+async def cancel_queue(interaction: discord.Interaction[Any], player_id: int) -> None:
+    if not await belongs_to(interaction, player_id):
+        return
+    services = services_of(interaction)
+    outcome = await services.queue.cancel(player_id)
+    if isinstance(outcome, Cancelled):
+        services.notifications.unsubscribe(player_id)
+        embed = left_queue_embed("You left the queue. Use /queue whenever you want to play.")
+        await interaction.response.edit_message(content=None, embed=embed, view=None)
+    elif isinstance(outcome, AlreadyMatched):
+        async with services.sessions() as session:
+            payload = await match_found_payload(session, outcome.match_id)
+        if payload is None:  # the event is not written yet: cannot happen once the wave committed, but be kind
+            embed = left_queue_embed(f"A wave matched you just before you cancelled: match #{outcome.match_id}.")
+            await interaction.response.edit_message(content=None, embed=embed, view=None)
+            return
+        await interaction.response.edit_message(**render_match_found(payload, player_id).kwargs())
+    else:
+        services.notifications.unsubscribe(player_id)
+        embed = left_queue_embed("You are not in the queue. Use /queue to join it.")
+        await interaction.response.edit_message(content=None, embed=embed, view=None)

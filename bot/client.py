@@ -1,0 +1,150 @@
+"""The bot: a `commands.Bot` that builds its services once, registers its views and runs the listener."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import discord
+import redis.asyncio as aioredis
+from discord.ext import commands
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.commands import COMMANDS
+from bot.delivery import Deliverer
+from bot.discord_api import point_gateway_as_told
+from bot.loop_watch import LoopWatch
+from bot.notifications import NotificationService
+from bot.queue_service import QueueService
+from bot.services import Services
+from bot.stream_consumer import EventConsumer
+from bot.views.searching import CancelButton
+from bot.views.setup import JoinButton, RaceSelect, VetoSelect
+from db.engines import async_engine, async_session_factory
+from db.ladder import Ladder
+from db.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class LadderBot(commands.Bot):
+    def __init__(self, settings: Settings, ladder: Ladder) -> None:
+        intents = discord.Intents(guilds=True)
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents, help_command=None)
+        self.settings = settings
+        self.ladder = ladder
+        self.loop_watch = LoopWatch()
+        self._services: Services | None = None
+        self._engine: AsyncEngine | None = None
+        self._redis: aioredis.Redis | None = None
+        self._consumer: EventConsumer | None = None
+        self.deliverer: Deliverer | None = None
+        self._stop_listening = asyncio.Event()
+        self._background: list[asyncio.Task[None]] = []
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("the bot's services are built in setup_hook, which has not run")
+        return self._services
+
+    async def setup_hook(self) -> None:
+        # Runs once per login; gateway reconnects never come back here, so nothing starts twice.
+        if self._services is not None:
+            return
+        settings = self.settings
+        self._engine = async_engine(settings.database_url)
+        sessions = async_session_factory(self._engine)
+        self._redis = aioredis.from_url(settings.redis_url)
+        notifications = NotificationService()
+        self._services = Services(
+            ladder=self.ladder,
+            sessions=sessions,
+            queue=QueueService(sessions, self.ladder, settings.wave_interval()),
+            notifications=notifications,
+        )
+        self.deliverer = Deliverer(self, sessions, notifications)
+        self._consumer = EventConsumer(
+            self._redis, settings.event_stream, settings.consumer_group, settings.consumer_name, self.deliverer.handle
+        )
+        self.add_dynamic_items(RaceSelect, VetoSelect, JoinButton, CancelButton)
+        for command in COMMANDS:
+            self.tree.add_command(command)
+        await point_gateway_as_told(self)
+        await self._sync_commands()
+        self.loop_watch.start()
+        self._background.append(asyncio.create_task(self._listen(), name="listener"))
+        if settings.bot_stats_file:
+            self._background.append(asyncio.create_task(self._write_stats(settings.bot_stats_file), name="stats"))
+
+    async def _sync_commands(self) -> None:
+        guild_id = self.settings.discord_guild_id
+        if guild_id:
+            guild = discord.Object(guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        else:
+            synced = await self.tree.sync()
+        log.info("synced %d slash commands %s", len(synced), f"to guild {guild_id}" if guild_id else "globally")
+
+    async def _listen(self) -> None:
+        """Runs the stream consumer for the bot's whole life; a crash restarts it, it never ends quietly."""
+        assert self._consumer is not None
+        while not self._stop_listening.is_set():
+            try:
+                await self._consumer.run(self._stop_listening)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("the listener stopped unexpectedly; restarting it")
+                await asyncio.sleep(1.0)
+
+    async def close(self) -> None:
+        self._stop_listening.set()
+        if self._background:
+            # The listener finishes the deliveries in flight (they are acknowledged) before it is cut off.
+            await asyncio.wait(self._background[:1], timeout=5)
+        for task in self._background:
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
+        self._background.clear()
+        await self.loop_watch.stop()
+        if self._services is not None:
+            await self._services.notifications.close()
+        await super().close()
+        if self._redis is not None:
+            await self._redis.aclose()
+        if self._engine is not None:
+            await self._engine.dispose()
+        log.info("bot stopped")
+
+    def stats(self) -> dict[str, Any]:
+        notifications = self._services.notifications if self._services else None
+        return {
+            "at": time.time(),
+            "gateway_connected": not self.is_closed() and self.is_ready(),
+            "largest_stall_ms": round(self.loop_watch.largest_stall_ms, 2),
+            "events_handled": self._consumer.handled_count if self._consumer else 0,
+            "duplicates_skipped": self._consumer.duplicates_skipped if self._consumer else 0,
+            "deliveries_by_path": dict(self.deliverer.by_path) if self.deliverer else {},
+            "deliveries_failed": self.deliverer.failed if self.deliverer else 0,
+            "subscriptions": notifications.subscriptions if notifications else 0,
+            "subscription_tasks": len(notifications.tasks()) if notifications else 0,
+        }
+
+    async def _write_stats(self, path: Path, every_s: float = 1.0) -> None:
+        """Each line: the figures at that moment, the stall being the largest of the last interval."""
+        while True:
+            await asyncio.sleep(every_s)
+            line = json.dumps(self.stats()) + "\n"
+            self.loop_watch.reset()
+            await asyncio.to_thread(_append, path, line)
+
+
+def _append(path: Path, line: str) -> None:
+    with path.open("a") as f:
+        f.write(line)

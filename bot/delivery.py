@@ -1,0 +1,142 @@
+"""Shows each event to each of its players, by the best path still open, and records that they saw it.
+
+Paths, in order: the player's live subscription; an edit of the stored message through the interaction token
+(while it lives: 15 minutes); an edit with the bot token (not possible for an ephemeral message); a direct
+message. A failure outside the bot (DMs closed, message deleted) is retried with backoff and then recorded in
+`delivery_failures` for an admin. A failure inside the bot (the database is down) raises, so the stream entry
+stays pending and is handled again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import discord
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.discord_api import edit_original_response
+from bot.notifications import NotificationService
+from bot.renderings import Rendering, render_event
+from db import deliveries
+from db.events import Event
+
+log = logging.getLogger(__name__)
+
+# An interaction token lives 15 minutes; leave a margin for the request in flight.
+TOKEN_LIFETIME_S = 15 * 60 - 20
+SUBSCRIPTION = "subscription"
+INTERACTION_TOKEN = "interaction_token"
+BOT_TOKEN = "bot_token"
+DIRECT_MESSAGE = "direct_message"
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    application_id: int
+    token: str
+    channel_id: int | None
+    message_id: int | None
+    ephemeral: bool
+    issued_at: float
+
+    @classmethod
+    def of(cls, event: Event, player_id: int) -> MessageRef | None:
+        refs = event.payload.get("message_refs")
+        raw = refs.get(str(player_id)) if isinstance(refs, dict) else None
+        if not isinstance(raw, dict):
+            return None
+        try:
+            return cls(
+                application_id=int(raw["application_id"]),
+                token=str(raw["token"]),
+                channel_id=int(raw["channel_id"]) if raw.get("channel_id") else None,
+                message_id=int(raw["message_id"]) if raw.get("message_id") else None,
+                ephemeral=bool(raw.get("ephemeral")),
+                issued_at=float(raw.get("issued_at", 0)),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+class Deliverer:
+    def __init__(
+        self,
+        client: discord.Client,
+        sessions: async_sessionmaker[AsyncSession],
+        notifications: NotificationService,
+        *,
+        backoff_s: Sequence[float] = (1.0, 3.0, 10.0),
+    ) -> None:
+        self._client = client
+        self._sessions = sessions
+        self._notifications = notifications
+        self._backoff_s = tuple(backoff_s)
+        self.by_path: Counter[str] = Counter()
+        self.failed = 0
+
+    async def handle(self, event: Event) -> None:
+        """The stream consumer's handler: returns once every player of the event can see it."""
+        await asyncio.gather(*(self.deliver(event, p) for p in dict.fromkeys(event.player_ids)))
+
+    async def deliver(self, event: Event, player_id: int) -> str | None:
+        async with self._sessions() as session:
+            if await deliveries.already_delivered(session, event.id, player_id):
+                return None
+        rendering = render_event(event, player_id)
+        problems: list[str] = []
+        for attempt, delay in enumerate((0.0, *self._backoff_s), start=1):
+            if delay:
+                await asyncio.sleep(delay)
+            path = await self._show(event, player_id, rendering, problems)
+            if path is not None:
+                async with self._sessions.begin() as session:
+                    await deliveries.record_delivery(session, event.id, player_id, path)
+                self.by_path[path] += 1
+                log.info("event %s (%s) shown to player %s by %s", event.id, event.type, player_id, path)
+                return path
+            log.warning("event %s not shown to player %s (attempt %d): %s", event.id, player_id, attempt, problems[-1])
+        async with self._sessions.begin() as session:
+            await deliveries.record_failure(session, event.id, player_id, len(self._backoff_s) + 1, problems[-1])
+        self.failed += 1
+        log.error("gave up showing event %s (%s) to player %s: %s", event.id, event.type, player_id, problems[-1])
+        return None
+
+    async def _show(self, event: Event, player_id: int, rendering: Rendering, problems: list[str]) -> str | None:
+        if await self._notifications.offer(player_id, event):
+            return SUBSCRIPTION
+        tried: list[str] = []
+        ref = MessageRef.of(event, player_id)
+        if ref is not None and time.time() - ref.issued_at < TOKEN_LIFETIME_S:
+            try:
+                await edit_original_response(
+                    self._client, ref.application_id, ref.token, embed=rendering.embed, view=rendering.view
+                )
+                return INTERACTION_TOKEN
+            except discord.HTTPException as exc:
+                tried.append(f"interaction token: {_why(exc)}")
+        if ref is not None and not ref.ephemeral and ref.channel_id and ref.message_id:
+            try:
+                channel = self._client.get_partial_messageable(ref.channel_id)
+                await channel.get_partial_message(ref.message_id).edit(**rendering.kwargs())
+                return BOT_TOKEN
+            except discord.HTTPException as exc:
+                tried.append(f"bot token: {_why(exc)}")
+        try:
+            dm = await self._client.create_dm(discord.Object(player_id))
+            await dm.send(embed=rendering.embed, view=rendering.view or discord.utils.MISSING)
+            return DIRECT_MESSAGE
+        except discord.HTTPException as exc:
+            tried.append(f"direct message: {_why(exc)}")
+        problems.append("; ".join(tried))
+        return None
+
+
+def _why(exc: discord.HTTPException) -> str:
+    # Discord's own words (status and code), never the request: it carries the token in its URL.
+    return f"{exc.status} {exc.code} {exc.text[:120]}"
+

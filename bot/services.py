@@ -1,0 +1,31 @@
+"""The services the bot builds once, in `setup_hook`, and every command and view reaches through the client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import discord
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.notifications import NotificationService
+from bot.queue_service import QueueService
+from db.ladder import Ladder
+
+
+@dataclass(frozen=True)
+class Services:
+    ladder: Ladder
+    sessions: async_sessionmaker[AsyncSession]
+    queue: QueueService
+    notifications: NotificationService
+
+
+class HasServices(Protocol):
+    @property
+    def services(self) -> Services: ...
+
+
+def services_of(interaction: discord.Interaction[Any]) -> Services:
+    client: HasServices = interaction.client  # type: ignore[assignment]
+    return client.services

@@ -1,0 +1,17 @@
+"""Every per-player button checks that the user pressing it is that player."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+
+async def belongs_to(interaction: discord.Interaction[Any], player_id: int) -> bool:
+    """True when the presser is the player; otherwise answers them politely (privately) and changes nothing."""
+    if interaction.user.id == player_id:
+        return True
+    await interaction.response.send_message(
+        "This button belongs to another player. Use /queue to open your own.", ephemeral=True
+    )
+    return False

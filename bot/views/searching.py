@@ -1,0 +1,64 @@
+"""The searching view: what the player queued with, how long they have waited, the next wave, Cancel."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from bot.actions.cancel import cancel_queue
+from bot.queue_service import Joined, QueueSnapshot
+from bot.renderings import NEUTRAL_COLOUR, timestamp
+from db.ladder import Ladder
+
+
+def searching_embed(ladder: Ladder, joined: Joined, snapshot: QueueSnapshot, wave_interval_s: float) -> discord.Embed:
+    embed = discord.Embed(title="Searching for an opponent…", colour=NEUTRAL_COLOUR)
+    races = "\n".join(
+        f"{ladder.race_by_code[code].name} · {round(joined.ratings.get(code, ladder.rating.start))}"
+        for code in joined.choice.races
+    )
+    embed.add_field(name="You queued with", value=races or "—", inline=True)
+    vetoes = ", ".join(joined.choice.vetoes) or "none"
+    embed.add_field(name="Vetoed maps", value=vetoes[:1024], inline=True)
+    embed.add_field(name="Waiting since", value=timestamp(joined.joined_at), inline=False)
+    if snapshot.next_wave_at is None:
+        next_wave = f"the first wave is due within {round(wave_interval_s)} seconds"
+    elif snapshot.next_wave_at > joined.joined_at:
+        next_wave = timestamp(snapshot.next_wave_at)
+    else:
+        next_wave = "any moment now (the wave is due)"
+    embed.add_field(name="Next wave", value=next_wave, inline=True)
+    embed.add_field(name="In the queue", value=_players(snapshot.waiting), inline=True)
+    embed.set_footer(text="You will see your match here as soon as a wave finds one.")
+    return embed
+
+
+def searching_view(player_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(CancelButton(player_id))
+    return view
+
+
+def _players(count: int) -> str:
+    return "1 player" if count == 1 else f"{count} players"
+
+
+class CancelButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"^ladder:cancel:(?P<player>[0-9]{1,20})$"):
+    def __init__(self, player_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Cancel", style=discord.ButtonStyle.secondary, custom_id=f"ladder:cancel:{player_id}"
+            )
+        )
+        self.player_id = player_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> CancelButton:
+        return cls(int(match["player"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await cancel_queue(interaction, self.player_id)

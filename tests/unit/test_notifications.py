@@ -1,0 +1,90 @@
+"""NotificationService: one subscription per waiting player, nothing left behind after it ends."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.notifications import NotificationService
+from db.events import MATCH_FOUND, QUEUE_EXPIRED, Event
+
+
+def _event(event_id: int, player_id: int, type_: str = MATCH_FOUND) -> Event:
+    return Event(event_id, type_, (player_id, player_id + 1), {"match_id": event_id})
+
+
+async def test_a_thousand_join_match_cycles_leave_no_subscription_or_task() -> None:
+    service = NotificationService()
+    shown: list[tuple[int, int]] = []
+    tasks_before = len(asyncio.all_tasks())
+    for cycle in range(1000):
+        player = 10_000 + cycle % 7  # the same players come back again and again
+        sub = service.subscribe(player)
+
+        async def sink(event: Event, player: int = player) -> None:
+            shown.append((event.id, player))
+
+        service.activate(sub, sink)
+        assert await service.offer(player, _event(cycle, player)) is True
+    await asyncio.sleep(0)  # let the finished tasks be reaped
+    assert service.subscriptions == 0
+    assert service.tasks() == []
+    assert len(asyncio.all_tasks()) == tasks_before
+    assert shown == [(c, 10_000 + c % 7) for c in range(1000)]
+
+
+async def test_an_event_waits_for_the_live_message_then_is_shown() -> None:
+    service = NotificationService()
+    sub = service.subscribe(1)
+    shown: list[int] = []
+
+    async def sink(event: Event) -> None:
+        shown.append(event.id)
+
+    offered = asyncio.create_task(service.offer(1, _event(5, 1)))
+    await asyncio.sleep(0.05)
+    assert shown == [] and not offered.done()  # the answer to the player has not been sent yet
+    service.activate(sub, sink)
+    assert await offered is True
+    assert shown == [5]
+
+
+async def test_a_sink_that_fails_reports_not_shown_and_ends_the_subscription() -> None:
+    service = NotificationService()
+    sub = service.subscribe(1)
+
+    async def broken(event: Event) -> None:
+        raise RuntimeError("token expired")
+
+    service.activate(sub, broken)
+    assert await service.offer(1, _event(1, 1)) is False
+    await asyncio.sleep(0)
+    assert service.subscriptions == 0 and service.tasks() == []
+
+
+async def test_no_subscription_means_not_shown_and_expiry_ends_it() -> None:
+    service = NotificationService()
+    assert await service.offer(2, _event(1, 2)) is False
+    sub = service.subscribe(2)
+
+    async def sink(event: Event) -> None:
+        return None
+
+    service.activate(sub, sink)
+    assert await service.offer(2, _event(2, 2, QUEUE_EXPIRED)) is True
+    await asyncio.sleep(0)
+    assert service.subscriptions == 0
+
+
+async def test_a_new_subscription_replaces_the_old_and_close_ends_all() -> None:
+    service = NotificationService(offer_timeout_s=0.2)
+    first = service.subscribe(3)
+    second = service.subscribe(3)
+    await asyncio.sleep(0)
+    assert first.task is not None and first.task.cancelled()
+    service.unsubscribe(3, first)  # a stale handle leaves the newer subscription alone
+    assert service.subscriptions == 1
+    assert await service.offer(3, _event(1, 3)) is False  # never activated: times out, not shown
+    for player in range(10):
+        service.subscribe(100 + player)
+    await service.close()
+    assert service.subscriptions == 0 and second.task is not None and second.task.done()
