@@ -18,7 +18,7 @@ log = logging.getLogger("bot")
 
 
 def main() -> int:
-    discord.utils.setup_logging(level=logging.INFO, root=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = get_settings()
     missing = [
         name

@@ -139,4 +139,3 @@ class Deliverer:
 def _why(exc: discord.HTTPException) -> str:
     # Discord's own words (status and code), never the request: it carries the token in its URL.
     return f"{exc.status} {exc.code} {exc.text[:120]}"
-

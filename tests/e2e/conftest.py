@@ -1,0 +1,143 @@
+"""The whole ladder for the e2e tests: the stand-in in this process; the bot, a worker and beat as processes."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import signal
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+
+from db.engines import sync_engine
+from db.ladder import LADDERS_DIR, Ladder, load_ladder
+from db.settings import PROJECT_DIR
+from db.waves import WAVE_LOCK_KEY
+from sandbox.discord_standin import StandIn
+from sandbox.processes import start_beat, start_bot, start_worker, stop
+
+BOT_TOKEN = "e2e-bot-token.not-a-real-one"
+E2E_STATE = PROJECT_DIR / ".state" / "test" / "e2e"
+WAVE_INTERVAL_S = 2
+_user_ids = itertools.count(500_000_000_000_000_001)
+
+
+def new_user() -> int:
+    """Each test's players are its own: a match left unfinished by one test never blocks another's."""
+    return next(_user_ids)
+
+
+@pytest.fixture(scope="session")
+def ladder() -> Ladder:
+    return load_ladder(LADDERS_DIR / "starcraft.toml")
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    eng = sync_engine(database_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+async def standin() -> AsyncIterator[StandIn]:
+    s = StandIn(BOT_TOKEN)
+    await s.start()
+    yield s
+    await s.stop()
+
+
+@pytest.fixture(scope="session")
+def stack_env(ladder_env: dict[str, str], standin: StandIn) -> dict[str, str]:
+    E2E_STATE.mkdir(parents=True, exist_ok=True)
+    return {
+        **ladder_env,
+        "DISCORD_TOKEN": BOT_TOKEN,
+        "DISCORD_API_BASE": standin.api_base,
+        "DISCORD_GUILD_ID": str(standin.store.identity.guild_id),
+        "WAVE_INTERVAL_S": str(WAVE_INTERVAL_S),
+        "BOT_STATS_FILE": str(E2E_STATE / "bot-stats.jsonl"),
+    }
+
+
+@pytest.fixture(scope="session")
+def backend(stack_env: dict[str, str]) -> Iterator[None]:
+    """A real worker and a real beat firing a wave every few seconds."""
+    schedule = E2E_STATE / "beat-schedule"
+    for old in E2E_STATE.glob("beat-schedule*"):
+        old.unlink()
+    worker = start_worker(stack_env, E2E_STATE / "worker.log")
+    beat = start_beat(stack_env, E2E_STATE / "beat.log", schedule)
+    yield
+    stop(beat)
+    stop(worker)
+
+
+class BotProcess:
+    """`python -m bot` against the stand-in."""
+
+    def __init__(self, env: dict[str, str], standin: StandIn) -> None:
+        self._env = env
+        self._standin = standin
+        self.log = E2E_STATE / "bot.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    async def start(self) -> None:
+        identified = self._standin.identify_count
+        self.process = start_bot(self._env, self.log)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 60
+        while self._standin.identify_count == identified or not self._standin.commands:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the bot exited; see {self.log}:\n{self.log.read_text()[-3000:]}")
+            if loop.time() > deadline:
+                raise RuntimeError(f"the bot did not connect within 60 s; see {self.log}")
+            await asyncio.sleep(0.1)
+        # The listener starts in setup_hook, before the gateway connects: by now it reads the stream.
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+
+    def stats(self) -> dict[str, Any]:
+        path = Path(self._env["BOT_STATS_FILE"])
+        lines = path.read_text().splitlines() if path.exists() else []
+        return json.loads(lines[-1]) if lines else {}
+
+
+@pytest.fixture(scope="session")
+async def bot(stack_env: dict[str, str], standin: StandIn, backend: None) -> AsyncIterator[BotProcess]:
+    process = BotProcess(stack_env, standin)
+    await process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(autouse=True)
+def nobody_left_waiting(engine: Engine) -> Iterator[None]:
+    """A test's waiting players would be matched with the next test's."""
+    yield
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE queue_entries SET state = 'cancelled', ended_at = now() WHERE state = 'waiting'"))
+
+
+@contextmanager
+def waves_held(engine: Engine) -> Iterator[None]:
+    """Holds the wave lock, so every wave beat starts meanwhile skips: players wait until it is let go."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": WAVE_LOCK_KEY})
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": WAVE_LOCK_KEY})

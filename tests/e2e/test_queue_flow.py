@@ -1,0 +1,45 @@
+"""The /queue flow end to end: the real bot process, a real worker and beat, the Discord stand-in."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, text
+
+from db.ladder import Ladder
+from sandbox.discord_standin import StandIn
+from sandbox.players import cancel, match_shown, matches_seen, queue_up, wait_for_match
+from tests.e2e.conftest import BotProcess, new_user
+
+
+async def test_join_then_match_found_shows_once_to_each_player(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
+) -> None:
+    alice, bob = new_user(), new_user()
+    searching_a = await queue_up(standin, ladder, alice, ["bw_zerg"], ["Pylon"])
+    searching_b = await queue_up(standin, ladder, bob, ["sc2_terran"])
+    seen_a = await wait_for_match(standin, alice)
+    seen_b = await wait_for_match(standin, bob)
+    # The searching message itself turned into the match: no second message, no Cancel left on it.
+    assert seen_a.id == searching_a.id and seen_b.id == searching_b.id
+    assert seen_a.custom_ids() == [] and seen_b.custom_ids() == []
+    match_id = match_shown(seen_a)
+    assert match_id is not None and match_shown(seen_b) == match_id
+    assert matches_seen(standin, alice) == [match_id] and matches_seen(standin, bob) == [match_id]
+    # Each message reached "Match found" by one edit: the event was shown once, not twice.
+    assert sum(v.embeds[0].get("title") == "Match found" for v in seen_a.versions if v.embeds) == 1
+    assert "Zerg" in seen_a.text() and "Terran" in seen_a.text() and "Pylon" not in seen_a.text().split("Map")[-1]
+    with engine.connect() as conn:
+        players = conn.execute(text("SELECT player1_id, player2_id FROM matches WHERE id = :m"), {"m": match_id}).one()
+    assert set(players) == {alice, bob}
+
+
+async def test_join_then_cancel_leaves_the_queue(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
+) -> None:
+    carol = new_user()
+    searching = await queue_up(standin, ladder, carol, ["bw_protoss", "sc2_protoss"])
+    after = await cancel(standin, carol, searching)
+    assert after.id == searching.id
+    assert "You left the queue" in after.text() and after.custom_ids() == []
+    with engine.connect() as conn:
+        states = conn.execute(text("SELECT state FROM queue_entries WHERE player_id = :p"), {"p": carol}).scalars()
+        assert list(states) == ["cancelled"]
