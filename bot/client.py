@@ -67,7 +67,7 @@ class LadderBot(commands.Bot):
             queue=QueueService(sessions, self.ladder, settings.wave_interval()),
             notifications=notifications,
         )
-        self.deliverer = Deliverer(self, sessions, notifications)
+        self.deliverer = Deliverer(self, sessions, notifications, backoff_s=settings.delivery_backoff_s)
         self._consumer = EventConsumer(
             self._redis, settings.event_stream, settings.consumer_group, settings.consumer_name, self.deliverer.handle
         )

@@ -14,7 +14,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
 
     database_url: str = Field(default="", description="postgresql+psycopg://... ; empty: the embedded server")
     redis_url: str = Field(default="", description="redis://... ; empty: the embedded server")
@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     consumer_name: str = "bot-1"
     # Where discord.py sends its REST calls; empty: Discord itself. The sandbox points it at the stand-in.
     discord_api_base: str = ""
+    # Pauses between the bot's attempts to show a player an event before it records the delivery as failed.
+    delivery_backoff_s: list[float] = [1.0, 3.0, 10.0]
     # When set, the bot writes its delivery figures and event-loop stalls here as JSON every few seconds.
     bot_stats_file: Path | None = None
     # Where the embedded servers keep their data.

@@ -60,9 +60,11 @@ def stack_env(ladder_env: dict[str, str], standin: StandIn) -> dict[str, str]:
         **ladder_env,
         "DISCORD_TOKEN": BOT_TOKEN,
         "DISCORD_API_BASE": standin.api_base,
-        "DISCORD_GUILD_ID": str(standin.store.identity.guild_id),
+        # Global commands: a guild's own commands are not offered in DMs, and /queue must work there too.
+        "DISCORD_GUILD_ID": "",
         "WAVE_INTERVAL_S": str(WAVE_INTERVAL_S),
         "BOT_STATS_FILE": str(E2E_STATE / "bot-stats.jsonl"),
+        "DELIVERY_BACKOFF_S": "[0.2, 0.5]",
     }
 
 
