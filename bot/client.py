@@ -24,6 +24,7 @@ from bot.services import Services
 from bot.stream_consumer import EventConsumer
 from bot.views.searching import CancelButton
 from bot.views.setup import JoinButton, RaceSelect, VetoSelect
+from bot.views.stray import answer_stray, is_stray
 from db.engines import async_engine, async_session_factory
 from db.ladder import Ladder
 from db.settings import Settings
@@ -80,6 +81,10 @@ class LadderBot(commands.Bot):
         self._background.append(asyncio.create_task(self._listen(), name="listener"))
         if settings.bot_stats_file:
             self._background.append(asyncio.create_task(self._write_stats(settings.bot_stats_file), name="stats"))
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        if is_stray(interaction):
+            await answer_stray(interaction)
 
     async def _sync_commands(self) -> None:
         guild_id = self.settings.discord_guild_id
