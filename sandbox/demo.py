@@ -1,5 +1,6 @@
-"""The backend demo: simulated players join through QueueService while beat and a worker run waves, and the
-stream is consumed as the bot will consume it. Prints progress live and writes a JSON report."""
+"""The demo: the real bot process against the Discord stand-in, with a real worker and beat, and simulated
+players who click through /queue, Join and sometimes Cancel. Prints progress live and writes a JSON report
+counted from what each player's stand-in view shows."""
 
 from __future__ import annotations
 
@@ -8,24 +9,24 @@ import json
 import random
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import redis.asyncio as aioredis
 from sqlalchemy import text
 
-from bot.queue_service import AlreadyMatched, Cancelled, QueueService
-from bot.stream_consumer import EventConsumer
 from db.engines import async_engine, async_session_factory
-from db.events import MATCH_FOUND, Event
 from db.ladder import Ladder, load_ladder
 from db.migrate import upgrade
 from db.settings import get_settings
 from sandbox import processes
+from sandbox.discord_standin import Message, StandIn
+from sandbox.players import PlayerStepFailed, cancel, match_shown, queue_up
 from sandbox.servers import embedded_running, ensure_servers, fresh_database, stop_servers
 
 DEMO_DATABASE = "ladder_demo"
+DEMO_BOT_TOKEN = "demo-bot-token"
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,8 @@ class Tally:
     join_refused: int = 0
     cancelled: int = 0
     cancel_lost_to_wave: int = 0
-    delivered: dict[tuple[int, int], float] = field(default_factory=dict)  # (event, player) -> wall time
-    match_of_event: dict[int, tuple[int, int]] = field(default_factory=dict)  # event -> (match, wave)
-    duplicate_notifications: int = 0
-    expired_notified: int = 0
+    searching_message: dict[int, int] = field(default_factory=dict)  # player -> message id
+    answer_s: list[float] = field(default_factory=list)
 
 
 def run_demo(options: DemoOptions) -> dict[str, Any]:
@@ -65,43 +64,43 @@ async def _demo(options: DemoOptions) -> dict[str, Any]:
     upgrade(database_url)
     ladder = load_ladder(options.ladder or settings.ladder_config)
     token = uuid.uuid4().hex[:8]
+    logs = state / "demo"
+    logs.mkdir(parents=True, exist_ok=True)
+    standin = StandIn(DEMO_BOT_TOKEN)
+    await standin.start()
     env = {
         "DATABASE_URL": database_url,
         "REDIS_URL": urls.redis_url,
         "EVENT_STREAM": f"demo:{token}:events",
         "CELERY_QUEUE": f"demo-{token}",
         "WAVE_INTERVAL_S": str(options.wave_interval),
+        "DISCORD_TOKEN": DEMO_BOT_TOKEN,
+        "DISCORD_API_BASE": standin.api_base,
+        "DISCORD_GUILD_ID": "",
+        "BOT_STATS_FILE": str(logs / f"bot-stats-{token}.jsonl"),
         **({"LADDER_CONFIG": str(options.ladder)} if options.ladder else {}),
     }
-    logs = state / "demo"
-    print(f"Servers ready. Logs of the worker and beat: {logs}/")
+    print(f"Servers and the Discord stand-in ready. Logs of the bot, worker and beat: {logs}/")
     worker = processes.start_worker(env, logs / "worker.log")
     beat = processes.start_beat(env, logs / "beat.log", logs / f"beat-schedule-{token}")
+    bot = processes.start_bot(env, logs / "bot.log")
     engine = async_engine(database_url)
     sessions = async_session_factory(engine)
-    client = aioredis.Redis.from_url(urls.redis_url)
     tally = Tally()
     rng = random.Random(options.seed)
     try:
+        await _wait_for_bot(standin, bot, logs / "bot.log")
         players = await _seed_players(sessions, ladder, options.players, rng)
-        service = QueueService(sessions, ladder, options.wave_interval)
-        consumer = EventConsumer(
-            client, env["EVENT_STREAM"], "bot", "demo-bot", _recorder(sessions, tally), block_ms=200
-        )
-        stop = asyncio.Event()
-        listening = asyncio.create_task(consumer.run(stop))
-        progress = asyncio.create_task(_show_progress(sessions, tally, time.monotonic()))
-        await _play(service, players, options, rng, tally)
-        # No more joins: give the last wave time to run and its events time to arrive.
-        await asyncio.sleep(options.wave_interval + 3)
-        stop.set()
-        await listening
+        progress = asyncio.create_task(_show_progress(sessions, standin, tally, time.monotonic()))
+        await _play(standin, ladder, players, options, rng, tally)
+        await _wait_for_last_matches(sessions, standin, options.wave_interval + 10)
         progress.cancel()
-        report = await _report(sessions, tally, options)
+        report = await _report(sessions, standin, tally, options, Path(env["BOT_STATS_FILE"]))
     finally:
+        processes.stop(bot)
         processes.stop(beat)
         processes.stop(worker)
-        await client.aclose()
+        await standin.stop()
         await engine.dispose()
         uses_embedded = not (settings.database_url and settings.redis_url)
         if uses_embedded and not was_running and not options.keep_servers:
@@ -111,6 +110,16 @@ async def _demo(options: DemoOptions) -> dict[str, Any]:
         options.report.write_text(json.dumps(report, indent=2) + "\n")
         print(f"Report written to {options.report}")
     return report
+
+
+async def _wait_for_bot(standin: StandIn, bot: Any, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not (standin.identify_count and standin.commands):
+        if bot.poll() is not None:
+            raise RuntimeError(f"the bot exited; see {log}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the bot did not connect to the stand-in within {timeout:.0f}s; see {log}")
+        await asyncio.sleep(0.1)
 
 
 @dataclass(frozen=True)
@@ -146,23 +155,33 @@ async def _seed_players(sessions: Any, ladder: Ladder, count: int, rng: random.R
 
 
 async def _play(
-    service: QueueService, players: list[SimulatedPlayer], options: DemoOptions, rng: random.Random, tally: Tally
+    standin: StandIn,
+    ladder: Ladder,
+    players: list[SimulatedPlayer],
+    options: DemoOptions,
+    rng: random.Random,
+    tally: Tally,
 ) -> None:
-    async def one(player: SimulatedPlayer, join_at: float, cancel_after: float | None) -> None:
+    async def one(player: SimulatedPlayer, join_at: float, in_dm: bool, cancel_after: float | None) -> None:
         await asyncio.sleep(join_at)
+        started = time.monotonic()
         try:
-            await service.join(player.id, player.races, player.vetoes, message_ref={"demo": True})
-        except Exception:
+            searching = await queue_up(standin, ladder, player.id, player.races, player.vetoes, in_dm=in_dm)
+        except PlayerStepFailed:
             tally.join_refused += 1
             return
+        tally.answer_s.append(time.monotonic() - started)
         tally.joined += 1
+        tally.searching_message[player.id] = searching.id
         if cancel_after is None:
             return
         await asyncio.sleep(cancel_after)
-        outcome = await service.cancel(player.id)
-        if isinstance(outcome, Cancelled):
+        if match_shown(standin.message(searching.id)) is not None:
+            return  # matched before they thought of leaving
+        after = await cancel(standin, player.id, searching)
+        if "You left the queue" in after.text():
             tally.cancelled += 1
-        elif isinstance(outcome, AlreadyMatched):
+        elif match_shown(after) is not None:
             tally.cancel_lost_to_wave += 1
 
     joining_window = options.duration * 0.8
@@ -171,6 +190,7 @@ async def _play(
             one(
                 p,
                 rng.uniform(0, joining_window),
+                rng.random() < 0.2,
                 rng.uniform(1, options.wave_interval * 2) if rng.random() < options.cancel_share else None,
             )
             for p in players
@@ -181,31 +201,24 @@ async def _play(
         await asyncio.sleep(remaining)
 
 
-def _recorder(sessions: Any, tally: Tally) -> Any:
-    """The demo's stand-in for the bot's listener: marks each player's event delivered, once."""
-
-    async def handle(event: Event) -> None:
-        now = time.time()
-        if event.type == MATCH_FOUND:
-            tally.match_of_event[event.id] = (event.payload["match_id"], event.payload["wave_id"])
-        async with sessions.begin() as session:
-            for player in event.player_ids:
-                inserted = await session.execute(
-                    text(
-                        "INSERT INTO deliveries (event_id, player_id, path) VALUES (:e, :p, 'demo')"
-                        " ON CONFLICT DO NOTHING RETURNING event_id"
-                    ),
-                    {"e": event.id, "p": player},
-                )
-                if inserted.first() is None:
-                    tally.duplicate_notifications += 1
-                else:
-                    tally.delivered[(event.id, player)] = now
-
-    return handle
+async def _wait_for_last_matches(sessions: Any, standin: StandIn, timeout: float) -> None:
+    """Joins are over: one more wave may run; then every matched player should see their match."""
+    await asyncio.sleep(timeout / 2)
+    async with sessions() as session:
+        rows = (await session.execute(text("SELECT id, player1_id, player2_id FROM matches"))).all()
+    waits = [
+        standin.wait_for_message(p, _shows(r.id), timeout / 2)
+        for r in rows
+        for p in (r.player1_id, r.player2_id)
+    ]
+    await asyncio.gather(*waits, return_exceptions=True)
 
 
-async def _show_progress(sessions: Any, tally: Tally, started: float) -> None:
+def _shows(match_id: int) -> Callable[[Message], bool]:
+    return lambda message: match_shown(message) == match_id
+
+
+async def _show_progress(sessions: Any, standin: StandIn, tally: Tally, started: float) -> None:
     while True:
         await asyncio.sleep(2)
         async with sessions() as session:
@@ -217,17 +230,37 @@ async def _show_progress(sessions: Any, tally: Tally, started: float) -> None:
                     )
                 )
             ).one()
+        notified = sum(1 for p in tally.searching_message if _seen_matches(standin, p))
         print(
             f"  {time.monotonic() - started:5.0f}s  joined {tally.joined:5d}  waiting {row.waiting:5d}"
-            f"  waves {row.waves:3d}  matches {row.matches:5d}  players notified {len(tally.delivered):5d}",
+            f"  waves {row.waves:3d}  matches {row.matches:5d}  players notified {notified:5d}",
             flush=True,
         )
 
 
-async def _report(sessions: Any, tally: Tally, options: DemoOptions) -> dict[str, Any]:
+def _seen_matches(standin: StandIn, player_id: int) -> dict[int, list[float]]:
+    """Each match the player's view shows, with when each message showing it first did."""
+    seen: dict[int, list[float]] = {}
+    for message in standin.messages_seen_by(player_id):
+        match = match_shown(message)
+        if match is None:
+            continue
+        first = next((v.at for v in message.versions if v.embeds and v.embeds[0].get("title") == "Match found"), 0.0)
+        seen.setdefault(match, []).append(first)
+    return seen
+
+
+async def _report(
+    sessions: Any, standin: StandIn, tally: Tally, options: DemoOptions, bot_stats: Path
+) -> dict[str, Any]:
     async with sessions() as session:
         matched = (
-            await session.execute(text("SELECT player1_id, player2_id, id, wave_id FROM matches ORDER BY id"))
+            await session.execute(
+                text(
+                    "SELECT m.id, m.player1_id, m.player2_id, EXTRACT(EPOCH FROM w.committed_at)::float8 AS committed"
+                    " FROM matches m JOIN waves w ON w.id = m.wave_id ORDER BY m.id"
+                )
+            )
         ).all()
         waits = (
             (
@@ -242,39 +275,45 @@ async def _report(sessions: Any, tally: Tally, options: DemoOptions) -> dict[str
             .all()
         )
         states = dict((await session.execute(text("SELECT state, count(*) FROM queue_entries GROUP BY state"))).all())
-        committed = dict(
-            (await session.execute(text("SELECT id, EXTRACT(EPOCH FROM committed_at)::float8 FROM waves"))).all()
-        )
-        waves = len(committed)
+        waves = (await session.execute(text("SELECT count(*) FROM waves"))).scalar() or 0
     appearances: dict[int, int] = {}
+    notified, lost, duplicates = 0, 0, 0
+    latencies: list[float] = []
     for m in matched:
         for p in (m.player1_id, m.player2_id):
             appearances[p] = appearances.get(p, 0) + 1
-    notified_players = {p for (e, p) in tally.delivered if e in tally.match_of_event}
-    lost = sum(1 for p in appearances if p not in notified_players)
-    latencies = [
-        (at - committed[tally.match_of_event[e][1]]) * 1000
-        for (e, _), at in tally.delivered.items()
-        if e in tally.match_of_event and committed.get(tally.match_of_event[e][1])
-    ]
+            shown = _seen_matches(standin, p).get(m.id, [])
+            if not shown:
+                lost += 1
+                continue
+            notified += 1
+            duplicates += len(shown) - 1
+            if m.committed:
+                latencies.append((min(shown) - m.committed) * 1000)
+    stalls = [json.loads(line)["largest_stall_ms"] for line in bot_stats.read_text().splitlines()[1:]]
     return {
         "players": options.players,
         "joined": tally.joined,
+        "join_refused": tally.join_refused,
         "cancelled": tally.cancelled,
         "cancel_lost_to_wave": tally.cancel_lost_to_wave,
         "matches": len(matched),
         "players_matched": len(appearances),
-        "players_notified": len(notified_players),
+        "players_notified": notified,
         "double_matched": sum(1 for n in appearances.values() if n > 1),
         "lost_notifications": lost,
-        "duplicate_notifications": tally.duplicate_notifications,
+        "duplicate_notifications": duplicates,
+        "interactions_failed": len(standin.failed_interactions),
         "expired": states.get("expired", 0),
         "still_waiting": states.get("waiting", 0),
         "waves": waves,
         "wait_p50_s": _percentile(waits, 50),
         "wait_p95_s": _percentile(waits, 95),
+        # From /queue to the searching view: the command, the race picks and Join.
+        "queue_up_p99_ms": _percentile([a * 1000 for a in tally.answer_s], 99),
         "notify_latency_p50_ms": _percentile(latencies, 50),
         "notify_latency_p99_ms": _percentile(latencies, 99),
+        "bot_largest_stall_ms": max(stalls, default=None),
     }
 
 
