@@ -37,9 +37,11 @@ run: $(STAMP)
 servers-stop: $(STAMP)
 	$(BIN)/python -m sandbox servers stop
 
-# Pairing speed and quality, and a whole wave on real servers: bench/results/wave.json.
+# Pairing speed and quality, and a whole wave on real servers: bench/results/wave.json; from a wave's commit
+# to the edit of each player's view, through the real bot and the Discord stand-in: bench/results/notify.json.
 bench: $(STAMP)
 	$(BIN)/python -m bench.wave
+	$(BIN)/python -m bench.notify
 
 clean:
 	-$(BIN)/python -m sandbox servers stop
