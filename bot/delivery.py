@@ -80,13 +80,27 @@ class Deliverer:
         self.failed = 0
 
     async def handle(self, event: Event) -> None:
-        """The stream consumer's handler: returns once every player of the event can see it."""
-        await asyncio.gather(*(self.deliver(event, p) for p in dict.fromkeys(event.player_ids)))
-
-    async def deliver(self, event: Event, player_id: int) -> str | None:
+        """The stream consumer's handler: returns once every player of the event can see it (or, for one out
+        of reach, once that is recorded). One query finds who saw it already, one write records the rest."""
+        players = list(dict.fromkeys(event.player_ids))
         async with self._sessions() as session:
-            if await deliveries.already_delivered(session, event.id, player_id):
-                return None
+            seen = await deliveries.delivered_to(session, event.id, players)
+        todo = [p for p in players if p not in seen]
+        if not todo:
+            return
+        outcomes = await asyncio.gather(*(self._deliver(event, p) for p in todo))
+        shown = {p: path for p, (path, _) in zip(todo, outcomes, strict=True) if path is not None}
+        failed = {p: problem for p, (path, problem) in zip(todo, outcomes, strict=True) if path is None}
+        async with self._sessions.begin() as session:
+            await deliveries.record_deliveries(session, event.id, shown)
+            for player_id, problem in failed.items():
+                await deliveries.record_failure(session, event.id, player_id, len(self._backoff_s) + 1, problem)
+        for player_id, problem in failed.items():
+            self.failed += 1
+            log.error("gave up showing event %s (%s) to player %s: %s", event.id, event.type, player_id, problem)
+
+    async def _deliver(self, event: Event, player_id: int) -> tuple[str | None, str]:
+        """The path that showed the event, or None and the last problem after every retry."""
         rendering = render_event(event, player_id)
         problems: list[str] = []
         for attempt, delay in enumerate((0.0, *self._backoff_s), start=1):
@@ -94,17 +108,11 @@ class Deliverer:
                 await asyncio.sleep(delay)
             path = await self._show(event, player_id, rendering, problems)
             if path is not None:
-                async with self._sessions.begin() as session:
-                    await deliveries.record_delivery(session, event.id, player_id, path)
                 self.by_path[path] += 1
                 log.info("event %s (%s) shown to player %s by %s", event.id, event.type, player_id, path)
-                return path
+                return path, ""
             log.warning("event %s not shown to player %s (attempt %d): %s", event.id, player_id, attempt, problems[-1])
-        async with self._sessions.begin() as session:
-            await deliveries.record_failure(session, event.id, player_id, len(self._backoff_s) + 1, problems[-1])
-        self.failed += 1
-        log.error("gave up showing event %s (%s) to player %s: %s", event.id, event.type, player_id, problems[-1])
-        return None
+        return None, problems[-1]
 
     async def _show(self, event: Event, player_id: int, rendering: Rendering, problems: list[str]) -> str | None:
         if await self._notifications.offer(player_id, event):

@@ -8,23 +8,27 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
-async def already_delivered(session: AsyncSession, event_id: int, player_id: int) -> bool:
-    row = await session.execute(
-        text("SELECT 1 FROM deliveries WHERE event_id = :e AND player_id = :p"), {"e": event_id, "p": player_id}
+async def delivered_to(session: AsyncSession, event_id: int, player_ids: list[int]) -> set[int]:
+    """The players of `player_ids` who have already seen the event."""
+    rows = await session.execute(
+        text("SELECT player_id FROM deliveries WHERE event_id = :e AND player_id = ANY(:p)"),
+        {"e": event_id, "p": player_ids},
     )
-    return row.first() is not None
+    return set(rows.scalars())
 
 
-async def record_delivery(session: AsyncSession, event_id: int, player_id: int, path: str) -> bool:
-    """Records that the player saw the event; False when it was recorded already (a duplicate)."""
-    row = await session.execute(
+async def record_deliveries(session: AsyncSession, event_id: int, paths: dict[int, str]) -> None:
+    """Records that each player saw the event, and by which path (a second record of one is ignored)."""
+    if not paths:
+        return
+    await session.execute(
         text(
-            "INSERT INTO deliveries (event_id, player_id, path) VALUES (:e, :p, :path)"
-            " ON CONFLICT DO NOTHING RETURNING 1"
+            "INSERT INTO deliveries (event_id, player_id, path)"
+            " SELECT :e, p, path FROM unnest(CAST(:players AS bigint[]), CAST(:paths AS text[])) AS t(p, path)"
+            " ON CONFLICT DO NOTHING"
         ),
-        {"e": event_id, "p": player_id, "path": path},
+        {"e": event_id, "players": list(paths), "paths": list(paths.values())},
     )
-    return row.first() is not None
 
 
 async def record_failure(session: AsyncSession, event_id: int, player_id: int, attempts: int, reason: str) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.notifications import Sink
 from bot.queue_errors import AlreadyQueued, QueueError
 from bot.renderings import render_event
 from bot.services import services_of
@@ -66,7 +67,7 @@ def message_ref(interaction: discord.Interaction[Any]) -> dict[str, Any]:
     }
 
 
-def _live_sink(interaction: discord.Interaction[Any], player_id: int) -> Any:
+def _live_sink(interaction: discord.Interaction[Any], player_id: int) -> Sink:
     async def show(event: Event) -> None:
         await interaction.edit_original_response(**render_event(event, player_id).kwargs())
 

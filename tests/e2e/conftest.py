@@ -1,4 +1,8 @@
-"""The whole ladder for the e2e tests: the stand-in in this process; the bot, a worker and beat as processes."""
+"""The whole ladder for the e2e tests: the stand-in in this process; the bot, a worker and beat as processes.
+
+Package-scoped: the bot, worker and beat stop when the last e2e test is done, so the integration tests that
+run after them share no stream reader and no wave schedule with them.
+"""
 
 from __future__ import annotations
 
@@ -45,7 +49,7 @@ def engine(database_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def standin() -> AsyncIterator[StandIn]:
     s = StandIn(BOT_TOKEN)
     await s.start()
@@ -53,11 +57,13 @@ async def standin() -> AsyncIterator[StandIn]:
     await s.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack_env(ladder_env: dict[str, str], standin: StandIn) -> dict[str, str]:
     E2E_STATE.mkdir(parents=True, exist_ok=True)
     return {
         **ladder_env,
+        "EVENT_STREAM": ladder_env["EVENT_STREAM"] + ":e2e",
+        "CELERY_QUEUE": ladder_env["CELERY_QUEUE"] + "-e2e",
         "DISCORD_TOKEN": BOT_TOKEN,
         "DISCORD_API_BASE": standin.api_base,
         # Global commands: a guild's own commands are not offered in DMs, and /queue must work there too.
@@ -68,7 +74,7 @@ def stack_env(ladder_env: dict[str, str], standin: StandIn) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def backend(stack_env: dict[str, str]) -> Iterator[None]:
     """A real worker and a real beat firing a wave every few seconds."""
     schedule = E2E_STATE / "beat-schedule"
@@ -118,7 +124,7 @@ class BotProcess:
         return json.loads(lines[-1]) if lines else {}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def bot(stack_env: dict[str, str], standin: StandIn, backend: None) -> AsyncIterator[BotProcess]:
     process = BotProcess(stack_env, standin)
     await process.start()
@@ -143,3 +149,17 @@ def waves_held(engine: Engine) -> Iterator[None]:
             yield
         finally:
             conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": WAVE_LOCK_KEY})
+
+
+async def delivery_paths(engine: Engine, *players: int, expected: int | None = None) -> dict[int, str]:
+    """How each player was reached, once the bot has recorded it (just after the player could see it)."""
+    expected = len(players) if expected is None else expected
+    for _ in range(50):
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT player_id, path FROM deliveries WHERE player_id = ANY(:p)"), {"p": list(players)}
+            ).all()
+        if len(rows) >= expected:
+            break
+        await asyncio.sleep(0.1)
+    return {r.player_id: r.path for r in rows}

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, text
 from db.ladder import Ladder
 from sandbox.discord_standin import StandIn
 from sandbox.players import match_shown, matches_seen, queue_up, wait_for_match
-from tests.e2e.conftest import BOT_TOKEN, BotProcess, new_user, waves_held
+from tests.e2e.conftest import BOT_TOKEN, BotProcess, delivery_paths, new_user, waves_held
 
 
 async def _wait_matched(engine: Engine, *players: int, timeout: float = 30) -> int:
@@ -27,20 +27,6 @@ async def _wait_matched(engine: Engine, *players: int, timeout: float = 30) -> i
     raise TimeoutError(f"no wave matched {players} within {timeout}s")
 
 
-async def _paths(engine: Engine, *players: int, expected: int | None = None) -> dict[int, str]:
-    """How each player was reached, once the bot has recorded it (just after the player could see it)."""
-    expected = len(players) if expected is None else expected
-    for _ in range(50):
-        with engine.connect() as conn:
-            rows = conn.execute(
-                text("SELECT player_id, path FROM deliveries WHERE player_id = ANY(:p)"), {"p": list(players)}
-            ).all()
-        if len(rows) >= expected:
-            break
-        await asyncio.sleep(0.1)
-    return {r.player_id: r.path for r in rows}
-
-
 async def test_a_restarted_bot_still_shows_the_match(
     bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
 ) -> None:
@@ -55,7 +41,7 @@ async def test_a_restarted_bot_still_shows_the_match(
     seen_b = await wait_for_match(standin, bob)
     assert (seen_a.id, seen_b.id) == (searching_a.id, searching_b.id)
     assert match_shown(seen_a) == match_shown(seen_b) == match_id
-    assert await _paths(engine, alice, bob) == {alice: "interaction_token", bob: "interaction_token"}
+    assert await delivery_paths(engine, alice, bob) == {alice: "interaction_token", bob: "interaction_token"}
 
 
 async def test_after_fifteen_minutes_the_match_comes_by_direct_message(
@@ -71,7 +57,7 @@ async def test_after_fifteen_minutes_the_match_comes_by_direct_message(
     assert dm.id != searching_a.id and dm.visible_to == alice and not dm.ephemeral
     assert match_shown(standin.message(searching_a.id)) is None  # the ephemeral message could not be edited
     assert len(matches_seen(standin, alice)) == 1
-    assert await _paths(engine, alice, bob) == {alice: "direct_message", bob: "direct_message"}
+    assert await delivery_paths(engine, alice, bob) == {alice: "direct_message", bob: "direct_message"}
 
 
 async def test_in_direct_messages_an_expired_token_falls_back_to_the_bot_token(
@@ -86,7 +72,7 @@ async def test_in_direct_messages_an_expired_token_falls_back_to_the_bot_token(
     seen_a = await wait_for_match(standin, alice)
     seen_b = await wait_for_match(standin, bob)
     assert (seen_a.id, seen_b.id) == (searching_a.id, searching_b.id)  # the same message, edited
-    assert await _paths(engine, alice, bob) == {alice: "bot_token", bob: "bot_token"}
+    assert await delivery_paths(engine, alice, bob) == {alice: "bot_token", bob: "bot_token"}
 
 
 async def test_a_player_out_of_reach_is_recorded_for_the_admins_not_dropped(
@@ -113,4 +99,4 @@ async def test_a_player_out_of_reach_is_recorded_for_the_admins_not_dropped(
     assert "50007" in failure.reason and "50027" in failure.reason
     assert BOT_TOKEN not in failure.reason
     assert matches_seen(standin, alice) == []
-    assert await _paths(engine, alice, bob, expected=1) == {bob: "direct_message"}
+    assert await delivery_paths(engine, alice, bob, expected=1) == {bob: "direct_message"}

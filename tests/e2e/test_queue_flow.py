@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import Engine, text
 
 from db.ladder import Ladder
 from sandbox.discord_standin import StandIn
 from sandbox.players import cancel, match_shown, matches_seen, queue_up, wait_for_match
-from tests.e2e.conftest import BotProcess, new_user
+from tests.e2e.conftest import BotProcess, delivery_paths, new_user
 
 
 async def test_join_then_match_found_shows_once_to_each_player(
@@ -43,3 +45,24 @@ async def test_join_then_cancel_leaves_the_queue(
     with engine.connect() as conn:
         states = conn.execute(text("SELECT state FROM queue_entries WHERE player_id = :p"), {"p": carol}).scalars()
         assert list(states) == ["cancelled"]
+
+
+async def test_a_gateway_reconnect_starts_nothing_twice(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
+) -> None:
+    before = standin.identify_count
+    await standin.drop_gateway()  # not resumable: discord.py identifies again (after its 5-second pause)
+    for _ in range(200):
+        if standin.identify_count > before and standin.connected:
+            break
+        await asyncio.sleep(0.1)
+    assert standin.identify_count == before + 1
+    alice, bob = new_user(), new_user()
+    searching_a = await queue_up(standin, ladder, alice, ["bw_terran"])
+    await queue_up(standin, ladder, bob, ["sc2_terran"])
+    seen = await wait_for_match(standin, alice)
+    await wait_for_match(standin, bob)
+    assert seen.id == searching_a.id and len(matches_seen(standin, alice)) == 1
+    commands_synced = sum(1 for r in standin.received if r.route.endswith("/commands") and r.method == "PUT")
+    assert await delivery_paths(engine, alice, bob) == {alice: "subscription", bob: "subscription"}
+    assert commands_synced == before  # one sync per process start (setup_hook), none on reconnect
