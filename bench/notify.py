@@ -32,20 +32,13 @@ from db.migrate import upgrade
 from db.settings import get_settings
 from sandbox import processes
 from sandbox.discord_standin import StandIn
-from sandbox.players import match_shown, queue_up
+from sandbox.players import match_first_shown_at, match_shown, queue_up
 from sandbox.servers import drop_database, embedded_running, ensure_servers, fresh_database, stop_servers
 from workers.wave import run_wave
 
 RESULTS = Path(__file__).resolve().parent / "results" / "notify.json"
 TOKEN = "bench-bot-token"
 LADDER = load_ladder(LADDERS_DIR / "starcraft.toml")
-
-
-def _first_match_at(standin: StandIn, player: int, message_id: int) -> float | None:
-    message = standin.message(message_id)
-    if match_shown(message) is None:
-        return None
-    return next(v.at for v in message.versions if v.embeds and v.embeds[0].get("title") == "Match found")
 
 
 async def _join_all(standin: StandIn, players: list[int], parallel: int = 50) -> dict[int, int]:
@@ -64,7 +57,7 @@ async def _join_all(standin: StandIn, players: list[int], parallel: int = 50) ->
 
 async def _seen(standin: StandIn, player: int, message_id: int, timeout: float) -> float:
     shown = await standin.wait_for_message(player, lambda m: m.id == message_id and match_shown(m) is not None, timeout)
-    at = _first_match_at(standin, player, shown.id)
+    at = match_first_shown_at(shown)
     assert at is not None
     return at
 

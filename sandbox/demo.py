@@ -22,7 +22,7 @@ from db.migrate import upgrade
 from db.settings import get_settings
 from sandbox import processes
 from sandbox.discord_standin import Message, StandIn
-from sandbox.players import PlayerStepFailed, cancel, match_shown, queue_up
+from sandbox.players import PlayerStepFailed, cancel, match_first_shown_at, match_shown, queue_up
 from sandbox.servers import embedded_running, ensure_servers, fresh_database, stop_servers
 
 DEMO_DATABASE = "ladder_demo"
@@ -245,8 +245,7 @@ def _seen_matches(standin: StandIn, player_id: int) -> dict[int, list[float]]:
         match = match_shown(message)
         if match is None:
             continue
-        first = next((v.at for v in message.versions if v.embeds and v.embeds[0].get("title") == "Match found"), 0.0)
-        seen.setdefault(match, []).append(first)
+        seen.setdefault(match, []).append(match_first_shown_at(message) or 0.0)
     return seen
 
 

@@ -72,6 +72,11 @@ def match_shown(message: Message) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def match_first_shown_at(message: Message) -> float | None:
+    """When the message first showed a match (the stand-in's clock), if it ever did."""
+    return next((v.at for v in message.versions if v.embeds and v.embeds[0].get("title") == "Match found"), None)
+
+
 def matches_seen(standin: StandIn, user_id: int) -> list[int]:
     """Every match the player's messages show, once per message that shows one."""
     return [m for m in (match_shown(msg) for msg in standin.messages_seen_by(user_id)) if m is not None]

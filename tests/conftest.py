@@ -8,8 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
+from sqlalchemy import Engine
 
-from db.ladder import LADDERS_DIR
+from db.engines import sync_engine
+from db.ladder import LADDERS_DIR, Ladder, load_ladder
 from db.migrate import upgrade
 from db.settings import PROJECT_DIR, get_settings
 from sandbox.servers import ServerUrls, drop_database, ensure_servers, fresh_database, stop_servers
@@ -41,6 +43,18 @@ def database_url(server_urls: ServerUrls) -> Iterator[str]:
     upgrade(url)
     yield url
     drop_database(server_urls.database_url, name)
+
+
+@pytest.fixture(scope="session")
+def ladder() -> Ladder:
+    return load_ladder(LADDERS_DIR / "starcraft.toml")
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    eng = sync_engine(database_url)
+    yield eng
+    eng.dispose()
 
 
 @pytest.fixture(scope="session")

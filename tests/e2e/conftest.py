@@ -19,8 +19,6 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from db.engines import sync_engine
-from db.ladder import LADDERS_DIR, Ladder, load_ladder
 from db.settings import PROJECT_DIR
 from db.waves import WAVE_LOCK_KEY
 from sandbox.discord_standin import StandIn
@@ -35,18 +33,6 @@ _user_ids = itertools.count(500_000_000_000_000_001)
 def new_user() -> int:
     """Each test's players are its own: a match left unfinished by one test never blocks another's."""
     return next(_user_ids)
-
-
-@pytest.fixture(scope="session")
-def ladder() -> Ladder:
-    return load_ladder(LADDERS_DIR / "starcraft.toml")
-
-
-@pytest.fixture(scope="session")
-def engine(database_url: str) -> Iterator[Engine]:
-    eng = sync_engine(database_url)
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture(scope="package")

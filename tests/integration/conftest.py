@@ -17,23 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.queue_service import QueueService
-from db.engines import async_engine, async_session_factory, session_factory, sync_engine
-from db.ladder import LADDERS_DIR, Ladder, load_ladder
+from db.engines import async_engine, async_session_factory, session_factory
+from db.ladder import Ladder
 from db.settings import PROJECT_DIR
 
 TABLES = "deliveries, outbox, queue_entries, matches, waves, queue_choices, ratings, players"
-
-
-@pytest.fixture(scope="session")
-def ladder() -> Ladder:
-    return load_ladder(LADDERS_DIR / "starcraft.toml")
-
-
-@pytest.fixture(scope="session")
-def engine(database_url: str) -> Iterator[Engine]:
-    eng = sync_engine(database_url)
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture(scope="session")
