@@ -41,6 +41,11 @@ beat_schedule = {
         "schedule": 30.0,
         "options": {"expires": 25.0},
     },
+    "match-deadlines": {
+        "task": "ladder.match_deadlines",
+        "schedule": _settings.deadline_sweep_s,
+        "options": {"expires": _settings.deadline_sweep_s * 0.8},
+    },
     "trim-stream": {
         "task": "ladder.trim_stream",
         "schedule": 60.0,

@@ -18,10 +18,15 @@ from bot.commands import COMMANDS
 from bot.delivery import Deliverer
 from bot.discord_api import point_gateway_as_told
 from bot.loop_watch import LoopWatch
+from bot.match_service import MatchService
 from bot.notifications import NotificationService
+from bot.player_service import PlayerService
 from bot.queue_service import QueueService
 from bot.services import Services
 from bot.stream_consumer import EventConsumer
+from bot.views.leaderboard import PageButton
+from bot.views.match import MatchButton
+from bot.views.player_setup import RegionSelect
 from bot.views.searching import CancelButton
 from bot.views.setup import JoinButton, RaceSelect, VetoSelect
 from bot.views.stray import answer_stray, is_stray
@@ -67,12 +72,14 @@ class LadderBot(commands.Bot):
             sessions=sessions,
             queue=QueueService(sessions, self.ladder, settings.wave_interval()),
             notifications=notifications,
+            matches=MatchService(sessions, self._redis, settings.event_stream, self.ladder),
+            players=PlayerService(sessions, self.ladder),
         )
         self.deliverer = Deliverer(self, sessions, notifications, backoff_s=settings.delivery_backoff_s)
         self._consumer = EventConsumer(
             self._redis, settings.event_stream, settings.consumer_group, settings.consumer_name, self.deliverer.handle
         )
-        self.add_dynamic_items(RaceSelect, VetoSelect, JoinButton, CancelButton)
+        self.add_dynamic_items(RaceSelect, VetoSelect, JoinButton, CancelButton, MatchButton, RegionSelect, PageButton)
         for command in COMMANDS:
             self.tree.add_command(command)
         await point_gateway_as_told(self)

@@ -1,4 +1,4 @@
-"""The slash commands: thin, each hands over to a view or an action."""
+"""The slash commands: thin, each hands over to a service and a view."""
 
 from __future__ import annotations
 
@@ -7,24 +7,116 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.player_service import SetupRefused
 from bot.services import services_of
+from bot.views.leaderboard import board_rendering
+from bot.views.player_setup import region_embed, region_view
+from bot.views.profile import profile_embed
 from bot.views.setup import initial_state, setup_embed, setup_view
+
+_EVERYWHERE = {"guilds": True, "dms": True, "private_channels": False}
+
+
+def _private(interaction: discord.Interaction[Any]) -> bool:
+    # Private in a server channel; in a DM it is private anyway, and a plain message can be edited later
+    # with the bot token once the interaction token has expired.
+    return interaction.guild_id is not None
 
 
 @app_commands.command(name="queue", description="Pick your races and map vetoes, then join the ladder's queue.")
-@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+@app_commands.allowed_contexts(**_EVERYWHERE)
 @app_commands.allowed_installs(guilds=True, users=False)
 async def queue_command(interaction: discord.Interaction[Any]) -> None:
     services = services_of(interaction)
-    last = await services.queue.last_choice(interaction.user.id)
+    player_id = interaction.user.id
+    if not await services.players.is_set_up(player_id):
+        await interaction.response.send_message(
+            embed=region_embed("Before your first game, set up your ladder profile."),
+            view=region_view(services.ladder, player_id),
+            ephemeral=_private(interaction),
+        )
+        return
+    last = await services.queue.last_choice(player_id)
     state = initial_state(services.ladder, last.races if last else (), last.vetoes if last else ())
     await interaction.response.send_message(
         embed=setup_embed(services.ladder),
-        view=setup_view(services.ladder, interaction.user.id, state),
-        # Private in a server channel; in a DM it is private anyway, and a plain message can be edited later
-        # with the bot token once the interaction token has expired.
-        ephemeral=interaction.guild_id is not None,
+        view=setup_view(services.ladder, player_id, state),
+        ephemeral=_private(interaction),
     )
 
 
-COMMANDS: list[app_commands.Command[Any, Any, Any]] = [queue_command]
+@app_commands.command(name="setup", description="Set the name other players see and the region you play from.")
+@app_commands.describe(name="The name other players see (your Discord name if left out)", region="Your region code")
+@app_commands.allowed_contexts(**_EVERYWHERE)
+@app_commands.allowed_installs(guilds=True, users=False)
+async def setup_command(
+    interaction: discord.Interaction[Any],
+    name: app_commands.Range[str, 1, 100] | None = None,
+    region: app_commands.Range[str, 1, 100] | None = None,
+) -> None:
+    services = services_of(interaction)
+    if region is None:
+        await interaction.response.send_message(
+            embed=region_embed(), view=region_view(services.ladder, interaction.user.id), ephemeral=True
+        )
+        return
+    try:
+        saved_name, saved_region = await services.players.set_up(
+            interaction.user.id, name or interaction.user.display_name, region.strip().upper()
+        )
+    except SetupRefused as err:
+        await interaction.response.send_message(err.message, ephemeral=True)
+        return
+    region_name = services.ladder.region_by_code[saved_region].name
+    await interaction.response.send_message(
+        f"You are set up as **{discord.utils.escape_markdown(saved_name)}** in {region_name}. Use /queue to play.",
+        ephemeral=True,
+    )
+
+
+@app_commands.command(name="profile", description="A player's ratings, record, rank and last matches.")
+@app_commands.describe(player="Whose profile (yours if left out)")
+@app_commands.allowed_contexts(**_EVERYWHERE)
+@app_commands.allowed_installs(guilds=True, users=False)
+async def profile_command(interaction: discord.Interaction[Any], player: discord.User | None = None) -> None:
+    services = services_of(interaction)
+    whom = player or interaction.user
+    profile = await services.players.profile(whom.id)
+    if profile is None:
+        text = (
+            "You have not played yet. Use /queue to start."
+            if whom.id == interaction.user.id
+            else ("That player has not played on this ladder yet.")
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+        return
+    await interaction.response.send_message(embed=profile_embed(services.ladder, profile), ephemeral=True)
+
+
+@app_commands.command(name="leaderboard", description="The ladder's best players of a race.")
+@app_commands.describe(race="The race's code (the first race if left out)", page="Which page")
+@app_commands.allowed_contexts(**_EVERYWHERE)
+@app_commands.allowed_installs(guilds=True, users=False)
+async def leaderboard_command(
+    interaction: discord.Interaction[Any],
+    race: app_commands.Range[str, 1, 100] | None = None,
+    page: app_commands.Range[int, 1, 1_000_000] = 1,
+) -> None:
+    services = services_of(interaction)
+    ladder = services.ladder
+    code = (race or ladder.races[0].code).strip().lower()
+    if code not in ladder.race_by_code:
+        listed = ", ".join(f"{r.code} ({r.name})" for r in ladder.races)
+        await interaction.response.send_message(f"That is not a race of this ladder. Pick one of: {listed}."[:1900],
+                                                ephemeral=True)  # fmt: skip
+        return
+    board = await services.players.leaderboard(code, page)
+    await interaction.response.send_message(**board_rendering(ladder, board).kwargs(), ephemeral=True)
+
+
+COMMANDS: list[app_commands.Command[Any, Any, Any]] = [
+    queue_command,
+    setup_command,
+    profile_command,
+    leaderboard_command,
+]

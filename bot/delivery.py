@@ -21,7 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.discord_api import edit_original_response
 from bot.notifications import NotificationService
-from bot.renderings import Rendering, render_event
+from bot.presenting import render_event
+from bot.renderings import Rendering
 from db import deliveries
 from db.events import Event
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class QueueError(Exception):
     """A domain error: the request is refused and nothing was written."""
@@ -46,4 +48,21 @@ class InUnfinishedMatch(QueueError):
 
 
 class Banned(QueueError):
+    pass
+
+
+class NeedsSetup(QueueError):
+    def __init__(self) -> None:
+        super().__init__("Before your first game, tell the ladder your name and region with /setup.")
+
+
+class OnCooldown(QueueError):
+    def __init__(self, until: datetime) -> None:
+        super().__init__(
+            f"You called off or missed a match recently, so you can queue again <t:{int(until.timestamp())}:R>."
+        )
+        self.until = until
+
+
+class CannotRequeue(QueueError):
     pass

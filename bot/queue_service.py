@@ -15,8 +15,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.queue_choice import QueueChoice, check_choice
-from bot.queue_errors import AlreadyQueued, Banned, InUnfinishedMatch, InvalidPlayer
-from db import queue
+from bot.queue_errors import (
+    AlreadyQueued,
+    Banned,
+    CannotRequeue,
+    InUnfinishedMatch,
+    InvalidPlayer,
+    NeedsSetup,
+    OnCooldown,
+)
+from db import matches, queue
 from db.ladder import Ladder
 
 _MAX_ID = 2**63 - 1
@@ -60,10 +68,19 @@ class QueueSnapshot:
 
 
 class QueueService:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], ladder: Ladder, wave_interval_s: float) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        ladder: Ladder,
+        wave_interval_s: float,
+        *,
+        require_setup: bool = True,
+    ) -> None:
         self._sessions = sessions
         self._ladder = ladder
         self._wave_interval = timedelta(seconds=wave_interval_s)
+        # A community's bot asks for a name and region before the first game; the backend's own tests do not.
+        self._require_setup = require_setup
 
     @property
     def wave_interval_s(self) -> float:
@@ -89,6 +106,10 @@ class QueueService:
                 if standing.banned:
                     reason = f" Reason: {standing.ban_reason}" if standing.ban_reason else ""
                     raise Banned(f"You are banned from this ladder.{reason}")
+                if self._require_setup and not standing.set_up:
+                    raise NeedsSetup()
+                if standing.cooldown_until is not None:
+                    raise OnCooldown(standing.cooldown_until)
                 match_id = await queue.unfinished_match(session, player_id)
                 if match_id is not None:
                     raise InUnfinishedMatch(match_id)
@@ -100,6 +121,22 @@ class QueueService:
                 raise AlreadyQueued("You are already in the queue.") from None
             raise
         return Joined(entry_id=entry_id, joined_at=joined_at, choice=choice, ratings=ratings)
+
+    async def requeue(self, match_id: int, player_id: int, message_ref: dict[str, Any] | None = None) -> Joined:
+        """Back into the queue after the other side called the match off, keeping the waves waited."""
+        _check_player_id(player_id)
+        try:
+            async with self._sessions.begin() as session:
+                done = await session.run_sync(lambda s: matches.requeue(s, match_id, player_id, message_ref))
+                if isinstance(done, str):
+                    raise CannotRequeue(done)
+                ratings = await queue.ensure_ratings(session, player_id, done.races, self._ladder.rating.start)
+        except IntegrityError as exc:
+            if "queue_entries_one_waiting_per_player" in str(exc.orig):
+                raise AlreadyQueued("You are already in the queue.") from None
+            raise
+        choice = QueueChoice(tuple(done.races), tuple(done.vetoes))
+        return Joined(entry_id=done.entry_id, joined_at=done.joined_at, choice=choice, ratings=ratings)
 
     async def cancel(self, player_id: int) -> CancelOutcome:
         """Takes the player out of the queue; or says a wave matched them first; or that they were not in it."""

@@ -8,7 +8,9 @@ from typing import Any, Protocol
 import discord
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.match_service import MatchService
 from bot.notifications import NotificationService
+from bot.player_service import PlayerService
 from bot.queue_service import QueueService
 from db.ladder import Ladder
 
@@ -19,6 +21,8 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     queue: QueueService
     notifications: NotificationService
+    matches: MatchService
+    players: PlayerService
 
 
 class HasServices(Protocol):

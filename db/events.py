@@ -16,8 +16,22 @@ MATCH_CONFIRMED = "match_confirmed"
 MATCH_ABORTED = "match_aborted"
 MATCH_COMPLETED = "match_completed"
 MATCH_DISPUTED = "match_disputed"
+MATCH_INVALIDATED = "match_invalidated"
+# Sent to a player who has not confirmed yet when a third of the confirmation window is left.
+MATCH_REMINDER = "match_reminder"
 QUEUE_EXPIRED = "queue_expired"
-EVENT_TYPES = frozenset({MATCH_FOUND, MATCH_CONFIRMED, MATCH_ABORTED, MATCH_COMPLETED, MATCH_DISPUTED, QUEUE_EXPIRED})
+EVENT_TYPES = frozenset(
+    {
+        MATCH_FOUND,
+        MATCH_CONFIRMED,
+        MATCH_ABORTED,
+        MATCH_COMPLETED,
+        MATCH_DISPUTED,
+        MATCH_INVALIDATED,
+        MATCH_REMINDER,
+        QUEUE_EXPIRED,
+    }
+)
 
 
 class MalformedEvent(ValueError):

@@ -9,7 +9,7 @@ import tomllib
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -78,6 +78,46 @@ class Rating(_Strict):
     start: float = Field(gt=0)
     k_factor: float = Field(gt=0)
     divisor: float = Field(gt=0)
+    # What a draw scores for each player (a win scores 1, a loss 0).
+    draw_score: float = Field(default=0.5, ge=0, le=1)
+
+
+class MatchRules(_Strict):
+    """The match after it is found: how long players have to confirm and report, and what a no-show costs."""
+
+    confirm_window_s: float = Field(default=90, ge=10, le=3600)
+    report_window_s: float = Field(default=3 * 3600, ge=60)
+    # Queue cooldown for the player who aborts, and for the one who lets the confirmation run out.
+    abort_cooldown_s: float = Field(default=300, ge=0)
+    no_show_cooldown_s: float = Field(default=600, ge=0)
+    # When only one side reported within the report window: "stands" completes the match with that report,
+    # "admins" sends it to the admins as a dispute.
+    single_report: Literal["stands", "admins"] = "stands"
+
+
+class RankBand(_Strict):
+    name: str = Field(min_length=1, max_length=16)
+    share: float = Field(gt=0, le=1)
+
+
+class Ranks(_Strict):
+    """Ranks by percentile bands, best first; players without a game in `active_days` are unranked."""
+
+    bands: list[RankBand] = Field(
+        default_factory=lambda: [
+            RankBand(name=n, share=s)
+            for n, s in (("S", 0.01), ("A", 0.07), ("B", 0.21), ("C", 0.21), ("D", 0.21), ("E", 0.21), ("F", 0.08))
+        ],
+        min_length=1,
+    )
+    active_days: float = Field(default=28, gt=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        total = sum(b.share for b in self.bands)
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"bands: the shares add up to {total:g}; they must add up to 1")
+        return self
 
 
 class Matchmaking(_Strict):
@@ -101,6 +141,8 @@ class Ladder(_Strict):
     servers: Servers
     rating: Rating
     matchmaking: Matchmaking
+    match: MatchRules = Field(default_factory=MatchRules)
+    ranks: Ranks = Field(default_factory=Ranks)
 
     @model_validator(mode="after")
     def _check_references(self) -> Self:
@@ -156,6 +198,10 @@ class Ladder(_Strict):
         a = region_a or self.servers.default_region
         b = region_b or self.servers.default_region
         return self.server_table.get(frozenset((a, b)), self.servers.fallback)
+
+    @cached_property
+    def region_by_code(self) -> Mapping[str, Region]:
+        return {r.code: r for r in self.regions}
 
     def races_of_side(self, side: str | None) -> list[Race]:
         return [r for r in self.races if r.side == side]

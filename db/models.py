@@ -24,6 +24,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ENTRY_STATES = ("waiting", "matched", "cancelled", "expired")
 MATCH_STATES = ("awaiting_confirmation", "confirmed", "aborted", "completed", "disputed", "invalidated")
+REPORTS = ("win", "loss", "draw")
+RESULTS = ("player1", "player2", "draw")
 UNFINISHED_MATCH_STATES = ("awaiting_confirmation", "confirmed", "disputed")
 
 
@@ -45,6 +47,13 @@ class Player(Base):
     banned: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     ban_reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # Set by /setup; a player without a region has not set up yet and cannot queue.
+    setup_at: Mapped[datetime | None]
+    # No queueing before this moment (aborting a match, or letting its confirmation run out).
+    cooldown_until: Mapped[datetime | None]
+    # /notify on: a direct message when someone joins the queue while this player is not in it.
+    notify_on_join: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    notified_at: Mapped[datetime | None]
 
 
 class Rating(Base):
@@ -58,8 +67,13 @@ class Rating(Base):
     losses: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     draws: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    last_played_at: Mapped[datetime | None]
 
-    __table_args__ = (CheckConstraint("games = wins + losses + draws", name="ratings_games_add_up"),)
+    __table_args__ = (
+        CheckConstraint("games = wins + losses + draws", name="ratings_games_add_up"),
+        # The leaderboard of a race: ranked players by rating, read a page at a time.
+        Index("ratings_leaderboard", "race", text("rating DESC"), "player_id", postgresql_where=text("games > 0")),
+    )
 
 
 class QueueChoice(Base):
@@ -102,9 +116,37 @@ class Match(Base):
     state: Mapped[str] = mapped_column(String(24), server_default=text("'awaiting_confirmation'"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # Set by the wave from the ladder's confirmation window (null for matches made before the lifecycle).
+    confirm_by: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    player1_confirmed_at: Mapped[datetime | None]
+    player2_confirmed_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    report_by: Mapped[datetime | None]
+    player1_report: Mapped[str | None] = mapped_column(String(8))
+    player2_report: Mapped[str | None] = mapped_column(String(8))
+    result: Mapped[str | None] = mapped_column(String(8))
+    # Why a match ended without a result: "aborted" (by a player) or "timeout" (confirmation ran out).
+    end_reason: Mapped[str | None] = mapped_column(String(16))
+    aborted_by: Mapped[int | None] = mapped_column(BigInteger)
+    resolved_by: Mapped[int | None] = mapped_column(BigInteger)
+    ended_at: Mapped[datetime | None]
+    player1_rating_change: Mapped[float | None] = mapped_column(Float)
+    player2_rating_change: Mapped[float | None] = mapped_column(Float)
+    # Where each player's match message lives (refreshed by every press on it), as the front end described it.
+    player1_message_ref: Mapped[dict[str, Any] | None]
+    player2_message_ref: Mapped[dict[str, Any] | None]
 
     __table_args__ = (
         CheckConstraint(_one_of("state", MATCH_STATES), name="matches_state_known"),
+        CheckConstraint(f"player1_report IS NULL OR {_one_of('player1_report', REPORTS)}", name="matches_report1"),
+        CheckConstraint(f"player2_report IS NULL OR {_one_of('player2_report', REPORTS)}", name="matches_report2"),
+        CheckConstraint(f"result IS NULL OR {_one_of('result', RESULTS)}", name="matches_result_known"),
+        CheckConstraint("(state = 'completed') = (result IS NOT NULL)", name="matches_completed_has_result"),
+        # The deadline sweeps read only the matches still waiting on someone.
+        Index("matches_confirm_due", "confirm_by", postgresql_where=text("state = 'awaiting_confirmation'")),
+        Index("matches_report_due", "report_by", postgresql_where=text("state = 'confirmed'")),
+        Index("matches_completed", "ended_at", postgresql_where=text("state = 'completed'")),
         CheckConstraint("player1_id <> player2_id", name="matches_two_players"),
         Index(
             "matches_player1_unfinished",
@@ -169,6 +211,20 @@ class OutboxEvent(Base):
         # A view that lost the race to a wave (Cancel after the match was found) looks its match up by id.
         Index("outbox_match_events", text("((payload->>'match_id')::bigint)"), "type"),
     )
+
+
+class AuditEntry(Base):
+    """An admin action: who did what to whom, kept for ever and posted to the admins' log channel."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[datetime] = mapped_column(server_default=func.now())
+    actor_id: Mapped[int] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(32))
+    player_id: Mapped[int | None] = mapped_column(BigInteger)
+    match_id: Mapped[int | None] = mapped_column(BigInteger)
+    details: Mapped[dict[str, Any]]
 
 
 class Delivery(Base):

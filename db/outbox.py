@@ -8,15 +8,21 @@ twice, and deduplicates on the outbox id the entry carries).
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 
 import redis
+import redis.asyncio as aioredis
 from sqlalchemy import Text, cast, select, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.bulk import copy_rows
-from db.events import NewEvent, event_fields
+from db.events import Event, NewEvent, event_fields
 from db.models import OutboxEvent
+
+log = logging.getLogger(__name__)
 
 _MARK_PUBLISHED = text(
     "UPDATE outbox SET published_at = now(), stream_id = v.stream_id"
@@ -33,6 +39,20 @@ def add_events(session: Session, events: Sequence[NewEvent]) -> list[int]:
         ("type", "player_ids", "payload"),
         [(e.type, list(e.player_ids), json.dumps(e.payload, separators=(",", ":"))) for e in events],
     )
+
+
+def insert_events(session: Session, events: Sequence[NewEvent]) -> list[Event]:
+    """Writes a few events with plain INSERTs (the bot's moves, through `AsyncSession.run_sync`, where COPY
+    is not on offer); returns them with their outbox ids."""
+    written = []
+    for e in events:
+        event_id = session.execute(
+            text("INSERT INTO outbox (type, player_ids, payload) VALUES (:type, :players, CAST(:payload AS jsonb))"
+                 " RETURNING id"),
+            {"type": e.type, "players": list(e.player_ids), "payload": json.dumps(e.payload, separators=(",", ":"))},
+        ).scalar_one()
+        written.append(Event(event_id, e.type, e.player_ids, e.payload))
+    return written
 
 
 def publish(
@@ -79,6 +99,39 @@ def publish(
             published += len(rows)
         if len(rows) < limit:
             return published
+
+
+async def publish_now(
+    sessions: async_sessionmaker[AsyncSession], client: aioredis.Redis, stream: str, ids: Sequence[int]
+) -> int:
+    """The bot's publish of the events its own moves wrote, right after their commit. A failure is logged and
+    left to the relay: the events are safe in the outbox."""
+    if not ids:
+        return 0
+    try:
+        async with sessions.begin() as session:
+            rows = (
+                await session.execute(
+                    select(OutboxEvent.id, OutboxEvent.type, OutboxEvent.player_ids, cast(OutboxEvent.payload, Text))
+                    .where(OutboxEvent.id.in_(list(ids)), OutboxEvent.published_at.is_(None))
+                    .order_by(OutboxEvent.id)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not rows:
+                return 0
+            pipe = client.pipeline(transaction=False)
+            for row in rows:
+                pipe.xadd(stream, event_fields(row[0], row[1], row[2], row[3]))  # type: ignore[arg-type]
+            stream_ids = await pipe.execute()
+            await session.execute(
+                _MARK_PUBLISHED,
+                {"ids": [row.id for row in rows], "stream_ids": [_text(sid) for sid in stream_ids]},
+            )
+            return len(rows)
+    except (aioredis.RedisError, OSError, SQLAlchemyError) as exc:
+        log.warning("events %s not published now (%s); the relay will publish them", list(ids), type(exc).__name__)
+        return 0
 
 
 def trim_stream(client: redis.Redis, stream: str) -> int:

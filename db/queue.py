@@ -17,6 +17,9 @@ from db.models import UNFINISHED_MATCH_STATES
 class PlayerStanding:
     banned: bool
     ban_reason: str | None
+    set_up: bool
+    # Set while the player may not queue (they aborted a match, or let one run out).
+    cooldown_until: datetime | None
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,13 @@ async def ensure_player(session: AsyncSession, player_id: int, display_name: str
             text(
                 "INSERT INTO players (id, display_name) VALUES (:id, :name)"
                 " ON CONFLICT (id) DO UPDATE SET display_name = COALESCE(EXCLUDED.display_name, players.display_name)"
-                " RETURNING banned, ban_reason"
+                " RETURNING banned, ban_reason, setup_at IS NOT NULL AS set_up,"
+                " CASE WHEN cooldown_until > now() THEN cooldown_until END AS cooldown_until"
             ),
             {"id": player_id, "name": display_name},
         )
     ).one()
-    return PlayerStanding(banned=row.banned, ban_reason=row.ban_reason)
+    return PlayerStanding(row.banned, row.ban_reason, row.set_up, row.cooldown_until)
 
 
 async def unfinished_match(session: AsyncSession, player_id: int) -> int | None:

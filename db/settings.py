@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     celery_queue: str = "ladder"
     # How often the relay publishes outbox rows a dead worker left unpublished.
     relay_interval_s: float = 5.0
+    # How often a worker sweeps match deadlines (reminders, confirmations run out, report windows closed).
+    deadline_sweep_s: float = 5.0
     consumer_group: str = "bot"
     # Stable across restarts, so a restarted bot replays what it read and never acknowledged.
     consumer_name: str = "bot-1"

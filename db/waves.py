@@ -81,14 +81,15 @@ def last_opponents(session: Session, player_ids: list[int]) -> dict[int, int]:
     return {r.player_id: r.opponent for r in rows}
 
 
-def insert_matches(session: Session, wave_id: int, rows: list[dict[str, Any]]) -> list[int]:
-    """Writes the wave's matches; returns their ids in the order of `rows`."""
+def insert_matches(session: Session, wave_id: int, rows: list[dict[str, Any]], confirm_by: datetime) -> list[int]:
+    """Writes the wave's matches, each to be confirmed by `confirm_by`; returns their ids in the order of `rows`."""
     return copy_rows(
         session,
         "matches",
         ("wave_id", "player1_id", "player2_id", "player1_race", "player2_race", "player1_rating",
-         "player2_rating", "map", "server"),
-        [(wave_id, r["p1"], r["p2"], r["r1"], r["r2"], r["rt1"], r["rt2"], r["map"], r["server"]) for r in rows],
+         "player2_rating", "map", "server", "confirm_by"),
+        [(wave_id, r["p1"], r["p2"], r["r1"], r["r2"], r["rt1"], r["rt2"], r["map"], r["server"], confirm_by)
+         for r in rows],
     )  # fmt: skip
 
 

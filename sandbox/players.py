@@ -6,7 +6,7 @@ The e2e tests and the demo both play through these, so both press exactly the bu
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from db.ladder import Ladder
 from sandbox.discord_standin import InteractionResult, Message, StandIn
@@ -18,9 +18,13 @@ class PlayerStepFailed(AssertionError):
     """The bot did not answer a step the way a player needs it to."""
 
 
-async def open_queue(standin: StandIn, user_id: int, *, in_dm: bool = False) -> Message:
-    result = await standin.run_command(user_id, "queue", in_dm=in_dm)
-    return _answered(result, "/queue")
+async def open_queue(standin: StandIn, user_id: int, *, in_dm: bool = False, region: str = "EU") -> Message:
+    """/queue; a player new to the ladder is asked for their region first, and picks it."""
+    message = _answered(await standin.run_command(user_id, "queue", in_dm=in_dm), "/queue")
+    if f"ladder:region:{user_id}" in message.custom_ids():
+        result = await standin.pick(user_id, message.id, f"ladder:region:{user_id}", [region])
+        message = _answered(result, "pick region")
+    return message
 
 
 async def choose(
@@ -62,6 +66,17 @@ async def queue_up(
 
 async def cancel(standin: StandIn, user_id: int, searching: Message) -> Message:
     return _answered(await standin.press_button(user_id, searching.id, f"ladder:cancel:{user_id}"), "Cancel")
+
+
+async def press_on_match(standin: StandIn, user_id: int, message: Message, action: str, match_id: int) -> Message:
+    """Presses one of the match view's buttons (confirm, abort, won, lost, draw, requeue)."""
+    result = await standin.press_button(user_id, message.id, f"ladder:{action}:{match_id}:{user_id}")
+    return _answered(result, action)
+
+
+def titled(title: str) -> Callable[[Message], bool]:
+    """A message whose embed now carries this title."""
+    return lambda m: bool(m.embeds) and m.embeds[0].get("title", "").startswith(title)
 
 
 def match_shown(message: Message) -> int | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from db.outbox import publish, trim_stream
 from workers.celery import app
+from workers.deadlines import sweep
 from workers.runtime import runtime
 from workers.wave import expire_entries, run_wave
 
@@ -34,3 +35,12 @@ def expire_overdue_entries() -> int:
 def trim_event_stream() -> int:
     rt = runtime()
     return trim_stream(rt.redis, rt.stream)
+
+
+@app.task(name="ladder.match_deadlines")
+def match_deadlines() -> dict[str, int]:
+    """Reminders to confirm, confirmations that ran out, report windows that closed."""
+    rt = runtime()
+    swept = sweep(rt.sessions, rt.redis, rt.stream, rt.ladder)
+    return {"reminded": swept.reminded, "timed_out": swept.timed_out, "settled": swept.settled,
+            "disputed": swept.disputed}  # fmt: skip

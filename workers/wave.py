@@ -6,6 +6,7 @@ import logging
 import random
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import redis
@@ -57,7 +58,8 @@ def run_wave(sessions: sessionmaker[Session], client: redis.Redis, stream: str, 
         if not waves.try_wave_lock(session):
             log.info("wave skipped: another wave holds the lock")
             return WaveResult(skipped=True)
-        wave_id, _ = waves.start_wave(session)
+        wave_id, started_at = waves.start_wave(session)
+        confirm_by = started_at + timedelta(seconds=ladder.match.confirm_window_s)
         claimed = waves.claim_waiting(session)
         ids = [c.player_id for c in claimed]
         ratings = waves.ratings_of(session, ids)
@@ -67,14 +69,17 @@ def run_wave(sessions: sessionmaker[Session], client: redis.Redis, stream: str, 
         pairings = pair_seekers(seekers, pairing_rules(ladder), random.Random(wave_id))
         pairing_ms = (time.perf_counter() - paired_at) * 1000
         by_entry = {c.entry_id: c for c in claimed}
-        match_ids = waves.insert_matches(session, wave_id, [_match_row(p) for p in pairings])
+        match_ids = waves.insert_matches(session, wave_id, [_match_row(p) for p in pairings], confirm_by)
         matched_entries = [e for p in pairings for e in (p.first.entry_id, p.second.entry_id)]
         waves.mark_matched(session, matched_entries, [m for m in match_ids for _ in (0, 1)])
         matched = set(matched_entries)
         waves.count_wave_waited(session, [c.entry_id for c in claimed if c.entry_id not in matched])
         event_ids = add_events(
             session,
-            [_match_found(m, p, by_entry, ladder, wave_id) for m, p in zip(match_ids, pairings, strict=True)],
+            [
+                _match_found(m, p, by_entry, ladder, wave_id, confirm_by)
+                for m, p in zip(match_ids, pairings, strict=True)
+            ],
         )
         waves.finish_wave(session, wave_id, len(claimed), len(pairings), pairing_ms)
     committed = time.perf_counter()
@@ -160,7 +165,12 @@ def _match_row(p: Pairing) -> dict[str, Any]:
 
 
 def _match_found(
-    match_id: int, p: Pairing, by_entry: dict[int, waves.ClaimedEntry], ladder: Ladder, wave_id: int
+    match_id: int,
+    p: Pairing,
+    by_entry: dict[int, waves.ClaimedEntry],
+    ladder: Ladder,
+    wave_id: int,
+    confirm_by: datetime,
 ) -> NewEvent:
     """Everything a match-found view shows, so the bot renders it without another query."""
 
@@ -184,7 +194,9 @@ def _match_found(
         (p.first.player_id, p.second.player_id),
         {
             "match_id": match_id,
+            "state": "awaiting_confirmation",
             "wave_id": wave_id,
+            "confirm_by": confirm_by.isoformat(),
             "players": [side(p.first, p.first_race), side(p.second, p.second_race)],
             "map": p.map,
             "server": p.server,

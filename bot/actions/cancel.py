@@ -7,8 +7,9 @@ from typing import Any
 import discord
 
 from bot.queue_service import AlreadyMatched, Cancelled
-from bot.renderings import left_queue_embed, render_match_found
+from bot.renderings import left_queue_embed
 from bot.services import services_of
+from bot.views.match import match_rendering
 from bot.views.owner import belongs_to
 from db.deliveries import match_found_payload
 
@@ -29,7 +30,7 @@ async def cancel_queue(interaction: discord.Interaction[Any], player_id: int) ->
             embed = left_queue_embed(f"A wave matched you just before you cancelled: match #{outcome.match_id}.")
             await interaction.response.edit_message(content=None, embed=embed, view=None)
             return
-        await interaction.response.edit_message(**render_match_found(payload, player_id).kwargs())
+        await interaction.response.edit_message(**match_rendering(payload, player_id).kwargs())
     else:
         services.notifications.unsubscribe(player_id)
         embed = left_queue_embed("You are not in the queue. Use /queue to join it.")

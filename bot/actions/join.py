@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
-import time
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.message_refs import message_ref
 from bot.notifications import Sink
-from bot.queue_errors import AlreadyQueued, QueueError
-from bot.renderings import render_event
+from bot.presenting import render_event
+from bot.queue_errors import AlreadyQueued, NeedsSetup, QueueError
+from bot.queue_service import Joined
 from bot.services import services_of
+from bot.views.player_setup import region_view
 from bot.views.searching import searching_embed, searching_view
 from db.events import Event
 
@@ -24,20 +27,38 @@ log = logging.getLogger(__name__)
 async def join_queue(interaction: discord.Interaction[Any], state: SetupState) -> None:
     services = services_of(interaction)
     player_id = interaction.user.id
+    ref = message_ref(interaction)
+    await _enter(
+        interaction,
+        lambda: services.queue.join(
+            player_id, state.races, state.vetoes, display_name=interaction.user.display_name, message_ref=ref
+        ),
+    )
+
+
+async def requeue(interaction: discord.Interaction[Any], match_id: int) -> None:
+    """Back into the queue after the other side called the match off, keeping the waves waited."""
+    services = services_of(interaction)
+    ref = message_ref(interaction)
+    await _enter(interaction, lambda: services.queue.requeue(match_id, interaction.user.id, ref))
+
+
+async def _enter(interaction: discord.Interaction[Any], write: Callable[[], Awaitable[Joined]]) -> None:
+    """Writes the entry, turns the pressed message into the searching view and subscribes the player to it."""
+    services = services_of(interaction)
+    player_id = interaction.user.id
     # Subscribed before the entry exists: a match found before we answer waits for the answer.
     sub = services.notifications.subscribe(player_id)
     try:
-        joined = await services.queue.join(
-            player_id,
-            state.races,
-            state.vetoes,
-            display_name=interaction.user.display_name,
-            message_ref=message_ref(interaction),
-        )
+        joined = await write()
     except QueueError as err:
         services.notifications.unsubscribe(player_id, sub)
         if isinstance(err, AlreadyQueued):  # offer the way out with the refusal
             await interaction.response.send_message(err.message, ephemeral=True, view=searching_view(player_id))
+        elif isinstance(err, NeedsSetup):  # offer the setup with the refusal
+            await interaction.response.send_message(
+                err.message, ephemeral=True, view=region_view(services.ladder, player_id)
+            )
         else:
             await interaction.response.send_message(err.message, ephemeral=True)
         return
@@ -51,20 +72,6 @@ async def join_queue(interaction: discord.Interaction[Any], state: SetupState) -
     finally:
         services.notifications.activate(sub, _live_sink(interaction, player_id))
     log.info("player %s joined the queue (entry %s)", player_id, joined.entry_id)
-
-
-def message_ref(interaction: discord.Interaction[Any]) -> dict[str, Any]:
-    """Where the searching message lives, so the listener can reach it after a restart."""
-    message = interaction.message
-    return {
-        "application_id": str(interaction.application_id),
-        "token": interaction.token,
-        "channel_id": str(interaction.channel_id) if interaction.channel_id else None,
-        "message_id": str(message.id) if message else None,
-        "ephemeral": bool(message and message.flags.ephemeral),
-        # The token lives 15 minutes from the interaction, by the bot's clock.
-        "issued_at": time.time(),
-    }
 
 
 def _live_sink(interaction: discord.Interaction[Any], player_id: int) -> Sink:

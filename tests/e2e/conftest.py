@@ -57,6 +57,7 @@ def stack_env(ladder_env: dict[str, str], standin: StandIn) -> dict[str, str]:
         "WAVE_INTERVAL_S": str(WAVE_INTERVAL_S),
         "BOT_STATS_FILE": str(E2E_STATE / "bot-stats.jsonl"),
         "DELIVERY_BACKOFF_S": "[0.2, 0.5]",
+        "DEADLINE_SWEEP_S": "1",
     }
 
 

@@ -20,11 +20,12 @@ async def test_join_then_match_found_shows_once_to_each_player(
     searching_b = await queue_up(standin, ladder, bob, ["sc2_terran"])
     seen_a = await wait_for_match(standin, alice)
     seen_b = await wait_for_match(standin, bob)
-    # The searching message itself turned into the match: no second message, no Cancel left on it.
+    # The searching message itself turned into the match: no second message, Cancel gone, Confirm and Abort there.
     assert seen_a.id == searching_a.id and seen_b.id == searching_b.id
-    assert seen_a.custom_ids() == [] and seen_b.custom_ids() == []
     match_id = match_shown(seen_a)
     assert match_id is not None and match_shown(seen_b) == match_id
+    assert seen_a.custom_ids() == [f"ladder:confirm:{match_id}:{alice}", f"ladder:abort:{match_id}:{alice}"]
+    assert seen_b.custom_ids() == [f"ladder:confirm:{match_id}:{bob}", f"ladder:abort:{match_id}:{bob}"]
     assert matches_seen(standin, alice) == [match_id] and matches_seen(standin, bob) == [match_id]
     # Each message reached "Match found" by one edit: the event was shown once, not twice.
     assert sum(v.embeds[0].get("title") == "Match found" for v in seen_a.versions if v.embeds) == 1

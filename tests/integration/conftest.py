@@ -21,7 +21,7 @@ from db.engines import async_engine, async_session_factory, session_factory
 from db.ladder import Ladder
 from db.settings import PROJECT_DIR
 
-TABLES = "deliveries, outbox, queue_entries, matches, waves, queue_choices, ratings, players"
+TABLES = "audit_log, deliveries, outbox, queue_entries, matches, waves, queue_choices, ratings, players"
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +61,7 @@ def asessions(aengine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 @pytest.fixture
 def queue_service(asessions: async_sessionmaker[AsyncSession], ladder: Ladder) -> QueueService:
-    return QueueService(asessions, ladder, wave_interval_s=45)
+    return QueueService(asessions, ladder, wave_interval_s=45, require_setup=False)
 
 
 class Worker:

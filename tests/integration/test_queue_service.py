@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -183,7 +184,7 @@ async def test_a_join_while_a_wave_holds_the_player_waits_and_then_sees_the_matc
         wave_id, _ = waves.start_wave(wave)
         row = {"p1": 1, "p2": 2, "r1": "bw_zerg", "r2": "sc2_zerg", "rt1": 1500, "rt2": 1500, "map": "Pylon",
                "server": "US East"}  # fmt: skip
-        [match_id] = waves.insert_matches(wave, wave_id, [row])
+        [match_id] = waves.insert_matches(wave, wave_id, [row], datetime.now(UTC) + timedelta(seconds=90))
         waves.mark_matched(wave, [c.entry_id for c in claimed], [match_id, match_id])
         second_join = asyncio.create_task(queue_service.join(1, ["bw_zerg"]))
         await asyncio.sleep(0.5)

@@ -1,0 +1,22 @@
+"""Where a player's message lives, so the listener can reach it after the interaction object is gone."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import discord
+
+
+def message_ref(interaction: discord.Interaction[Any]) -> dict[str, Any]:
+    """The message this interaction's answer edits: its token (for 15 minutes), channel and message ids."""
+    message = interaction.message
+    return {
+        "application_id": str(interaction.application_id),
+        "token": interaction.token,
+        "channel_id": str(interaction.channel_id) if interaction.channel_id else None,
+        "message_id": str(message.id) if message else None,
+        "ephemeral": bool(message and message.flags.ephemeral),
+        # The token lives 15 minutes from the interaction, by the bot's clock.
+        "issued_at": time.time(),
+    }

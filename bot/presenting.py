@@ -1,0 +1,38 @@
+"""What a player sees for each event the backend emits: a message built from the event's payload alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bot.renderings import Rendering, render_expired, render_other
+from bot.views.match import match_rendering
+from db.events import (
+    MATCH_ABORTED,
+    MATCH_COMPLETED,
+    MATCH_CONFIRMED,
+    MATCH_DISPUTED,
+    MATCH_FOUND,
+    MATCH_INVALIDATED,
+    MATCH_REMINDER,
+    QUEUE_EXPIRED,
+    Event,
+)
+
+Renderer = Callable[[dict[str, Any], int, str], Rendering]
+
+_RENDERERS: dict[str, Renderer] = {
+    MATCH_FOUND: match_rendering,
+    MATCH_REMINDER: match_rendering,
+    MATCH_CONFIRMED: match_rendering,
+    MATCH_ABORTED: match_rendering,
+    MATCH_COMPLETED: match_rendering,
+    MATCH_DISPUTED: match_rendering,
+    MATCH_INVALIDATED: match_rendering,
+    QUEUE_EXPIRED: render_expired,
+}
+
+
+def render_event(event: Event, player_id: int) -> Rendering:
+    render = _RENDERERS.get(event.type, render_other)
+    return render(event.payload, player_id, event.type)

@@ -1,0 +1,219 @@
+"""Players as the bot shows them: setup, profile, leaderboard and ranks (async, short transactions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.ladder import Ladder
+
+
+@dataclass(frozen=True)
+class RaceStanding:
+    race: str
+    rating: float
+    games: int
+    wins: int
+    losses: int
+    draws: int
+    rank: str | None  # None: unranked (no game recently)
+    position: int | None  # 1 = best of the active players of this race
+
+
+@dataclass(frozen=True)
+class PastMatch:
+    match_id: int
+    state: str
+    result: str | None
+    opponent_id: int
+    opponent_name: str | None
+    race: str
+    opponent_race: str
+    rating_change: float | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Profile:
+    player_id: int
+    display_name: str | None
+    region: str | None
+    banned: bool
+    standings: list[RaceStanding]
+    recent: list[PastMatch]
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    position: int  # on the whole board, 1-based
+    player_id: int
+    display_name: str | None
+    rating: float
+    wins: int
+    losses: int
+    draws: int
+    rank: str | None
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    race: str
+    page: int
+    pages: int
+    rows: list[BoardRow]
+
+
+async def set_up(session: AsyncSession, player_id: int, display_name: str, region: str) -> None:
+    await session.execute(
+        text(
+            "INSERT INTO players (id, display_name, region, setup_at) VALUES (:p, :name, :region, now())"
+            " ON CONFLICT (id) DO UPDATE SET display_name = EXCLUDED.display_name, region = EXCLUDED.region,"
+            " setup_at = now()"
+        ),
+        {"p": player_id, "name": display_name, "region": region},
+    )
+
+
+async def is_set_up(session: AsyncSession, player_id: int) -> bool:
+    found = await session.execute(text("SELECT setup_at IS NOT NULL FROM players WHERE id = :p"), {"p": player_id})
+    return bool(found.scalar())
+
+
+async def set_notify(session: AsyncSession, player_id: int, on: bool) -> None:
+    await session.execute(
+        text(
+            "INSERT INTO players (id, notify_on_join) VALUES (:p, :on)"
+            " ON CONFLICT (id) DO UPDATE SET notify_on_join = EXCLUDED.notify_on_join"
+        ),
+        {"p": player_id, "on": on},
+    )
+
+
+def rank_of(position: int, active: int, ladder: Ladder) -> str:
+    """The band of the player at `position` (1 = best) among `active` players: the first band whose
+    cumulative share reaches the player's percentile."""
+    percentile = position / active
+    reached = 0.0
+    for band in ladder.ranks.bands:
+        reached += band.share
+        if percentile <= reached + 1e-9:
+            return band.name
+    return ladder.ranks.bands[-1].name
+
+
+# Players of a race with a game in the last `active_days` are the ones ranked.
+_ACTIVE_COUNT = text(
+    "SELECT count(*) FROM ratings"
+    " WHERE race = :race AND games > 0 AND last_played_at > now() - make_interval(days => :days)"
+)
+_ACTIVE_ABOVE = text(
+    "SELECT count(*) FROM ratings"
+    " WHERE race = :race AND games > 0 AND last_played_at > now() - make_interval(days => :days)"
+    " AND (rating > :rating OR (rating = :rating AND player_id < :p))"
+)
+
+
+async def _active_count(session: AsyncSession, race: str, days: int) -> int:
+    found = await session.execute(_ACTIVE_COUNT, {"race": race, "days": days})
+    return int(found.scalar_one())
+
+
+async def _position(session: AsyncSession, race: str, days: int, rating: float, player_id: int) -> int:
+    """1 + the active players of the race ranked above this rating (ties go to the lower player id)."""
+    found = await session.execute(_ACTIVE_ABOVE, {"race": race, "days": days, "rating": rating, "p": player_id})
+    return int(found.scalar_one()) + 1
+
+
+async def profile(session: AsyncSession, player_id: int, ladder: Ladder, recent: int = 5) -> Profile | None:
+    player = (
+        await session.execute(text("SELECT display_name, region, banned FROM players WHERE id = :p"), {"p": player_id})
+    ).one_or_none()
+    if player is None:
+        return None
+    days = int(ladder.ranks.active_days)
+    rows = (
+        await session.execute(
+            text(
+                "SELECT race, rating, games, wins, losses, draws,"
+                " games > 0 AND last_played_at > now() - make_interval(days => :days) AS active"
+                " FROM ratings WHERE player_id = :p ORDER BY rating DESC"
+            ),
+            {"p": player_id, "days": days},
+        )
+    ).all()
+    standings = []
+    for r in rows:
+        rank = position = None
+        if r.active:
+            position = await _position(session, r.race, days, r.rating, player_id)
+            rank = rank_of(position, await _active_count(session, r.race, days), ladder)
+        standings.append(RaceStanding(r.race, r.rating, r.games, r.wins, r.losses, r.draws, rank, position))
+    history = (
+        await session.execute(
+            text(
+                "SELECT m.id, m.state, m.result, m.created_at,"
+                " CASE WHEN m.player1_id = :p THEN 1 ELSE 2 END AS slot,"
+                " CASE WHEN m.player1_id = :p THEN m.player2_id ELSE m.player1_id END AS opponent_id,"
+                " CASE WHEN m.player1_id = :p THEN m.player1_race ELSE m.player2_race END AS race,"
+                " CASE WHEN m.player1_id = :p THEN m.player2_race ELSE m.player1_race END AS opponent_race,"
+                " CASE WHEN m.player1_id = :p THEN m.player1_rating_change ELSE m.player2_rating_change END AS change,"
+                " o.display_name AS opponent_name"
+                " FROM (SELECT * FROM matches WHERE player1_id = :p UNION ALL"
+                "       SELECT * FROM matches WHERE player2_id = :p) AS m"
+                " JOIN players o ON o.id = CASE WHEN m.player1_id = :p THEN m.player2_id ELSE m.player1_id END"
+                " ORDER BY m.id DESC LIMIT :n"
+            ),
+            {"p": player_id, "n": recent},
+        )
+    ).all()
+    past = [
+        PastMatch(h.id, h.state, _as_seen_by(h.result, h.slot), h.opponent_id, h.opponent_name, h.race,
+                  h.opponent_race, h.change, h.created_at)
+        for h in history
+    ]  # fmt: skip
+    return Profile(player_id, player.display_name, player.region, player.banned, standings, past)
+
+
+def _as_seen_by(result: str | None, slot: int) -> str | None:
+    """The match's result in the player's own words: win, loss or draw."""
+    if result is None:
+        return None
+    if result == "draw":
+        return "draw"
+    return "win" if result == f"player{slot}" else "loss"
+
+
+async def leaderboard(session: AsyncSession, race: str, page: int, ladder: Ladder, per_page: int = 10) -> BoardPage:
+    """One page of the race's board: every player with a game, best first; the inactive shown unranked."""
+    total = int(
+        (
+            await session.execute(text("SELECT count(*) FROM ratings WHERE race = :race AND games > 0"), {"race": race})
+        ).scalar_one()
+    )
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    days = int(ladder.ranks.active_days)
+    active = await _active_count(session, race, days)
+    rows = (
+        await session.execute(
+            text(
+                "SELECT r.player_id, p.display_name, r.rating, r.wins, r.losses, r.draws,"
+                " r.last_played_at > now() - make_interval(days => :days) AS active"
+                " FROM ratings r JOIN players p ON p.id = r.player_id"
+                " WHERE r.race = :race AND r.games > 0"
+                " ORDER BY r.rating DESC, r.player_id LIMIT :n OFFSET :o"
+            ),
+            {"race": race, "days": days, "n": per_page, "o": (page - 1) * per_page},
+        )
+    ).all()
+    board = []
+    for i, r in enumerate(rows):
+        rank = None
+        if r.active and active:
+            rank = rank_of(await _position(session, race, days, r.rating, r.player_id), active, ladder)
+        board.append(BoardRow((page - 1) * per_page + i + 1, r.player_id, r.display_name, r.rating, r.wins,
+                              r.losses, r.draws, rank))  # fmt: skip
+    return BoardPage(race, page, pages, board)

@@ -1,0 +1,134 @@
+"""The match after it is found, end to end: confirm, report, rating, profile, leaderboard; abort and time out."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import Engine, text
+
+from db.ladder import Ladder
+from sandbox.discord_standin import Message, StandIn
+from sandbox.players import match_shown, press_on_match, queue_up, titled, wait_for_match
+from tests.e2e.conftest import BotProcess, new_user
+
+
+async def matched(standin: StandIn, ladder: Ladder) -> tuple[int, int, int, Message, Message]:
+    alice, bob = new_user(), new_user()
+    await queue_up(standin, ladder, alice, ["bw_zerg"])
+    await queue_up(standin, ladder, bob, ["sc2_terran"])
+    seen_a, seen_b = await wait_for_match(standin, alice), await wait_for_match(standin, bob)
+    match_id = match_shown(seen_a)
+    assert match_id is not None
+    return alice, bob, match_id, seen_a, seen_b
+
+
+async def shows(standin: StandIn, user: int, message: Message, title: str) -> Message:
+    return await standin.wait_for_message(user, lambda m: m.id == message.id and titled(title)(m), timeout=15)
+
+
+def events(engine: Engine, match_id: int) -> list[str]:
+    with engine.connect() as conn:
+        return list(
+            conn.execute(
+                text("SELECT type FROM outbox WHERE (payload->>'match_id')::bigint = :m ORDER BY id"), {"m": match_id}
+            ).scalars()
+        )
+
+
+async def test_the_whole_journey(bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine) -> None:
+    alice, bob, match_id, seen_a, seen_b = await matched(standin, ladder)
+    assert seen_a.custom_ids() == [f"ladder:confirm:{match_id}:{alice}", f"ladder:abort:{match_id}:{alice}"]
+
+    mine = await press_on_match(standin, alice, seen_a, "confirm", match_id)
+    assert "You confirmed" in mine.text() and f"ladder:confirm:{match_id}:{alice}" not in mine.custom_ids()
+    await press_on_match(standin, bob, seen_b, "confirm", match_id)
+    confirmed_a = await shows(standin, alice, seen_a, "Match confirmed")
+    confirmed_b = await shows(standin, bob, seen_b, "Match confirmed")
+    assert f"ladder:won:{match_id}:{alice}" in confirmed_a.custom_ids()
+
+    reported = await press_on_match(standin, alice, confirmed_a, "won", match_id)
+    assert "You reported a **win**" in reported.embeds[0]["description"] and reported.custom_ids() == []
+    await press_on_match(standin, bob, confirmed_b, "lost", match_id)
+    done_a = await shows(standin, alice, seen_a, "Match completed")
+    done_b = await shows(standin, bob, seen_b, "Match completed")
+    # Equal ratings, K = 40: 1500 → 1520 and 1480, shown in both messages.
+    assert "You won" in done_a.text() and "1520 (+20)" in done_a.text() and "1480 (-20)" in done_a.text()
+    assert "You lost" in done_b.text() and "1480 (-20)" in done_b.text()
+    assert events(engine, match_id) == ["match_found", "match_confirmed", "match_completed"]
+
+    profile = await standin.run_command(bob, "profile", {"player": alice})
+    assert profile.message is not None and "1520" in profile.message.text() and "1-0-0" in profile.message.text()
+    board = await standin.run_command(alice, "leaderboard", {"race": "bw_zerg"})
+    assert board.message is not None
+    line = next(line for line in board.message.text().splitlines() if "1520" in line)
+    assert "1-0-0" in line
+
+
+async def test_confirms_at_the_same_instant_and_a_double_report(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
+) -> None:
+    alice, bob, match_id, seen_a, seen_b = await matched(standin, ladder)
+    await asyncio.gather(
+        press_on_match(standin, alice, seen_a, "confirm", match_id),
+        press_on_match(standin, bob, seen_b, "confirm", match_id),
+    )
+    confirmed_a = await shows(standin, alice, seen_a, "Match confirmed")
+    await shows(standin, bob, seen_b, "Match confirmed")
+    await press_on_match(standin, alice, confirmed_a, "draw", match_id)
+    # A second press of a report button (a stale copy of the message still shows them).
+    again = await standin.press_button(alice, confirmed_a.id, f"ladder:won:{match_id}:{alice}", forged=True)
+    assert again.message is not None
+    assert events(engine, match_id) == ["match_found", "match_confirmed"]
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT state, player1_report, player2_report FROM matches WHERE id = :m"),
+                           {"m": match_id}).one()  # fmt: skip
+    assert row.state == "confirmed" and sorted(filter(None, (row.player1_report, row.player2_report))) == ["draw"]
+
+
+async def test_abort_tells_both_cools_down_and_offers_the_queue_back(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
+) -> None:
+    alice, bob, match_id, seen_a, seen_b = await matched(standin, ladder)
+    # Bob forges Alice's Abort on his own match message: refused, nothing changes.
+    other = await standin.press_button(bob, seen_b.id, f"ladder:abort:{match_id}:{alice}", forged=True)
+    assert other.message is not None and "belongs to another player" in other.message.text()
+    assert events(engine, match_id) == ["match_found"]
+
+    await press_on_match(standin, alice, seen_a, "abort", match_id)
+    told_a = await shows(standin, alice, seen_a, "Match aborted")
+    told_b = await shows(standin, bob, seen_b, "Match aborted")
+    assert "You aborted" in told_a.text() and told_a.custom_ids() == []
+    assert told_b.custom_ids() == [f"ladder:requeue:{match_id}:{bob}"]
+
+    refused = await standin.run_command(alice, "queue")
+    assert refused.message is not None
+    setup = refused.message
+    from sandbox.players import choose, join
+
+    setup = await choose(standin, ladder, alice, setup, ["bw_zerg"])
+    cooled = await join(standin, alice, setup)
+    assert cooled.message is not None and "queue again" in cooled.message.text()
+
+    back = await press_on_match(standin, bob, told_b, "requeue", match_id)
+    assert "Searching" in back.text()
+    with engine.connect() as conn:
+        waiting = conn.execute(text("SELECT count(*) FROM queue_entries WHERE player_id = :p AND state = 'waiting'"),
+                               {"p": bob}).scalar()  # fmt: skip
+    assert waiting == 1
+
+
+async def test_no_answer_in_time_aborts_and_tells_both(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
+) -> None:
+    alice, bob, match_id, seen_a, seen_b = await matched(standin, ladder)
+    await press_on_match(standin, bob, seen_b, "confirm", match_id)
+    with engine.begin() as conn:  # the confirmation window runs out
+        conn.execute(text("UPDATE matches SET confirm_by = now() WHERE id = :m"), {"m": match_id})
+    told_a = await shows(standin, alice, seen_a, "Match aborted")
+    told_b = await shows(standin, bob, seen_b, "Match aborted")
+    assert "did not confirm in time" in told_a.text() and told_a.custom_ids() == []
+    assert told_b.custom_ids() == [f"ladder:requeue:{match_id}:{bob}"]
+    with engine.connect() as conn:
+        cooled = conn.execute(text("SELECT id FROM players WHERE id = ANY(:p) AND cooldown_until > now()"),
+                              {"p": [alice, bob]}).scalars()  # fmt: skip
+        assert list(cooled) == [alice]

@@ -1,0 +1,35 @@
+"""Rating: Elo, a pure function. Each player's rating is the one of the race they played in the match."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from db.ladder import Ladder
+
+# Who won, as the match records it.
+PLAYER1 = "player1"
+PLAYER2 = "player2"
+DRAW = "draw"
+
+
+@dataclass(frozen=True)
+class Elo:
+    k_factor: float
+    divisor: float
+    draw_score: float = 0.5
+
+    @classmethod
+    def of(cls, ladder: Ladder) -> Elo:
+        r = ladder.rating
+        return cls(k_factor=r.k_factor, divisor=r.divisor, draw_score=r.draw_score)
+
+    def expected(self, rating: float, opponent: float) -> float:
+        """The score `rating` is expected to take from `opponent`, between 0 and 1."""
+        return 1.0 / (1.0 + float(10.0 ** ((opponent - rating) / self.divisor)))
+
+    def changes(self, rating1: float, rating2: float, result: str) -> tuple[float, float]:
+        """How much each player's rating moves for `result` (player1, player2 or draw)."""
+        score1, score2 = {PLAYER1: (1.0, 0.0), PLAYER2: (0.0, 1.0), DRAW: (self.draw_score, self.draw_score)}[result]
+        change1 = self.k_factor * (score1 - self.expected(rating1, rating2))
+        change2 = self.k_factor * (score2 - self.expected(rating2, rating1))
+        return change1, change2
