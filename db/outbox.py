@@ -47,8 +47,10 @@ def insert_events(session: Session, events: Sequence[NewEvent]) -> list[Event]:
     written = []
     for e in events:
         event_id = session.execute(
-            text("INSERT INTO outbox (type, player_ids, payload) VALUES (:type, :players, CAST(:payload AS jsonb))"
-                 " RETURNING id"),
+            text(
+                "INSERT INTO outbox (type, player_ids, payload) VALUES (:type, :players, CAST(:payload AS jsonb))"
+                " RETURNING id"
+            ),
             {"type": e.type, "players": list(e.player_ids), "payload": json.dumps(e.payload, separators=(",", ":"))},
         ).scalar_one()
         written.append(Event(event_id, e.type, e.player_ids, e.payload))

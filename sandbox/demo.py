@@ -206,11 +206,7 @@ async def _wait_for_last_matches(sessions: Any, standin: StandIn, timeout: float
     await asyncio.sleep(timeout / 2)
     async with sessions() as session:
         rows = (await session.execute(text("SELECT id, player1_id, player2_id FROM matches"))).all()
-    waits = [
-        standin.wait_for_message(p, _shows(r.id), timeout / 2)
-        for r in rows
-        for p in (r.player1_id, r.player2_id)
-    ]
+    waits = [standin.wait_for_message(p, _shows(r.id), timeout / 2) for r in rows for p in (r.player1_id, r.player2_id)]
     await asyncio.gather(*waits, return_exceptions=True)
 
 

@@ -40,9 +40,9 @@ async def matched_pair(
     return int(match_id)
 
 
-def move(sessions: sessionmaker[Session], fn: Callable[[Session], matches.Move]) -> matches.Move:
+def move(sessions: sessionmaker[Session], fn: Callable[..., matches.Move], *args: Any) -> matches.Move:
     with sessions.begin() as s:
-        return fn(s)
+        return fn(s, *args)
 
 
 def events_of(engine: Engine, match_id: int) -> list[tuple[str, list[int]]]:
@@ -74,15 +74,15 @@ async def test_the_whole_journey_moves_both_ratings_by_elo(
     pair: Any, sessions: sessionmaker[Session], engine: Engine, ladder: Ladder
 ) -> None:
     match_id = await pair()
-    first = move(sessions, lambda s: matches.confirm(s, match_id, 1, ladder, None))
+    first = move(sessions, matches.confirm, match_id, 1, ladder, None)
     assert first.changed and first.events == () and first.match["state"] == "awaiting_confirmation"
-    second = move(sessions, lambda s: matches.confirm(s, match_id, 2, ladder, {"token": "t2"}))
+    second = move(sessions, matches.confirm, match_id, 2, ladder, {"token": "t2"})
     assert [e.type for e in second.events] == [MATCH_CONFIRMED]
     assert second.events[0].payload["message_refs"]["2"] == {"token": "t2"}, "the fresh ref of the last press"
 
     elo = Elo.of(ladder)
-    assert move(sessions, lambda s: matches.report(s, match_id, 1, "win", ladder, elo, None)).events == ()
-    done = move(sessions, lambda s: matches.report(s, match_id, 2, "loss", ladder, elo, None))
+    assert move(sessions, matches.report, match_id, 1, "win", ladder, elo, None).events == ()
+    done = move(sessions, matches.report, match_id, 2, "loss", ladder, elo, None)
     assert [e.type for e in done.events] == [MATCH_COMPLETED]
     # Equal ratings, K = 40: the winner gains half of K, the loser loses it.
     assert done.events[0].payload["new_ratings"] == {"1": 1520, "2": 1480}
@@ -99,18 +99,20 @@ async def test_the_whole_journey_moves_both_ratings_by_elo(
 
 async def test_confirms_at_the_same_instant_confirm_once(pair: Any, sessions: sessionmaker[Session], engine: Engine,
                                                          ladder: Ladder) -> None:  # fmt: skip
+    def press(player: int, match_id: int, barrier: threading.Barrier, outcomes: list[matches.Move]) -> None:
+        with sessions.begin() as s:
+            s.execute(text("SELECT 1"))
+            barrier.wait()
+            outcomes.append(matches.confirm(s, match_id, player, ladder, None))
+
     for round_ in range(5):
         match_id = await pair(10 * round_ + 1, 10 * round_ + 2)
         barrier = threading.Barrier(2)
         outcomes: list[matches.Move] = []
-
-        def press(player: int, mid: int = match_id) -> None:
-            with sessions.begin() as s:
-                s.execute(text("SELECT 1"))
-                barrier.wait()
-                outcomes.append(matches.confirm(s, mid, player, ladder, None))
-
-        threads = [threading.Thread(target=press, args=(p,)) for p in (10 * round_ + 1, 10 * round_ + 2)]
+        threads = [
+            threading.Thread(target=press, args=(p, match_id, barrier, outcomes))
+            for p in (10 * round_ + 1, 10 * round_ + 2)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -127,11 +129,11 @@ async def test_a_report_pressed_twice_counts_once_and_disagreement_is_disputed(
     match_id = await pair()
     elo = Elo.of(ladder)
     for p in (1, 2):
-        move(sessions, lambda s, p=p: matches.confirm(s, match_id, p, ladder, None))
-    assert move(sessions, lambda s: matches.report(s, match_id, 1, "win", ladder, elo, None)).changed
-    again = move(sessions, lambda s: matches.report(s, match_id, 1, "loss", ladder, elo, None))
+        move(sessions, matches.confirm, match_id, p, ladder, None)
+    assert move(sessions, matches.report, match_id, 1, "win", ladder, elo, None).changed
+    again = move(sessions, matches.report, match_id, 1, "loss", ladder, elo, None)
     assert again.refused == matches.ALREADY and "already reported a win" in again.message
-    disputed = move(sessions, lambda s: matches.report(s, match_id, 2, "win", ladder, elo, None))
+    disputed = move(sessions, matches.report, match_id, 2, "win", ladder, elo, None)
     assert [e.type for e in disputed.events] == [MATCH_DISPUTED]
     m = match_state(engine, match_id)
     assert (m.state, m.end_reason, m.player1_report, m.player2_report) == ("disputed", "reports_differ", "win", "win")
@@ -143,12 +145,12 @@ async def test_someone_else_and_a_stale_press_change_nothing(
     pair: Any, sessions: sessionmaker[Session], engine: Engine, ladder: Ladder
 ) -> None:
     match_id = await pair()
-    stranger = move(sessions, lambda s: matches.confirm(s, match_id, 99, ladder, None))
+    stranger = move(sessions, matches.confirm, match_id, 99, ladder, None)
     assert stranger.refused == matches.NOT_YOURS
-    missing = move(sessions, lambda s: matches.abort(s, 10**12, 1, ladder, None))
+    missing = move(sessions, matches.abort, 10**12, 1, ladder, None)
     assert missing.refused == matches.NOT_FOUND
     elo = Elo.of(ladder)
-    early = move(sessions, lambda s: matches.report(s, match_id, 1, "win", ladder, elo, None))
+    early = move(sessions, matches.report, match_id, 1, "win", ladder, elo, None)
     assert early.refused and "waiting for both players to confirm" in early.message
     assert events_of(engine, match_id) == [("match_found", [1, 2])]
 
@@ -161,7 +163,7 @@ async def test_abort_gives_a_cooldown_and_offers_the_other_player_the_queue(
     match_id = await pair()
     with engine.begin() as conn:  # player 2 had waited three waves before the match
         conn.execute(text("UPDATE queue_entries SET waves_waited = 3 WHERE player_id = 2"))
-    aborted = move(sessions, lambda s: matches.abort(s, match_id, 1, ladder, None))
+    aborted = move(sessions, matches.abort, match_id, 1, ladder, None)
     [event] = aborted.events
     assert event.type == MATCH_ABORTED and event.payload["requeue"] == [2] and event.payload["aborted_by"] == 1
     with pytest.raises(OnCooldown):
@@ -187,8 +189,8 @@ async def test_deadlines_remind_time_out_and_settle(
     single = await pair(5, 6)
     nobody = await pair(7, 8)
     for m, p in ((timed_out, 3), (single, 5), (single, 6), (nobody, 7), (nobody, 8)):
-        move(sessions, lambda s, m=m, p=p: matches.confirm(s, m, p, ladder, None))
-    move(sessions, lambda s: matches.report(s, single, 6, "draw", ladder, elo, None))
+        move(sessions, matches.confirm, m, p, ladder, None)
+    move(sessions, matches.report, single, 6, "draw", ladder, elo, None)
     with engine.begin() as conn:
         conn.execute(text("UPDATE matches SET confirm_by = now() + interval '20 seconds' WHERE id = :m"),
                      {"m": reminded})  # fmt: skip
@@ -216,15 +218,15 @@ async def test_counters_and_ratings_equal_a_rebuild_from_the_match_history(
 ) -> None:
     rng = random.Random(7)
     elo = Elo.of(ladder)
-    for n in range(12):
+    for _ in range(12):
         a, b = rng.sample(range(1, 7), 2)
         match_id = await pair(a, b)
         for p in (a, b):
-            move(sessions, lambda s, p=p: matches.confirm(s, match_id, p, ladder, None))
+            move(sessions, matches.confirm, match_id, p, ladder, None)
         report = rng.choice(["win", "loss", "draw"])
         opposite = {"win": "loss", "loss": "win", "draw": "draw"}[report]
-        move(sessions, lambda s: matches.report(s, match_id, a, report, ladder, elo, None))
-        move(sessions, lambda s: matches.report(s, match_id, b, opposite, ladder, elo, None))
+        move(sessions, matches.report, match_id, a, report, ladder, elo, None)
+        move(sessions, matches.report, match_id, b, opposite, ladder, elo, None)
     assert_ratings_rebuild(engine, ladder)
 
 
