@@ -14,6 +14,8 @@ import redis.asyncio as aioredis
 from discord.ext import commands
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.admin_commands import admin_group
+from bot.admin_service import AdminService
 from bot.commands import COMMANDS
 from bot.delivery import Deliverer
 from bot.discord_api import point_gateway_as_told
@@ -74,6 +76,7 @@ class LadderBot(commands.Bot):
             notifications=notifications,
             matches=MatchService(sessions, self._redis, settings.event_stream, self.ladder),
             players=PlayerService(sessions, self.ladder),
+            admin=AdminService(sessions, self._redis, settings.event_stream, self.ladder),
         )
         self.deliverer = Deliverer(self, sessions, notifications, backoff_s=settings.delivery_backoff_s)
         self._consumer = EventConsumer(
@@ -82,6 +85,7 @@ class LadderBot(commands.Bot):
         self.add_dynamic_items(RaceSelect, VetoSelect, JoinButton, CancelButton, MatchButton, RegionSelect, PageButton)
         for command in COMMANDS:
             self.tree.add_command(command)
+        self.tree.add_command(admin_group)
         await point_gateway_as_told(self)
         await self._sync_commands()
         self.loop_watch.start()

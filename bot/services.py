@@ -8,6 +8,7 @@ from typing import Any, Protocol
 import discord
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.admin_service import AdminService
 from bot.match_service import MatchService
 from bot.notifications import NotificationService
 from bot.player_service import PlayerService
@@ -23,6 +24,7 @@ class Services:
     notifications: NotificationService
     matches: MatchService
     players: PlayerService
+    admin: AdminService
 
 
 class HasServices(Protocol):

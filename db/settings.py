@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     redis_url: str = Field(default="", description="redis://... ; empty: the embedded server")
     discord_token: SecretStr = SecretStr("")
     discord_guild_id: int | None = None
+    # Members with this role may use /admin (besides those with Manage Server); disputes and the admin log go to
+    # this channel. Both optional.
+    admin_role_id: int | None = None
+    admin_channel_id: int | None = None
     flower_basic_auth: SecretStr = SecretStr("")
     ladder_config: Path | None = None
     # Overrides the ladder file's wave interval (the demo runs shorter waves).

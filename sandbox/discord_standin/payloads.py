@@ -9,6 +9,8 @@ from .store import DM, Channel, Identity, Store, User
 
 # @everyone in a small server: view channels, send messages, embed links, read history, use application commands.
 EVERYONE_PERMISSIONS = str((1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 31))
+# A server admin: everything @everyone has, and Manage Server.
+ADMIN_PERMISSIONS = str(int(EVERYONE_PERMISSIONS) | (1 << 5))
 # The bot is an administrator, so no permission check on the bot's side gets in the way.
 BOT_PERMISSIONS = str((1 << 3) | (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 31))
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
@@ -55,7 +57,10 @@ def member(store: Store, u: User, *, with_permissions: bool) -> JSON:
         "communication_disabled_until": None,
     }
     if with_permissions:
-        data["permissions"] = BOT_PERMISSIONS if u.bot else EVERYONE_PERMISSIONS
+        if u.bot:
+            data["permissions"] = BOT_PERMISSIONS
+        else:
+            data["permissions"] = ADMIN_PERMISSIONS if u.id in store.admins else EVERYONE_PERMISSIONS
     return data
 
 

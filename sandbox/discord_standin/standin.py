@@ -141,6 +141,11 @@ class StandIn:
     ) -> InteractionResult:
         return await self._users.pick(user_id, message_id, custom_id, values, forged=forged)
 
+    def make_admin(self, user_id: int) -> None:
+        """Gives the user Manage Server in the guild (what a ladder's admins have)."""
+        self.store.user(user_id)
+        self.store.admins.add(user_id)
+
     def messages_seen_by(self, user_id: int) -> list[Message]:
         return self._users.messages_seen_by(user_id)
 

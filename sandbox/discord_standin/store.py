@@ -87,6 +87,7 @@ class Store:
         self.channels: dict[int, Channel] = {identity.channel_id: Channel(identity.channel_id, GUILD_TEXT)}
         self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
         self.closed_dms: set[int] = set()
+        self.admins: set[int] = set()  # users with Manage Server in the guild
         self.messages: dict[int, Message] = {}
         self.message_log: list[int] = []  # the id of every message created, edited or deleted, in that order
 

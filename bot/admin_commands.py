@@ -1,0 +1,172 @@
+"""/admin: queue, match and player tools for the ladder's admins.
+
+Gated twice: Discord hides the group from members without Manage Server (its default permissions), and every
+command checks again (Manage Server, or the configured admin role), since a server can change who sees it.
+Each action is audited in the database and posted to the admins' log channel when one is configured.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.renderings import name, race
+from bot.services import services_of
+from bot.views.profile import profile_embed
+from db.admin import RESOLUTIONS, Done
+from db.settings import Settings
+
+log = logging.getLogger(__name__)
+
+admin_group = app_commands.Group(
+    name="admin",
+    description="Ladder admin tools",
+    default_permissions=discord.Permissions(manage_guild=True),
+    allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False),
+)
+queue_group = app_commands.Group(name="queue", description="The queue", parent=admin_group)
+match_group = app_commands.Group(name="match", description="Matches", parent=admin_group)
+player_group = app_commands.Group(name="player", description="Players", parent=admin_group)
+
+
+def is_admin(interaction: discord.Interaction[Any]) -> bool:
+    member = interaction.user
+    if interaction.guild_id is None or not isinstance(member, discord.Member):
+        return False
+    # The permissions Discord computed for this member in this channel, sent with the interaction.
+    if interaction.permissions.manage_guild:
+        return True
+    role_id = _settings(interaction.client).admin_role_id
+    return role_id is not None and any(r.id == role_id for r in member.roles)
+
+
+def _settings(client: discord.Client) -> Settings:
+    settings: Settings = getattr(client, "settings")  # noqa: B009 - LadderBot's, not discord.Client's
+    return settings
+
+
+async def _refused(interaction: discord.Interaction[Any]) -> bool:
+    if is_admin(interaction):
+        return False
+    await interaction.response.send_message(
+        "Only the ladder's admins can use this (Manage Server, or the admin role).", ephemeral=True
+    )
+    return True
+
+
+async def _answer(interaction: discord.Interaction[Any], done: Done) -> None:
+    await interaction.response.send_message(done.summary, ephemeral=True)
+    if done.changed:
+        await post_to_admin_log(interaction.client, f"{interaction.user} ({interaction.user.id}): {done.summary}")
+
+
+async def post_to_admin_log(client: discord.Client, text: str) -> None:
+    """Best effort: the audit row is the record; a log channel that is gone or closed must not fail the action."""
+    channel_id = _settings(client).admin_channel_id
+    if not channel_id:
+        return
+    try:
+        await client.get_partial_messageable(channel_id).send(
+            text[:2000], allowed_mentions=discord.AllowedMentions.none()
+        )
+    except discord.HTTPException as exc:
+        log.warning("could not post to the admins' log channel: %s %s", exc.status, exc.code)
+
+
+@queue_group.command(name="list", description="Who is waiting, longest first")
+async def queue_list(interaction: discord.Interaction[Any]) -> None:
+    if await _refused(interaction):
+        return
+    total, waiting = await services_of(interaction).admin.queue_list()
+    lines = [
+        f"{discord.utils.escape_markdown(w.display_name or str(w.player_id))} ({w.player_id}) · "
+        f"{', '.join(w.races)} · {round(w.waited_s)} s"
+        for w in waiting
+    ]
+    text = f"{total} waiting.\n" + "\n".join(lines)
+    await interaction.response.send_message(text[:2000], ephemeral=True)
+
+
+@queue_group.command(name="remove", description="Take a player out of the queue")
+async def queue_remove(interaction: discord.Interaction[Any], player: discord.User) -> None:
+    if await _refused(interaction):
+        return
+    await _answer(interaction, await services_of(interaction).admin.queue_remove(interaction.user.id, player.id))
+
+
+@queue_group.command(name="clear", description="Take everyone out of the queue")
+async def queue_clear(interaction: discord.Interaction[Any]) -> None:
+    if await _refused(interaction):
+        return
+    await _answer(interaction, await services_of(interaction).admin.queue_clear(interaction.user.id))
+
+
+@match_group.command(name="show", description="A match's players, state and reports")
+async def match_show(interaction: discord.Interaction[Any], match_id: app_commands.Range[int, 1, 2**63 - 1]) -> None:
+    if await _refused(interaction):
+        return
+    payload = await services_of(interaction).admin.match_show(match_id)
+    if payload is None:
+        await interaction.response.send_message(f"There is no match #{match_id}.", ephemeral=True)
+        return
+    lines = [f"Match #{match_id}: {payload['state'].replace('_', ' ')}"]
+    for n, p in enumerate(payload["players"], start=1):
+        lines.append(f"player{n}: {name(p)} ({p['player_id']}) · {race(p)} · {p['rating']} · "
+                     f"confirmed: {'yes' if p['confirmed'] else 'no'} · report: {p['report'] or '—'}")  # fmt: skip
+    if payload.get("result"):
+        lines.append(f"result: {payload['result']}")
+    await interaction.response.send_message("\n".join(lines)[:2000], ephemeral=True)
+
+
+@match_group.command(name="resolve", description="Settle a disputed match")
+@app_commands.choices(result=[app_commands.Choice(name=r, value=r) for r in RESOLUTIONS])
+async def match_resolve(
+    interaction: discord.Interaction[Any], match_id: app_commands.Range[int, 1, 2**63 - 1], result: str
+) -> None:
+    if await _refused(interaction):
+        return
+    await _answer(interaction, await services_of(interaction).admin.resolve(interaction.user.id, match_id, result))
+
+
+@player_group.command(name="show", description="A player's profile, ban included")
+async def player_show(interaction: discord.Interaction[Any], player: discord.User) -> None:
+    if await _refused(interaction):
+        return
+    services = services_of(interaction)
+    profile = await services.players.profile(player.id)
+    if profile is None:
+        await interaction.response.send_message("That player has never used this ladder.", ephemeral=True)
+        return
+    await interaction.response.send_message(embed=profile_embed(services.ladder, profile), ephemeral=True)
+
+
+@player_group.command(name="rating", description="Set a player's rating of a race")
+async def player_rating(
+    interaction: discord.Interaction[Any],
+    player: discord.User,
+    race: app_commands.Range[str, 1, 32],
+    rating: app_commands.Range[float, 0, 10_000],
+) -> None:
+    if await _refused(interaction):
+        return
+    admin = services_of(interaction).admin
+    await _answer(interaction, await admin.set_rating(interaction.user.id, player.id, race.strip().lower(), rating))
+
+
+@player_group.command(name="ban", description="Ban a player from the ladder")
+async def player_ban(
+    interaction: discord.Interaction[Any], player: discord.User, reason: app_commands.Range[str, 1, 200] | None = None
+) -> None:
+    if await _refused(interaction):
+        return
+    await _answer(interaction, await services_of(interaction).admin.ban(interaction.user.id, player.id, reason))
+
+
+@player_group.command(name="unban", description="Lift a player's ban")
+async def player_unban(interaction: discord.Interaction[Any], player: discord.User) -> None:
+    if await _refused(interaction):
+        return
+    await _answer(interaction, await services_of(interaction).admin.unban(interaction.user.id, player.id))

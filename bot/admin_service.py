@@ -1,0 +1,59 @@
+"""AdminService: the admin commands' actions, run in one transaction each, then published and logged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import redis.asyncio as aioredis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
+
+from db import admin
+from db.admin import Done, Waiting
+from db.ladder import Ladder
+from db.outbox import publish_now
+from workers.rating import Elo
+
+
+class AdminService:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], redis: aioredis.Redis, stream: str, ladder: Ladder
+    ) -> None:
+        self._sessions = sessions
+        self._redis = redis
+        self._stream = stream
+        self._ladder = ladder
+        self._elo = Elo.of(ladder)
+
+    async def queue_list(self) -> tuple[int, list[Waiting]]:
+        async with self._sessions() as session:
+            return await session.run_sync(admin.queue_list)
+
+    async def queue_remove(self, actor: int, player: int) -> Done:
+        return await self._do(lambda s: admin.queue_remove(s, actor, player))
+
+    async def queue_clear(self, actor: int) -> Done:
+        return await self._do(lambda s: admin.queue_clear(s, actor))
+
+    async def resolve(self, actor: int, match_id: int, resolution: str) -> Done:
+        return await self._do(lambda s: admin.resolve(s, actor, match_id, resolution, self._ladder, self._elo))
+
+    async def match_show(self, match_id: int) -> dict[str, Any] | None:
+        async with self._sessions() as session:
+            return await session.run_sync(lambda s: admin.match_show(s, match_id, self._ladder))
+
+    async def set_rating(self, actor: int, player: int, race: str, rating: float) -> Done:
+        return await self._do(lambda s: admin.set_rating(s, actor, player, race, rating, self._ladder))
+
+    async def ban(self, actor: int, player: int, reason: str | None) -> Done:
+        return await self._do(lambda s: admin.ban(s, actor, player, reason))
+
+    async def unban(self, actor: int, player: int) -> Done:
+        return await self._do(lambda s: admin.unban(s, actor, player))
+
+    async def _do(self, action: Callable[[Session], Done]) -> Done:
+        async with self._sessions.begin() as session:
+            done = await session.run_sync(action)
+        await publish_now(self._sessions, self._redis, self._stream, [e.id for e in done.events])
+        return done

@@ -1,0 +1,170 @@
+"""Admin actions: each changes what it names, writes one audit row, and emits the players' events, in one
+transaction. Sync functions on a Session (the bot runs them through `AsyncSession.run_sync`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from db.events import MATCH_INVALIDATED, Event
+from db.ladder import Ladder
+from db.match_payloads import load_match, match_payload, write_match_event
+from db.match_results import RatingRule, complete
+
+RESOLUTIONS = ("player1", "player2", "draw", "invalidate")
+
+
+@dataclass(frozen=True)
+class Done:
+    """What an admin action did, in words for the admin and the log channel; `changed` False: nothing."""
+
+    changed: bool
+    summary: str
+    events: tuple[Event, ...] = ()
+
+
+@dataclass(frozen=True)
+class Waiting:
+    player_id: int
+    display_name: str | None
+    races: list[str]
+    waited_s: float
+
+
+def audit(
+    session: Session,
+    actor_id: int,
+    action: str,
+    *,
+    player_id: int | None = None,
+    match_id: int | None = None,
+    **details: Any,
+) -> None:
+    session.execute(
+        text(
+            "INSERT INTO audit_log (actor_id, action, player_id, match_id, details)"
+            " VALUES (:a, :action, :p, :m, CAST(:d AS jsonb))"
+        ),
+        {"a": actor_id, "action": action, "p": player_id, "m": match_id, "d": json.dumps(details, default=str)},
+    )
+
+
+def queue_list(session: Session, limit: int = 25) -> tuple[int, list[Waiting]]:
+    total = session.execute(text("SELECT count(*) FROM queue_entries WHERE state = 'waiting'")).scalar_one()
+    rows = session.execute(
+        text(
+            "SELECT e.player_id, p.display_name, e.races, EXTRACT(EPOCH FROM now() - e.joined_at)::float8 AS waited"
+            " FROM queue_entries e JOIN players p ON p.id = e.player_id WHERE e.state = 'waiting'"
+            " ORDER BY e.joined_at LIMIT :n"
+        ),
+        {"n": limit},
+    ).all()
+    return int(total), [Waiting(r.player_id, r.display_name, list(r.races), r.waited) for r in rows]
+
+
+def queue_remove(session: Session, actor_id: int, player_id: int) -> Done:
+    entry = session.execute(
+        text(
+            "UPDATE queue_entries SET state = 'cancelled', ended_at = now()"
+            " WHERE player_id = :p AND state = 'waiting' RETURNING id"
+        ),
+        {"p": player_id},
+    ).scalar()
+    if entry is None:
+        return Done(False, f"Player {player_id} is not in the queue.")
+    audit(session, actor_id, "queue_remove", player_id=player_id, entry_id=entry)
+    return Done(True, f"Removed player {player_id} from the queue.")
+
+
+def queue_clear(session: Session, actor_id: int) -> Done:
+    removed = session.execute(
+        text("UPDATE queue_entries SET state = 'cancelled', ended_at = now() WHERE state = 'waiting' RETURNING id")
+    ).all()
+    audit(session, actor_id, "queue_clear", removed=len(removed))
+    return Done(bool(removed), f"Cleared the queue: {len(removed)} players removed.")
+
+
+def resolve(session: Session, actor_id: int, match_id: int, resolution: str, ladder: Ladder, rule: RatingRule) -> Done:
+    """Settles a disputed match: a winner or a draw (the rating moves once), or invalidated (nothing moves).
+    Of two admins resolving at the same moment, one does it; the other is told it is already settled."""
+    if resolution not in RESOLUTIONS:
+        return Done(False, f"Resolve as one of: {', '.join(RESOLUTIONS)}.")
+    if resolution == "invalidate":
+        moved = session.execute(
+            text(
+                "UPDATE matches SET state = 'invalidated', resolved_by = :a, ended_at = now(), updated_at = now()"
+                " WHERE id = :m AND state = 'disputed' RETURNING id"
+            ),
+            {"m": match_id, "a": actor_id},
+        ).scalar()
+        event = write_match_event(session, MATCH_INVALIDATED, match_id, ladder) if moved else None
+    else:
+        event = complete(session, match_id, resolution, ("disputed",), ladder, rule, resolved_by=actor_id)
+    if event is None:
+        match = load_match(session, match_id)
+        if match is None:
+            return Done(False, f"There is no match #{match_id}.")
+        return Done(False, f"Match #{match_id} is {match.state.replace('_', ' ')}, not disputed: nothing to resolve.")
+    audit(session, actor_id, "match_resolve", match_id=match_id, resolution=resolution)
+    return Done(True, f"Match #{match_id} resolved: {resolution}.", (event,))
+
+
+def match_show(session: Session, match_id: int, ladder: Ladder) -> dict[str, Any] | None:
+    match = load_match(session, match_id)
+    return match_payload(match, ladder) if match is not None else None
+
+
+def set_rating(session: Session, actor_id: int, player_id: int, race: str, rating: float, ladder: Ladder) -> Done:
+    if race not in ladder.race_by_code:
+        return Done(False, f"{race!r} is not a race of this ladder.")
+    if not 0 <= rating <= 10_000:
+        return Done(False, "A rating must be between 0 and 10000.")
+    exists = session.execute(text("SELECT 1 FROM players WHERE id = :p"), {"p": player_id}).scalar()
+    if not exists:
+        return Done(False, f"Player {player_id} has never used this ladder.")
+    old = session.execute(
+        text("SELECT rating FROM ratings WHERE player_id = :p AND race = :r FOR UPDATE"), {"p": player_id, "r": race}
+    ).scalar()
+    session.execute(
+        text(
+            "INSERT INTO ratings (player_id, race, rating) VALUES (:p, :r, :v)"
+            " ON CONFLICT (player_id, race) DO UPDATE SET rating = EXCLUDED.rating, updated_at = now()"
+        ),
+        {"p": player_id, "r": race, "v": rating},
+    )
+    audit(session, actor_id, "rating_set", player_id=player_id, race=race, old=old, new=rating)
+    return Done(True, f"Player {player_id}'s {race} rating: {round(old) if old is not None else 'none'} → {rating:g}.")
+
+
+def ban(session: Session, actor_id: int, player_id: int, reason: str | None) -> Done:
+    session.execute(
+        text(
+            "INSERT INTO players (id, banned, ban_reason) VALUES (:p, true, :why)"
+            " ON CONFLICT (id) DO UPDATE SET banned = true, ban_reason = EXCLUDED.ban_reason"
+        ),
+        {"p": player_id, "why": reason},
+    )
+    left = session.execute(
+        text(
+            "UPDATE queue_entries SET state = 'cancelled', ended_at = now()"
+            " WHERE player_id = :p AND state = 'waiting' RETURNING id"
+        ),
+        {"p": player_id},
+    ).all()
+    audit(session, actor_id, "ban", player_id=player_id, reason=reason, removed_from_queue=bool(left))
+    return Done(True, f"Player {player_id} is banned" + (" and out of the queue." if left else "."))
+
+
+def unban(session: Session, actor_id: int, player_id: int) -> Done:
+    moved = session.execute(
+        text("UPDATE players SET banned = false, ban_reason = NULL WHERE id = :p AND banned RETURNING id"),
+        {"p": player_id},
+    ).scalar()
+    if moved is None:
+        return Done(False, f"Player {player_id} is not banned.")
+    audit(session, actor_id, "unban", player_id=player_id)
+    return Done(True, f"Player {player_id} is no longer banned.")

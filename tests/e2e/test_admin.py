@@ -1,0 +1,80 @@
+"""/admin end to end: refused to non-admins; a dispute resolved once when two admins resolve it together."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import Engine, text
+
+from db.ladder import Ladder
+from sandbox.discord_standin import StandIn
+from sandbox.players import choose, join, open_queue, press_on_match, titled
+from tests.e2e.conftest import BotProcess, new_user
+from tests.e2e.test_match_journey import matched, shows
+
+
+async def test_a_non_admin_is_refused_and_nothing_changes(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
+) -> None:
+    mallory, victim = new_user(), new_user()
+    await open_queue(standin, victim)  # the victim exists on the ladder
+    for sub, options in (("queue clear", {}), ("player ban", {"player": victim}), ("queue list", {})):
+        result = await standin.run_command(mallory, "admin", options, subcommand=sub)
+        assert result.message is not None and "Only the ladder's admins" in result.message.text(), sub
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT banned FROM players WHERE id = :p"), {"p": victim}).scalar() is False
+        audited = conn.execute(text("SELECT count(*) FROM audit_log WHERE actor_id = :a"), {"a": mallory})
+        assert audited.scalar() == 0
+
+
+async def test_two_admins_resolving_one_dispute_resolve_it_once(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
+) -> None:
+    alice, bob, match_id, seen_a, seen_b = await matched(standin, ladder)
+    for user, seen in ((alice, seen_a), (bob, seen_b)):
+        await press_on_match(standin, user, seen, "confirm", match_id)
+    for user, seen in ((alice, seen_a), (bob, seen_b)):
+        confirmed = await shows(standin, user, seen, "Match confirmed")
+        await press_on_match(standin, user, confirmed, "won", match_id)  # both claim the win
+    await shows(standin, alice, seen_a, "Match disputed")
+    await shows(standin, bob, seen_b, "Match disputed")
+
+    admins = new_user(), new_user()
+    for a in admins:
+        standin.make_admin(a)
+    answers = await asyncio.gather(
+        *(
+            standin.run_command(a, "admin", {"match_id": match_id, "result": "player2"}, subcommand="match resolve")
+            for a in admins
+        )
+    )
+    texts = sorted(r.message.text() for r in answers if r.message is not None)
+    assert len(texts) == 2 and sum("resolved: player2" in t for t in texts) == 1
+    assert sum("not disputed" in t for t in texts) == 1
+    done_b = await standin.wait_for_message(bob, lambda m: m.id == seen_b.id and titled("Match completed")(m), 15)
+    assert "You won" in done_b.text() and "An admin settled" in done_b.text() and "1520 (+20)" in done_b.text()
+    with engine.connect() as conn:
+        kinds = conn.execute(
+            text("SELECT type FROM outbox WHERE (payload->>'match_id')::bigint = :m ORDER BY id"), {"m": match_id}
+        ).scalars()
+        assert list(kinds) == ["match_found", "match_confirmed", "match_disputed", "match_completed"]
+        games = conn.execute(text("SELECT sum(games) FROM ratings WHERE player_id = ANY(:p)"), {"p": [alice, bob]})
+        assert games.scalar() == 2
+        audited = conn.execute(text("SELECT actor_id FROM audit_log WHERE match_id = :m"), {"m": match_id}).all()
+        assert len(audited) == 1 and audited[0].actor_id in admins
+
+
+async def test_a_banned_player_cannot_queue(bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine) -> None:
+    admin, carol = new_user(), new_user()
+    standin.make_admin(admin)
+    setup = await open_queue(standin, carol)
+    banned = await standin.run_command(admin, "admin", {"player": carol, "reason": "smurfing"}, subcommand="player ban")
+    assert banned.message is not None and "is banned" in banned.message.text()
+    setup = await choose(standin, ladder, carol, setup, ["bw_terran"])
+    refused = await join(standin, carol, setup)
+    assert refused.message is not None and "banned" in refused.message.text() and "smurfing" in refused.message.text()
+    unbanned = await standin.run_command(admin, "admin", {"player": carol}, subcommand="player unban")
+    assert unbanned.message is not None and "no longer banned" in unbanned.message.text()
+    with engine.connect() as conn:
+        actions = conn.execute(text("SELECT action FROM audit_log WHERE player_id = :p ORDER BY id"), {"p": carol})
+        assert list(actions.scalars()) == ["ban", "unban"]
