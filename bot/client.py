@@ -26,6 +26,7 @@ from bot.player_service import PlayerService
 from bot.queue_service import QueueService
 from bot.services import Services
 from bot.stream_consumer import EventConsumer
+from bot.views.dispute import ResolveButton
 from bot.views.leaderboard import PageButton
 from bot.views.match import MatchButton
 from bot.views.player_setup import RegionSelect
@@ -78,11 +79,19 @@ class LadderBot(commands.Bot):
             players=PlayerService(sessions, self.ladder),
             admin=AdminService(sessions, self._redis, settings.event_stream, self.ladder),
         )
-        self.deliverer = Deliverer(self, sessions, notifications, backoff_s=settings.delivery_backoff_s)
+        self.deliverer = Deliverer(
+            self,
+            sessions,
+            notifications,
+            backoff_s=settings.delivery_backoff_s,
+            admin_channel_id=settings.admin_channel_id,
+        )
         self._consumer = EventConsumer(
             self._redis, settings.event_stream, settings.consumer_group, settings.consumer_name, self.deliverer.handle
         )
-        self.add_dynamic_items(RaceSelect, VetoSelect, JoinButton, CancelButton, MatchButton, RegionSelect, PageButton)
+        self.add_dynamic_items(
+            RaceSelect, VetoSelect, JoinButton, CancelButton, MatchButton, RegionSelect, PageButton, ResolveButton
+        )
         for command in COMMANDS:
             self.tree.add_command(command)
         self.tree.add_command(admin_group)

@@ -23,13 +23,17 @@ from bot.discord_api import edit_original_response
 from bot.notifications import NotificationService
 from bot.presenting import render_event
 from bot.renderings import Rendering
+from bot.views.dispute import dispute_rendering
 from db import deliveries
-from db.events import Event
+from db.events import MATCH_DISPUTED, Event
 
 log = logging.getLogger(__name__)
 
 # An interaction token lives 15 minutes; leave a margin for the request in flight.
 TOKEN_LIFETIME_S = 15 * 60 - 20
+# Recorded as the "player" of the admins' channel, where disputes are posted.
+ADMINS = 0
+ADMIN_CHANNEL = "admin_channel"
 SUBSCRIPTION = "subscription"
 INTERACTION_TOKEN = "interaction_token"
 BOT_TOKEN = "bot_token"
@@ -72,11 +76,13 @@ class Deliverer:
         notifications: NotificationService,
         *,
         backoff_s: Sequence[float] = (1.0, 3.0, 10.0),
+        admin_channel_id: int | None = None,
     ) -> None:
         self._client = client
         self._sessions = sessions
         self._notifications = notifications
         self._backoff_s = tuple(backoff_s)
+        self._admin_channel_id = admin_channel_id
         self.by_path: Counter[str] = Counter()
         self.failed = 0
 
@@ -84,6 +90,8 @@ class Deliverer:
         """The stream consumer's handler: returns once every player of the event can see it (or, for one out
         of reach, once that is recorded). One query finds who saw it already, one write records the rest."""
         players = list(dict.fromkeys(event.player_ids))
+        if event.type == MATCH_DISPUTED and self._admin_channel_id:
+            players.append(ADMINS)
         async with self._sessions() as session:
             seen = await deliveries.delivered_to(session, event.id, players)
         todo = [p for p in players if p not in seen]
@@ -102,7 +110,7 @@ class Deliverer:
 
     async def _deliver(self, event: Event, player_id: int) -> tuple[str | None, str]:
         """The path that showed the event, or None and the last problem after every retry."""
-        rendering = render_event(event, player_id)
+        rendering = dispute_rendering(event.payload) if player_id == ADMINS else render_event(event, player_id)
         problems: list[str] = []
         for attempt, delay in enumerate((0.0, *self._backoff_s), start=1):
             if delay:
@@ -116,6 +124,14 @@ class Deliverer:
         return None, problems[-1]
 
     async def _show(self, event: Event, player_id: int, rendering: Rendering, problems: list[str]) -> str | None:
+        if player_id == ADMINS:
+            assert self._admin_channel_id is not None
+            try:
+                await self._client.get_partial_messageable(self._admin_channel_id).send(**rendering.send_kwargs())
+                return ADMIN_CHANNEL
+            except discord.HTTPException as exc:
+                problems.append(f"admins' channel: {_why(exc)}")
+                return None
         if await self._notifications.offer(player_id, event):
             return SUBSCRIPTION
         tried: list[str] = []

@@ -24,6 +24,10 @@ class Rendering:
     def kwargs(self) -> dict[str, Any]:
         return {"content": None, "embed": self.embed, "view": self.view}
 
+    def send_kwargs(self) -> dict[str, Any]:
+        """For a new message, where "no view" is said by leaving it out."""
+        return {"embed": self.embed, "view": self.view} if self.view else {"embed": self.embed}
+
 
 def render_expired(payload: dict[str, Any], _player_id: int, _type: str) -> Rendering:
     minutes = round(float(payload.get("waited_s", 0)) / 60)

@@ -78,3 +78,30 @@ async def test_a_banned_player_cannot_queue(bot: BotProcess, standin: StandIn, l
     with engine.connect() as conn:
         actions = conn.execute(text("SELECT action FROM audit_log WHERE player_id = :p ORDER BY id"), {"p": carol})
         assert list(actions.scalars()) == ["ban", "unban"]
+
+
+async def test_a_dispute_reaches_the_admins_channel_and_its_buttons_settle_it(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
+) -> None:
+    alice, bob, match_id, seen_a, seen_b = await matched(standin, ladder)
+    for user, seen in ((alice, seen_a), (bob, seen_b)):
+        await press_on_match(standin, user, seen, "confirm", match_id)
+    for user, seen, claim in ((alice, seen_a, "won"), (bob, seen_b, "draw")):
+        confirmed = await shows(standin, user, seen, "Match confirmed")
+        await press_on_match(standin, user, confirmed, claim, match_id)
+    admin = new_user()
+    standin.make_admin(admin)
+    posted = await standin.wait_for_message(admin, titled(f"Match #{match_id} disputed"), timeout=15)
+    assert "reported: win" in posted.text() and "reported: draw" in posted.text()
+    resolve_draw = f"ladder:resolve:{match_id}:draw"
+    assert resolve_draw in posted.custom_ids()
+
+    refused = await standin.press_button(bob, posted.id, resolve_draw)  # a player, not an admin
+    assert refused.message is not None and "Only the ladder's admins" in refused.message.text()
+    settled = await standin.press_button(admin, posted.id, resolve_draw)
+    assert settled.message is not None and "resolved" in settled.message.text() and settled.message.custom_ids() == []
+    done_a = await standin.wait_for_message(alice, lambda m: m.id == seen_a.id and titled("Match completed")(m), 15)
+    assert "draw" in done_a.text()
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT state, result FROM matches WHERE id = :m"), {"m": match_id}).one()
+    assert (row.state, row.result) == ("completed", "draw")
