@@ -35,6 +35,7 @@ from bot.views.setup import JoinButton, RaceSelect, VetoSelect
 from bot.views.stray import answer_stray, is_stray
 from db.engines import async_engine, async_session_factory
 from db.ladder import Ladder
+from db.outbox import publish_now
 from db.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -68,12 +69,17 @@ class LadderBot(commands.Bot):
         settings = self.settings
         self._engine = async_engine(settings.database_url)
         sessions = async_session_factory(self._engine)
-        self._redis = aioredis.from_url(settings.redis_url)
+        self._redis = redis_client = aioredis.from_url(settings.redis_url)
         notifications = NotificationService()
         self._services = Services(
             ladder=self.ladder,
             sessions=sessions,
-            queue=QueueService(sessions, self.ladder, settings.wave_interval()),
+            queue=QueueService(
+                sessions,
+                self.ladder,
+                settings.wave_interval(),
+                publish=lambda ids: publish_now(sessions, redis_client, settings.event_stream, ids),
+            ),
             notifications=notifications,
             matches=MatchService(sessions, self._redis, settings.event_stream, self.ladder),
             players=PlayerService(sessions, self.ladder),

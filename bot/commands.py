@@ -114,9 +114,33 @@ async def leaderboard_command(
     await interaction.response.send_message(**board_rendering(ladder, board).kwargs(), ephemeral=True)
 
 
+@app_commands.command(
+    name="notify", description="A direct message when someone joins the queue while you are not in it."
+)
+@app_commands.describe(setting="on or off")
+@app_commands.choices(
+    setting=[app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")]
+)
+@app_commands.allowed_contexts(**_EVERYWHERE)
+@app_commands.allowed_installs(guilds=True, users=False)
+async def notify_command(interaction: discord.Interaction[Any], setting: str) -> None:
+    services = services_of(interaction)
+    on = setting == "on"
+    await services.players.set_notify(interaction.user.id, on)
+    minutes = round(services.ladder.notify.cooldown_s / 60)
+    text = (
+        f"You will get a direct message when someone joins the queue while you are not in it "
+        f"(at most one every {minutes} minutes). /notify off stops them."
+        if on
+        else "No more messages when someone joins the queue."
+    )
+    await interaction.response.send_message(text, ephemeral=True)
+
+
 COMMANDS: list[app_commands.Command[Any, Any, Any]] = [
     queue_command,
     setup_command,
     profile_command,
     leaderboard_command,
+    notify_command,
 ]

@@ -5,7 +5,7 @@ Every call is one short transaction on the async engine, so the bot's event loop
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
@@ -65,6 +65,13 @@ class QueueSnapshot:
     median_wait_s: float
     last_wave_at: datetime | None
     next_wave_at: datetime | None
+    # The median wait of recently matched players near the player's rating, and how many that was taken from.
+    estimated_wait_s: float | None = None
+    estimate_basis: int = 0
+
+
+# Publishes outbox rows right after their commit (the bot's own publish; the relay catches a failure).
+Publish = Callable[[list[int]], Awaitable[int]]
 
 
 class QueueService:
@@ -75,12 +82,14 @@ class QueueService:
         wave_interval_s: float,
         *,
         require_setup: bool = True,
+        publish: Publish | None = None,
     ) -> None:
         self._sessions = sessions
         self._ladder = ladder
         self._wave_interval = timedelta(seconds=wave_interval_s)
         # A community's bot asks for a name and region before the first game; the backend's own tests do not.
         self._require_setup = require_setup
+        self._publish = publish
 
     @property
     def wave_interval_s(self) -> float:
@@ -116,10 +125,17 @@ class QueueService:
                 ratings = await queue.ensure_ratings(session, player_id, races_list, self._ladder.rating.start)
                 entry_id, joined_at = await queue.insert_entry(session, player_id, races_list, vetoes_list, message_ref)
                 await queue.save_choice(session, player_id, races_list, vetoes_list)
+                notify = self._ladder.notify
+                race_names = [self._ladder.race_by_code[r].name for r in races_list]
+                told = await queue.tell_who_asked(
+                    session, player_id, race_names, notify.cooldown_s, notify.max_per_join
+                )
         except IntegrityError as exc:
             if "queue_entries_one_waiting_per_player" in str(exc.orig):
                 raise AlreadyQueued("You are already in the queue.") from None
             raise
+        if told is not None and self._publish is not None:
+            await self._publish([told])
         return Joined(entry_id=entry_id, joined_at=joined_at, choice=choice, ratings=ratings)
 
     async def requeue(self, match_id: int, player_id: int, message_ref: dict[str, Any] | None = None) -> Joined:
@@ -162,16 +178,22 @@ class QueueService:
         valid_vetoes = [m for m in vetoes if m in self._ladder.maps.pool][: self._ladder.maps.vetoes]
         return QueueChoice(tuple(valid_races), tuple(valid_vetoes))
 
-    async def snapshot(self) -> QueueSnapshot:
+    async def snapshot(self, rating: float | None = None) -> QueueSnapshot:
+        """The queue now; with a rating, also the wait to expect at that rating."""
+        estimate: tuple[float | None, int] = (None, 0)
         async with self._sessions() as session:
             waiting, waits = await queue.waiting_summary(session)
             last_wave = await queue.last_wave_started(session)
+            if rating is not None:
+                estimate = await queue.estimated_wait(session, rating)
         return QueueSnapshot(
             waiting=waiting,
             longest_wait_s=max(waits, default=0.0),
             median_wait_s=median(waits) if waits else 0.0,
             last_wave_at=last_wave,
             next_wave_at=last_wave + self._wave_interval if last_wave else None,
+            estimated_wait_s=estimate[0],
+            estimate_basis=estimate[1],
         )
 
 

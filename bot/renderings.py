@@ -39,6 +39,17 @@ def render_expired(payload: dict[str, Any], _player_id: int, _type: str) -> Rend
     return Rendering(embed)
 
 
+def render_someone_waiting(payload: dict[str, Any], _player_id: int, _type: str) -> Rendering:
+    races = ", ".join(str(r) for r in payload.get("races", []) if isinstance(r, str))[:200]
+    embed = discord.Embed(
+        title="Someone is looking for a game",
+        description=f"{name(payload)} just joined the queue" + (f" ({races})" if races else "") + ". "
+        "Use /queue to play them. (/notify off stops these messages.)",
+        colour=NEUTRAL_COLOUR,
+    )
+    return Rendering(embed)
+
+
 def render_other(payload: dict[str, Any], _player_id: int, type_: str) -> Rendering:
     match = f" (match #{payload['match_id']})" if "match_id" in payload else ""
     embed = discord.Embed(title="Ladder update", description=f"{type_.replace('_', ' ')}{match}", colour=NEUTRAL_COLOUR)

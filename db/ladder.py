@@ -95,6 +95,14 @@ class MatchRules(_Strict):
     single_report: Literal["stands", "admins"] = "stands"
 
 
+class NotifyRules(_Strict):
+    """/notify on: a direct message when someone joins the queue, at most once per `cooldown_s` per player."""
+
+    cooldown_s: float = Field(default=1800, ge=60)
+    # Recipients per join, so a join never waits on a long write.
+    max_per_join: int = Field(default=50, ge=0, le=1000)
+
+
 class RankBand(_Strict):
     name: str = Field(min_length=1, max_length=16)
     share: float = Field(gt=0, le=1)
@@ -143,6 +151,7 @@ class Ladder(_Strict):
     matchmaking: Matchmaking
     match: MatchRules = Field(default_factory=MatchRules)
     ranks: Ranks = Field(default_factory=Ranks)
+    notify: NotifyRules = Field(default_factory=NotifyRules)
 
     @model_validator(mode="after")
     def _check_references(self) -> Self:

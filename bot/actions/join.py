@@ -66,7 +66,8 @@ async def _enter(interaction: discord.Interaction[Any], write: Callable[[], Awai
         services.notifications.unsubscribe(player_id, sub)
         raise
     try:
-        snapshot = await services.queue.snapshot()
+        ratings = list(joined.ratings.values())
+        snapshot = await services.queue.snapshot(sum(ratings) / len(ratings) if ratings else None)
         embed = searching_embed(services.ladder, joined, snapshot, services.queue.wave_interval_s)
         await interaction.response.edit_message(content=None, embed=embed, view=searching_view(player_id))
     finally:

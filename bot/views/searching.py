@@ -31,6 +31,7 @@ def searching_embed(ladder: Ladder, joined: Joined, snapshot: QueueSnapshot, wav
         next_wave = "any moment now (the wave is due)"
     embed.add_field(name="Next wave", value=next_wave, inline=True)
     embed.add_field(name="In the queue", value=_players(snapshot.waiting), inline=True)
+    embed.add_field(name="Expected wait", value=_estimate(snapshot), inline=True)
     embed.set_footer(text="You will see your match here as soon as a wave finds one.")
     return embed
 
@@ -39,6 +40,14 @@ def searching_view(player_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(CancelButton(player_id))
     return view
+
+
+def _estimate(snapshot: QueueSnapshot) -> str:
+    if snapshot.estimated_wait_s is None or snapshot.estimate_basis < 3:
+        return "not enough recent games near your rating to tell"
+    minutes = snapshot.estimated_wait_s / 60
+    about = "under a minute" if minutes < 1 else f"about {round(minutes)} min"
+    return f"{about} (from {snapshot.estimate_basis} recent matches near your rating)"
 
 
 def _players(count: int) -> str:

@@ -257,3 +257,17 @@ def assert_ratings_rebuild(engine: Engine, ladder: Ladder) -> None:
         s = stored[key]
         assert (s.games, s.wins, s.losses, s.draws) == (games, wins, losses, draws), key
         assert s.rating == pytest.approx(rating, abs=1e-6), key
+
+
+async def test_the_expected_wait_comes_from_recent_matches_near_the_rating(
+    pair: Any, engine: Engine, queue_service: QueueService
+) -> None:
+    assert (await queue_service.snapshot(1500)).estimated_wait_s is None
+    for n in range(3):
+        await pair(2 * n + 1, 2 * n + 2)
+    with engine.begin() as conn:  # each waited two minutes before their match
+        conn.execute(text("UPDATE queue_entries SET joined_at = ended_at - interval '120 seconds'"))
+    near = await queue_service.snapshot(1550)
+    assert near.estimate_basis == 6 and near.estimated_wait_s == 120
+    far = await queue_service.snapshot(2400)
+    assert far.estimate_basis == 0 and far.estimated_wait_s is None
