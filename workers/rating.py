@@ -33,3 +33,40 @@ class Elo:
         change1 = self.k_factor * (score1 - self.expected(rating1, rating2))
         change2 = self.k_factor * (score2 - self.expected(rating2, rating1))
         return change1, change2
+
+
+@dataclass(frozen=True)
+class PlayedMatch:
+    """A completed match as the rating history replays it."""
+
+    player1: tuple[int, str]  # (player id, race played)
+    player2: tuple[int, str]
+    result: str
+
+
+@dataclass
+class Record:
+    rating: float
+    games: int = 0
+    wins: int = 0
+    losses: int = 0
+    draws: int = 0
+
+
+def replay(
+    history: list[PlayedMatch], elo: Elo, initial: dict[tuple[int, str], float], start: float
+) -> dict[tuple[int, str], Record]:
+    """Every (player, race) record the history implies, replayed in order from each one's initial rating (the
+    ladder's start rating where none is given)."""
+    records: dict[tuple[int, str], Record] = {}
+    for m in history:
+        r1 = records.setdefault(m.player1, Record(initial.get(m.player1, start)))
+        r2 = records.setdefault(m.player2, Record(initial.get(m.player2, start)))
+        c1, c2 = elo.changes(r1.rating, r2.rating, m.result)
+        r1.rating += c1
+        r2.rating += c2
+        outcomes = {PLAYER1: ("wins", "losses"), PLAYER2: ("losses", "wins"), DRAW: ("draws", "draws")}[m.result]
+        for record, outcome in zip((r1, r2), outcomes, strict=True):
+            record.games += 1
+            setattr(record, outcome, getattr(record, outcome) + 1)
+    return records
