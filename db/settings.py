@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     ladder_config: Path | None = None
     # Overrides the ladder file's wave interval (the demo runs shorter waves).
     wave_interval_s: float | None = None
+    # Overrides the ladder file's confirmation window (the demo plays its matches in seconds, not minutes).
+    confirm_window_s: float | None = None
     event_stream: str = "ladder:events"
     celery_queue: str = "ladder"
     # How often the relay publishes outbox rows a dead worker left unpublished.
@@ -47,7 +49,11 @@ class Settings(BaseSettings):
     state_dir: Path = PROJECT_DIR / ".state"
 
     def ladder(self) -> Ladder:
-        return load_ladder(self.ladder_config)
+        ladder = load_ladder(self.ladder_config)
+        if self.confirm_window_s:
+            match = ladder.match.model_copy(update={"confirm_window_s": self.confirm_window_s})
+            ladder = ladder.model_copy(update={"match": match})
+        return ladder
 
     def wave_interval(self) -> float:
         return self.wave_interval_s or self.ladder().matchmaking.wave_interval_s

@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--duration", type=_positive_float, default=60.0, help="seconds players keep joining")
     demo.add_argument("--wave-interval", type=_positive_float, default=5.0, help="seconds between waves (default 5)")
     demo.add_argument("--cancel-share", type=float, default=0.1, help="share of players who cancel (default 0.1)")
+    demo.add_argument("--confirm-window", type=_positive_float, default=15.0,
+                      help="seconds players have to confirm a match (default 15)")  # fmt: skip
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--report", type=Path, help="write the report as JSON to this file")
     demo.add_argument("--ladder", type=Path, help="a ladder file (default: the configured one)")
@@ -49,14 +51,16 @@ def main(argv: list[str] | None = None) -> int:
                 duration=args.duration,
                 wave_interval=args.wave_interval,
                 cancel_share=args.cancel_share,
+                confirm_window=args.confirm_window,
                 seed=args.seed,
                 report=args.report,
                 ladder=args.ladder,
                 keep_servers=args.keep_servers,
             )
         )
-        harm = ("double_matched", "lost_notifications", "duplicate_notifications", "interactions_failed")
-        return 0 if all(report[key] == 0 for key in harm) else 1
+        harm = ("double_matched", "lost_notifications", "duplicate_notifications", "interactions_failed", "stuck",
+                "results_not_shown")  # fmt: skip
+        return 0 if all(report[key] == 0 for key in harm) and report["ratings_consistent"] else 1
     if args.command == "servers":
         return _servers(args.action)
     if args.command == "migrate":

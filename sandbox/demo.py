@@ -9,7 +9,6 @@ import json
 import random
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,14 +18,28 @@ from sqlalchemy import text
 from db.engines import async_engine, async_session_factory
 from db.ladder import Ladder, load_ladder
 from db.migrate import upgrade
+from db.models import UNFINISHED_MATCH_STATES
+from db.rating_history import rating_mismatches
 from db.settings import get_settings
 from sandbox import processes
 from sandbox.discord_standin import Message, StandIn
-from sandbox.players import PlayerStepFailed, cancel, match_first_shown_at, match_shown, queue_up
+from sandbox.match_play import admin_settles_disputes, play_match
+from sandbox.players import (
+    PlayerStepFailed,
+    cancel,
+    match_ever_shown,
+    match_first_shown_at,
+    match_shown,
+    queue_up,
+    wait_for_match,
+)
 from sandbox.servers import embedded_running, ensure_servers, fresh_database, stop_servers
 
 DEMO_DATABASE = "ladder_demo"
+UNFINISHED = list(UNFINISHED_MATCH_STATES)
 DEMO_BOT_TOKEN = "demo-bot-token"
+# The demo's admin, who settles disputes from the admins' channel.
+ADMIN_ID = 999_999
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,8 @@ class DemoOptions:
     duration: float = 60.0
     wave_interval: float = 5.0
     cancel_share: float = 0.1
+    # Seconds players have to confirm a match (the ladder file's minutes would outlast a demo).
+    confirm_window: float = 15.0
     seed: int = 1
     report: Path | None = None
     ladder: Path | None = None
@@ -78,6 +93,10 @@ async def _demo(options: DemoOptions) -> dict[str, Any]:
         "DISCORD_API_BASE": standin.api_base,
         "DISCORD_GUILD_ID": "",
         "BOT_STATS_FILE": str(logs / f"bot-stats-{token}.jsonl"),
+        "CONFIRM_WINDOW_S": str(options.confirm_window),
+        "DEADLINE_SWEEP_S": "1",
+        # Disputes go to the stand-in's guild channel, where the demo's admin settles them.
+        "ADMIN_CHANNEL_ID": str(standin.store.identity.channel_id),
         **({"LADDER_CONFIG": str(options.ladder)} if options.ladder else {}),
     }
     print(f"Servers and the Discord stand-in ready. Logs of the bot, worker and beat: {logs}/")
@@ -90,12 +109,17 @@ async def _demo(options: DemoOptions) -> dict[str, Any]:
     rng = random.Random(options.seed)
     try:
         await _wait_for_bot(standin, bot, logs / "bot.log")
-        players = await _seed_players(sessions, ladder, options.players, rng)
+        players, initial = await _seed_players(sessions, ladder, options.players, rng)
         progress = asyncio.create_task(_show_progress(sessions, standin, tally, time.monotonic()))
-        await _play(standin, ladder, players, options, rng, tally)
-        await _wait_for_last_matches(sessions, standin, options.wave_interval + 10)
+        standin.make_admin(ADMIN_ID)
+        admin_done = asyncio.Event()
+        admin = asyncio.create_task(admin_settles_disputes(standin, ADMIN_ID, admin_done))
+        await _play(standin, sessions, ladder, players, options, rng, tally)
+        await _wait_until_settled(sessions, options.wave_interval + options.confirm_window + 30)
+        admin_done.set()
+        await admin
         progress.cancel()
-        report = await _report(sessions, standin, tally, options, Path(env["BOT_STATS_FILE"]))
+        report = await _report(sessions, standin, tally, options, ladder, initial, Path(env["BOT_STATS_FILE"]))
     finally:
         processes.stop(bot)
         processes.stop(beat)
@@ -129,10 +153,15 @@ class SimulatedPlayer:
     vetoes: list[str]
 
 
-async def _seed_players(sessions: Any, ladder: Ladder, count: int, rng: random.Random) -> list[SimulatedPlayer]:
-    """Players with a region and a rating per race they play, spread around the start rating."""
+async def _seed_players(
+    sessions: Any, ladder: Ladder, count: int, rng: random.Random
+) -> tuple[list[SimulatedPlayer], dict[tuple[int, str], float]]:
+    """Players set up with a region, and a rating per race they play spread around the start rating (returned
+    too, as the history's starting point)."""
     players = []
-    rows, ratings = [], []
+    rows: list[dict[str, object]] = []
+    ratings: list[dict[str, object]] = []
+    initial: dict[tuple[int, str], float] = {}
     for pid in range(1, count + 1):
         if ladder.has_sides:
             first, second = (ladder.races_of_side(s.code) for s in ladder.sides)
@@ -145,17 +174,22 @@ async def _seed_players(sessions: Any, ladder: Ladder, count: int, rng: random.R
         vetoes = rng.sample(ladder.maps.pool, rng.randint(0, ladder.maps.vetoes))
         players.append(SimulatedPlayer(pid, races, vetoes))
         rows.append({"id": pid, "name": f"Player {pid}", "region": rng.choice(ladder.regions).code})
-        ratings += [{"p": pid, "race": r, "rating": round(rng.gauss(ladder.rating.start, 300), 1)} for r in races]
+        for race in races:
+            initial[(pid, race)] = round(rng.gauss(ladder.rating.start, 300), 1)
+            ratings.append({"p": pid, "race": race, "rating": initial[(pid, race)]})
     async with sessions.begin() as session:
-        await session.execute(text("INSERT INTO players (id, display_name, region) VALUES (:id, :name, :region)"), rows)
+        await session.execute(
+            text("INSERT INTO players (id, display_name, region, setup_at) VALUES (:id, :name, :region, now())"), rows
+        )
         await session.execute(
             text("INSERT INTO ratings (player_id, race, rating) VALUES (:p, :race, :rating)"), ratings
         )
-    return players
+    return players, initial
 
 
 async def _play(
     standin: StandIn,
+    sessions: Any,
     ladder: Ladder,
     players: list[SimulatedPlayer],
     options: DemoOptions,
@@ -173,16 +207,27 @@ async def _play(
         tally.answer_s.append(time.monotonic() - started)
         tally.joined += 1
         tally.searching_message[player.id] = searching.id
-        if cancel_after is None:
-            return
-        await asyncio.sleep(cancel_after)
-        if match_shown(standin.message(searching.id)) is not None:
-            return  # matched before they thought of leaving
-        after = await cancel(standin, player.id, searching)
-        if "You left the queue" in after.text():
-            tally.cancelled += 1
-        elif match_shown(after) is not None:
-            tally.cancel_lost_to_wave += 1
+        if cancel_after is not None:
+            await asyncio.sleep(cancel_after)
+            if match_shown(standin.message(searching.id)) is None:  # not matched before they thought of leaving
+                after = await cancel(standin, player.id, searching)
+                if "You left the queue" in after.text():
+                    tally.cancelled += 1
+                    return
+                if match_shown(after) is not None:
+                    tally.cancel_lost_to_wave += 1
+        try:
+            found = await wait_for_match(standin, player.id, options.duration + options.wave_interval + 15)
+        except TimeoutError:
+            return  # nobody for them this time
+        match_id = match_shown(found)
+        assert match_id is not None
+        async with sessions() as session:
+            pair = (
+                await session.execute(text("SELECT player1_id, player2_id FROM matches WHERE id = :m"), {"m": match_id})
+            ).one()
+        opponent = pair.player2_id if pair.player1_id == player.id else pair.player1_id
+        await play_match(standin, player.id, opponent, match_id, found, options.seed, options.confirm_window + 10)
 
     joining_window = options.duration * 0.8
     await asyncio.gather(
@@ -201,17 +246,17 @@ async def _play(
         await asyncio.sleep(remaining)
 
 
-async def _wait_for_last_matches(sessions: Any, standin: StandIn, timeout: float) -> None:
-    """Joins are over: one more wave may run; then every matched player should see their match."""
-    await asyncio.sleep(timeout / 2)
-    async with sessions() as session:
-        rows = (await session.execute(text("SELECT id, player1_id, player2_id FROM matches"))).all()
-    waits = [standin.wait_for_message(p, _shows(r.id), timeout / 2) for r in rows for p in (r.player1_id, r.player2_id)]
-    await asyncio.gather(*waits, return_exceptions=True)
-
-
-def _shows(match_id: int) -> Callable[[Message], bool]:
-    return lambda message: match_shown(message) == match_id
+async def _wait_until_settled(sessions: Any, timeout: float) -> None:
+    """Players are done: every match should end (played, aborted, run out or resolved) within the deadlines."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        async with sessions() as session:
+            unfinished = (
+                await session.execute(text("SELECT count(*) FROM matches WHERE state = ANY(:s)"), {"s": UNFINISHED})
+            ).scalar()
+        if not unfinished:
+            return
+        await asyncio.sleep(1.0)
 
 
 async def _show_progress(sessions: Any, standin: StandIn, tally: Tally, started: float) -> None:
@@ -238,7 +283,7 @@ def _seen_matches(standin: StandIn, player_id: int) -> dict[int, list[float]]:
     """Each match the player's view shows, with when each message showing it first did."""
     seen: dict[int, list[float]] = {}
     for message in standin.messages_seen_by(player_id):
-        match = match_shown(message)
+        match = match_ever_shown(message)
         if match is None:
             continue
         seen.setdefault(match, []).append(match_first_shown_at(message) or 0.0)
@@ -246,9 +291,34 @@ def _seen_matches(standin: StandIn, player_id: int) -> dict[int, list[float]]:
 
 
 async def _report(
-    sessions: Any, standin: StandIn, tally: Tally, options: DemoOptions, bot_stats: Path
+    sessions: Any,
+    standin: StandIn,
+    tally: Tally,
+    options: DemoOptions,
+    ladder: Ladder,
+    initial: dict[tuple[int, str], float],
+    bot_stats: Path,
 ) -> dict[str, Any]:
     async with sessions() as session:
+        lifecycle = (
+            await session.execute(
+                text(
+                    "SELECT count(*) FILTER (WHERE confirmed_at IS NOT NULL) AS confirmed,"
+                    " count(*) FILTER (WHERE end_reason = 'aborted') AS aborted,"
+                    " count(*) FILTER (WHERE end_reason = 'timeout') AS timed_out,"
+                    " count(*) FILTER (WHERE state = 'completed') AS completed,"
+                    " count(*) FILTER (WHERE end_reason IN ('reports_differ', 'one_report', 'no_report')) AS disputed,"
+                    " count(*) FILTER (WHERE resolved_by IS NOT NULL) AS resolved,"
+                    " count(*) FILTER (WHERE state = ANY(:s)) AS unfinished"
+                    " FROM matches"
+                ),
+                {"s": UNFINISHED},
+            )
+        ).one()
+        completed = (
+            await session.execute(text("SELECT id, player1_id, player2_id FROM matches WHERE state = 'completed'"))
+        ).all()
+        mismatches = await session.run_sync(lambda s: rating_mismatches(s, ladder, initial))
         matched = (
             await session.execute(
                 text(
@@ -285,6 +355,12 @@ async def _report(
             duplicates += len(shown) - 1
             if m.committed:
                 latencies.append((min(shown) - m.committed) * 1000)
+    results_not_shown = sum(
+        1
+        for m in completed
+        for p in (m.player1_id, m.player2_id)
+        if not any(_shows_result(message, m.id) for message in standin.messages_seen_by(p))
+    )
     stalls = [json.loads(line)["largest_stall_ms"] for line in bot_stats.read_text().splitlines()[1:]]
     return {
         "players": options.players,
@@ -299,6 +375,16 @@ async def _report(
         "lost_notifications": lost,
         "duplicate_notifications": duplicates,
         "interactions_failed": len(standin.failed_interactions),
+        "confirmed": lifecycle.confirmed,
+        "aborted": lifecycle.aborted,
+        "timed_out": lifecycle.timed_out,
+        "completed": lifecycle.completed,
+        "disputed": lifecycle.disputed,
+        "resolved": lifecycle.resolved,
+        # Matches left waiting on someone past every deadline, and completed matches a player never saw end.
+        "stuck": lifecycle.unfinished,
+        "results_not_shown": results_not_shown,
+        "ratings_consistent": not mismatches,
         "expired": states.get("expired", 0),
         "still_waiting": states.get("waiting", 0),
         "waves": waves,
@@ -310,6 +396,14 @@ async def _report(
         "notify_latency_p99_ms": _percentile(latencies, 99),
         "bot_largest_stall_ms": max(stalls, default=None),
     }
+
+
+def _shows_result(message: Message, match_id: int) -> bool:
+    return (
+        bool(message.embeds)
+        and message.embeds[0].get("title") == "Match completed"
+        and (f"Match #{match_id}" in message.text())
+    )
 
 
 def _percentile(values: list[float], q: float) -> float | None:

@@ -87,6 +87,16 @@ def match_shown(message: Message) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def match_ever_shown(message: Message) -> int | None:
+    """The match id the message showed as found at some point (it may have moved on to later states since)."""
+    for version in message.versions:
+        if version.embeds and version.embeds[0].get("title") == "Match found":
+            found = MATCH_FOOTER.search(version.text())
+            if found:
+                return int(found.group(1))
+    return None
+
+
 def match_first_shown_at(message: Message) -> float | None:
     """When the message first showed a match (the stand-in's clock), if it ever did."""
     return next((v.at for v in message.versions if v.embeds and v.embeds[0].get("title") == "Match found"), None)

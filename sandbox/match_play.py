@@ -1,0 +1,95 @@
+"""How the demo's simulated players play a match once it is found: most confirm and agree on the result,
+some abort, some never answer (the confirmation runs out), a few disagree and an admin settles it.
+
+Both players of a match draw the same plan from the seed and the match id, so they act on one story
+without talking to each other; each acts only through the buttons their own message shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass
+
+from sandbox.discord_standin import Message, StandIn
+from sandbox.players import PlayerStepFailed, press_on_match, titled
+
+# What a player does with a found match.
+CONFIRM, ABORT, IGNORE = "confirm", "abort", "ignore"
+# How the match ends, if both confirm: the lower player id wins, the higher one wins, a draw, or both claim it.
+LOW_WINS, HIGH_WINS, DRAW, BOTH_CLAIM = "low_wins", "high_wins", "draw", "both_claim"
+
+
+@dataclass(frozen=True)
+class MatchPlan:
+    low: str  # what the player with the lower id does
+    high: str
+    outcome: str
+
+
+def plan_for(seed: int, match_id: int) -> MatchPlan:
+    rng = random.Random(f"{seed}:{match_id}")
+
+    def behaviour() -> str:
+        roll = rng.random()
+        return CONFIRM if roll < 0.9 else ABORT if roll < 0.95 else IGNORE
+
+    low, high = behaviour(), behaviour()
+    roll = rng.random()
+    outcome = LOW_WINS if roll < 0.45 else HIGH_WINS if roll < 0.9 else DRAW if roll < 0.95 else BOTH_CLAIM
+    return MatchPlan(low, high, outcome)
+
+
+def report_of(plan: MatchPlan, i_am_low: bool) -> str:
+    """The result button this player presses."""
+    if plan.outcome == DRAW:
+        return "draw"
+    if plan.outcome == BOTH_CLAIM:
+        return "won"
+    i_win = (plan.outcome == LOW_WINS) == i_am_low
+    return "won" if i_win else "lost"
+
+
+async def play_match(
+    standin: StandIn, player_id: int, opponent_id: int, match_id: int, found: Message, seed: int, patience_s: float
+) -> None:
+    """Plays the player's side of the match from its found message; returns when their part is done."""
+    plan = plan_for(seed, match_id)
+    i_am_low = player_id < opponent_id
+    behaviour = plan.low if i_am_low else plan.high
+    await asyncio.sleep(random.Random(f"{seed}:{match_id}:{player_id}").uniform(0.1, 1.5))
+    if behaviour == IGNORE:
+        return
+    try:
+        await press_on_match(standin, player_id, found, behaviour, match_id)
+        if behaviour == ABORT:
+            return
+        confirmed = await standin.wait_for_message(
+            player_id,
+            lambda m: m.id == found.id and (titled("Match confirmed")(m) or titled("Match aborted")(m)),
+            timeout=patience_s,
+        )
+        if not titled("Match confirmed")(confirmed):
+            return
+        await asyncio.sleep(random.Random(f"{seed}:{match_id}:{player_id}:r").uniform(0.2, 2.0))
+        await press_on_match(standin, player_id, confirmed, report_of(plan, i_am_low), match_id)
+    except (TimeoutError, PlayerStepFailed, LookupError):
+        return  # the match moved on without this player (the other side aborted, the window closed)
+
+
+async def admin_settles_disputes(standin: StandIn, admin_id: int, stop: asyncio.Event) -> int:
+    """The demo's admin: presses a resolve button on each dispute posted to the admins' channel."""
+    settled: set[int] = set()
+
+    def open_dispute(message: Message) -> bool:
+        return message.id not in settled and any(c.startswith("ladder:resolve:") for c in message.custom_ids())
+
+    while not stop.is_set():
+        try:
+            posted = await standin.wait_for_message(admin_id, open_dispute, timeout=1.0)
+        except TimeoutError:
+            continue
+        settled.add(posted.id)
+        resolve = next(c for c in posted.custom_ids() if c.endswith(":player1"))
+        await standin.press_button(admin_id, posted.id, resolve)
+    return len(settled)
