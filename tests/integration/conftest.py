@@ -21,7 +21,9 @@ from db.engines import async_engine, async_session_factory, session_factory
 from db.ladder import Ladder
 from db.settings import PROJECT_DIR
 
-TABLES = "audit_log, delivery_failures, deliveries, outbox, queue_entries, matches, waves, queue_choices, ratings, players"
+TABLES = (
+    "audit_log, delivery_failures, deliveries, outbox, queue_entries, matches, waves, queue_choices, ratings, players"
+)
 
 
 @pytest.fixture(scope="session")

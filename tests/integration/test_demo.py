@@ -31,6 +31,6 @@ def test_demo_matches_and_notifies_everyone_once(ladder_env: dict[str, str], tmp
     # The players play their matches to the end: results shown to both, ratings equal to a replay of history.
     assert figures["completed"] >= 5 and figures["confirmed"] >= figures["completed"]
     assert figures["stuck"] == 0 and figures["results_not_shown"] == 0 and figures["ratings_consistent"] is True
-    assert figures["completed"] + figures["aborted"] + figures["timed_out"] + figures["disputed"] - figures["resolved"] \
-        >= figures["matches"] - figures["disputed"]
+    # Every match ended: played (a dispute is settled as a result), called off, or run out.
+    assert figures["completed"] + figures["aborted"] + figures["timed_out"] == figures["matches"]
     assert "Demo summary" in done.stdout and "players notified" in done.stdout
