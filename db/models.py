@@ -72,7 +72,15 @@ class Rating(Base):
     __table_args__ = (
         CheckConstraint("games = wins + losses + draws", name="ratings_games_add_up"),
         # The leaderboard of a race: ranked players by rating, read a page at a time.
-        Index("ratings_leaderboard", "race", text("rating DESC"), "player_id", postgresql_where=text("games > 0")),
+        Index(
+            "ratings_leaderboard",
+            "race",
+            text("rating DESC"),
+            "player_id",
+            postgresql_where=text("games > 0"),
+            # Whether a player is active is read from the index too, so counting ranks never visits the table.
+            postgresql_include=["last_played_at"],
+        ),
     )
 
 

@@ -94,8 +94,9 @@ async def set_notify(session: AsyncSession, player_id: int, on: bool) -> None:
 
 def rank_of(position: int, active: int, ladder: Ladder) -> str:
     """The band of the player at `position` (1 = best) among `active` players: the first band whose
-    cumulative share reaches the player's percentile."""
-    percentile = position / active
+    cumulative share reaches the player's percentile (the middle of their place, so one player alone sits
+    in the middle band, not the last)."""
+    percentile = (position - 0.5) / active
     reached = 0.0
     for band in ladder.ranks.bands:
         reached += band.share
@@ -202,18 +203,23 @@ async def leaderboard(session: AsyncSession, race: str, page: int, ladder: Ladde
             text(
                 "SELECT r.player_id, p.display_name, r.rating, r.wins, r.losses, r.draws,"
                 " r.last_played_at > now() - make_interval(days => :days) AS active"
-                " FROM ratings r JOIN players p ON p.id = r.player_id"
-                " WHERE r.race = :race AND r.games > 0"
-                " ORDER BY r.rating DESC, r.player_id LIMIT :n OFFSET :o"
+                " FROM (SELECT player_id FROM ratings WHERE race = :race AND games > 0"
+                "       ORDER BY rating DESC, player_id LIMIT :n OFFSET :o) AS page"
+                " JOIN ratings r ON r.player_id = page.player_id AND r.race = :race"
+                " JOIN players p ON p.id = r.player_id"
+                " ORDER BY r.rating DESC, r.player_id"
             ),
             {"race": race, "days": days, "n": per_page, "o": (page - 1) * per_page},
         )
     ).all()
+    # The page's rows follow each other on the board, so one count places the first; the rest follow on.
+    above = await _position(session, race, days, rows[0].rating, rows[0].player_id) - 1 if rows else 0
     board = []
     for i, r in enumerate(rows):
         rank = None
         if r.active and active:
-            rank = rank_of(await _position(session, race, days, r.rating, r.player_id), active, ladder)
+            above += 1
+            rank = rank_of(above, active, ladder)
         board.append(BoardRow((page - 1) * per_page + i + 1, r.player_id, r.display_name, r.rating, r.wins,
                               r.losses, r.draws, rank))  # fmt: skip
     return BoardPage(race, page, pages, board)

@@ -30,6 +30,7 @@ def upgrade() -> None:
         "ratings",
         ["race", sa.text("rating DESC"), "player_id"],
         postgresql_where=sa.text("games > 0"),
+        postgresql_include=["last_played_at"],
     )
 
     for name, type_ in (
