@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from statistics import median
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -182,14 +181,14 @@ class QueueService:
         """The queue now; with a rating, also the wait to expect at that rating."""
         estimate: tuple[float | None, int] = (None, 0)
         async with self._sessions() as session:
-            waiting, waits = await queue.waiting_summary(session)
+            waiting, longest, median_wait = await queue.waiting_summary(session)
             last_wave = await queue.last_wave_started(session)
             if rating is not None:
                 estimate = await queue.estimated_wait(session, rating)
         return QueueSnapshot(
             waiting=waiting,
-            longest_wait_s=max(waits, default=0.0),
-            median_wait_s=median(waits) if waits else 0.0,
+            longest_wait_s=longest,
+            median_wait_s=median_wait,
             last_wave_at=last_wave,
             next_wave_at=last_wave + self._wave_interval if last_wave else None,
             estimated_wait_s=estimate[0],

@@ -144,21 +144,18 @@ async def latest_entry(session: AsyncSession, player_id: int) -> LatestEntry | N
     return LatestEntry(row.id, row.state, row.match_id) if row else None
 
 
-async def waiting_summary(session: AsyncSession) -> tuple[int, list[float]]:
-    """How many wait, and how long each has waited (seconds), longest first."""
-    rows = (
-        (
-            await session.execute(
-                text(
-                    "SELECT EXTRACT(EPOCH FROM now() - joined_at)::float8 AS waited FROM queue_entries"
-                    " WHERE state = 'waiting' ORDER BY joined_at"
-                )
+async def waiting_summary(session: AsyncSession) -> tuple[int, float, float]:
+    """How many wait, the longest wait and the median wait (seconds), counted in PostgreSQL."""
+    row = (
+        await session.execute(
+            text(
+                "SELECT count(*), COALESCE(max(waited), 0), COALESCE(percentile_cont(0.5) WITHIN GROUP"
+                " (ORDER BY waited), 0) FROM (SELECT EXTRACT(EPOCH FROM now() - joined_at)::float8 AS waited"
+                " FROM queue_entries WHERE state = 'waiting') AS w"
             )
         )
-        .scalars()
-        .all()
-    )
-    return len(rows), list(rows)
+    ).one()
+    return int(row[0]), float(row[1]), float(row[2])
 
 
 async def last_wave_started(session: AsyncSession) -> datetime | None:
