@@ -13,8 +13,9 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -29,6 +30,8 @@ from db.events import MATCH_DISPUTED, Event
 
 log = logging.getLogger(__name__)
 
+# Longest wait for one Discord call before the next path is tried.
+PATH_TIMEOUT_S = 10.0
 # An interaction token lives 15 minutes; leave a margin for the request in flight.
 TOKEN_LIFETIME_S = 15 * 60 - 20
 # Recorded as the "player" of the admins' channel, where disputes are posted.
@@ -124,41 +127,47 @@ class Deliverer:
         return None, problems[-1]
 
     async def _show(self, event: Event, player_id: int, rendering: Rendering, problems: list[str]) -> str | None:
+        attempts: list[tuple[str, Callable[[], Awaitable[Any]]]] = []
         if player_id == ADMINS:
             assert self._admin_channel_id is not None
-            try:
-                await self._client.get_partial_messageable(self._admin_channel_id).send(**rendering.send_kwargs())
-                return ADMIN_CHANNEL
-            except discord.HTTPException as exc:
-                problems.append(f"admins' channel: {_why(exc)}")
-                return None
-        if await self._notifications.offer(player_id, event):
-            return SUBSCRIPTION
+            channel = self._client.get_partial_messageable(self._admin_channel_id)
+            attempts.append((ADMIN_CHANNEL, lambda: channel.send(**rendering.send_kwargs())))
+        else:
+            if await self._notifications.offer(player_id, event):
+                return SUBSCRIPTION
+            ref = MessageRef.of(event, player_id)
+            if ref is not None and time.time() - ref.issued_at < TOKEN_LIFETIME_S:
+                attempts.append((INTERACTION_TOKEN, lambda: self._edit_by_token(ref, rendering)))
+            if ref is not None and not ref.ephemeral and ref.channel_id and ref.message_id:
+                attempts.append((BOT_TOKEN, lambda: self._edit_by_bot(ref, rendering)))
+            attempts.append((DIRECT_MESSAGE, lambda: self._send_dm(player_id, rendering)))
         tried: list[str] = []
-        ref = MessageRef.of(event, player_id)
-        if ref is not None and time.time() - ref.issued_at < TOKEN_LIFETIME_S:
+        for path, attempt in attempts:
+            where = path.replace("_", " ")
             try:
-                await edit_original_response(
-                    self._client, ref.application_id, ref.token, embed=rendering.embed, view=rendering.view
-                )
-                return INTERACTION_TOKEN
+                # A call that never answers (a stalled connection) must not hold the event for ever.
+                async with asyncio.timeout(PATH_TIMEOUT_S):
+                    await attempt()
+                return path
             except discord.HTTPException as exc:
-                tried.append(f"interaction token: {_why(exc)}")
-        if ref is not None and not ref.ephemeral and ref.channel_id and ref.message_id:
-            try:
-                channel = self._client.get_partial_messageable(ref.channel_id)
-                await channel.get_partial_message(ref.message_id).edit(**rendering.kwargs())
-                return BOT_TOKEN
-            except discord.HTTPException as exc:
-                tried.append(f"bot token: {_why(exc)}")
-        try:
-            dm = await self._client.create_dm(discord.Object(player_id))
-            await dm.send(embed=rendering.embed, view=rendering.view or discord.utils.MISSING)
-            return DIRECT_MESSAGE
-        except discord.HTTPException as exc:
-            tried.append(f"direct message: {_why(exc)}")
+                tried.append(f"{where}: {_why(exc)}")
+            except TimeoutError:
+                tried.append(f"{where}: no answer within {PATH_TIMEOUT_S:g} s")
         problems.append("; ".join(tried))
         return None
+
+    async def _edit_by_token(self, ref: MessageRef, rendering: Rendering) -> None:
+        await edit_original_response(self._client, ref.application_id, ref.token, embed=rendering.embed,
+                                     view=rendering.view)  # fmt: skip
+
+    async def _edit_by_bot(self, ref: MessageRef, rendering: Rendering) -> None:
+        assert ref.channel_id is not None and ref.message_id is not None
+        channel = self._client.get_partial_messageable(ref.channel_id)
+        await channel.get_partial_message(ref.message_id).edit(**rendering.kwargs())
+
+    async def _send_dm(self, player_id: int, rendering: Rendering) -> None:
+        dm = await self._client.create_dm(discord.Object(player_id))
+        await dm.send(**rendering.send_kwargs())
 
 
 def _why(exc: discord.HTTPException) -> str:
