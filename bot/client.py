@@ -69,7 +69,9 @@ class LadderBot(commands.Bot):
         settings = self.settings
         self._engine = async_engine(settings.database_url)
         sessions = async_session_factory(self._engine)
-        self._redis = redis_client = aioredis.from_url(settings.redis_url)
+        # Callers wait for a free connection rather than fail when a burst has them all busy.
+        pool = aioredis.BlockingConnectionPool.from_url(settings.redis_url, max_connections=64, timeout=30)
+        self._redis = redis_client = aioredis.Redis.from_pool(pool)
         notifications = NotificationService()
         self._services = Services(
             ladder=self.ladder,

@@ -20,6 +20,7 @@ from typing import Any
 import discord
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery_ledger import DeliveryLedger
 from bot.discord_api import edit_original_response
 from bot.notifications import NotificationService
 from bot.presenting import render_event
@@ -83,6 +84,7 @@ class Deliverer:
     ) -> None:
         self._client = client
         self._sessions = sessions
+        self._ledger = DeliveryLedger(sessions)
         self._notifications = notifications
         self._backoff_s = tuple(backoff_s)
         self._admin_channel_id = admin_channel_id
@@ -91,22 +93,23 @@ class Deliverer:
 
     async def handle(self, event: Event) -> None:
         """The stream consumer's handler: returns once every player of the event can see it (or, for one out
-        of reach, once that is recorded). One query finds who saw it already, one write records the rest."""
+        of reach, once that is recorded). One query finds who saw it already, one write records the rest,
+        each shared with the other events handled at the same moment."""
         players = list(dict.fromkeys(event.player_ids))
         if event.type == MATCH_DISPUTED and self._admin_channel_id:
             players.append(ADMINS)
-        async with self._sessions() as session:
-            seen = await deliveries.delivered_to(session, event.id, players)
+        seen = await self._ledger.seen(event.id, players)
         todo = [p for p in players if p not in seen]
         if not todo:
             return
         outcomes = await asyncio.gather(*(self._deliver(event, p) for p in todo))
         shown = {p: path for p, (path, _) in zip(todo, outcomes, strict=True) if path is not None}
         failed = {p: problem for p, (path, problem) in zip(todo, outcomes, strict=True) if path is None}
-        async with self._sessions.begin() as session:
-            await deliveries.record_deliveries(session, event.id, shown)
-            for player_id, problem in failed.items():
-                await deliveries.record_failure(session, event.id, player_id, len(self._backoff_s) + 1, problem)
+        await self._ledger.record(event.id, shown)
+        if failed:
+            async with self._sessions.begin() as session:
+                for player_id, problem in failed.items():
+                    await deliveries.record_failure(session, event.id, player_id, len(self._backoff_s) + 1, problem)
         for player_id, problem in failed.items():
             self.failed += 1
             log.error("gave up showing event %s (%s) to player %s: %s", event.id, event.type, player_id, problem)

@@ -19,6 +19,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError, ResponseError
 
+from bot.coalesce import Coalescer
 from db.events import Event, MalformedEvent
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ class EventConsumer:
         self._handling: dict[int, asyncio.Task[Any]] = {}
         self.handled_count = 0
         self.duplicates_skipped = 0
+        # The acknowledgements of entries handled at the same moment go out as one XACK.
+        self._acks: Coalescer[bytes | str, None] = Coalescer(self._acknowledge)
 
     async def ensure_group(self) -> None:
         try:
@@ -144,7 +147,7 @@ class EventConsumer:
             start, entries = _text(reply[0]), reply[1]
             for entry_id, fields in entries:
                 if fields is None:  # trimmed away while pending
-                    await self._redis.xack(self._stream, self._group, entry_id)
+                    await self._acks.submit(entry_id)
                     continue
                 started.extend(await self._start(entry_id, fields))
                 claimed += 1
@@ -194,14 +197,14 @@ class EventConsumer:
             event = Event.from_fields(fields)
         except MalformedEvent as exc:
             log.error("dropping stream entry %s: %s", _text(entry_id), exc)
-            await self._redis.xack(self._stream, self._group, entry_id)
+            await self._acks.submit(entry_id)
             return
         earlier = self._handling.get(event.id)
         if earlier is not None:  # the same event published twice, both copies read at once
             await asyncio.wait([earlier])
         if event.id in self._handled:
             self.duplicates_skipped += 1
-            await self._redis.xack(self._stream, self._group, entry_id)
+            await self._acks.submit(entry_id)
             return
         current = asyncio.current_task()
         assert current is not None
@@ -218,7 +221,10 @@ class EventConsumer:
             self._handling.pop(event.id, None)
         self._remember_handled(event.id)
         self.handled_count += 1
-        await self._redis.xack(self._stream, self._group, entry_id)
+        await self._acks.submit(entry_id)
+
+    async def _acknowledge(self, entry_ids: list[bytes | str]) -> None:
+        await self._redis.xack(self._stream, self._group, *entry_ids)
 
     def _remember_handled(self, event_id: int) -> None:
         self._handled[event_id] = None

@@ -31,6 +31,35 @@ async def record_deliveries(session: AsyncSession, event_id: int, paths: dict[in
     )
 
 
+async def delivered_pairs(session: AsyncSession, pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Of these (event, player) pairs, the ones already delivered: one query for many events."""
+    if not pairs:
+        return set()
+    rows = await session.execute(
+        text(
+            "SELECT d.event_id, d.player_id FROM deliveries d"
+            " JOIN unnest(CAST(:events AS bigint[]), CAST(:players AS bigint[])) AS t(event_id, player_id)"
+            " ON d.event_id = t.event_id AND d.player_id = t.player_id"
+        ),
+        {"events": [e for e, _ in pairs], "players": [p for _, p in pairs]},
+    )
+    return {(r.event_id, r.player_id) for r in rows}
+
+
+async def record_many(session: AsyncSession, rows: list[tuple[int, int, str]]) -> None:
+    """Records (event, player, path) deliveries of many events in one statement (a repeat is ignored)."""
+    if not rows:
+        return
+    await session.execute(
+        text(
+            "INSERT INTO deliveries (event_id, player_id, path)"
+            " SELECT * FROM unnest(CAST(:events AS bigint[]), CAST(:players AS bigint[]), CAST(:paths AS text[]))"
+            " ON CONFLICT DO NOTHING"
+        ),
+        {"events": [r[0] for r in rows], "players": [r[1] for r in rows], "paths": [r[2] for r in rows]},
+    )
+
+
 async def record_failure(session: AsyncSession, event_id: int, player_id: int, attempts: int, reason: str) -> None:
     await session.execute(
         text(
