@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     relay_interval_s: float = 5.0
     # How often a worker sweeps match deadlines (reminders, confirmations run out, report windows closed).
     deadline_sweep_s: float = 5.0
+    # Stream entries the bot's listener handles at once: more gives a burst more throughput, fewer keeps each
+    # turn of the event loop short.
+    listener_in_flight: int = Field(default=64, ge=1, le=1000)
     consumer_group: str = "bot"
     # Stable across restarts, so a restarted bot replays what it read and never acknowledged.
     consumer_name: str = "bot-1"
