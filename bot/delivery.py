@@ -21,13 +21,13 @@ import discord
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery_ledger import DeliveryLedger
-from bot.discord_api import edit_original_response
+from bot.discord_api import edit_original_response, send_followup
 from bot.notifications import NotificationService
 from bot.presenting import render_event
 from bot.renderings import Rendering
 from bot.views.dispute import dispute_rendering
 from db import deliveries
-from db.events import MATCH_DISPUTED, Event
+from db.events import MATCH_DISPUTED, MATCH_REMINDER, Event
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ ADMINS = 0
 ADMIN_CHANNEL = "admin_channel"
 SUBSCRIPTION = "subscription"
 INTERACTION_TOKEN = "interaction_token"
+FOLLOWUP = "followup"
 BOT_TOKEN = "bot_token"
 DIRECT_MESSAGE = "direct_message"
 
@@ -139,10 +140,16 @@ class Deliverer:
             if await self._notifications.offer(player_id, event):
                 return SUBSCRIPTION
             ref = MessageRef.of(event, player_id)
-            if ref is not None and time.time() - ref.issued_at < TOKEN_LIFETIME_S:
-                attempts.append((INTERACTION_TOKEN, lambda: self._edit_by_token(ref, rendering)))
-            if ref is not None and not ref.ephemeral and ref.channel_id and ref.message_id:
-                attempts.append((BOT_TOKEN, lambda: self._edit_by_bot(ref, rendering)))
+            fresh = ref is not None and time.time() - ref.issued_at < TOKEN_LIFETIME_S
+            if event.type == MATCH_REMINDER:
+                # A reminder must catch the eye: a new message notifies, an edit does not.
+                if ref is not None and fresh:
+                    attempts.append((FOLLOWUP, lambda: self._follow_up(ref, rendering)))
+            else:
+                if ref is not None and fresh:
+                    attempts.append((INTERACTION_TOKEN, lambda: self._edit_by_token(ref, rendering)))
+                if ref is not None and not ref.ephemeral and ref.channel_id and ref.message_id:
+                    attempts.append((BOT_TOKEN, lambda: self._edit_by_bot(ref, rendering)))
             attempts.append((DIRECT_MESSAGE, lambda: self._send_dm(player_id, rendering)))
         tried: list[str] = []
         for path, attempt in attempts:
@@ -162,6 +169,10 @@ class Deliverer:
     async def _edit_by_token(self, ref: MessageRef, rendering: Rendering) -> None:
         await edit_original_response(self._client, ref.application_id, ref.token, embed=rendering.embed,
                                      view=rendering.view)  # fmt: skip
+
+    async def _follow_up(self, ref: MessageRef, rendering: Rendering) -> None:
+        await send_followup(self._client, ref.application_id, ref.token, embed=rendering.embed, view=rendering.view,
+                            ephemeral=ref.ephemeral)  # fmt: skip
 
     async def _edit_by_bot(self, ref: MessageRef, rendering: Rendering) -> None:
         assert ref.channel_id is not None and ref.message_id is not None

@@ -45,3 +45,21 @@ async def edit_original_response(
             multipart=params.multipart,
             files=params.files,
         )
+
+
+async def send_followup(
+    client: discord.Client,
+    application_id: int,
+    token: str,
+    *,
+    embed: discord.Embed,
+    view: discord.ui.View | None,
+    ephemeral: bool,
+) -> None:
+    """A new message on an interaction, knowing only its token: unlike an edit, it notifies the player."""
+    # As `Interaction.followup` builds it: an application webhook (type 3), which may send ephemeral messages.
+    webhook = discord.Webhook.from_state(
+        data={"id": application_id, "type": 3, "token": token},
+        state=client._connection,
+    )
+    await webhook.send(embed=embed, view=view or discord.utils.MISSING, ephemeral=ephemeral, wait=True)

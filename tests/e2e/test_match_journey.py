@@ -132,3 +132,23 @@ async def test_no_answer_in_time_aborts_and_tells_both(
         cooled = conn.execute(text("SELECT id FROM players WHERE id = ANY(:p) AND cooldown_until > now()"),
                               {"p": [alice, bob]}).scalars()  # fmt: skip
         assert list(cooled) == [alice]
+
+
+async def test_a_reminder_is_a_new_message_whose_confirm_works(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
+) -> None:
+    alice, bob, match_id, seen_a, seen_b = await matched(standin, ladder)
+    await press_on_match(standin, bob, seen_b, "confirm", match_id)
+    with engine.begin() as conn:  # a third of the window is left
+        conn.execute(
+            text("UPDATE matches SET confirm_by = now() + interval '20 seconds' WHERE id = :m"), {"m": match_id}
+        )
+    reminder = await standin.wait_for_message(alice, lambda m: m.id != seen_a.id and "Reminder" in m.text(), 15)
+    assert f"ladder:confirm:{match_id}:{alice}" in reminder.custom_ids()
+    assert not any("Reminder" in m.text() for m in standin.messages_seen_by(bob)), "bob had confirmed already"
+    await press_on_match(standin, alice, reminder, "confirm", match_id)
+    await shows(standin, bob, seen_b, "Match confirmed")
+    confirmed = await standin.wait_for_message(
+        alice, lambda m: m.id == reminder.id and titled("Match confirmed")(m), 15
+    )
+    assert f"ladder:won:{match_id}:{alice}" in confirmed.custom_ids()
