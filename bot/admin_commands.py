@@ -1,7 +1,8 @@
 """/admin: queue, match and player tools for the ladder's admins.
 
-Gated twice: Discord hides the group from members without Manage Server (its default permissions), and every
-command checks again (Manage Server, or the configured admin role), since a server can change who sees it.
+Discord hides the group from members without Manage Server (its default permissions; a server can show it to
+the admin role in its settings), and every command checks for itself: Manage Server or the admin role, in the
+ladder's home server only.
 Each action is audited in the database and posted to the admins' log channel when one is configured.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.renderings import name, race
+from bot.renderings import name, race, timestamp
 from bot.services import services_of
 from bot.views.profile import profile_embed
 from db.admin import RESOLUTIONS, Done
@@ -33,8 +34,10 @@ player_group = app_commands.Group(name="player", description="Players", parent=a
 
 
 def is_admin(interaction: discord.Interaction[Any]) -> bool:
+    """Manage Server, or the admin role, in the ladder's home server; nobody anywhere else."""
     member = interaction.user
-    if interaction.guild_id is None or not isinstance(member, discord.Member):
+    home = _settings(interaction.client).home_guild_id()
+    if home is None or interaction.guild_id != home or not isinstance(member, discord.Member):
         return False
     # The permissions Discord computed for this member in this channel, sent with the interaction.
     if interaction.permissions.manage_guild:
@@ -52,7 +55,8 @@ async def _refused(interaction: discord.Interaction[Any]) -> bool:
     if is_admin(interaction):
         return False
     await interaction.response.send_message(
-        "Only the ladder's admins can use this (Manage Server, or the admin role).", ephemeral=True
+        "Only the ladder's admins can use this (Manage Server or the admin role, in the ladder's server).",
+        ephemeral=True,
     )
     return True
 
@@ -102,6 +106,21 @@ async def queue_clear(interaction: discord.Interaction[Any]) -> None:
     if await _refused(interaction):
         return
     await _answer(interaction, await services_of(interaction).admin.queue_clear(interaction.user.id))
+
+
+@match_group.command(name="disputes", description="Disputed matches waiting for an admin, oldest first")
+async def match_disputes(interaction: discord.Interaction[Any]) -> None:
+    if await _refused(interaction):
+        return
+    total, disputes = await services_of(interaction).admin.open_disputes()
+    lines = [f"{total} disputed match{'es' if total != 1 else ''} waiting."]
+    for d in disputes:
+        a, b = (discord.utils.escape_markdown(n) for n in d.names)
+        lines.append(
+            f"#{d.match_id}: {a} vs {b} · {(d.reason or 'disputed').replace('_', ' ')} · since {timestamp(d.since)}"
+        )
+    lines.append("Settle one with /admin match resolve.")
+    await interaction.response.send_message("\n".join(lines)[:2000], ephemeral=True)
 
 
 @match_group.command(name="show", description="A match's players, state and reports")

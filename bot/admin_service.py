@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from db import admin
-from db.admin import Done, Waiting
+from db.admin import Done, OpenDispute, Waiting
 from db.ladder import Ladder
 from db.outbox import publish_now
 from workers.rating import Elo
@@ -38,6 +38,10 @@ class AdminService:
 
     async def resolve(self, actor: int, match_id: int, resolution: str) -> Done:
         return await self._do(lambda s: admin.resolve(s, actor, match_id, resolution, self._ladder, self._elo))
+
+    async def open_disputes(self) -> tuple[int, list[OpenDispute]]:
+        async with self._sessions() as session:
+            return await session.run_sync(admin.open_disputes)
 
     async def match_show(self, match_id: int) -> dict[str, Any] | None:
         async with self._sessions() as session:

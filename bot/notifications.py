@@ -13,14 +13,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from db.events import MATCH_FOUND, QUEUE_EXPIRED, Event
+from db.events import MATCH_FOUND, QUEUE_EXPIRED, QUEUE_REMOVED, Event
 
 log = logging.getLogger(__name__)
 
 Sink = Callable[[Event], Awaitable[None]]
 
 # After one of these the player is no longer waiting, so the subscription ends.
-ENDS_WAITING = frozenset({MATCH_FOUND, QUEUE_EXPIRED})
+ENDS_WAITING = frozenset({MATCH_FOUND, QUEUE_EXPIRED, QUEUE_REMOVED})
 
 
 @dataclass

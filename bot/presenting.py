@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.renderings import Rendering, render_expired, render_other, render_someone_waiting
+from bot.renderings import Rendering, render_expired, render_other, render_removed, render_someone_waiting
 from bot.views.match import match_rendering
 from db.events import (
     MATCH_ABORTED,
@@ -16,6 +16,7 @@ from db.events import (
     MATCH_INVALIDATED,
     MATCH_REMINDER,
     QUEUE_EXPIRED,
+    QUEUE_REMOVED,
     SOMEONE_WAITING,
     Event,
 )
@@ -31,6 +32,7 @@ _RENDERERS: dict[str, Renderer] = {
     MATCH_DISPUTED: match_rendering,
     MATCH_INVALIDATED: match_rendering,
     QUEUE_EXPIRED: render_expired,
+    QUEUE_REMOVED: render_removed,
     SOMEONE_WAITING: render_someone_waiting,
 }
 

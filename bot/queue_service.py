@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.player_service import clean_name
 from bot.queue_choice import QueueChoice, check_choice
 from bot.queue_errors import (
     AlreadyQueued,
@@ -27,7 +28,6 @@ from db import matches, queue
 from db.ladder import Ladder
 
 _MAX_ID = 2**63 - 1
-_MAX_NAME = 64
 
 
 @dataclass(frozen=True)
@@ -202,8 +202,4 @@ def _check_player_id(player_id: object) -> None:
 
 
 def _clean_name(display_name: object) -> str | None:
-    if not isinstance(display_name, str):
-        return None
-    # PostgreSQL text cannot hold NUL; other control characters have no place in a name either.
-    name = "".join(ch for ch in display_name if ch.isprintable()).strip()[:_MAX_NAME]
-    return name or None
+    return clean_name(display_name) or None

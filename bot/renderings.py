@@ -39,6 +39,20 @@ def render_expired(payload: dict[str, Any], _player_id: int, _type: str) -> Rend
     return Rendering(embed)
 
 
+_REMOVED_WHY = {
+    "removed": "An admin took you out of the queue.",
+    "cleared": "An admin cleared the queue.",
+    "banned": "You are banned from this ladder, so you left the queue.",
+}
+
+
+def render_removed(payload: dict[str, Any], _player_id: int, _type: str) -> Rendering:
+    text = _REMOVED_WHY.get(str(payload.get("why")), "You left the queue.")
+    if payload.get("why") != "banned":
+        text += " Use /queue to join again."
+    return Rendering(left_queue_embed(text))
+
+
 def render_someone_waiting(payload: dict[str, Any], _player_id: int, _type: str) -> Rendering:
     races = ", ".join(str(r) for r in payload.get("races", []) if isinstance(r, str))[:200]
     embed = discord.Embed(

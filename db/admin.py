@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from db.events import MATCH_INVALIDATED, Event
+from db.events import MATCH_INVALIDATED, QUEUE_REMOVED, Event, NewEvent
 from db.ladder import Ladder
 from db.match_payloads import load_match, match_payload, write_match_event
 from db.match_results import RatingRule, complete
+from db.outbox import insert_events
 
 RESOLUTIONS = ("player1", "player2", "draw", "invalidate")
 
@@ -66,26 +67,46 @@ def queue_list(session: Session, limit: int = 25) -> tuple[int, list[Waiting]]:
     return int(total), [Waiting(r.player_id, r.display_name, list(r.races), r.waited) for r in rows]
 
 
-def queue_remove(session: Session, actor_id: int, player_id: int) -> Done:
-    entry = session.execute(
+def _take_out(session: Session, why: str, player_id: int | None = None) -> list[Event]:
+    """Cancels the waiting entries (one player's, or everyone's) and tells each player, on their searching view."""
+    rows = session.execute(
         text(
             "UPDATE queue_entries SET state = 'cancelled', ended_at = now()"
-            " WHERE player_id = :p AND state = 'waiting' RETURNING id"
+            " WHERE state = 'waiting' AND (CAST(:p AS bigint) IS NULL OR player_id = :p)"
+            " RETURNING id, player_id, message_ref"
         ),
         {"p": player_id},
-    ).scalar()
-    if entry is None:
+    ).all()
+    return insert_events(
+        session,
+        [
+            NewEvent(
+                QUEUE_REMOVED,
+                (r.player_id,),
+                {
+                    "entry_id": r.id,
+                    "player_id": r.player_id,
+                    "why": why,
+                    "message_refs": {str(r.player_id): r.message_ref},
+                },
+            )
+            for r in rows
+        ],
+    )
+
+
+def queue_remove(session: Session, actor_id: int, player_id: int) -> Done:
+    events = _take_out(session, "removed", player_id)
+    if not events:
         return Done(False, f"Player {player_id} is not in the queue.")
-    audit(session, actor_id, "queue_remove", player_id=player_id, entry_id=entry)
-    return Done(True, f"Removed player {player_id} from the queue.")
+    audit(session, actor_id, "queue_remove", player_id=player_id)
+    return Done(True, f"Removed player {player_id} from the queue.", tuple(events))
 
 
 def queue_clear(session: Session, actor_id: int) -> Done:
-    removed = session.execute(
-        text("UPDATE queue_entries SET state = 'cancelled', ended_at = now() WHERE state = 'waiting' RETURNING id")
-    ).all()
-    audit(session, actor_id, "queue_clear", removed=len(removed))
-    return Done(bool(removed), f"Cleared the queue: {len(removed)} players removed.")
+    events = _take_out(session, "cleared")
+    audit(session, actor_id, "queue_clear", removed=len(events))
+    return Done(bool(events), f"Cleared the queue: {len(events)} players removed.", tuple(events))
 
 
 def resolve(session: Session, actor_id: int, match_id: int, resolution: str, ladder: Ladder, rule: RatingRule) -> Done:
@@ -111,6 +132,29 @@ def resolve(session: Session, actor_id: int, match_id: int, resolution: str, lad
         return Done(False, f"Match #{match_id} is {match.state.replace('_', ' ')}, not disputed: nothing to resolve.")
     audit(session, actor_id, "match_resolve", match_id=match_id, resolution=resolution)
     return Done(True, f"Match #{match_id} resolved: {resolution}.", (event,))
+
+
+@dataclass(frozen=True)
+class OpenDispute:
+    match_id: int
+    names: tuple[str, str]
+    reason: str | None
+    since: Any
+
+
+def open_disputes(session: Session, limit: int = 20) -> tuple[int, list[OpenDispute]]:
+    """Disputed matches waiting for an admin, oldest first, and how many there are."""
+    total = session.execute(text("SELECT count(*) FROM matches WHERE state = 'disputed'")).scalar_one()
+    rows = session.execute(
+        text(
+            "SELECT m.id, COALESCE(p1.display_name, m.player1_id::text) AS n1,"
+            " COALESCE(p2.display_name, m.player2_id::text) AS n2, m.end_reason, m.updated_at"
+            " FROM matches m JOIN players p1 ON p1.id = m.player1_id JOIN players p2 ON p2.id = m.player2_id"
+            " WHERE m.state = 'disputed' ORDER BY m.updated_at LIMIT :n"
+        ),
+        {"n": limit},
+    ).all()
+    return int(total), [OpenDispute(r.id, (r.n1, r.n2), r.end_reason, r.updated_at) for r in rows]
 
 
 def match_show(session: Session, match_id: int, ladder: Ladder) -> dict[str, Any] | None:
@@ -148,15 +192,9 @@ def ban(session: Session, actor_id: int, player_id: int, reason: str | None) -> 
         ),
         {"p": player_id, "why": reason},
     )
-    left = session.execute(
-        text(
-            "UPDATE queue_entries SET state = 'cancelled', ended_at = now()"
-            " WHERE player_id = :p AND state = 'waiting' RETURNING id"
-        ),
-        {"p": player_id},
-    ).all()
+    left = _take_out(session, "banned", player_id)
     audit(session, actor_id, "ban", player_id=player_id, reason=reason, removed_from_queue=bool(left))
-    return Done(True, f"Player {player_id} is banned" + (" and out of the queue." if left else "."))
+    return Done(True, f"Player {player_id} is banned" + (" and out of the queue." if left else "."), tuple(left))
 
 
 def unban(session: Session, actor_id: int, player_id: int) -> Done:

@@ -20,6 +20,8 @@ MATCH_INVALIDATED = "match_invalidated"
 # Sent to a player who has not confirmed yet when a third of the confirmation window is left.
 MATCH_REMINDER = "match_reminder"
 QUEUE_EXPIRED = "queue_expired"
+# An admin took the player out of the queue (removed, cleared, or banned).
+QUEUE_REMOVED = "queue_removed"
 # To players who asked (/notify on) and are not in the queue: someone has just joined it.
 SOMEONE_WAITING = "someone_waiting"
 EVENT_TYPES = frozenset(
@@ -33,6 +35,7 @@ EVENT_TYPES = frozenset(
         MATCH_REMINDER,
         QUEUE_EXPIRED,
         SOMEONE_WAITING,
+        QUEUE_REMOVED,
     }
 )
 

@@ -19,7 +19,7 @@ from db.events import MATCH_ABORTED, MATCH_CONFIRMED, MATCH_DISPUTED, Event
 from db.ladder import Ladder
 from db.match_payloads import load_match, match_payload, write_match_event
 from db.match_results import RatingRule, agreed_result, complete
-from db.models import REPORTS, UNFINISHED_MATCH_STATES
+from db.models import PLAYING_MATCH_STATES, REPORTS
 
 # Why a press changed nothing. Each has a sentence the bot shows as it is.
 NOT_FOUND = "not_found"
@@ -184,7 +184,7 @@ def requeue(session: Session, match_id: int, player_id: int, ref: dict[str, Any]
             "SELECT EXISTS (SELECT 1 FROM queue_entries WHERE player_id = :p AND id > :e)"
             " OR EXISTS (SELECT 1 FROM matches WHERE (player1_id = :p OR player2_id = :p) AND state = ANY(:states))"
         ),
-        {"p": player_id, "e": entry.id, "states": list(UNFINISHED_MATCH_STATES)},
+        {"p": player_id, "e": entry.id, "states": list(PLAYING_MATCH_STATES)},
     ).scalar_one()
     if moved_on:
         return "You have queued again since this match. Use /queue to see where you are."

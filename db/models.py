@@ -27,6 +27,9 @@ MATCH_STATES = ("awaiting_confirmation", "confirmed", "aborted", "completed", "d
 REPORTS = ("win", "loss", "draw")
 RESULTS = ("player1", "player2", "draw")
 UNFINISHED_MATCH_STATES = ("awaiting_confirmation", "confirmed", "disputed")
+# A player in one of these is busy with their match and cannot queue; a disputed match is in the admins'
+# hands and keeps nobody from playing on.
+PLAYING_MATCH_STATES = ("awaiting_confirmation", "confirmed")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:

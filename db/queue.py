@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import UNFINISHED_MATCH_STATES
+from db.models import PLAYING_MATCH_STATES
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,9 @@ async def ensure_player(session: AsyncSession, player_id: int, display_name: str
         await session.execute(
             text(
                 "INSERT INTO players (id, display_name) VALUES (:id, :name)"
-                " ON CONFLICT (id) DO UPDATE SET display_name = COALESCE(EXCLUDED.display_name, players.display_name)"
+                # The name set with /setup stays; before setup, the front end's name is the best there is.
+                " ON CONFLICT (id) DO UPDATE SET display_name = CASE WHEN players.setup_at IS NOT NULL"
+                " THEN players.display_name ELSE COALESCE(EXCLUDED.display_name, players.display_name) END"
                 " RETURNING banned, ban_reason, setup_at IS NOT NULL AS set_up,"
                 " CASE WHEN cooldown_until > now() THEN cooldown_until END AS cooldown_until"
             ),
@@ -49,7 +51,7 @@ async def ensure_player(session: AsyncSession, player_id: int, display_name: str
 
 
 async def unfinished_match(session: AsyncSession, player_id: int) -> int | None:
-    states = list(UNFINISHED_MATCH_STATES)
+    states = list(PLAYING_MATCH_STATES)
     return (
         await session.execute(
             text(
@@ -179,7 +181,7 @@ async def tell_who_asked(
                     "   AND m.state = ANY(:states))"
                     " ORDER BY p.notified_at NULLS FIRST LIMIT :n FOR UPDATE SKIP LOCKED) RETURNING id"
                 ),
-                {"joined": joined_id, "cooldown": cooldown_s, "states": list(UNFINISHED_MATCH_STATES), "n": limit},
+                {"joined": joined_id, "cooldown": cooldown_s, "states": list(PLAYING_MATCH_STATES), "n": limit},
             )
         )
         .scalars()

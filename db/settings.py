@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from db.ladder import Ladder, load_ladder
+from db.ladder import Ladder, MatchRules, load_ladder
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     # this channel. Both optional.
     admin_role_id: int | None = None
     admin_channel_id: int | None = None
+    # The ladder's home server: /admin works there only (the bot may be in other servers, whose admins are not
+    # the ladder's). Unset: DISCORD_GUILD_ID; both unset: nobody is an admin.
+    admin_guild_id: int | None = None
     flower_basic_auth: SecretStr = SecretStr("")
     ladder_config: Path | None = None
     # Overrides the ladder file's wave interval (the demo runs shorter waves).
@@ -54,9 +57,13 @@ class Settings(BaseSettings):
     def ladder(self) -> Ladder:
         ladder = load_ladder(self.ladder_config)
         if self.confirm_window_s:
-            match = ladder.match.model_copy(update={"confirm_window_s": self.confirm_window_s})
+            # Validated as the ladder file's own value would be.
+            match = MatchRules.model_validate({**ladder.match.model_dump(), "confirm_window_s": self.confirm_window_s})
             ladder = ladder.model_copy(update={"match": match})
         return ladder
+
+    def home_guild_id(self) -> int | None:
+        return self.admin_guild_id or self.discord_guild_id
 
     def wave_interval(self) -> float:
         return self.wave_interval_s or self.ladder().matchmaking.wave_interval_s

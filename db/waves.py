@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from db.bulk import copy_rows
-from db.models import UNFINISHED_MATCH_STATES
+from db.models import PLAYING_MATCH_STATES
 
 # One fixed key: every wave on every worker contends for the same lock, so at most one runs at a time.
 WAVE_LOCK_KEY = 0x4C414444_57415645  # "LADDWAVE"
@@ -44,7 +44,7 @@ def claim_waiting(session: Session) -> list[ClaimedEntry]:
     The player's row is locked too because a Join locks it first: a Join that arrives while this wave runs
     waits for the commit and then sees the player's new match, rather than queueing them a second time.
     """
-    states = list(UNFINISHED_MATCH_STATES)
+    states = list(PLAYING_MATCH_STATES)
     rows = session.execute(
         text(
             "SELECT e.id, e.player_id, e.races, e.vetoes, e.waves_waited, e.joined_at, e.message_ref,"

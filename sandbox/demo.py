@@ -97,6 +97,7 @@ async def _demo(options: DemoOptions) -> dict[str, Any]:
         "DEADLINE_SWEEP_S": "1",
         # Disputes go to the stand-in's guild channel, where the demo's admin settles them.
         "ADMIN_CHANNEL_ID": str(standin.store.identity.channel_id),
+        "ADMIN_GUILD_ID": str(standin.store.identity.guild_id),
         **({"LADDER_CONFIG": str(options.ladder)} if options.ladder else {}),
     }
     print(f"Servers and the Discord stand-in ready. Logs of the bot, worker and beat: {logs}/")

@@ -60,6 +60,7 @@ def stack_env(ladder_env: dict[str, str], standin: StandIn) -> dict[str, str]:
         "DEADLINE_SWEEP_S": "1",
         # Disputes and the admin log go to the stand-in's one guild channel.
         "ADMIN_CHANNEL_ID": str(standin.store.identity.channel_id),
+        "ADMIN_GUILD_ID": str(standin.store.identity.guild_id),
     }
 
 

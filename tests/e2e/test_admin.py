@@ -8,7 +8,7 @@ from sqlalchemy import Engine, text
 
 from db.ladder import Ladder
 from sandbox.discord_standin import StandIn
-from sandbox.players import choose, join, open_queue, press_on_match, titled
+from sandbox.players import choose, join, open_queue, press_on_match, queue_up, titled
 from tests.e2e.conftest import BotProcess, new_user
 from tests.e2e.test_match_journey import matched, shows
 
@@ -42,6 +42,8 @@ async def test_two_admins_resolving_one_dispute_resolve_it_once(
     admins = new_user(), new_user()
     for a in admins:
         standin.make_admin(a)
+    listed = await standin.run_command(admins[0], "admin", subcommand="match disputes")
+    assert listed.message is not None and f"#{match_id}:" in listed.message.text()
     answers = await asyncio.gather(
         *(
             standin.run_command(a, "admin", {"match_id": match_id, "result": "player2"}, subcommand="match resolve")
@@ -73,6 +75,12 @@ async def test_a_banned_player_cannot_queue(bot: BotProcess, standin: StandIn, l
     setup = await choose(standin, ladder, carol, setup, ["bw_terran"])
     refused = await join(standin, carol, setup)
     assert refused.message is not None and "banned" in refused.message.text() and "smurfing" in refused.message.text()
+    dave = new_user()  # an admin takes a waiting player out: their searching view says so
+    searching = await queue_up(standin, ladder, dave, ["sc2_terran"])
+    removed = await standin.run_command(admin, "admin", {"player": dave}, subcommand="queue remove")
+    assert removed.message is not None and "Removed" in removed.message.text()
+    told = await standin.wait_for_message(dave, lambda m: m.id == searching.id and "took you out" in m.text(), 15)
+    assert told.custom_ids() == []
     unbanned = await standin.run_command(admin, "admin", {"player": carol}, subcommand="player unban")
     assert unbanned.message is not None and "no longer banned" in unbanned.message.text()
     with engine.connect() as conn:
