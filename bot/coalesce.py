@@ -44,3 +44,8 @@ class Coalescer(Generic[T, R]):
                         future.set_result(result)
         finally:
             self._running = None
+            if self._waiting:  # left by a cancelled flush: nobody would ever answer them
+                waiting, self._waiting = self._waiting, []
+                for _, future in waiting:
+                    if not future.done():
+                        future.set_exception(RuntimeError("the batch was abandoned (shutting down)"))

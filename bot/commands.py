@@ -62,7 +62,7 @@ async def setup_command(
         return
     try:
         saved_name, saved_region = await services.players.set_up(
-            interaction.user.id, name or interaction.user.display_name, region.strip().upper()
+            interaction.user.id, name or interaction.user.display_name, region
         )
     except SetupRefused as err:
         await interaction.response.send_message(err.message, ephemeral=True)

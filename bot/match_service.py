@@ -2,7 +2,8 @@
 
 Each move runs in one transaction through `AsyncSession.run_sync` (the loop never blocks); its events are
 published right after the commit (the relay catches a failed publish). The presser's own view is answered by
-the press itself, so their delivery is recorded here and the listener shows the event to the other player only.
+the press itself, so their delivery is recorded with the move and the listener shows the event to the other
+player only.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from db import deliveries, matches
 from db.ladder import Ladder
+from db.match_payloads import load_match, match_payload
 from db.matches import Move
 from db.outbox import publish_now
 from workers.rating import Elo
@@ -35,25 +37,34 @@ class MatchService:
         self._elo = Elo.of(ladder)
 
     async def confirm(self, match_id: int, player_id: int, ref: dict[str, Any] | None) -> Move:
-        return await self._move(lambda s: matches.confirm(s, match_id, player_id, self.ladder, ref))
+        return await self._move(player_id, lambda s: matches.confirm(s, match_id, player_id, self.ladder, ref))
 
     async def abort(self, match_id: int, player_id: int, ref: dict[str, Any] | None) -> Move:
-        return await self._move(lambda s: matches.abort(s, match_id, player_id, self.ladder, ref))
+        return await self._move(player_id, lambda s: matches.abort(s, match_id, player_id, self.ladder, ref))
 
     async def report(self, match_id: int, player_id: int, outcome: str, ref: dict[str, Any] | None) -> Move:
-        return await self._move(lambda s: matches.report(s, match_id, player_id, outcome, self.ladder, self._elo, ref))
+        return await self._move(
+            player_id, lambda s: matches.report(s, match_id, player_id, outcome, self.ladder, self._elo, ref)
+        )
 
-    async def shown_by_press(self, move: Move, player_id: int | None) -> None:
-        """Records that the presser saw their move's event in the answer to the press (None: the answer
-        failed), then publishes the move's events: recorded first, so the listener shows the presser nothing
-        twice and the other player everything."""
-        event = move.event_for(player_id) if player_id is not None else None
-        if event is not None and player_id is not None:
-            event_player = player_id
-            async with self._sessions.begin() as session:
-                await deliveries.record_deliveries(session, event.id, {event_player: PRESS})
-        await publish_now(self._sessions, self._redis, self._stream, [e.id for e in move.events])
+    async def current(self, match_id: int) -> dict[str, Any] | None:
+        """The match as its view shows it now (for a player who lost their match message)."""
+        async with self._sessions() as session:
+            return await session.run_sync(lambda s: _payload(s, match_id, self.ladder))
 
-    async def _move(self, move: Callable[[Session], Move]) -> Move:
+    async def _move(self, player_id: int, move: Callable[[Session], Move]) -> Move:
+        """The move and, in its transaction, the presser's sight of its event (the answer to their press shows
+        it); published right after the commit, so the listener shows the other player at once and the presser
+        nothing twice."""
         async with self._sessions.begin() as session:
-            return await session.run_sync(move)
+            done = await session.run_sync(move)
+            event = done.event_for(player_id)
+            if event is not None:
+                await deliveries.record_deliveries(session, event.id, {player_id: PRESS})
+        await publish_now(self._sessions, self._redis, self._stream, [e.id for e in done.events])
+        return done
+
+
+def _payload(session: Session, match_id: int, ladder: Ladder) -> dict[str, Any] | None:
+    match = load_match(session, match_id)
+    return match_payload(match, ladder) if match is not None else None

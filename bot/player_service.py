@@ -25,6 +25,7 @@ class PlayerService:
         name = clean_name(display_name)
         if not name:
             raise SetupRefused("Your name needs at least one letter or digit.")
+        region = next((code for code in self._ladder.region_codes if code.lower() == region.strip().lower()), region)
         if region not in self._ladder.region_codes:
             listed = ", ".join(f"{r.code} ({r.name})" for r in self._ladder.regions)
             raise SetupRefused(f"That is not a region of this ladder. Pick one of: {listed}."[:1900])

@@ -88,6 +88,8 @@ def abort(session: Session, match_id: int, player_id: int, ladder: Ladder, ref: 
             " player1_message_ref = CASE WHEN player1_id = :p THEN CAST(:ref AS jsonb) ELSE player1_message_ref END,"
             " player2_message_ref = CASE WHEN player2_id = :p THEN CAST(:ref AS jsonb) ELSE player2_message_ref END"
             " WHERE id = :m AND state = 'awaiting_confirmation' AND :p IN (player1_id, player2_id)"
+            # Past the deadline the sweep decides (a no-show is not an abort).
+            " AND (confirm_by IS NULL OR confirm_by > now())"
             " RETURNING player1_id, player2_id"
         ),
         {"m": match_id, "p": player_id, "ref": _json(ref)},
@@ -121,7 +123,7 @@ def report(
             " player1_message_ref = CASE WHEN player1_id = :p THEN CAST(:ref AS jsonb) ELSE player1_message_ref END,"
             " player2_message_ref = CASE WHEN player2_id = :p THEN CAST(:ref AS jsonb) ELSE player2_message_ref END,"
             " updated_at = now()"
-            " WHERE id = :m AND state = 'confirmed'"
+            " WHERE id = :m AND state = 'confirmed' AND (report_by IS NULL OR report_by > now())"
             " AND ((player1_id = :p AND player1_report IS NULL) OR (player2_id = :p AND player2_report IS NULL))"
             " RETURNING player1_report, player2_report"
         ),
@@ -232,7 +234,11 @@ def _refusal(session: Session, match_id: int, player_id: int, ladder: Ladder, ve
         return Move(refused=TOO_LATE, message="The time to confirm this match has run out.", match=payload)
     if verb == "report" and state == "confirmed":
         mine = match.values[f"player{slot}_report"]
-        return Move(refused=ALREADY, message=f"You have already reported a {mine or 'result'}.", match=payload)
+        if mine is None:
+            return Move(refused=TOO_LATE, message="The time to report this match has run out.", match=payload)
+        return Move(refused=ALREADY, message=f"You have already reported a {mine}.", match=payload)
+    if verb == "abort" and state == "awaiting_confirmation":
+        return Move(refused=TOO_LATE, message="The time to confirm this match has run out.", match=payload)
     return Move(refused=TOO_LATE, message=_state_sentence(state), match=payload)
 
 

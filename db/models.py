@@ -239,7 +239,8 @@ class AuditEntry(Base):
 
 
 class Delivery(Base):
-    """A player who has seen an event: the record that makes handling an event twice show it once."""
+    """A player who has seen an event: the record that makes handling an event twice show it once.
+    Player 0 stands for the admins' channel, where disputes are posted."""
 
     __tablename__ = "deliveries"
 

@@ -108,21 +108,21 @@ def rank_of(position: int, active: int, ladder: Ladder) -> str:
 # Players of a race with a game in the last `active_days` are the ones ranked.
 _ACTIVE_COUNT = text(
     "SELECT count(*) FROM ratings"
-    " WHERE race = :race AND games > 0 AND last_played_at > now() - make_interval(days => :days)"
+    " WHERE race = :race AND games > 0 AND last_played_at > now() - make_interval(secs => :days * 86400)"
 )
 _ACTIVE_ABOVE = text(
     "SELECT count(*) FROM ratings"
-    " WHERE race = :race AND games > 0 AND last_played_at > now() - make_interval(days => :days)"
+    " WHERE race = :race AND games > 0 AND last_played_at > now() - make_interval(secs => :days * 86400)"
     " AND (rating > :rating OR (rating = :rating AND player_id < :p))"
 )
 
 
-async def _active_count(session: AsyncSession, race: str, days: int) -> int:
+async def _active_count(session: AsyncSession, race: str, days: float) -> int:
     found = await session.execute(_ACTIVE_COUNT, {"race": race, "days": days})
     return int(found.scalar_one())
 
 
-async def _position(session: AsyncSession, race: str, days: int, rating: float, player_id: int) -> int:
+async def _position(session: AsyncSession, race: str, days: float, rating: float, player_id: int) -> int:
     """1 + the active players of the race ranked above this rating (ties go to the lower player id)."""
     found = await session.execute(_ACTIVE_ABOVE, {"race": race, "days": days, "rating": rating, "p": player_id})
     return int(found.scalar_one()) + 1
@@ -134,12 +134,12 @@ async def profile(session: AsyncSession, player_id: int, ladder: Ladder, recent:
     ).one_or_none()
     if player is None:
         return None
-    days = int(ladder.ranks.active_days)
+    days = ladder.ranks.active_days
     rows = (
         await session.execute(
             text(
                 "SELECT race, rating, games, wins, losses, draws,"
-                " games > 0 AND last_played_at > now() - make_interval(days => :days) AS active"
+                " games > 0 AND last_played_at > now() - make_interval(secs => :days * 86400) AS active"
                 " FROM ratings WHERE player_id = :p ORDER BY rating DESC"
             ),
             {"p": player_id, "days": days},
@@ -196,13 +196,13 @@ async def leaderboard(session: AsyncSession, race: str, page: int, ladder: Ladde
     )
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    days = int(ladder.ranks.active_days)
+    days = ladder.ranks.active_days
     active = await _active_count(session, race, days)
     rows = (
         await session.execute(
             text(
                 "SELECT r.player_id, p.display_name, r.rating, r.wins, r.losses, r.draws,"
-                " r.last_played_at > now() - make_interval(days => :days) AS active"
+                " r.last_played_at > now() - make_interval(secs => :days * 86400) AS active"
                 " FROM (SELECT player_id FROM ratings WHERE race = :race AND games > 0"
                 "       ORDER BY rating DESC, player_id LIMIT :n OFFSET :o) AS page"
                 " JOIN ratings r ON r.player_id = page.player_id AND r.race = :race"

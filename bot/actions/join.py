@@ -11,9 +11,10 @@ import discord
 from bot.message_refs import message_ref
 from bot.notifications import Sink
 from bot.presenting import render_event
-from bot.queue_errors import AlreadyQueued, NeedsSetup, QueueError
+from bot.queue_errors import AlreadyQueued, InUnfinishedMatch, NeedsSetup, QueueError
 from bot.queue_service import Joined
 from bot.services import services_of
+from bot.views.match import match_rendering
 from bot.views.player_setup import region_view
 from bot.views.searching import searching_embed, searching_view
 from db.events import Event
@@ -55,6 +56,13 @@ async def _enter(interaction: discord.Interaction[Any], write: Callable[[], Awai
         services.notifications.unsubscribe(player_id, sub)
         if isinstance(err, AlreadyQueued):  # offer the way out with the refusal
             await interaction.response.send_message(err.message, ephemeral=True, view=searching_view(player_id))
+        elif isinstance(err, InUnfinishedMatch):  # the match they may have lost sight of, with its buttons
+            payload = await services.matches.current(err.match_id)
+            if payload is None:
+                await interaction.response.send_message(err.message, ephemeral=True)
+            else:
+                shown = match_rendering(payload, player_id).send_kwargs()
+                await interaction.response.send_message(err.message, ephemeral=True, **shown)
         elif isinstance(err, NeedsSetup):  # offer the setup with the refusal
             await interaction.response.send_message(
                 err.message, ephemeral=True, view=region_view(services.ladder, player_id)

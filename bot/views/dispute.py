@@ -29,7 +29,10 @@ def dispute_rendering(payload: dict[str, Any]) -> Rendering:
     if not isinstance(match_id, int) or len(players) != 2:
         return Rendering(embed)
     view = discord.ui.View(timeout=None)
-    names = {"p1": name(players[0])[:30], "p2": name(players[1])[:30]}
+    # Button labels are plain text: the names as they are, not escaped for markdown.
+    names = {
+        f"p{n}": str(p.get("display_name") or f"Player {p.get('player_id')}")[:30] for n, p in enumerate(players, 1)
+    }
     for result in RESOLUTIONS:
         view.add_item(ResolveButton(match_id, result, _LABELS[result].format(**names)))
     return Rendering(embed, view)

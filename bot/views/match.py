@@ -86,25 +86,19 @@ class MatchButton(
             move = await matches.abort(self.match_id, self.player_id, ref)
         else:
             move = await matches.report(self.match_id, self.player_id, REPORT_OF[self.action], ref)
-        await answer_move(interaction, matches, move, self.player_id)
+        await answer_move(interaction, move, self.player_id)
 
 
-async def answer_move(interaction: discord.Interaction[Any], matches: MatchService, move: Move, player_id: int) -> None:
+async def answer_move(interaction: discord.Interaction[Any], move: Move, player_id: int) -> None:
     """Shows the presser their match as it now stands; a refusal also says why, privately."""
     if move.refused and not move.match:
         await interaction.response.send_message(move.message, ephemeral=True)
         return
     event = move.event_for(player_id)
     payload, type_ = (event.payload, event.type) if event else (move.match, "")
-    answered = False
-    try:
-        await interaction.response.edit_message(**match_rendering(payload, player_id, type_).kwargs())
-        answered = True
-        if move.refused:
-            await interaction.followup.send(move.message, ephemeral=True)
-    finally:
-        # Published even when the answer failed: then the listener shows the presser the event too.
-        await matches.shown_by_press(move, player_id if answered else None)
+    await interaction.response.edit_message(**match_rendering(payload, player_id, type_).kwargs())
+    if move.refused:
+        await interaction.followup.send(move.message, ephemeral=True)
 
 
 def match_rendering(payload: dict[str, Any], player_id: int, type_: str = "") -> Rendering:

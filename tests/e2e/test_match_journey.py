@@ -8,7 +8,7 @@ from sqlalchemy import Engine, text
 
 from db.ladder import Ladder
 from sandbox.discord_standin import Message, StandIn
-from sandbox.players import match_shown, press_on_match, queue_up, titled, wait_for_match
+from sandbox.players import choose, join, match_shown, open_queue, press_on_match, queue_up, titled, wait_for_match
 from tests.e2e.conftest import BotProcess, new_user
 
 
@@ -74,6 +74,11 @@ async def test_confirms_at_the_same_instant_and_a_double_report(
     )
     confirmed_a = await shows(standin, alice, seen_a, "Match confirmed")
     await shows(standin, bob, seen_b, "Match confirmed")
+    # Alice lost sight of her match and tries to queue: she is shown the match again, buttons and all.
+    setup = await choose(standin, ladder, alice, await open_queue(standin, alice), ["bw_zerg"])
+    again_shown = await join(standin, alice, setup)
+    assert again_shown.message is not None and "still in match" in again_shown.message.text()
+    assert f"ladder:draw:{match_id}:{alice}" in again_shown.message.custom_ids()
     await press_on_match(standin, alice, confirmed_a, "draw", match_id)
     # A second press of a report button (a stale copy of the message still shows them).
     again = await standin.press_button(alice, confirmed_a.id, f"ladder:won:{match_id}:{alice}", forged=True)
@@ -103,8 +108,6 @@ async def test_abort_tells_both_cools_down_and_offers_the_queue_back(
     refused = await standin.run_command(alice, "queue")
     assert refused.message is not None
     setup = refused.message
-    from sandbox.players import choose, join
-
     setup = await choose(standin, ladder, alice, setup, ["bw_zerg"])
     cooled = await join(standin, alice, setup)
     assert cooled.message is not None and "queue again" in cooled.message.text()

@@ -71,6 +71,13 @@ def upgrade() -> None:
     op.create_index("matches_report_due", "matches", ["report_by"], postgresql_where=sa.text("state = 'confirmed'"))
     op.create_index("matches_completed", "matches", ["ended_at"], postgresql_where=sa.text("state = 'completed'"))
 
+    # Matches found before this revision have no deadline and no buttons: call them off, so their players
+    # are free to queue again.
+    op.execute(
+        "UPDATE matches SET state = 'aborted', end_reason = 'upgrade', ended_at = now()"
+        " WHERE state = 'awaiting_confirmation'"
+    )
+
     op.create_table(
         "audit_log",
         sa.Column("id", sa.BigInteger(), primary_key=True),
