@@ -6,9 +6,10 @@ windows, `window = base + growth x waves waited`. A wave matches as many players
 matchings, the one of greatest total weight, where a pair's weight rewards the waves both waited and
 penalises the squared gap and an immediate rematch.
 
-How: candidate pairs come from each player's nearest neighbours in rating (numpy, sorted order); a pool of
-up to `EXACT_LIMIT` players is solved exactly (maximum-cardinality maximum-weight matching, rustworkx's
-blossom algorithm); a larger one in overlapping blocks of neighbours in rating, each solved exactly.
+How: candidate pairs are each player's nearest neighbours in rating on the other side (an optimal matching
+under a squared-gap penalty pairs near neighbours); on that sparse graph a compiled kernel
+(`workers.matching_kernel`) takes a greedy matching, raises it to maximum cardinality with Edmonds'
+augmenting paths and then raises its weight with local exchanges that keep the number of pairs.
 """
 
 from __future__ import annotations
@@ -18,18 +19,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import rustworkx as rx
 from numpy.typing import NDArray
+
+from workers import matching_kernel as kernel
 
 # Neighbours in rating order a player is linked to, on each side of them. An optimal matching under a
 # squared-gap penalty pairs near neighbours, so a small number loses next to nothing and bounds the work.
 NEIGHBOURS = 8
-# Pools up to this many players are solved exactly at once (about 20 ms for 300 on one core); a larger
-# pool in overlapping blocks of BLOCK players, where the exact solver's cubic cost stays small.
-EXACT_LIMIT = 300
-BLOCK = 48
-# Players an augmenting-path search may visit before it gives up.
-AUGMENT_SEARCH_LIMIT = 200
 # Gaps are penalised in units of this many rating points, squared.
 GAP_UNIT = 100.0
 
@@ -94,13 +90,15 @@ class Pairing:
 
 @dataclass(frozen=True)
 class CandidatePairs:
-    """Eligible pairs: seeker indices (i < j), the race index each plays, and the pair's weight."""
+    """Eligible pairs: seeker indices (i < j, sorted by (i, j)), the race index each plays, the pair's weight
+    and its cost, the penalties in the weight (squared gap, rematch): weight = waiting rewarded - cost."""
 
     i: NDArray[np.int64]
     j: NDArray[np.int64]
     race_i: NDArray[np.int64]
     race_j: NDArray[np.int64]
     weight: NDArray[np.float64]
+    cost: NDArray[np.float64]
 
 
 def pair_seekers(
@@ -108,27 +106,32 @@ def pair_seekers(
     rules: PairingRules,
     rng: random.Random,
     *,
-    block: int = BLOCK,
-    exact_limit: int = EXACT_LIMIT,
     neighbours: int = NEIGHBOURS,
 ) -> list[Pairing]:
     """The wave's matching: the most players matched, then the greatest total weight."""
     if len({s.player_id for s in seekers}) != len(seekers):
         raise ValueError("a player appears twice among the seekers")
     candidates = candidate_pairs(seekers, rules, neighbours)
-    positions = _positions(len(seekers), candidates, seekers)
-    chosen = choose_pairs(len(seekers), candidates, block, positions, exact_limit)
-    pairs = [(k, seekers[int(candidates.i[k])], seekers[int(candidates.j[k])]) for k in chosen]
+    chosen = choose_pairs(len(seekers), candidates)
+    first, second = candidates.i[chosen].tolist(), candidates.j[chosen].tolist()
+    race_first, race_second = candidates.race_i[chosen].tolist(), candidates.race_j[chosen].tolist()
+    weights = candidates.weight[chosen].tolist()
+    maps = frozenset(rules.maps)
+    map_pools: dict[frozenset[str], list[str]] = {}
     pairings = []
-    for k, a, b in sorted(pairs, key=lambda p: min(p[1].entry_id, p[2].entry_id)):
-        pool = sorted(set(rules.maps) - a.vetoes - b.vetoes)
+    for k in sorted(range(len(first)), key=lambda k: min(seekers[first[k]].entry_id, seekers[second[k]].entry_id)):
+        a, b = seekers[first[k]], seekers[second[k]]
+        vetoed = a.vetoes | b.vetoes
+        pool = map_pools.get(vetoed)
+        if pool is None:
+            pool = map_pools[vetoed] = sorted(maps - vetoed)
         pairings.append(
             Pairing(
                 first=a,
                 second=b,
-                first_race=a.races[candidates.race_i[k]],
-                second_race=b.races[candidates.race_j[k]],
-                weight=float(candidates.weight[k]),
+                first_race=a.races[race_first[k]],
+                second_race=b.races[race_second[k]],
+                weight=weights[k],
                 map=rng.choice(pool) if pool else None,
                 server=rules.server_for(a.region, b.region),
             )
@@ -136,26 +139,15 @@ def pair_seekers(
     return pairings
 
 
-def _positions(n: int, c: CandidatePairs, seekers: Sequence[Seeker]) -> NDArray[np.float64]:
-    """Where each player sits on the rating line: the rating they play in their heaviest candidate pair
-    (a player with a race of each side may have two far-apart ratings; this is the one that matters)."""
-    width = max((len(s.races) for s in seekers), default=0)
-    ratings = np.zeros((n, max(width, 1)))
-    for x, s in enumerate(seekers):
-        ratings[x, : len(s.races)] = [r.rating for r in s.races]
-    position = ratings[:, 0].copy()
-    if len(c.i) == 0:
-        return position
-    rating_i = ratings[c.i, c.race_i]
-    rating_j = ratings[c.j, c.race_j]
-    best = np.full(n, -np.inf)
-    np.maximum.at(best, c.i, c.weight)
-    np.maximum.at(best, c.j, c.weight)
-    top_i = c.weight == best[c.i]
-    top_j = c.weight == best[c.j]
-    position[c.i[top_i]] = rating_i[top_i]
-    position[c.j[top_j]] = rating_j[top_j]
-    return position
+def choose_pairs(n: int, candidates: CandidatePairs) -> NDArray[np.int64]:
+    """Indices into `candidates` of a maximum-cardinality matching of (near-)maximum weight, in order."""
+    if len(candidates.i) == 0:
+        return np.empty(0, dtype=np.int64)
+    start, nbr, eid = kernel.incidence(n, candidates.i, candidates.j)
+    mate_edge = kernel.max_matching(
+        n, candidates.i, candidates.j, candidates.weight, candidates.cost, start, nbr, eid
+    )
+    return np.unique(mate_edge[mate_edge >= 0])
 
 
 # --- Candidate pairs ---------------------------------------------------------------------------------------
@@ -163,49 +155,38 @@ def _positions(n: int, c: CandidatePairs, seekers: Sequence[Seeker]) -> NDArray[
 
 def candidate_pairs(seekers: Sequence[Seeker], rules: PairingRules, neighbours: int = NEIGHBOURS) -> CandidatePairs:
     """Every eligible pair among each player's nearest neighbours in rating, in its best race assignment."""
-    n = len(seekers)
-    window = np.array([rules.window(s.waves_waited) for s in seekers], dtype=np.float64)
-    waited = np.array([s.waves_waited for s in seekers], dtype=np.float64)
-    player = np.array([s.player_id for s in seekers], dtype=np.int64)
-    last = np.array([s.last_opponent_id if s.last_opponent_id is not None else -1 for s in seekers], dtype=np.int64)
-
-    sides: tuple[str | None, str | None] = rules.sides if rules.sides is not None else (None, None)
-    left, right = _slots(seekers, sides[0]), _slots(seekers, sides[1])
-    i, j = _near_pairs(left, right, neighbours, same_list=rules.sides is None)
-    i, j = np.minimum(i, j), np.maximum(i, j)
-    pairs = np.unique(np.stack([i, j], axis=1)[i != j], axis=0)
-    i, j = pairs[:, 0], pairs[:, 1]
-
-    # Each pair in its best race assignment: i plays the first side and j the second, or the other way.
-    rating_a, race_a = _by_seeker(n, left)
-    rating_b, race_b = _by_seeker(n, right)
-    gap1 = np.abs(rating_a[i] - rating_b[j])
-    gap2 = np.abs(rating_b[i] - rating_a[j])
-    limit = np.maximum(window[i], window[j])
-    ok1 = (race_a[i] >= 0) & (race_b[j] >= 0) & (gap1 <= limit)
-    ok2 = (race_b[i] >= 0) & (race_a[j] >= 0) & (gap2 <= limit)
-    use2 = ok2 & (~ok1 | (gap2 < gap1))
-    keep = (ok1 | ok2) & (player[i] != player[j])
-    i, j, use2 = i[keep], j[keep], use2[keep]
-    gap = np.where(use2, gap2[keep], gap1[keep])
-    ri = np.where(use2, race_b[i], race_a[i])
-    rj = np.where(use2, race_a[j], race_b[j])
-    rematch = (last[i] == player[j]) | (last[j] == player[i])
-    weight = (
-        rules.wait_weight * (waited[i] + waited[j])
-        - rules.gap_weight * (gap / GAP_UNIT) ** 2
-        - rules.rematch_penalty * rematch
+    waited = np.fromiter((s.waves_waited for s in seekers), dtype=np.float64, count=len(seekers))
+    window = rules.window_base + rules.window_growth * waited
+    player = np.fromiter((s.player_id for s in seekers), dtype=np.int64, count=len(seekers))
+    last = np.fromiter(
+        (-1 if s.last_opponent_id is None else s.last_opponent_id for s in seekers), dtype=np.int64, count=len(seekers)
     )
-    return CandidatePairs(i, j, ri, rj, weight)
-
-
-def _by_seeker(n: int, slots: _Slots) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """Each seeker's rating and race index on one side (NaN and -1 where they play none of it)."""
-    rating = np.full(n, np.nan)
-    race = np.full(n, -1, dtype=np.int64)
-    rating[slots.seeker] = slots.rating
-    race[slots.seeker] = slots.race
-    return rating, race
+    same_list = rules.sides is None
+    sides: tuple[str | None, str | None] = (None, None) if rules.sides is None else rules.sides
+    left = _slots(seekers, sides[0])
+    right = left if same_list else _slots(seekers, sides[1])
+    no_places = np.empty(0, dtype=np.int64)
+    i, j, race_i, race_j, weight, cost = kernel.candidate_edges(
+        neighbours,
+        same_list,
+        left.seeker,
+        left.race,
+        left.rating,
+        right.seeker,
+        right.race,
+        right.rating,
+        no_places if same_list else _places_among(left.rating, right.rating),
+        no_places if same_list else _places_among(right.rating, left.rating),
+        window,
+        waited,
+        player,
+        last,
+        float(rules.wait_weight),
+        float(rules.gap_weight),
+        float(rules.rematch_penalty),
+        GAP_UNIT,
+    )
+    return CandidatePairs(i, j, race_i, race_j, weight, cost)
 
 
 @dataclass(frozen=True)
@@ -225,37 +206,9 @@ def _slots(seekers: Sequence[Seeker], side: str | None) -> _Slots:
                 seeker.append(si)
                 race.append(ri)
                 rating.append(rr.rating)
-    order = np.argsort(np.array(rating, dtype=np.float64), kind="stable")
-    return _Slots(
-        np.array(seeker, dtype=np.int64)[order],
-        np.array(race, dtype=np.int64)[order],
-        np.array(rating, dtype=np.float64)[order],
-    )
-
-
-def _near_pairs(left: _Slots, right: _Slots, k: int, *, same_list: bool) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Seekers of a left slot and of one of the k right slots nearest below and above it in rating."""
-    if len(left.seeker) == 0 or len(right.seeker) == 0:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    if same_list:
-        # One list: each slot with the next k above it covers every pair among k-neighbourhoods once.
-        pos = np.arange(len(left.seeker))[:, None]
-        other = pos + np.arange(1, k + 1)[None, :]
-    else:
-        pos = _places_among(left.rating, right.rating)[:, None]
-        other = pos + np.arange(-k, k)[None, :]
-    a = np.broadcast_to(np.arange(len(left.seeker))[:, None], other.shape)
-    keep = (other >= 0) & (other < len(right.seeker))
-    a, b = a[keep], other[keep]
-    if not same_list:
-        # The same from the right side's point of view, so that "b is among a's nearest" is symmetric.
-        pos_r = _places_among(right.rating, left.rating)[:, None]
-        other_r = pos_r + np.arange(-k, k)[None, :]
-        b_r = np.broadcast_to(np.arange(len(right.seeker))[:, None], other_r.shape)
-        keep_r = (other_r >= 0) & (other_r < len(left.seeker))
-        a = np.concatenate([a, other_r[keep_r]])
-        b = np.concatenate([b, b_r[keep_r]])
-    return left.seeker[a], right.seeker[b]
+    ratings = np.array(rating, dtype=np.float64)
+    order = np.argsort(ratings, kind="stable")
+    return _Slots(np.array(seeker, dtype=np.int64)[order], np.array(race, dtype=np.int64)[order], ratings[order])
 
 
 def _places_among(ours: NDArray[np.float64], theirs: NDArray[np.float64]) -> NDArray[np.int64]:
@@ -272,181 +225,3 @@ def _places_among(ours: NDArray[np.float64], theirs: NDArray[np.float64]) -> NDA
     before = np.empty(n_ours + n_theirs, dtype=np.int64)
     before[order] = np.cumsum(is_theirs[order]) - is_theirs[order]
     return before[:n_ours]
-
-
-# --- Choosing the matching -------------------------------------------------------------------------------
-
-
-def choose_pairs(
-    n: int,
-    candidates: CandidatePairs,
-    block: int = BLOCK,
-    position: NDArray[np.float64] | None = None,
-    exact_limit: int = EXACT_LIMIT,
-) -> list[int]:
-    """Indices into `candidates` of a maximum-cardinality, (near-)maximum-weight matching.
-
-    A pool of up to `exact_limit` players is solved exactly. The exact solver is cubic, so a larger pool is
-    solved in blocks of `block` players neighbouring in rating (`position`), each exactly; then again in
-    blocks shifted by half, where every block keeps the pairs that reach outside it and re-solves the rest,
-    which can only add pairs or weight; then augmenting paths add pairs that cross both kinds of block.
-    """
-    if len(candidates.i) == 0:
-        return []
-    ci, cj = candidates.i, candidates.j
-    weights = (np.round((candidates.weight - candidates.weight.min()) * 1000) + 1).astype(np.int64)
-    if n <= max(block, exact_limit):
-        return _exact_block(np.arange(n), ci, cj, weights, np.arange(len(ci)))
-    if position is None:
-        position = np.zeros(n)
-    order = np.argsort(position, kind="stable")
-    slot = np.empty(n, dtype=np.int64)
-    slot[order] = np.arange(n)
-    incident = _Incidence.of(n, ci, cj)
-    mate_edge = np.full(n, -1, dtype=np.int64)
-    for offset in (0, block // 2):
-        for start in range(-offset, n, block):
-            lo, hi = max(start, 0), start + block
-            _resolve_block(order[lo:hi], slot, lo, hi, incident, ci, cj, weights, mate_edge)
-    _augment(n, incident, ci, cj, mate_edge)
-    return sorted(set(mate_edge[mate_edge >= 0].tolist()))
-
-
-@dataclass(frozen=True)
-class _Incidence:
-    """For each player, the candidate pairs they are in (compressed rows: `edges[start[v]:start[v + 1]]`)."""
-
-    start: NDArray[np.int64]
-    edges: NDArray[np.int64]
-
-    @classmethod
-    def of(cls, n: int, ci: NDArray[np.int64], cj: NDArray[np.int64]) -> _Incidence:
-        ends = np.concatenate([ci, cj])
-        edge = np.concatenate([np.arange(len(ci)), np.arange(len(cj))])
-        order = np.argsort(ends, kind="stable")
-        start = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(ends, minlength=n), out=start[1:])
-        return cls(start, edge[order])
-
-    def of_nodes(self, nodes: NDArray[np.int64]) -> NDArray[np.int64]:
-        if len(nodes) == 0:
-            return np.empty(0, dtype=np.int64)
-        return np.concatenate([self.edges[self.start[v] : self.start[v + 1]] for v in nodes.tolist()])
-
-
-def _resolve_block(
-    members: NDArray[np.int64],
-    slot: NDArray[np.int64],
-    lo: int,
-    hi: int,
-    incident: _Incidence,
-    ci: NDArray[np.int64],
-    cj: NDArray[np.int64],
-    weights: NDArray[np.int64],
-    mate_edge: NDArray[np.int64],
-) -> None:
-    """Re-solves one block exactly, leaving alone the players whose partner is outside it."""
-    partner_edge = mate_edge[members]
-    partner = np.where(partner_edge >= 0, np.where(ci[partner_edge] == members, cj[partner_edge], ci[partner_edge]), -1)
-    outside = (partner >= 0) & ((slot[np.maximum(partner, 0)] < lo) | (slot[np.maximum(partner, 0)] >= hi))
-    free = members[~outside]
-    edges = np.unique(incident.of_nodes(free))
-    lo_ok = (slot[ci[edges]] >= lo) & (slot[ci[edges]] < hi) & (slot[cj[edges]] >= lo) & (slot[cj[edges]] < hi)
-    edges = edges[lo_ok]
-    # Ends that are fixed to a partner outside the block cannot be re-paired here.
-    fixed = np.zeros(len(slot), dtype=bool)
-    fixed[members[outside]] = True
-    edges = edges[~(fixed[ci[edges]] | fixed[cj[edges]])]
-    mate_edge[free] = -1
-    for k in _exact_block(free, ci, cj, weights, edges):
-        mate_edge[ci[k]] = k
-        mate_edge[cj[k]] = k
-
-
-def _exact_block(
-    nodes: NDArray[np.int64],
-    ci: NDArray[np.int64],
-    cj: NDArray[np.int64],
-    weights: NDArray[np.int64],
-    edges: NDArray[np.int64],
-) -> list[int]:
-    """Maximum-cardinality maximum-weight matching of the subgraph (rustworkx's blossom algorithm)."""
-    if len(edges) == 0:
-        return []
-    local = {v: x for x, v in enumerate(nodes.tolist())}
-    graph = rx.PyGraph(multigraph=False)
-    graph.add_nodes_from(range(len(local)))
-    edge_list = edges.tolist()
-    graph.add_edges_from(
-        [(local[a], local[b], x) for x, (a, b) in enumerate(zip(ci[edges].tolist(), cj[edges].tolist(), strict=True))]
-    )
-    w = weights[edges].tolist()
-    matching = rx.max_weight_matching(graph, max_cardinality=True, weight_fn=lambda x: w[x])
-    return [edge_list[graph.get_edge_data(a, b)] for a, b in matching]
-
-
-def _augment(
-    n: int, incident: _Incidence, ci: NDArray[np.int64], cj: NDArray[np.int64], mate_edge: NDArray[np.int64]
-) -> None:
-    """Grows the matching along short augmenting paths from each free player (pairs the blocks missed)."""
-    a_of, b_of = ci.tolist(), cj.tolist()
-    mate = mate_edge.tolist()
-    start, inc = incident.start.tolist(), incident.edges.tolist()
-    # Players a failed search went through. While the matching stays as it is, a later search that reaches
-    # them fails there too (exactly so where the graph is bipartite), so it need not walk them again.
-    explored: set[int] = set()
-    for root in range(n):
-        if mate[root] >= 0 or start[root] == start[root + 1]:
-            continue
-        path = _augmenting_path(root, start, inc, a_of, b_of, mate, explored)
-        for k in path:
-            mate[a_of[k]] = k
-            mate[b_of[k]] = k
-        if path:
-            explored.clear()
-    mate_edge[:] = mate
-
-
-def _augmenting_path(
-    root: int, start: list[int], inc: list[int], a_of: list[int], b_of: list[int], mate: list[int], explored: set[int]
-) -> list[int]:
-    """The unmatched edges of an alternating path from free `root` to another free player, if one is near.
-
-    A depth-first search without blossom shrinking, bounded to `AUGMENT_SEARCH_LIMIT` players: it can miss
-    a path through an odd cycle or a far one, which only leaves a pair for a later wave.
-    """
-    for pos in range(start[root], start[root + 1]):  # a free neighbour first: the shortest path there is
-        k = inc[pos]
-        if mate[b_of[k] if a_of[k] == root else a_of[k]] < 0:
-            return [k]
-    visited = explored
-    visited.add(root)
-    stack = [(root, start[root])]
-    taken: list[int] = []
-    budget = AUGMENT_SEARCH_LIMIT
-    while stack:
-        node, pos = stack[-1]
-        if pos >= start[node + 1]:
-            stack.pop()
-            if taken:
-                taken.pop()
-            continue
-        stack[-1] = (node, pos + 1)
-        k = inc[pos]
-        other = b_of[k] if a_of[k] == node else a_of[k]
-        if other in visited:
-            continue
-        budget -= 1
-        if budget < 0:
-            return []
-        visited.add(other)
-        if mate[other] < 0:
-            return [*taken, k]
-        held = mate[other]
-        partner = b_of[held] if a_of[held] == other else a_of[held]
-        if partner in visited:
-            continue
-        visited.add(partner)
-        taken.append(k)
-        stack.append((partner, start[partner]))
-    return []
