@@ -33,7 +33,12 @@ Floats = NDArray[np.float64]
 EPS = 1e-9
 # Local-improvement sweeps over all players, at most (each sweep is linear; they stop when one finds nothing).
 MAX_SWEEPS = 60
-SIX = True
+# Sweeps of cheap exchanges on a pool too large for the full search.
+LIGHT_SWEEPS = 2
+# Rounds of exchange-graph searches (each applies every disjoint improvement it finds), at most.
+MAX_ROUNDS = 50
+# Label-correcting sweeps of one exchange-graph search, at most.
+MAX_LABEL_SWEEPS = 60
 
 
 def _compiled(f: F) -> F:
@@ -63,10 +68,12 @@ def candidate_edges(
     gap_weight: float,
     rematch_penalty: float,
     gap_unit: float,
-) -> tuple[Ints, Ints, Ints, Ints, Floats, Floats]:
+) -> tuple[Ints, Ints, Ints, Ints, Floats, Floats, Ints]:
     """Eligible pairs (a < b) among each slot's k nearest slots of the other side in rating, each in its best
     race assignment: a, b, the race index each plays, the weight, and its cost (the penalties in it: squared
-    gap, rematch). `x_place[s]`: how many y slots come
+    gap, rematch), and the role a plays in it (0 or 1): on a ladder with sides, the side of a's race; without,
+    the parity of a's place in rating order (pairs of neighbours in rating have one of each), -1 when both
+    places have the same parity. `x_place[s]`: how many y slots come
     before x slot s in rating order (and `y_place` the other way); with `same_list`, x and y are one list."""
     n = len(window)
     nx, ny = len(x_seeker), len(y_seeker)
@@ -77,6 +84,8 @@ def candidate_edges(
     rrb = np.empty(cap, np.int64)
     rw = np.empty(cap, np.float64)
     rc = np.empty(cap, np.float64)
+    rrole = np.empty(cap, np.int64)
+    count = np.zeros(n + 1, np.int64)
     m = 0
     for direction in range(1 if same_list else 2):
         if direction == 0:
@@ -93,6 +102,8 @@ def candidate_edges(
                 lo, hi = max(place[s] - k, 0), min(place[s] + k, nt)
             a = s_seeker[s]
             for t in range(lo, hi):
+                if direction == 1 and x_place[t] - k <= s < x_place[t] + k:
+                    continue  # the first direction had this pair of slots already
                 b = t_seeker[t]
                 if a == b:
                     continue
@@ -102,18 +113,22 @@ def candidate_edges(
                 cost = gap_weight * (gap / gap_unit) ** 2
                 if last[a] == player[b] or last[b] == player[a]:
                     cost += rematch_penalty
-                weight = wait_weight * (waited[a] + waited[b]) - cost
+                if same_list:
+                    role_s = s % 2 if s % 2 != t % 2 else -1
+                else:
+                    role_s = direction
                 if a < b:
                     ra[m], rb[m], rra[m], rrb[m] = a, b, s_race[s], t_race[t]
+                    rrole[m] = role_s
                 else:
                     ra[m], rb[m], rra[m], rrb[m] = b, a, t_race[t], s_race[s]
-                rw[m] = weight
+                    rrole[m] = 1 - role_s if role_s >= 0 else -1
+                rw[m] = wait_weight * (waited[a] + waited[b]) - cost
                 rc[m] = cost
+                count[ra[m] + 1] += 1
                 m += 1
-    # Group by the lower end (counting sort), then keep each pair once, in its heaviest assignment.
-    count = np.zeros(n + 1, np.int64)
-    for e in range(m):
-        count[ra[e] + 1] += 1
+    # Grouped by the lower end (counting sort), each group sorted by the other end; a pair met twice (two
+    # race assignments) is kept once, in its heaviest assignment.
     for v in range(n):
         count[v + 1] += count[v]
     fill = count[:n].copy()
@@ -127,30 +142,28 @@ def candidate_edges(
     out_rb = np.empty(m, np.int64)
     out_w = np.empty(m, np.float64)
     out_c = np.empty(m, np.float64)
+    out_role = np.empty(m, np.int64)
     q = 0
     for v in range(n):
         lo, hi = count[v], count[v + 1]
-        # Insertion sort of the row by the other end (rows are short).
-        for x in range(lo + 1, hi):
+        for x in range(lo + 1, hi):  # insertion sort: rows are short
             e = by_a[x]
+            key = rb[e]
             y = x - 1
-            while y >= lo and rb[by_a[y]] > rb[e]:
+            while y >= lo and rb[by_a[y]] > key:
                 by_a[y + 1] = by_a[y]
                 y -= 1
             by_a[y + 1] = e
-        x = lo
-        while x < hi:
-            best = by_a[x]
-            y = x + 1
-            while y < hi and rb[by_a[y]] == rb[best]:
-                if rw[by_a[y]] > rw[best]:
-                    best = by_a[y]
-                y += 1
-            out_a[q], out_b[q], out_ra[q], out_rb[q] = ra[best], rb[best], rra[best], rrb[best]
-            out_w[q], out_c[q] = rw[best], rc[best]
+        for x in range(lo, hi):
+            e = by_a[x]
+            if q > 0 and out_a[q - 1] == v and out_b[q - 1] == rb[e]:
+                if rw[e] <= out_w[q - 1]:
+                    continue
+                q -= 1
+            out_a[q], out_b[q], out_ra[q], out_rb[q] = v, rb[e], rra[e], rrb[e]
+            out_w[q], out_c[q], out_role[q] = rw[e], rc[e], rrole[e]
             q += 1
-            x = y
-    return out_a[:q], out_b[:q], out_ra[:q], out_rb[:q], out_w[:q], out_c[:q]
+    return out_a[:q], out_b[:q], out_ra[:q], out_rb[:q], out_w[:q], out_c[:q], out_role[:q]
 
 
 # --- The matching -------------------------------------------------------------------------------------------
@@ -195,22 +208,60 @@ def _edge(start: Ints, nbr: Ints, eid: Ints, u: int, v: int) -> int:
 
 
 @_compiled
-def max_matching(n: int, ea: Ints, eb: Ints, w: Floats, cost: Floats, start: Ints, nbr: Ints, eid: Ints) -> Ints:
+def max_matching(
+    n: int,
+    ea: Ints,
+    eb: Ints,
+    w: Floats,
+    cost: Floats,
+    a_role: Ints,
+    position: Floats,
+    start: Ints,
+    nbr: Ints,
+    eid: Ints,
+    full: bool,
+) -> Ints:
     """Each player's matched edge (-1 when free): maximum cardinality, then locally maximal weight. `cost` is
     the part of each weight that is not the players' own (the waiting): an exchange among the same players
-    gains exactly the cost it saves."""
+    gains exactly the cost it saves. Without `full`, only the cheapest exchanges are looked for."""
     mate = np.full(n, -1, np.int64)
     medge = np.full(n, -1, np.int64)
-    for e in np.argsort(-w, kind="mergesort"):
-        a, b = ea[e], eb[e]
-        if mate[a] < 0 and mate[b] < 0:
-            mate[a], mate[b] = b, a
-            medge[a], medge[b] = e, e
+    # The exchange graph's nodes, (player, role) as 2z + r, in the order of the rating each plays
+    # (`position`, NaN where the player never plays that role).
+    order = np.argsort(position)
+    order = order[~np.isnan(position[order])]
+    can = ~np.isnan(position)
+    _greedy(order, w, cost, start, nbr, eid, mate, medge)
     _augment_all(n, start, nbr, mate)
     for v in range(n):
         medge[v] = -1 if mate[v] < 0 else _edge(start, nbr, eid, v, mate[v])
-    _improve(n, w, cost, start, nbr, eid, mate, medge)
+    _improve(n, w, cost, start, nbr, eid, mate, medge, full, MAX_SWEEPS if full else LIGHT_SWEEPS)
+    if not full:
+        return medge
+    for _ in range(MAX_ROUNDS):
+        # Around a cycle the same players stay matched, so it gains the cost it saves: searched on costs,
+        # where most arcs lose and the labels settle fast.
+        applied = _cancel(n, ea, -cost, a_role, order, can, start, nbr, eid, mate, medge, True, MAX_LABEL_SWEEPS)
+        applied += _cancel(n, ea, w, a_role, order, can, start, nbr, eid, mate, medge, False, MAX_LABEL_SWEEPS)
+        if applied == 0:
+            break
     return medge
+
+
+@_compiled
+def _greedy(order: Ints, w: Floats, cost: Floats, start: Ints, nbr: Ints, eid: Ints, mate: Ints, medge: Ints) -> None:
+    """A first matching: in rating order, each free player takes the free neighbour it costs least to play."""
+    for node in order:
+        x = node >> 1
+        if mate[x] >= 0:
+            continue
+        best = -1
+        for p in range(start[x], start[x + 1]):
+            e = eid[p]
+            if mate[nbr[p]] < 0 and (best < 0 or cost[e] - 1e-6 * w[e] < cost[eid[best]] - 1e-6 * w[eid[best]]):
+                best = p
+        if best >= 0:
+            _pair(x, nbr[best], eid[best], mate, medge)
 
 
 @_compiled
@@ -224,8 +275,10 @@ def _find(base: Ints, x: int) -> int:
 
 @_compiled
 def _augment_all(n: int, start: Ints, nbr: Ints, mate: Ints) -> None:
-    """Edmonds' algorithm from each free player in turn. Blossoms are merged with union-find and every reset
-    is lazy, so a search costs in proportion to the tree it grows, not to the pool."""
+    """Edmonds' algorithm from each free player, in passes that let a search grow a tree of at most 32, 512,
+    8192 players and then any number: short augmenting paths are taken first and cheaply, before long ones
+    use up the players they would need. Blossoms are merged with union-find and every reset is lazy, so a
+    search costs in proportion to the tree it grows, not to the pool."""
     parent = np.full(n, -1, np.int64)
     base = np.arange(n)
     used = np.zeros(n, np.int64)
@@ -236,97 +289,144 @@ def _augment_all(n: int, start: Ints, nbr: Ints, mate: Ints) -> None:
     merged = np.empty(2 * n + 2, np.int64)
     stamp = 0
     lstamp = 0
-    for root in range(n):
-        if mate[root] >= 0 or dead[root] or start[root] == start[root + 1]:
-            continue
-        stamp += 1
-        used[root] = stamp
-        queue[0] = root
-        qh, qt = 0, 1
-        touched[0] = root
-        nt = 1
-        found = -1
-        while qh < qt and found < 0:
-            v = queue[qh]
-            qh += 1
-            for pos in range(start[v], start[v + 1]):
-                to = nbr[pos]
-                if dead[to] or mate[v] == to:
-                    continue
-                bv, bt = _find(base, v), _find(base, to)
-                if bv == bt:
-                    continue
-                if to == root or (mate[to] >= 0 and parent[mate[to]] >= 0):
-                    # An odd cycle: contract the blossom onto its base (the lowest common ancestor).
-                    lstamp += 1
-                    a = bv
-                    while True:
-                        mark[a] = lstamp
-                        if mate[a] < 0:
-                            break
-                        a = _find(base, parent[mate[a]])
-                    cur = bt
-                    while mark[cur] != lstamp:
-                        cur = _find(base, parent[mate[cur]])
-                    nm = 0
-                    for side in range(2):
-                        x, child = (v, to) if side == 0 else (to, v)
-                        while _find(base, x) != cur:
-                            y = mate[x]
-                            merged[nm] = _find(base, x)
-                            merged[nm + 1] = _find(base, y)
-                            nm += 2
-                            parent[x] = child
-                            child = y
-                            if used[y] != stamp:  # an odd player becomes even: its edges are explored
-                                used[y] = stamp
-                                queue[qt] = y
-                                qt += 1
-                            x = parent[y]
-                    for t in range(nm):
-                        base[merged[t]] = cur
-                elif parent[to] < 0:
-                    parent[to] = v
-                    touched[nt] = to
-                    nt += 1
-                    if mate[to] < 0:
-                        found = to
-                        break
-                    to2 = mate[to]
-                    used[to2] = stamp
-                    touched[nt] = to2
-                    nt += 1
-                    queue[qt] = to2
-                    qt += 1
-        if found >= 0:
-            x = found
-            while x >= 0:
-                px = parent[x]
-                nxt = mate[px]
-                mate[x] = px
-                mate[px] = x
-                x = nxt
-        for t in range(nt):
-            i = touched[t]
-            parent[i] = -1
-            base[i] = i
-            if found < 0:
-                dead[i] = True
+    limit = 32
+    while True:
+        last = limit >= n
+        for root in range(n):
+            if mate[root] < 0 and not dead[root] and start[root] < start[root + 1]:
+                stamp, lstamp = _search(
+                    root, limit, start, nbr, mate, parent, base, used, mark, dead, queue, touched, merged, stamp, lstamp
+                )
+        if last:
+            break
+        limit *= 16
 
 
 @_compiled
-def _improve(n: int, w: Floats, cost: Floats, start: Ints, nbr: Ints, eid: Ints, mate: Ints, medge: Ints) -> int:
-    """Exchanges that keep the number of pairs and raise the weight, best first per player, until none.
-    Returns the number of sweeps."""
+def _search(
+    root: int,
+    limit: int,
+    start: Ints,
+    nbr: Ints,
+    mate: Ints,
+    parent: Ints,
+    base: Ints,
+    used: Ints,
+    mark: Ints,
+    dead: NDArray[np.bool_],
+    queue: Ints,
+    touched: Ints,
+    merged: Ints,
+    stamp: int,
+    lstamp: int,
+) -> tuple[int, int]:
+    """One search from free `root`; augments if it finds a path. A tree that outgrows `limit` is left for a
+    later pass; a search that fails with no limit marks its tree dead (Edmonds: none of it can gain an
+    augmenting path later). Returns the new stamps."""
+    stamp += 1
+    used[root] = stamp
+    queue[0] = root
+    qh, qt = 0, 1
+    touched[0] = root
+    nt = 1
+    found = -1
+    aborted = False
+    while qh < qt and found < 0:
+        if nt > limit:
+            aborted = True
+            break
+        v = queue[qh]
+        qh += 1
+        for pos in range(start[v], start[v + 1]):
+            to = nbr[pos]
+            if dead[to] or mate[v] == to:
+                continue
+            bv, bt = _find(base, v), _find(base, to)
+            if bv == bt:
+                continue
+            if to == root or (mate[to] >= 0 and parent[mate[to]] >= 0):
+                # An odd cycle: contract the blossom onto its base (the lowest common ancestor).
+                lstamp += 1
+                a = bv
+                while True:
+                    mark[a] = lstamp
+                    if mate[a] < 0:
+                        break
+                    a = _find(base, parent[mate[a]])
+                cur = bt
+                while mark[cur] != lstamp:
+                    cur = _find(base, parent[mate[cur]])
+                nm = 0
+                for side in range(2):
+                    x, child = (v, to) if side == 0 else (to, v)
+                    while _find(base, x) != cur:
+                        y = mate[x]
+                        merged[nm] = _find(base, x)
+                        merged[nm + 1] = _find(base, y)
+                        nm += 2
+                        parent[x] = child
+                        child = y
+                        if used[y] != stamp:  # an odd player becomes even: its edges are explored
+                            used[y] = stamp
+                            queue[qt] = y
+                            qt += 1
+                        x = parent[y]
+                for t in range(nm):
+                    base[merged[t]] = cur
+            elif parent[to] < 0:
+                parent[to] = v
+                touched[nt] = to
+                nt += 1
+                if mate[to] < 0:
+                    found = to
+                    break
+                to2 = mate[to]
+                used[to2] = stamp
+                touched[nt] = to2
+                nt += 1
+                queue[qt] = to2
+                qt += 1
+    if found >= 0:
+        x = found
+        while x >= 0:
+            px = parent[x]
+            nxt = mate[px]
+            mate[x] = px
+            mate[px] = x
+            x = nxt
+    for t in range(nt):
+        i = touched[t]
+        parent[i] = -1
+        base[i] = i
+        if found < 0 and not aborted:
+            dead[i] = True
+    return stamp, lstamp
+
+
+@_compiled
+def _improve(
+    n: int,
+    w: Floats,
+    cost: Floats,
+    start: Ints,
+    nbr: Ints,
+    eid: Ints,
+    mate: Ints,
+    medge: Ints,
+    six: bool,
+    max_sweeps: int,
+) -> int:
+    """Exchanges that keep the number of pairs and raise the weight, best first per player, until none (or
+    `max_sweeps`); 6-cycles only with `six`. Returns the number of sweeps."""
     sweeps = 0
-    for _ in range(MAX_SWEEPS):
+    for _ in range(max_sweeps):
         sweeps += 1
         changed = 0
         for a in range(n):
             if mate[a] < 0:
                 changed += _improve_free(a, w, start, nbr, eid, mate, medge)
             else:
-                changed += _improve_pair(a, cost, start, nbr, eid, mate, medge)
+                changed += _improve_pair(a, cost, start, nbr, eid, mate, medge, six)
         if changed == 0:
             break
     return sweeps
@@ -377,7 +477,7 @@ def _improve_free(u: int, w: Floats, start: Ints, nbr: Ints, eid: Ints, mate: In
 
 
 @_compiled
-def _improve_pair(a: int, cost: Floats, start: Ints, nbr: Ints, eid: Ints, mate: Ints, medge: Ints) -> int:
+def _improve_pair(a: int, cost: Floats, start: Ints, nbr: Ints, eid: Ints, mate: Ints, medge: Ints, six: bool) -> int:
     """Pair (a, b) exchanges partners with (c, d) -> (a, c), (b, d), or rotates with two pairs (c, d), (f, g)
     -> (a, c), (d, f), (g, b): the best such move. The players stay the same, so the gain is the cost saved.
 
@@ -402,7 +502,7 @@ def _improve_pair(a: int, cost: Floats, start: Ints, nbr: Ints, eid: Ints, mate:
             e_bd = _edge(start, nbr, eid, b, d)
             if e_bd >= 0 and g - cost[e_bd] > best:
                 best, bc, bf = g - cost[e_bd], c, -1
-        if not SIX:
+        if not six:
             continue
         for pd in range(start[d], start[d + 1]):
             f = nbr[pd]
@@ -430,3 +530,209 @@ def _improve_pair(a: int, cost: Floats, start: Ints, nbr: Ints, eid: Ints, mate:
         _pair(d, bf, _edge(start, nbr, eid, d, bf), mate, medge)
         _pair(gg, b, _edge(start, nbr, eid, gg, b), mate, medge)
     return 1
+
+
+@_compiled
+def _role(x: int, e: int, ea: Ints, a_role: Ints) -> int:
+    """The role x plays in edge e (-1: the edge has none)."""
+    r = a_role[e]
+    if r < 0:
+        return -1
+    return int(r) if ea[e] == x else 1 - int(r)
+
+
+@_compiled
+def _cancel(
+    n: int,
+    ea: Ints,
+    w: Floats,
+    a_role: Ints,
+    order: Ints,
+    can: NDArray[np.bool_],
+    start: Ints,
+    nbr: Ints,
+    eid: Ints,
+    mate: Ints,
+    medge: Ints,
+    cycles: bool,
+    max_sweeps: int,
+) -> int:
+    """Improving alternating cycles (`cycles`) or alternating paths from free players, found as longest paths
+    in the exchange graph. Its nodes are (player, role), 2z + r: player z, freed, will next play role r (0 or
+    1, see `candidate_edges`). Arc (x, r) -> (z, r') when x, playing r, takes the partner y of z, which frees
+    z; it gains w(x, y) - w(y, z). A cycle there is an alternating cycle; a path from a free player, an
+    alternating path that frees its last player.
+
+    Labels are corrected in sweeps over the nodes in rating order (`order`: the nodes there are, sorted by
+    the rating each plays), forwards and backwards in turn, each node's arcs looked at again only once its
+    label has risen: exchanges run along the rating line, so a few sweeps settle them. A cycle or path of the exchange graph is a valid exchange when no player is twice
+    in it (in a bipartite graph it always is); an invalid cycle met has one of its nodes blocked for this
+    call. Every valid improvement found that shares no player with another is applied. Returns how many."""
+    nn = 2 * n
+    dist = np.full(nn, -np.inf)
+    parent = np.full(nn, -1, np.int64)
+    via = np.full(nn, -1, np.int64)
+    blocked = np.zeros(nn, np.bool_)
+    dirty = np.zeros(nn, np.bool_)
+    used = np.zeros(n, np.bool_)
+    seen = np.zeros(nn, np.int64)
+    pstamp = np.zeros(n, np.int64)
+    members = np.empty(nn, np.int64)
+    stamp = 0
+    applied = 0
+    fresh = True
+    settled = False
+    for sweep in range(max_sweeps):
+        if fresh:
+            # Labels start over on the matching as it now is.
+            used[:] = False
+            for node in order:
+                parent[node] = -1
+                dist[node] = 0.0 if (mate[node >> 1] >= 0) == cycles else -np.inf
+                dirty[node] = dist[node] == 0.0
+            fresh = False
+        changed = False
+        m = len(order)
+        for q in range(m):
+            node = order[q] if sweep % 2 == 0 else order[m - 1 - q]
+            if not dirty[node] or blocked[node]:
+                continue
+            dirty[node] = False
+            dx = dist[node]
+            x = node >> 1
+            r = node & 1
+            for p in range(start[x], start[x + 1]):
+                y = nbr[p]
+                z = mate[y]
+                if z < 0 or z == x or y == mate[x] or _role(x, eid[p], ea, a_role) != r:
+                    continue
+                nd = dx + w[eid[p]] - w[medge[y]]
+                for r2 in range(2):
+                    target = 2 * z + r2
+                    if can[target] and nd > dist[target] + EPS and not blocked[target]:
+                        dist[target] = nd
+                        parent[target] = node
+                        via[target] = y
+                        dirty[target] = True
+                        changed = True
+        if not changed:
+            settled = True
+            break
+        # Cycles among the labels: apply the valid ones, block a node of each invalid one.
+        seen[:] = 0
+        for s0 in order:
+            if seen[s0] != 0 or parent[s0] < 0:
+                continue
+            stamp += 1
+            k = 0
+            v = s0
+            while v >= 0 and seen[v] == 0:
+                seen[v] = stamp
+                members[k] = v
+                k += 1
+                v = parent[v]
+            if v < 0 or seen[v] != stamp:
+                continue
+            lo = 0
+            while members[lo] != v:
+                lo += 1
+            outcome = _apply(members, lo, k, k, parent, via, w, start, nbr, eid, mate, medge, used, pstamp, stamp)
+            if outcome > 0:
+                applied += 1
+                fresh = True
+            elif outcome < 0:
+                blocked[members[lo]] = True
+    if cycles or not settled:
+        return applied
+    # Paths from free players, the most gainful first.
+    seen[:] = 0
+    ends = np.argsort(-dist)
+    for t in range(nn):
+        end = ends[t]
+        if dist[end] <= EPS:
+            break
+        if seen[end] != 0:
+            continue
+        stamp += 1
+        k = 0
+        v = end
+        while v >= 0 and seen[v] == 0:
+            seen[v] = stamp
+            members[k] = v
+            k += 1
+            v = parent[v]
+        if v >= 0 or mate[members[k - 1] >> 1] >= 0:
+            continue  # meets an earlier walk, or does not start from a free player
+        if _apply(members, 0, k, k - 1, parent, via, w, start, nbr, eid, mate, medge, used, pstamp, stamp) > 0:
+            applied += 1
+    return applied
+
+
+@_compiled
+def _apply(
+    members: Ints,
+    lo: int,
+    hi: int,
+    top: int,
+    parent: Ints,
+    via: Ints,
+    w: Floats,
+    start: Ints,
+    nbr: Ints,
+    eid: Ints,
+    mate: Ints,
+    medge: Ints,
+    used: NDArray[np.bool_],
+    pstamp: Ints,
+    stamp: int,
+) -> int:
+    """Applies the exchange `members[lo:hi]` (exchange-graph nodes, each freed from its partner, which its
+    parent's player takes; members from `top` on take a partner but free none) if it is valid, still
+    describes the matching, shares no player with one applied before and gains. Returns 1 if it did, -1 if
+    it has a player twice (invalid), 0 otherwise."""
+    for t in range(lo, hi):
+        z = members[t] >> 1
+        if used[z] or (t < top and (mate[z] != via[members[t]] or used[mate[z]])) or (t >= top and mate[z] >= 0):
+            return 0
+    gain = 0.0
+    for t in range(lo, hi):
+        z = members[t] >> 1
+        if pstamp[z] == stamp:
+            return -1
+        pstamp[z] = stamp
+        if t < top:
+            y = via[members[t]]
+            if pstamp[y] == stamp:
+                return -1
+            pstamp[y] = stamp
+            gain += w[_edge(start, nbr, eid, parent[members[t]] >> 1, y)] - w[medge[z]]
+    if gain <= EPS:
+        return 0
+    for t in range(lo, hi):
+        z = members[t] >> 1
+        used[z] = True
+        if mate[z] >= 0:
+            used[mate[z]] = True
+            medge[mate[z]] = -1
+            mate[mate[z]] = -1
+        mate[z] = -1
+        medge[z] = -1
+    for t in range(lo, top):
+        x = parent[members[t]] >> 1
+        y = via[members[t]]
+        _pair(x, y, _edge(start, nbr, eid, x, y), mate, medge)
+    return 1
+
+
+@_compiled
+def _has_cycle(n: int, parent: Ints) -> bool:
+    """Whether the parent pointers close a cycle."""
+    state = np.zeros(n, np.int64)
+    for s in range(n):
+        x = s
+        while x >= 0 and state[x] == 0:
+            state[x] = s + 1
+            x = parent[x]
+        if x >= 0 and state[x] == s + 1:
+            return True
+    return False
