@@ -33,8 +33,6 @@ Floats = NDArray[np.float64]
 EPS = 1e-9
 # Local-improvement sweeps over all players, at most (each sweep is linear; they stop when one finds nothing).
 MAX_SWEEPS = 60
-# Sweeps of cheap exchanges on a pool too large for the full search.
-LIGHT_SWEEPS = 2
 # Rounds of exchange-graph searches (each applies every disjoint improvement it finds), at most.
 MAX_ROUNDS = 50
 # Label-correcting sweeps of one exchange-graph search, at most.
@@ -113,10 +111,7 @@ def candidate_edges(
                 cost = gap_weight * (gap / gap_unit) ** 2
                 if last[a] == player[b] or last[b] == player[a]:
                     cost += rematch_penalty
-                if same_list:
-                    role_s = s % 2 if s % 2 != t % 2 else -1
-                else:
-                    role_s = direction
+                role_s = (s % 2 if s % 2 != t % 2 else -1) if same_list else direction
                 if a < b:
                     ra[m], rb[m], rra[m], rrb[m] = a, b, s_race[s], t_race[t]
                     rrole[m] = role_s
@@ -232,12 +227,12 @@ def max_matching(
     order = order[~np.isnan(position[order])]
     can = ~np.isnan(position)
     _greedy(order, w, cost, start, nbr, eid, mate, medge)
-    _augment_all(n, start, nbr, mate)
+    _augment_forest(n, start, nbr, mate, n)
     for v in range(n):
         medge[v] = -1 if mate[v] < 0 else _edge(start, nbr, eid, v, mate[v])
-    _improve(n, w, cost, start, nbr, eid, mate, medge, full, MAX_SWEEPS if full else LIGHT_SWEEPS)
     if not full:
         return medge
+    _improve(n, w, cost, start, nbr, eid, mate, medge, True, MAX_SWEEPS)
     for _ in range(MAX_ROUNDS):
         # Around a cycle the same players stay matched, so it gains the cost it saves: searched on costs,
         # where most arcs lose and the labels settle fast.
@@ -300,6 +295,120 @@ def _augment_all(n: int, start: Ints, nbr: Ints, mate: Ints) -> None:
         if last:
             break
         limit *= 16
+
+
+@_compiled
+def _augment_forest(n: int, start: Ints, nbr: Ints, mate: Ints, max_phases: int) -> int:
+    """Edmonds' algorithm with a forest: alternating trees grow from every free player at once, and an edge
+    between even players of two trees is an augmenting path, taken at once; both trees then rest until the
+    next phase, which starts the forest afresh. A phase costs a scan of the graph and takes many short
+    paths. Returns the number of phases run (the matching is maximum when the last one found none)."""
+    parent = np.full(n, -1, np.int64)
+    base = np.arange(n)
+    label = np.zeros(n, np.int8)  # 0: in no tree, 1: even, 2: odd
+    tree = np.full(n, -1, np.int64)
+    done = np.zeros(n, np.bool_)
+    mark = np.zeros(n, np.int64)
+    queue = np.empty(n + 1, np.int64)
+    merged = np.empty(2 * n + 2, np.int64)
+    lstamp = 0
+    phases = 0
+    while phases < max_phases:
+        phases += 1
+        qh, qt = 0, 0
+        for v in range(n):
+            parent[v] = -1
+            base[v] = v
+            done[v] = False
+            if mate[v] < 0 and start[v] < start[v + 1]:
+                label[v] = 1
+                tree[v] = v
+                queue[qt] = v
+                qt += 1
+            else:
+                label[v] = 0
+                tree[v] = -1
+        augmented = 0
+        while qh < qt:
+            v = queue[qh]
+            qh += 1
+            for pos in range(start[v], start[v + 1]):
+                if done[tree[v]]:
+                    break
+                to = nbr[pos]
+                if mate[v] == to:
+                    continue
+                if label[to] == 0:
+                    if mate[to] < 0:
+                        continue
+                    parent[to] = v
+                    label[to] = 2
+                    tree[to] = tree[v]
+                    m = mate[to]
+                    label[m] = 1
+                    tree[m] = tree[v]
+                    queue[qt] = m
+                    qt += 1
+                    continue
+                if label[to] == 2 and _find(base, to) == to:
+                    continue  # an odd player (in no blossom)
+                if done[tree[to]]:
+                    continue
+                bv, bt = _find(base, v), _find(base, to)
+                if bv == bt:
+                    continue
+                if tree[to] != tree[v]:
+                    # An augmenting path: to's side back to its root, then the edge, then v's side.
+                    o = mate[to]
+                    while o >= 0:
+                        e = parent[o]
+                        nxt = mate[e]
+                        mate[o] = e
+                        mate[e] = o
+                        o = nxt
+                    parent[to] = v
+                    x = to
+                    while x >= 0:
+                        px = parent[x]
+                        nxt = mate[px]
+                        mate[x] = px
+                        mate[px] = x
+                        x = nxt
+                    done[tree[v]] = True
+                    done[tree[to]] = True
+                    augmented += 1
+                    break
+                # An odd cycle in one tree: contract the blossom onto its base.
+                lstamp += 1
+                a = bv
+                while True:
+                    mark[a] = lstamp
+                    if mate[a] < 0:
+                        break
+                    a = _find(base, parent[mate[a]])
+                cur = bt
+                while mark[cur] != lstamp:
+                    cur = _find(base, parent[mate[cur]])
+                nm = 0
+                for side in range(2):
+                    x, child = (v, to) if side == 0 else (to, v)
+                    while _find(base, x) != cur:
+                        y = mate[x]
+                        merged[nm] = _find(base, x)
+                        merged[nm + 1] = _find(base, y)
+                        nm += 2
+                        parent[x] = child
+                        child = y
+                        if label[y] == 2:  # an odd player becomes even: its edges are explored
+                            label[y] = 1
+                            queue[qt] = y
+                            qt += 1
+                        x = parent[y]
+                for t in range(nm):
+                    base[merged[t]] = cur
+        if augmented == 0:
+            break
+    return phases
 
 
 @_compiled
@@ -454,7 +563,7 @@ def _improve_free(u: int, w: Floats, start: Ints, nbr: Ints, eid: Ints, mate: In
             best, bv, bx, by = g2, v, x, -1
         for px in range(start[x], start[x + 1]):
             y = nbr[px]
-            if y == v or y == u:
+            if y in (v, u):
                 continue
             z = mate[y]
             if z < 0:
@@ -507,7 +616,7 @@ def _improve_pair(a: int, cost: Floats, start: Ints, nbr: Ints, eid: Ints, mate:
         for pd in range(start[d], start[d + 1]):
             f = nbr[pd]
             gg = mate[f]
-            if f == c or gg < 0 or f == a or f == b:
+            if f in (c, a, b) or gg < 0:
                 continue
             cfg = cost[medge[f]]
             if cfg > cab:

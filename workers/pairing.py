@@ -26,9 +26,9 @@ from workers import matching_kernel as kernel
 # Neighbours in rating order a player is linked to, on each side of them. An optimal matching under a
 # squared-gap penalty pairs near neighbours, so a small number loses next to nothing and bounds the work.
 NEIGHBOURS = 8
-# Pools up to this many players get the full search for a heavier matching (exchange-graph cycles and paths);
-# a larger one, only the cheap exchanges: its gaps are narrower, and what the full search adds there is about
-# 0.01% of the weight for ten times the time of the whole wave.
+# Pools up to this many players get the search for a heavier matching after the greedy one is made maximum
+# (local exchanges, then exchange-graph cycles and paths); a larger one does without: its gaps are narrower,
+# and what the search adds there is about 0.01-0.03% of the weight for several times the time of the wave.
 FULL_SEARCH_LIMIT = 4000
 # Gaps are penalised in units of this many rating points, squared.
 GAP_UNIT = 100.0
@@ -94,12 +94,15 @@ class Pairing:
 
 @dataclass(frozen=True)
 class CandidatePairs:
-    """Eligible pairs: seeker indices (i < j, sorted by (i, j)), the race index each plays, the pair's weight
-    and its cost, the penalties in the weight (squared gap, rematch): weight = waiting rewarded - cost; and the
-    role i plays (0/1: the side of its race, or without sides the parity of its place in rating order; -1
-    none), which the matching's exchanges keep; `position[2 * player + role]` is the rating that player plays
-    in that role (NaN: never)."""
+    """Eligible pairs among the pool's players, who are numbered here in rating order (player k is
+    `seekers[seeker[k]]`, so that neighbours in rating sit near each other in memory): the two players
+    (i < j, pairs sorted by (i, j)), the race index each plays, the pair's weight and its cost, the penalties in
+    the weight (squared gap, rematch), so weight = waiting rewarded - cost; and the role i plays (0/1: the
+    side of its race, or without sides the parity of its place in rating order; -1 none), which the
+    matching's exchanges keep. `position[2 * k + role]` is the rating player k plays in that role (NaN:
+    never)."""
 
+    seeker: NDArray[np.int64]
     i: NDArray[np.int64]
     j: NDArray[np.int64]
     race_i: NDArray[np.int64]
@@ -118,31 +121,42 @@ def pair_seekers(
     neighbours: int = NEIGHBOURS,
 ) -> list[Pairing]:
     """The wave's matching: the most players matched, then the greatest total weight."""
-    if len({s.player_id for s in seekers}) != len(seekers):
-        raise ValueError("a player appears twice among the seekers")
     candidates = candidate_pairs(seekers, rules, neighbours)
     chosen = choose_pairs(len(seekers), candidates)
-    first, second = candidates.i[chosen].tolist(), candidates.j[chosen].tolist()
-    race_first, race_second = candidates.race_i[chosen].tolist(), candidates.race_j[chosen].tolist()
-    weights = candidates.weight[chosen].tolist()
+    first = candidates.seeker[candidates.i[chosen]]
+    second = candidates.seeker[candidates.j[chosen]]
+    entry = np.array([s.entry_id for s in seekers], dtype=np.int64)
+    in_order = np.argsort(np.minimum(entry[first], entry[second]), kind="stable")
     maps = frozenset(rules.maps)
-    map_pools: dict[frozenset[str], list[str]] = {}
+    map_pools: dict[tuple[frozenset[str], frozenset[str]], list[str]] = {}
+    servers: dict[tuple[str | None, str | None], str] = {}
     pairings = []
-    for k in sorted(range(len(first)), key=lambda k: min(seekers[first[k]].entry_id, seekers[second[k]].entry_id)):
-        a, b = seekers[first[k]], seekers[second[k]]
-        vetoed = a.vetoes | b.vetoes
-        pool = map_pools.get(vetoed)
+    for a_at, b_at, race_a, race_b, weight in zip(
+        first[in_order].tolist(),
+        second[in_order].tolist(),
+        candidates.race_i[chosen][in_order].tolist(),
+        candidates.race_j[chosen][in_order].tolist(),
+        candidates.weight[chosen][in_order].tolist(),
+        strict=True,
+    ):
+        a, b = seekers[a_at], seekers[b_at]
+        vetoes = (a.vetoes, b.vetoes)
+        pool = map_pools.get(vetoes)
         if pool is None:
-            pool = map_pools[vetoed] = sorted(maps - vetoed)
+            pool = map_pools[vetoes] = sorted(maps - a.vetoes - b.vetoes)
+        regions = (a.region, b.region)
+        server = servers.get(regions)
+        if server is None:
+            server = servers[regions] = rules.server_for(a.region, b.region)
         pairings.append(
             Pairing(
                 first=a,
                 second=b,
-                first_race=a.races[race_first[k]],
-                second_race=b.races[race_second[k]],
-                weight=weights[k],
-                map=rng.choice(pool) if pool else None,
-                server=rules.server_for(a.region, b.region),
+                first_race=a.races[race_a],
+                second_race=b.races[race_b],
+                weight=weight,
+                map=pool[int(rng.random() * len(pool))] if pool else None,
+                server=server,
             )
         )
     return pairings
@@ -154,7 +168,17 @@ def choose_pairs(n: int, candidates: CandidatePairs) -> NDArray[np.int64]:
         return np.empty(0, dtype=np.int64)
     start, nbr, eid = kernel.incidence(n, candidates.i, candidates.j)
     mate_edge = kernel.max_matching(
-        n, candidates.i, candidates.j, candidates.weight, candidates.cost, candidates.role_i, candidates.position, start, nbr, eid, n <= FULL_SEARCH_LIMIT
+        n,
+        candidates.i,
+        candidates.j,
+        candidates.weight,
+        candidates.cost,
+        candidates.role_i,
+        candidates.position,
+        start,
+        nbr,
+        eid,
+        n <= FULL_SEARCH_LIMIT,
     )
     return np.unique(mate_edge[mate_edge >= 0])
 
@@ -164,17 +188,38 @@ def choose_pairs(n: int, candidates: CandidatePairs) -> NDArray[np.int64]:
 
 def candidate_pairs(seekers: Sequence[Seeker], rules: PairingRules, neighbours: int = NEIGHBOURS) -> CandidatePairs:
     """Every eligible pair among each player's nearest neighbours in rating, in its best race assignment."""
-    waited = np.fromiter((s.waves_waited for s in seekers), dtype=np.float64, count=len(seekers))
-    window = rules.window_base + rules.window_growth * waited
-    player = np.fromiter((s.player_id for s in seekers), dtype=np.int64, count=len(seekers))
-    last = np.fromiter(
-        (-1 if s.last_opponent_id is None else s.last_opponent_id for s in seekers), dtype=np.int64, count=len(seekers)
-    )
+    n = len(seekers)
+    player = np.array([s.player_id for s in seekers], dtype=np.int64)
+    if len(np.unique(player)) != n:
+        raise ValueError("a player appears twice among the seekers")
+    waited = np.array([s.waves_waited for s in seekers], dtype=np.float64)
+    last = np.array([-1 if s.last_opponent_id is None else s.last_opponent_id for s in seekers], dtype=np.int64)
+    # Every race slot of the pool: its seeker, its index among the seeker's races, rating, side (0, 1, or -1
+    # for a side the ladder does not have; without sides every race is on side 0).
+    races = [r for s in seekers for r in s.races]
+    counts = np.array([len(s.races) for s in seekers], dtype=np.int64)
+    slot_seeker = np.repeat(np.arange(n), counts)
+    slot_race = np.arange(len(races)) - np.repeat(np.cumsum(counts) - counts, counts)
+    slot_rating = np.array([r.rating for r in races], dtype=np.float64)
     same_list = rules.sides is None
-    sides: tuple[str | None, str | None] = (None, None) if rules.sides is None else rules.sides
-    left = _slots(seekers, sides[0])
-    right = left if same_list else _slots(seekers, sides[1])
+    code: dict[str | None, int] = {None: 0} if rules.sides is None else {rules.sides[0]: 0, rules.sides[1]: 1}
+    slot_side = np.array([code.get(r.side, -1) for r in races], dtype=np.int64)
+    # Players numbered in the order of the rating of their first race.
+    first_rating = np.full(n, np.inf)
+    first_rating[slot_seeker[::-1]] = slot_rating[::-1]
+    seeker = np.argsort(first_rating, kind="stable")
+    rank = np.empty(n, dtype=np.int64)
+    rank[seeker] = np.arange(n)
+
+    def side_slots(side: int) -> _Slots:
+        on = np.flatnonzero(slot_side == side)
+        on = on[np.argsort(slot_rating[on], kind="stable")]
+        return _Slots(rank[slot_seeker[on]], slot_race[on], slot_rating[on])
+
+    left = side_slots(0)
+    right = left if same_list else side_slots(1)
     no_places = np.empty(0, dtype=np.int64)
+    waited = waited[seeker]
     i, j, race_i, race_j, weight, cost, role_i = kernel.candidate_edges(
         neighbours,
         same_list,
@@ -186,45 +231,33 @@ def candidate_pairs(seekers: Sequence[Seeker], rules: PairingRules, neighbours: 
         right.rating,
         no_places if same_list else _places_among(left.rating, right.rating),
         no_places if same_list else _places_among(right.rating, left.rating),
-        window,
+        rules.window_base + rules.window_growth * waited,
         waited,
-        player,
-        last,
+        player[seeker],
+        last[seeker],
         float(rules.wait_weight),
         float(rules.gap_weight),
         float(rules.rematch_penalty),
         GAP_UNIT,
     )
-    position = np.full(2 * len(seekers), np.nan)
+    position = np.full(2 * n, np.nan)
     if same_list:
         position[2 * left.seeker + np.arange(len(left.seeker)) % 2] = left.rating
     else:
         # Reversed, so that of two races on one side the first is the one kept.
         position[2 * left.seeker[::-1]] = left.rating[::-1]
         position[2 * right.seeker[::-1] + 1] = right.rating[::-1]
-    return CandidatePairs(i, j, race_i, race_j, weight, cost, role_i, position)
+    return CandidatePairs(seeker, i, j, race_i, race_j, weight, cost, role_i, position)
 
 
 @dataclass(frozen=True)
 class _Slots:
-    """One side's race slots, sorted by rating: which seeker, which of their races, what rating."""
+    """One side's race slots, sorted by rating: which player (in rating numbering), which of their races,
+    what rating."""
 
     seeker: NDArray[np.int64]
     race: NDArray[np.int64]
     rating: NDArray[np.float64]
-
-
-def _slots(seekers: Sequence[Seeker], side: str | None) -> _Slots:
-    seeker, race, rating = [], [], []
-    for si, s in enumerate(seekers):
-        for ri, rr in enumerate(s.races):
-            if rr.side == side:
-                seeker.append(si)
-                race.append(ri)
-                rating.append(rr.rating)
-    ratings = np.array(rating, dtype=np.float64)
-    order = np.argsort(ratings, kind="stable")
-    return _Slots(np.array(seeker, dtype=np.int64)[order], np.array(race, dtype=np.int64)[order], ratings[order])
 
 
 def _places_among(ours: NDArray[np.float64], theirs: NDArray[np.float64]) -> NDArray[np.int64]:
