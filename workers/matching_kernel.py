@@ -37,6 +37,8 @@ MAX_SWEEPS = 60
 MAX_ROUNDS = 50
 # Label-correcting sweeps of one exchange-graph search, at most.
 MAX_LABEL_SWEEPS = 60
+# Fresh starts of one exchange-graph search (after an exchange is applied or a node blocked), at most.
+MAX_STARTS = 400
 
 
 def _compiled(f: F) -> F:
@@ -257,6 +259,41 @@ def _greedy(order: Ints, w: Floats, cost: Floats, start: Ints, nbr: Ints, eid: I
                 best = p
         if best >= 0:
             _pair(x, nbr[best], eid[best], mate, medge)
+
+
+@_compiled
+def eligible_pairs(
+    same_list: bool, x_seeker: Ints, x_rating: Floats, y_seeker: Ints, y_rating: Floats, window: Floats
+) -> tuple[Ints, Ints]:
+    """Every eligible pair of players, (a, b) with a < b, unsorted; a pair eligible in two race assignments
+    comes twice. For the check of a small pool's maximum cardinality."""
+    widest = window.max() if len(window) > 0 else 0.0
+    total = 0
+    for fill in range(2):
+        if fill == 1:
+            out_a = np.empty(total, np.int64)
+            out_b = np.empty(total, np.int64)
+        m = 0
+        lo = 0
+        for s in range(len(x_seeker)):
+            while lo < len(y_seeker) and y_rating[lo] < x_rating[s] - widest:
+                lo += 1
+            t = s + 1 if same_list else lo
+            while t < len(y_seeker) and y_rating[t] <= x_rating[s] + widest:
+                a, b = x_seeker[s], y_seeker[t]
+                if a != b and abs(x_rating[s] - y_rating[t]) <= max(window[a], window[b]):
+                    if fill == 1:
+                        out_a[m], out_b[m] = min(a, b), max(a, b)
+                    m += 1
+                t += 1
+        total = m
+    return out_a, out_b
+
+
+@_compiled
+def augment(n: int, start: Ints, nbr: Ints, mate: Ints) -> None:
+    """Grows `mate` to a maximum-cardinality matching of the graph."""
+    _augment_forest(n, start, nbr, mate, n)
 
 
 @_compiled
@@ -690,91 +727,112 @@ def _cancel(
     stamp = 0
     applied = 0
     fresh = True
-    settled = False
-    for sweep in range(max_sweeps):
-        if fresh:
-            # Labels start over on the matching as it now is.
-            used[:] = False
-            for node in order:
-                parent[node] = -1
-                dist[node] = 0.0 if (mate[node >> 1] >= 0) == cycles else -np.inf
-                dirty[node] = dist[node] == 0.0
-            fresh = False
-        changed = False
-        m = len(order)
-        for q in range(m):
-            node = order[q] if sweep % 2 == 0 else order[m - 1 - q]
-            if not dirty[node] or blocked[node]:
-                continue
-            dirty[node] = False
-            dx = dist[node]
-            x = node >> 1
-            r = node & 1
-            for p in range(start[x], start[x + 1]):
-                y = nbr[p]
-                z = mate[y]
-                if z < 0 or z == x or y == mate[x] or _role(x, eid[p], ea, a_role) != r:
+    starts = 0
+    sweep = 0
+    while True:
+        while True:
+            sweep += 1
+            if fresh:
+                # A fresh start gets `max_sweeps` sweeps; there are at most MAX_STARTS.
+                starts += 1
+                if starts > MAX_STARTS:
+                    break
+                sweep = 0
+                # Labels start over on the matching as it now is.
+                used[:] = False
+                for node in order:
+                    parent[node] = -1
+                    dist[node] = 0.0 if (mate[node >> 1] >= 0) == cycles else -np.inf
+                    dirty[node] = dist[node] == 0.0
+                fresh = False
+            changed = False
+            m = len(order)
+            for q in range(m):
+                node = order[q] if sweep % 2 == 0 else order[m - 1 - q]
+                if not dirty[node] or blocked[node]:
                     continue
-                nd = dx + w[eid[p]] - w[medge[y]]
-                for r2 in range(2):
-                    target = 2 * z + r2
-                    if can[target] and nd > dist[target] + EPS and not blocked[target]:
-                        dist[target] = nd
-                        parent[target] = node
-                        via[target] = y
-                        dirty[target] = True
-                        changed = True
-        if not changed:
-            settled = True
-            break
-        # Cycles among the labels: apply the valid ones, block a node of each invalid one.
+                dirty[node] = False
+                dx = dist[node]
+                x = node >> 1
+                r = node & 1
+                for p in range(start[x], start[x + 1]):
+                    y = nbr[p]
+                    z = mate[y]
+                    if z < 0 or z == x or y == mate[x] or _role(x, eid[p], ea, a_role) != r:
+                        continue
+                    nd = dx + w[eid[p]] - w[medge[y]]
+                    for r2 in range(2):
+                        target = 2 * z + r2
+                        if can[target] and nd > dist[target] + EPS and not blocked[target]:
+                            dist[target] = nd
+                            parent[target] = node
+                            via[target] = y
+                            dirty[target] = True
+                            changed = True
+            if not changed:
+                break
+            if sweep >= max_sweeps:
+                break
+            # Cycles among the labels: apply the valid ones, block a node of each invalid one.
+            seen[:] = 0
+            for s0 in order:
+                if seen[s0] != 0 or parent[s0] < 0:
+                    continue
+                stamp += 1
+                k = 0
+                v = s0
+                while v >= 0 and seen[v] == 0:
+                    seen[v] = stamp
+                    members[k] = v
+                    k += 1
+                    v = parent[v]
+                if v < 0 or seen[v] != stamp:
+                    continue
+                lo = 0
+                while members[lo] != v:
+                    lo += 1
+                outcome = _apply(members, lo, k, k, parent, via, w, start, nbr, eid, mate, medge, used, pstamp, stamp)
+                if outcome > 0:
+                    applied += 1
+                    fresh = True
+                elif outcome < 0:
+                    # Blocked where the player comes again; the labels start over without that node.
+                    blocked[members[-outcome - 1]] = True
+                    fresh = True
+        if cycles:
+            return applied
+        # Paths from free players, the most gainful first. When the best is invalid and none is applied, its
+        # node where a player comes again is blocked and the labels start over.
         seen[:] = 0
-        for s0 in order:
-            if seen[s0] != 0 or parent[s0] < 0:
+        ends = np.argsort(-dist)
+        invalid = -1
+        found = 0
+        for t in range(nn):
+            end = ends[t]
+            if dist[end] <= EPS:
+                break
+            if seen[end] != 0:
                 continue
             stamp += 1
             k = 0
-            v = s0
+            v = end
             while v >= 0 and seen[v] == 0:
                 seen[v] = stamp
                 members[k] = v
                 k += 1
                 v = parent[v]
-            if v < 0 or seen[v] != stamp:
-                continue
-            lo = 0
-            while members[lo] != v:
-                lo += 1
-            outcome = _apply(members, lo, k, k, parent, via, w, start, nbr, eid, mate, medge, used, pstamp, stamp)
+            if v >= 0 or mate[members[k - 1] >> 1] >= 0:
+                continue  # meets an earlier walk, or does not start from a free player
+            outcome = _apply(members, 0, k, k - 1, parent, via, w, start, nbr, eid, mate, medge, used, pstamp, stamp)
             if outcome > 0:
-                applied += 1
-                fresh = True
-            elif outcome < 0:
-                blocked[members[lo]] = True
-    if cycles or not settled:
-        return applied
-    # Paths from free players, the most gainful first.
-    seen[:] = 0
-    ends = np.argsort(-dist)
-    for t in range(nn):
-        end = ends[t]
-        if dist[end] <= EPS:
-            break
-        if seen[end] != 0:
-            continue
-        stamp += 1
-        k = 0
-        v = end
-        while v >= 0 and seen[v] == 0:
-            seen[v] = stamp
-            members[k] = v
-            k += 1
-            v = parent[v]
-        if v >= 0 or mate[members[k - 1] >> 1] >= 0:
-            continue  # meets an earlier walk, or does not start from a free player
-        if _apply(members, 0, k, k - 1, parent, via, w, start, nbr, eid, mate, medge, used, pstamp, stamp) > 0:
-            applied += 1
-    return applied
+                found += 1
+            elif outcome < 0 and invalid < 0:
+                invalid = members[-outcome - 1]
+        applied += found
+        if found > 0 or invalid < 0 or starts > MAX_STARTS:
+            return applied
+        blocked[invalid] = True
+        fresh = True
 
 
 @_compiled
@@ -797,8 +855,8 @@ def _apply(
 ) -> int:
     """Applies the exchange `members[lo:hi]` (exchange-graph nodes, each freed from its partner, which its
     parent's player takes; members from `top` on take a partner but free none) if it is valid, still
-    describes the matching, shares no player with one applied before and gains. Returns 1 if it did, -1 if
-    it has a player twice (invalid), 0 otherwise."""
+    describes the matching, shares no player with one applied before and gains. Returns 1 if it did, -1 - t
+    if it has a player twice (invalid; `members[t]` is where the player comes again), 0 otherwise."""
     for t in range(lo, hi):
         z = members[t] >> 1
         if used[z] or (t < top and (mate[z] != via[members[t]] or used[mate[z]])) or (t >= top and mate[z] >= 0):
@@ -807,12 +865,12 @@ def _apply(
     for t in range(lo, hi):
         z = members[t] >> 1
         if pstamp[z] == stamp:
-            return -1
+            return -1 - t
         pstamp[z] = stamp
         if t < top:
             y = via[members[t]]
             if pstamp[y] == stamp:
-                return -1
+                return -1 - t
             pstamp[y] = stamp
             gain += w[_edge(start, nbr, eid, parent[members[t]] >> 1, y)] - w[medge[z]]
     if gain <= EPS:

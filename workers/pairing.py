@@ -121,8 +121,18 @@ def pair_seekers(
     neighbours: int = NEIGHBOURS,
 ) -> list[Pairing]:
     """The wave's matching: the most players matched, then the greatest total weight."""
-    candidates = candidate_pairs(seekers, rules, neighbours)
-    chosen = choose_pairs(len(seekers), candidates)
+    pool = _Pool.of(seekers, rules)
+    n = len(seekers)
+    while True:
+        candidates = _candidates(pool, rules, neighbours)
+        chosen = choose_pairs(n, candidates)
+        # On a pool small enough for it, make sure the candidates lose no pair: when two players are left
+        # free and an augmenting path over all eligible pairs exists, widen the neighbourhood and start over.
+        if n > FULL_SEARCH_LIMIT or n - 2 * len(chosen) < 2 or neighbours >= n:
+            break
+        if _most_pairs(pool, candidates, chosen) == len(chosen):
+            break
+        neighbours *= 2
     first = candidates.seeker[candidates.i[chosen]]
     second = candidates.seeker[candidates.j[chosen]]
     entry = np.array([s.entry_id for s in seekers], dtype=np.int64)
@@ -188,38 +198,73 @@ def choose_pairs(n: int, candidates: CandidatePairs) -> NDArray[np.int64]:
 
 def candidate_pairs(seekers: Sequence[Seeker], rules: PairingRules, neighbours: int = NEIGHBOURS) -> CandidatePairs:
     """Every eligible pair among each player's nearest neighbours in rating, in its best race assignment."""
-    n = len(seekers)
-    player = np.array([s.player_id for s in seekers], dtype=np.int64)
-    if len(np.unique(player)) != n:
-        raise ValueError("a player appears twice among the seekers")
-    waited = np.array([s.waves_waited for s in seekers], dtype=np.float64)
-    last = np.array([-1 if s.last_opponent_id is None else s.last_opponent_id for s in seekers], dtype=np.int64)
-    # Every race slot of the pool: its seeker, its index among the seeker's races, rating, side (0, 1, or -1
-    # for a side the ladder does not have; without sides every race is on side 0).
-    races = [r for s in seekers for r in s.races]
-    counts = np.array([len(s.races) for s in seekers], dtype=np.int64)
-    slot_seeker = np.repeat(np.arange(n), counts)
-    slot_race = np.arange(len(races)) - np.repeat(np.cumsum(counts) - counts, counts)
-    slot_rating = np.array([r.rating for r in races], dtype=np.float64)
-    same_list = rules.sides is None
-    code: dict[str | None, int] = {None: 0} if rules.sides is None else {rules.sides[0]: 0, rules.sides[1]: 1}
-    slot_side = np.array([code.get(r.side, -1) for r in races], dtype=np.int64)
-    # Players numbered in the order of the rating of their first race.
-    first_rating = np.full(n, np.inf)
-    first_rating[slot_seeker[::-1]] = slot_rating[::-1]
-    seeker = np.argsort(first_rating, kind="stable")
-    rank = np.empty(n, dtype=np.int64)
-    rank[seeker] = np.arange(n)
+    return _candidates(_Pool.of(seekers, rules), rules, neighbours)
 
-    def side_slots(side: int) -> _Slots:
-        on = np.flatnonzero(slot_side == side)
-        on = on[np.argsort(slot_rating[on], kind="stable")]
-        return _Slots(rank[slot_seeker[on]], slot_race[on], slot_rating[on])
 
-    left = side_slots(0)
-    right = left if same_list else side_slots(1)
+@dataclass(frozen=True)
+class _Slots:
+    """One side's race slots, sorted by rating: which player (in rating numbering), which of their races,
+    what rating."""
+
+    seeker: NDArray[np.int64]
+    race: NDArray[np.int64]
+    rating: NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """The pool as arrays, its players numbered in the order of the rating of their first race (player k is
+    `seekers[seeker[k]]`): waves waited, player and last opponent ids, and each side's race slots (without
+    sides, `left` is every race and `right` the same)."""
+
+    seeker: NDArray[np.int64]
+    waited: NDArray[np.float64]
+    window: NDArray[np.float64]
+    player: NDArray[np.int64]
+    last: NDArray[np.int64]
+    left: _Slots
+    right: _Slots
+    same_list: bool
+
+    @classmethod
+    def of(cls, seekers: Sequence[Seeker], rules: PairingRules) -> _Pool:
+        n = len(seekers)
+        player = np.array([s.player_id for s in seekers], dtype=np.int64)
+        if len(np.unique(player)) != n:
+            raise ValueError("a player appears twice among the seekers")
+        waited = np.array([s.waves_waited for s in seekers], dtype=np.float64)
+        last = np.array([-1 if s.last_opponent_id is None else s.last_opponent_id for s in seekers], dtype=np.int64)
+        # Every race slot: its seeker, its index among the seeker's races, rating, side (0, 1, or -1 for a side
+        # the ladder does not have; without sides every race is on side 0).
+        races = [r for s in seekers for r in s.races]
+        counts = np.array([len(s.races) for s in seekers], dtype=np.int64)
+        slot_seeker = np.repeat(np.arange(n), counts)
+        slot_race = np.arange(len(races)) - np.repeat(np.cumsum(counts) - counts, counts)
+        slot_rating = np.array([r.rating for r in races], dtype=np.float64)
+        same_list = rules.sides is None
+        code: dict[str | None, int] = {None: 0} if rules.sides is None else {rules.sides[0]: 0, rules.sides[1]: 1}
+        slot_side = np.array([code.get(r.side, -1) for r in races], dtype=np.int64)
+        first_rating = np.full(n, np.inf)
+        first_rating[slot_seeker[::-1]] = slot_rating[::-1]
+        seeker = np.argsort(first_rating, kind="stable")
+        rank = np.empty(n, dtype=np.int64)
+        rank[seeker] = np.arange(n)
+
+        def side_slots(side: int) -> _Slots:
+            on = np.flatnonzero(slot_side == side)
+            on = on[np.argsort(slot_rating[on], kind="stable")]
+            return _Slots(rank[slot_seeker[on]], slot_race[on], slot_rating[on])
+
+        left = side_slots(0)
+        right = left if same_list else side_slots(1)
+        waited = waited[seeker]
+        window = rules.window_base + rules.window_growth * waited
+        return cls(seeker, waited, window, player[seeker], last[seeker], left, right, same_list)
+
+
+def _candidates(pool: _Pool, rules: PairingRules, neighbours: int) -> CandidatePairs:
+    left, right, same_list = pool.left, pool.right, pool.same_list
     no_places = np.empty(0, dtype=np.int64)
-    waited = waited[seeker]
     i, j, race_i, race_j, weight, cost, role_i = kernel.candidate_edges(
         neighbours,
         same_list,
@@ -231,15 +276,16 @@ def candidate_pairs(seekers: Sequence[Seeker], rules: PairingRules, neighbours: 
         right.rating,
         no_places if same_list else _places_among(left.rating, right.rating),
         no_places if same_list else _places_among(right.rating, left.rating),
-        rules.window_base + rules.window_growth * waited,
-        waited,
-        player[seeker],
-        last[seeker],
+        pool.window,
+        pool.waited,
+        pool.player,
+        pool.last,
         float(rules.wait_weight),
         float(rules.gap_weight),
         float(rules.rematch_penalty),
         GAP_UNIT,
     )
+    n = len(pool.seeker)
     position = np.full(2 * n, np.nan)
     if same_list:
         position[2 * left.seeker + np.arange(len(left.seeker)) % 2] = left.rating
@@ -247,17 +293,22 @@ def candidate_pairs(seekers: Sequence[Seeker], rules: PairingRules, neighbours: 
         # Reversed, so that of two races on one side the first is the one kept.
         position[2 * left.seeker[::-1]] = left.rating[::-1]
         position[2 * right.seeker[::-1] + 1] = right.rating[::-1]
-    return CandidatePairs(seeker, i, j, race_i, race_j, weight, cost, role_i, position)
+    return CandidatePairs(pool.seeker, i, j, race_i, race_j, weight, cost, role_i, position)
 
 
-@dataclass(frozen=True)
-class _Slots:
-    """One side's race slots, sorted by rating: which player (in rating numbering), which of their races,
-    what rating."""
-
-    seeker: NDArray[np.int64]
-    race: NDArray[np.int64]
-    rating: NDArray[np.float64]
+def _most_pairs(pool: _Pool, candidates: CandidatePairs, chosen: NDArray[np.int64]) -> int:
+    """The number of pairs of a maximum-cardinality matching over every eligible pair of the pool (not only
+    the candidates), grown from `chosen` by augmenting paths."""
+    n = len(pool.seeker)
+    a, b = kernel.eligible_pairs(
+        pool.same_list, pool.left.seeker, pool.left.rating, pool.right.seeker, pool.right.rating, pool.window
+    )
+    start, nbr, _ = kernel.incidence(n, a, b)
+    mate = np.full(n, -1, dtype=np.int64)
+    mate[candidates.i[chosen]] = candidates.j[chosen]
+    mate[candidates.j[chosen]] = candidates.i[chosen]
+    kernel.augment(n, start, nbr, mate)
+    return int((mate >= 0).sum()) // 2
 
 
 def _places_among(ours: NDArray[np.float64], theirs: NDArray[np.float64]) -> NDArray[np.int64]:
