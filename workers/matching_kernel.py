@@ -36,9 +36,11 @@ MAX_SWEEPS = 60
 # Rounds of exchange-graph searches (each applies every disjoint improvement it finds), at most.
 MAX_ROUNDS = 50
 # Label-correcting sweeps of one exchange-graph search, at most.
-MAX_LABEL_SWEEPS = 60
+LABEL_SWEEPS = 60
 # Fresh starts of one exchange-graph search (after an exchange is applied or a node blocked), at most.
 MAX_STARTS = 400
+# A label is raised only by more than this: smaller gains are not worth the sweeps they cost.
+LABEL_STEP = 1e-2
 
 
 def _compiled(f: F) -> F:
@@ -234,13 +236,18 @@ def max_matching(
         medge[v] = -1 if mate[v] < 0 else _edge(start, nbr, eid, v, mate[v])
     if not full:
         return medge
-    _improve(n, w, cost, start, nbr, eid, mate, medge, True, MAX_SWEEPS)
     for _ in range(MAX_ROUNDS):
+        # Local exchanges first (cheap, and they include those no role keeps), then the exchange graph's.
         # Around a cycle the same players stay matched, so it gains the cost it saves: searched on costs,
         # where most arcs lose and the labels settle fast.
-        applied = _cancel(n, ea, -cost, a_role, order, can, start, nbr, eid, mate, medge, True, MAX_LABEL_SWEEPS)
-        applied += _cancel(n, ea, w, a_role, order, can, start, nbr, eid, mate, medge, False, MAX_LABEL_SWEEPS)
-        if applied == 0:
+        sweeps = _improve(n, w, cost, start, nbr, eid, mate, medge, False, MAX_SWEEPS)
+        # First with everyone keeping their role (every cycle and path found is then valid), then letting
+        # players who can play either role change it.
+        applied = 0
+        for keep in (True, False):
+            applied += _cancel(n, ea, -cost, a_role, order, can, start, nbr, eid, mate, medge, True, keep, LABEL_SWEEPS)
+            applied += _cancel(n, ea, w, a_role, order, can, start, nbr, eid, mate, medge, False, keep, LABEL_SWEEPS)
+        if applied == 0 and sweeps == 1:
             break
     return medge
 
@@ -701,6 +708,7 @@ def _cancel(
     mate: Ints,
     medge: Ints,
     cycles: bool,
+    keep_roles: bool,
     max_sweeps: int,
 ) -> int:
     """Improving alternating cycles (`cycles`) or alternating paths from free players, found as longest paths
@@ -713,7 +721,8 @@ def _cancel(
     the rating each plays), forwards and backwards in turn, each node's arcs looked at again only once its
     label has risen: exchanges run along the rating line, so a few sweeps settle them. A cycle or path of the exchange graph is a valid exchange when no player is twice
     in it (in a bipartite graph it always is); an invalid cycle met has one of its nodes blocked for this
-    call. Every valid improvement found that shares no player with another is applied. Returns how many."""
+    call. With `keep_roles`, a player freed must next play the role it played (so every node of a cycle or
+    path has one role, and no pair can be walked both ways). Every valid improvement found that shares no player with another is applied. Returns how many."""
     nn = 2 * n
     dist = np.full(nn, -np.inf)
     parent = np.full(nn, -1, np.int64)
@@ -724,11 +733,13 @@ def _cancel(
     seen = np.zeros(nn, np.int64)
     pstamp = np.zeros(n, np.int64)
     members = np.empty(nn, np.int64)
+    first = np.full(n, -1, np.int64)
     stamp = 0
     applied = 0
     fresh = True
     starts = 0
     sweep = 0
+    since_fresh = 0
     while True:
         while True:
             sweep += 1
@@ -738,11 +749,17 @@ def _cancel(
                 if starts > MAX_STARTS:
                     break
                 sweep = 0
+                since_fresh = 0
                 # Labels start over on the matching as it now is.
                 used[:] = False
                 for node in order:
                     parent[node] = -1
-                    dist[node] = 0.0 if (mate[node >> 1] >= 0) == cycles else -np.inf
+                    z = node >> 1
+                    if mate[z] >= 0:
+                        starting = cycles and (not keep_roles or _role(z, medge[z], ea, a_role) == (node & 1))
+                    else:
+                        starting = not cycles
+                    dist[node] = 0.0 if starting else -np.inf
                     dirty[node] = dist[node] == 0.0
                 fresh = False
             changed = False
@@ -754,22 +771,29 @@ def _cancel(
                 dirty[node] = False
                 dx = dist[node]
                 x = node >> 1
+                if used[x]:
+                    continue
                 r = node & 1
                 for p in range(start[x], start[x + 1]):
                     y = nbr[p]
                     z = mate[y]
-                    if z < 0 or z == x or y == mate[x] or _role(x, eid[p], ea, a_role) != r:
+                    if z < 0 or z == x or y == mate[x] or used[y] or _role(x, eid[p], ea, a_role) != r:
                         continue
                     nd = dx + w[eid[p]] - w[medge[y]]
                     for r2 in range(2):
+                        if keep_roles and (r2 != r or _role(z, medge[z], ea, a_role) != r):
+                            continue
                         target = 2 * z + r2
-                        if can[target] and nd > dist[target] + EPS and not blocked[target]:
+                        if can[target] and nd > dist[target] + LABEL_STEP and not blocked[target]:
                             dist[target] = nd
                             parent[target] = node
                             via[target] = y
                             dirty[target] = True
                             changed = True
             if not changed:
+                if since_fresh > 0 and cycles:
+                    fresh = True  # look again where exchanges were made, on the matching as it now is
+                    continue
                 break
             if sweep >= max_sweeps:
                 break
@@ -791,10 +815,11 @@ def _cancel(
                 lo = 0
                 while members[lo] != v:
                     lo += 1
-                outcome = _apply(members, lo, k, k, parent, via, w, start, nbr, eid, mate, medge, used, pstamp, stamp)
+                outcome = _apply_cycle(members, lo, k, parent, via, w, start, nbr, eid, mate, medge, used, pstamp, stamp, first)
                 if outcome > 0:
+                    # Its players are left alone until the labels start over; the search goes on elsewhere.
                     applied += 1
-                    fresh = True
+                    since_fresh += 1
                 elif outcome < 0:
                     # Blocked where the player comes again; the labels start over without that node.
                     blocked[members[-outcome - 1]] = True
@@ -833,6 +858,57 @@ def _cancel(
             return applied
         blocked[invalid] = True
         fresh = True
+
+
+@_compiled
+def _apply_cycle(
+    members: Ints,
+    lo: int,
+    hi: int,
+    parent: Ints,
+    via: Ints,
+    w: Floats,
+    start: Ints,
+    nbr: Ints,
+    eid: Ints,
+    mate: Ints,
+    medge: Ints,
+    used: NDArray[np.bool_],
+    pstamp: Ints,
+    stamp: int,
+    first: Ints,
+) -> int:
+    """`_apply` for the cycle `members[lo:hi]`. A cycle that frees one player twice is two cycles joined at
+    that player (each frees it once and has it take a partner once); their gains add up to the whole's, so
+    one gains: that one is taken instead, until no player is freed twice."""
+    while True:
+        dup_at, dup_from = -1, -1
+        for t in range(lo, hi):
+            z = members[t] >> 1
+            if first[z] >= 0:
+                dup_at, dup_from = t, first[z]
+                break
+            first[z] = t
+        for t in range(lo, hi):
+            first[members[t] >> 1] = -1
+        if dup_at < 0:
+            return _apply(members, lo, hi, hi, parent, via, w, start, nbr, eid, mate, medge, used, pstamp, stamp)
+        inner = 0.0
+        for t in range(dup_from, dup_at):
+            node = members[t]
+            e = _edge(start, nbr, eid, parent[node] >> 1, via[node])
+            if e < 0 or medge[node >> 1] < 0:
+                return 0
+            inner += w[e] - w[medge[node >> 1]]
+        if inner > EPS:
+            lo, hi = dup_from, dup_at
+        else:
+            # The rest: members[lo:dup_from] then members[dup_at:hi], moved together.
+            k = dup_from
+            for t in range(dup_at, hi):
+                members[k] = members[t]
+                k += 1
+            hi = k
 
 
 @_compiled

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import rustworkx as rx
 from numpy.typing import NDArray
 
 from workers import matching_kernel as kernel
@@ -26,10 +27,13 @@ from workers import matching_kernel as kernel
 # Neighbours in rating order a player is linked to, on each side of them. An optimal matching under a
 # squared-gap penalty pairs near neighbours, so a small number loses next to nothing and bounds the work.
 NEIGHBOURS = 8
+# Pools up to this many players are matched exactly (rustworkx's blossom algorithm, cubic: about 10 ms for
+# 200): the fewer the players, the more one exchange missed by the search below would weigh.
+EXACT_LIMIT = 200
 # Pools up to this many players get the search for a heavier matching after the greedy one is made maximum
 # (local exchanges, then exchange-graph cycles and paths); a larger one does without: its gaps are narrower,
 # and what the search adds there is about 0.01-0.03% of the weight for several times the time of the wave.
-FULL_SEARCH_LIMIT = 4000
+FULL_SEARCH_LIMIT = 2000
 # Gaps are penalised in units of this many rating points, squared.
 GAP_UNIT = 100.0
 
@@ -119,13 +123,15 @@ def pair_seekers(
     rng: random.Random,
     *,
     neighbours: int = NEIGHBOURS,
+    exact_limit: int = EXACT_LIMIT,
 ) -> list[Pairing]:
-    """The wave's matching: the most players matched, then the greatest total weight."""
+    """The wave's matching: the most players matched, then the greatest total weight. A pool of up to
+    `exact_limit` players is matched exactly; a larger one by the search (see the module's docstring)."""
     pool = _Pool.of(seekers, rules)
     n = len(seekers)
     while True:
         candidates = _candidates(pool, rules, neighbours)
-        chosen = choose_pairs(n, candidates)
+        chosen = choose_pairs(n, candidates, exact_limit)
         # On a pool small enough for it, make sure the candidates lose no pair: when two players are left
         # free and an augmenting path over all eligible pairs exists, widen the neighbourhood and start over.
         if n > FULL_SEARCH_LIMIT or n - 2 * len(chosen) < 2 or neighbours >= n:
@@ -151,9 +157,9 @@ def pair_seekers(
     ):
         a, b = seekers[a_at], seekers[b_at]
         vetoes = (a.vetoes, b.vetoes)
-        pool = map_pools.get(vetoes)
-        if pool is None:
-            pool = map_pools[vetoes] = sorted(maps - a.vetoes - b.vetoes)
+        map_pool = map_pools.get(vetoes)
+        if map_pool is None:
+            map_pool = map_pools[vetoes] = sorted(maps - a.vetoes - b.vetoes)
         regions = (a.region, b.region)
         server = servers.get(regions)
         if server is None:
@@ -165,17 +171,19 @@ def pair_seekers(
                 first_race=a.races[race_a],
                 second_race=b.races[race_b],
                 weight=weight,
-                map=pool[int(rng.random() * len(pool))] if pool else None,
+                map=map_pool[int(rng.random() * len(map_pool))] if map_pool else None,
                 server=server,
             )
         )
     return pairings
 
 
-def choose_pairs(n: int, candidates: CandidatePairs) -> NDArray[np.int64]:
+def choose_pairs(n: int, candidates: CandidatePairs, exact_limit: int = EXACT_LIMIT) -> NDArray[np.int64]:
     """Indices into `candidates` of a maximum-cardinality matching of (near-)maximum weight, in order."""
     if len(candidates.i) == 0:
         return np.empty(0, dtype=np.int64)
+    if n <= exact_limit:
+        return _exact(n, candidates)
     start, nbr, eid = kernel.incidence(n, candidates.i, candidates.j)
     mate_edge = kernel.max_matching(
         n,
@@ -191,6 +199,21 @@ def choose_pairs(n: int, candidates: CandidatePairs) -> NDArray[np.int64]:
         n <= FULL_SEARCH_LIMIT,
     )
     return np.unique(mate_edge[mate_edge >= 0])
+
+
+def _exact(n: int, candidates: CandidatePairs) -> NDArray[np.int64]:
+    """The exact maximum-cardinality maximum-weight matching of the candidate pairs (rustworkx's blossom
+    algorithm; weights in millionths)."""
+    scaled = np.round((candidates.weight - candidates.weight.min()) * 1e6).astype(np.int64) + 1
+    graph = rx.PyGraph(multigraph=False)
+    graph.add_nodes_from(range(n))
+    graph.add_edges_from(list(zip(candidates.i.tolist(), candidates.j.tolist(), scaled.tolist(), strict=True)))
+    matching = rx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
+    first = np.array([min(a, b) for a, b in matching], dtype=np.int64)
+    second = np.array([max(a, b) for a, b in matching], dtype=np.int64)
+    # Candidate pairs are sorted by (i, j): each chosen pair's index is where it sorts in.
+    key = candidates.i * n + candidates.j
+    return np.sort(np.searchsorted(key, first * n + second))
 
 
 # --- Candidate pairs ---------------------------------------------------------------------------------------
@@ -325,3 +348,17 @@ def _places_among(ours: NDArray[np.float64], theirs: NDArray[np.float64]) -> NDA
     before = np.empty(n_ours + n_theirs, dtype=np.int64)
     before[order] = np.cumsum(is_theirs[order]) - is_theirs[order]
     return before[:n_ours]
+
+
+def warm_up() -> None:
+    """Runs every compiled kernel once on tiny pools, so that numba compiles them (or loads them from its
+    cache on disk) at worker start and not in a wave."""
+    rng = random.Random(0)
+    sides = PairingRules(sides=("a", "b"), window_base=100, window_growth=50, maps=("m",))
+    plain = PairingRules(sides=None, window_base=100, window_growth=50)
+    both = [Seeker(k, k + 1, (RaceRating("x", "a", 1500.0 + k), RaceRating("y", "b", 1510.0 - k))) for k in range(6)]
+    one_side = [Seeker(k, k + 1, (RaceRating("x", "a", 1500.0 + k),)) for k in range(4)]
+    alone = [Seeker(k, k + 1, (RaceRating("z", None, 1500.0 + 300 * k),)) for k in range(4)]
+    pair_seekers(both, sides, rng)
+    pair_seekers(one_side, sides, rng)  # nobody can be matched: the check over every eligible pair runs
+    pair_seekers(alone, plain, rng)
