@@ -1,18 +1,19 @@
 """The pairing's compiled kernels (numba, cached on disk): the candidate graph and the matching on it.
 
-Plain arrays in, plain arrays out. `workers.pairing` is the interface; these are its inner loops.
+Plain arrays in, plain arrays out; `workers.pairing` is the interface and these are its inner loops. Players
+are numbered in rating order, so that neighbours in rating sit near each other in memory.
 
-The matching is found in three steps on the sparse candidate graph (each player linked to their nearest
-neighbours in rating):
+The matching, on the sparse candidate graph (each player linked to their nearest neighbours in rating):
 
-1. greedy: the candidate pairs by weight, heaviest first, each taken when both players are still free;
-2. maximum cardinality: Edmonds' augmenting paths (with blossoms) from every free player, so the matching
-   reaches the greatest number of pairs the candidate graph allows (Berge: none is left once no free
-   player has an augmenting path; a player whose search fails cannot gain one later, and the players of its
-   search tree can be left out of later searches);
-3. weight: local exchanges that keep the number of pairs and raise the total weight, until none is left:
-   two pairs swapping partners (alternating 4-cycles), three pairs rotating (6-cycles), and a free player
-   taking the place of a matched one (alternating paths of 2 and 4 pairs from a free player).
+1. greedy: in rating order, each free player takes the free neighbour it costs least to play;
+2. maximum cardinality: Edmonds' algorithm with a forest (alternating trees grow from every free player at
+   once, many augmenting paths per scan of the graph) until no augmenting path is left (Berge);
+3. weight, on pools up to `workers.pairing.FULL_SEARCH_LIMIT`: exchanges that keep the number of pairs and
+   raise the total weight, in rounds until a round finds none: two pairs swapping partners, a free player
+   taking a matched one's place, and improving alternating cycles and paths of any length, found as longest
+   paths in an exchange graph (`_cancel`). For a bipartite graph (everyone keeps the side they play) this is
+   the exact optimality condition; a player who can play either side makes the graph non-bipartite, where
+   the search is a heuristic (no blossoms), measured against the exact optimum in the tests and the bench.
 """
 
 from __future__ import annotations
@@ -240,7 +241,7 @@ def max_matching(
         # Local exchanges first (cheap, and they include those no role keeps), then the exchange graph's.
         # Around a cycle the same players stay matched, so it gains the cost it saves: searched on costs,
         # where most arcs lose and the labels settle fast.
-        sweeps = _improve(n, w, cost, start, nbr, eid, mate, medge, False, MAX_SWEEPS)
+        sweeps = _improve(n, w, cost, start, nbr, eid, mate, medge, MAX_SWEEPS)
         # First with everyone keeping their role (every cycle and path found is then valid), then letting
         # players who can play either role change it.
         applied = 0
@@ -310,35 +311,6 @@ def _find(base: Ints, x: int) -> int:
         base[x] = base[base[x]]
         x = base[x]
     return x
-
-
-@_compiled
-def _augment_all(n: int, start: Ints, nbr: Ints, mate: Ints) -> None:
-    """Edmonds' algorithm from each free player, in passes that let a search grow a tree of at most 32, 512,
-    8192 players and then any number: short augmenting paths are taken first and cheaply, before long ones
-    use up the players they would need. Blossoms are merged with union-find and every reset is lazy, so a
-    search costs in proportion to the tree it grows, not to the pool."""
-    parent = np.full(n, -1, np.int64)
-    base = np.arange(n)
-    used = np.zeros(n, np.int64)
-    mark = np.zeros(n, np.int64)
-    dead = np.zeros(n, np.bool_)
-    queue = np.empty(n + 1, np.int64)
-    touched = np.empty(2 * n + 2, np.int64)
-    merged = np.empty(2 * n + 2, np.int64)
-    stamp = 0
-    lstamp = 0
-    limit = 32
-    while True:
-        last = limit >= n
-        for root in range(n):
-            if mate[root] < 0 and not dead[root] and start[root] < start[root + 1]:
-                stamp, lstamp = _search(
-                    root, limit, start, nbr, mate, parent, base, used, mark, dead, queue, touched, merged, stamp, lstamp
-                )
-        if last:
-            break
-        limit *= 16
 
 
 @_compiled
@@ -456,107 +428,6 @@ def _augment_forest(n: int, start: Ints, nbr: Ints, mate: Ints, max_phases: int)
 
 
 @_compiled
-def _search(
-    root: int,
-    limit: int,
-    start: Ints,
-    nbr: Ints,
-    mate: Ints,
-    parent: Ints,
-    base: Ints,
-    used: Ints,
-    mark: Ints,
-    dead: NDArray[np.bool_],
-    queue: Ints,
-    touched: Ints,
-    merged: Ints,
-    stamp: int,
-    lstamp: int,
-) -> tuple[int, int]:
-    """One search from free `root`; augments if it finds a path. A tree that outgrows `limit` is left for a
-    later pass; a search that fails with no limit marks its tree dead (Edmonds: none of it can gain an
-    augmenting path later). Returns the new stamps."""
-    stamp += 1
-    used[root] = stamp
-    queue[0] = root
-    qh, qt = 0, 1
-    touched[0] = root
-    nt = 1
-    found = -1
-    aborted = False
-    while qh < qt and found < 0:
-        if nt > limit:
-            aborted = True
-            break
-        v = queue[qh]
-        qh += 1
-        for pos in range(start[v], start[v + 1]):
-            to = nbr[pos]
-            if dead[to] or mate[v] == to:
-                continue
-            bv, bt = _find(base, v), _find(base, to)
-            if bv == bt:
-                continue
-            if to == root or (mate[to] >= 0 and parent[mate[to]] >= 0):
-                # An odd cycle: contract the blossom onto its base (the lowest common ancestor).
-                lstamp += 1
-                a = bv
-                while True:
-                    mark[a] = lstamp
-                    if mate[a] < 0:
-                        break
-                    a = _find(base, parent[mate[a]])
-                cur = bt
-                while mark[cur] != lstamp:
-                    cur = _find(base, parent[mate[cur]])
-                nm = 0
-                for side in range(2):
-                    x, child = (v, to) if side == 0 else (to, v)
-                    while _find(base, x) != cur:
-                        y = mate[x]
-                        merged[nm] = _find(base, x)
-                        merged[nm + 1] = _find(base, y)
-                        nm += 2
-                        parent[x] = child
-                        child = y
-                        if used[y] != stamp:  # an odd player becomes even: its edges are explored
-                            used[y] = stamp
-                            queue[qt] = y
-                            qt += 1
-                        x = parent[y]
-                for t in range(nm):
-                    base[merged[t]] = cur
-            elif parent[to] < 0:
-                parent[to] = v
-                touched[nt] = to
-                nt += 1
-                if mate[to] < 0:
-                    found = to
-                    break
-                to2 = mate[to]
-                used[to2] = stamp
-                touched[nt] = to2
-                nt += 1
-                queue[qt] = to2
-                qt += 1
-    if found >= 0:
-        x = found
-        while x >= 0:
-            px = parent[x]
-            nxt = mate[px]
-            mate[x] = px
-            mate[px] = x
-            x = nxt
-    for t in range(nt):
-        i = touched[t]
-        parent[i] = -1
-        base[i] = i
-        if found < 0 and not aborted:
-            dead[i] = True
-    return stamp, lstamp
-
-
-@_compiled
 def _improve(
     n: int,
     w: Floats,
@@ -566,11 +437,10 @@ def _improve(
     eid: Ints,
     mate: Ints,
     medge: Ints,
-    six: bool,
     max_sweeps: int,
 ) -> int:
-    """Exchanges that keep the number of pairs and raise the weight, best first per player, until none (or
-    `max_sweeps`); 6-cycles only with `six`. Returns the number of sweeps."""
+    """Short exchanges that keep the number of pairs and raise the weight, the best per player, until none
+    is left (or `max_sweeps`). Returns the number of sweeps."""
     sweeps = 0
     for _ in range(max_sweeps):
         sweeps += 1
@@ -579,7 +449,7 @@ def _improve(
             if mate[a] < 0:
                 changed += _improve_free(a, w, start, nbr, eid, mate, medge)
             else:
-                changed += _improve_pair(a, cost, start, nbr, eid, mate, medge, six)
+                changed += _improve_pair(a, cost, start, nbr, eid, mate, medge)
         if changed == 0:
             break
     return sweeps
@@ -630,16 +500,14 @@ def _improve_free(u: int, w: Floats, start: Ints, nbr: Ints, eid: Ints, mate: In
 
 
 @_compiled
-def _improve_pair(a: int, cost: Floats, start: Ints, nbr: Ints, eid: Ints, mate: Ints, medge: Ints, six: bool) -> int:
-    """Pair (a, b) exchanges partners with (c, d) -> (a, c), (b, d), or rotates with two pairs (c, d), (f, g)
-    -> (a, c), (d, f), (g, b): the best such move. The players stay the same, so the gain is the cost saved.
-
-    Only cycles in which (a, b) costs the most of the old pairs are looked at from here: every cycle has such
-    a pair, and it is looked at from both its players, so each cycle is still seen, and the rest prune."""
+def _improve_pair(a: int, cost: Floats, start: Ints, nbr: Ints, eid: Ints, mate: Ints, medge: Ints) -> int:
+    """Pair (a, b) exchanges partners with (c, d) -> (a, c), (b, d): the best such move. The players stay the
+    same, so the gain is the cost saved. Only exchanges in which (a, b) costs the more are looked at from
+    here (each is still seen, from the dearer pair), and the rest prune."""
     b = mate[a]
     cab = cost[medge[a]]
     best = EPS
-    bc, bf = -1, -1
+    bc = -1
     for pc in range(start[a], start[a + 1]):
         c = nbr[pc]
         d = mate[c]
@@ -649,39 +517,16 @@ def _improve_pair(a: int, cost: Floats, start: Ints, nbr: Ints, eid: Ints, mate:
         if ccd > cab:
             continue
         g = cab + ccd - cost[eid[pc]]
-        if g + cab <= best:  # nothing left to gain: a third old pair saves at most cab
+        if g <= best:
             continue
-        if g > best:
-            e_bd = _edge(start, nbr, eid, b, d)
-            if e_bd >= 0 and g - cost[e_bd] > best:
-                best, bc, bf = g - cost[e_bd], c, -1
-        if not six:
-            continue
-        for pd in range(start[d], start[d + 1]):
-            f = nbr[pd]
-            gg = mate[f]
-            if f in (c, a, b) or gg < 0:
-                continue
-            cfg = cost[medge[f]]
-            if cfg > cab:
-                continue
-            g6 = g + cfg - cost[eid[pd]]
-            if g6 <= best:
-                continue
-            e_gb = _edge(start, nbr, eid, gg, b)
-            if e_gb >= 0 and g6 - cost[e_gb] > best:
-                best, bc, bf = g6 - cost[e_gb], c, f
+        e_bd = _edge(start, nbr, eid, b, d)
+        if e_bd >= 0 and g - cost[e_bd] > best:
+            best, bc = g - cost[e_bd], c
     if bc < 0:
         return 0
     d = mate[bc]
-    if bf < 0:
-        _pair(a, bc, _edge(start, nbr, eid, a, bc), mate, medge)
-        _pair(b, d, _edge(start, nbr, eid, b, d), mate, medge)
-    else:
-        gg = mate[bf]
-        _pair(a, bc, _edge(start, nbr, eid, a, bc), mate, medge)
-        _pair(d, bf, _edge(start, nbr, eid, d, bf), mate, medge)
-        _pair(gg, b, _edge(start, nbr, eid, gg, b), mate, medge)
+    _pair(a, bc, _edge(start, nbr, eid, a, bc), mate, medge)
+    _pair(b, d, _edge(start, nbr, eid, b, d), mate, medge)
     return 1
 
 
@@ -719,10 +564,16 @@ def _cancel(
 
     Labels are corrected in sweeps over the nodes in rating order (`order`: the nodes there are, sorted by
     the rating each plays), forwards and backwards in turn, each node's arcs looked at again only once its
-    label has risen: exchanges run along the rating line, so a few sweeps settle them. A cycle or path of the exchange graph is a valid exchange when no player is twice
-    in it (in a bipartite graph it always is); an invalid cycle met has one of its nodes blocked for this
-    call. With `keep_roles`, a player freed must next play the role it played (so every node of a cycle or
-    path has one role, and no pair can be walked both ways). Every valid improvement found that shares no player with another is applied. Returns how many."""
+    label has risen (by more than LABEL_STEP): exchanges run along the rating line, so a few sweeps settle
+    them. An improvement found is applied at once and its players are left alone until the labels start
+    over, which they do once they settle.
+
+    A cycle or path there is a valid exchange when no player is twice in it (in a bipartite graph it always
+    is). A cycle that frees a player twice is split in two at that player and the gaining part is taken;
+    any other invalid cycle or path has the node where a player comes again blocked for this call, and the
+    labels start over. With `keep_roles`, a player freed must next play the role it played: every node then
+    has one role, no pair can be walked both ways, and nothing is invalid (but nobody changes side).
+    Returns how many exchanges were applied."""
     nn = 2 * n
     dist = np.full(nn, -np.inf)
     parent = np.full(nn, -1, np.int64)
@@ -815,7 +666,9 @@ def _cancel(
                 lo = 0
                 while members[lo] != v:
                     lo += 1
-                outcome = _apply_cycle(members, lo, k, parent, via, w, start, nbr, eid, mate, medge, used, pstamp, stamp, first)
+                outcome = _apply_cycle(
+                    members, lo, k, parent, via, w, start, nbr, eid, mate, medge, used, pstamp, stamp, first
+                )
                 if outcome > 0:
                     # Its players are left alone until the labels start over; the search goes on elsewhere.
                     applied += 1
@@ -965,17 +818,3 @@ def _apply(
         y = via[members[t]]
         _pair(x, y, _edge(start, nbr, eid, x, y), mate, medge)
     return 1
-
-
-@_compiled
-def _has_cycle(n: int, parent: Ints) -> bool:
-    """Whether the parent pointers close a cycle."""
-    state = np.zeros(n, np.int64)
-    for s in range(n):
-        x = s
-        while x >= 0 and state[x] == 0:
-            state[x] = s + 1
-            x = parent[x]
-        if x >= 0 and state[x] == s + 1:
-            return True
-    return False
