@@ -14,6 +14,8 @@ import os
 import platform
 import random
 import statistics
+import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -30,7 +32,7 @@ from db.ladder import LADDERS_DIR, load_ladder
 from db.migrate import upgrade
 from db.settings import get_settings
 from sandbox.servers import drop_database, embedded_running, ensure_servers, fresh_database, stop_servers
-from workers.pairing import GAP_UNIT, PairingRules, RaceRating, Seeker, pair_seekers
+from workers.pairing import GAP_UNIT, PairingRules, RaceRating, Seeker, pair_seekers, warm_up
 from workers.wave import pairing_rules, run_wave
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -69,9 +71,13 @@ def pairing_figures(repeat: int) -> dict[str, Any]:
         "plain": load_ladder(LADDERS_DIR / "plain.toml"),
     }
     out: dict[str, Any] = {}
+    # The compiled kernels, compiled or loaded from numba's cache before anything is timed (a worker does it
+    # at start); the cold cost is measured in a fresh process by `cold_start_ms`.
+    warm_up()
+    out["cold_start_ms"] = cold_start_ms()
     for name, ladder in ladders.items():
         rules = pairing_rules(ladder)
-        for n in (1_000, 10_000):
+        for n in (1_000, 10_000, 100_000):
             times = []
             for seed in range(repeat):
                 pool = draw_pool(n, seed, ladder.has_sides)
@@ -85,6 +91,18 @@ def pairing_figures(repeat: int) -> dict[str, Any]:
             }
         out[f"{name}_quality"] = quality(rules, ladder.has_sides)
     return out
+
+
+def cold_start_ms() -> dict[str, float]:
+    """A fresh process's import of the pairing and its warm-up (numba loading its on-disk cache, or compiling
+    when there is none yet)."""
+    code = (
+        "import time; t = time.perf_counter(); import workers.pairing as p; i = time.perf_counter(); "
+        "p.warm_up(); print(i - t, time.perf_counter() - i)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    imported, warmed = (float(x) for x in done.stdout.split())
+    return {"import_ms": round(1000 * imported, 1), "warm_up_ms": round(1000 * warmed, 1)}
 
 
 def quality(rules: PairingRules, sides: bool) -> list[dict[str, Any]]:

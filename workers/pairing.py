@@ -143,39 +143,63 @@ def pair_seekers(
     second = candidates.seeker[candidates.j[chosen]]
     entry = np.array([s.entry_id for s in seekers], dtype=np.int64)
     in_order = np.argsort(np.minimum(entry[first], entry[second]), kind="stable")
-    maps = frozenset(rules.maps)
-    map_pools: dict[tuple[frozenset[str], frozenset[str]], list[str]] = {}
-    servers: dict[tuple[str | None, str | None], str] = {}
-    pairings = []
-    for a_at, b_at, race_a, race_b, weight in zip(
-        first[in_order].tolist(),
-        second[in_order].tolist(),
-        candidates.race_i[chosen][in_order].tolist(),
-        candidates.race_j[chosen][in_order].tolist(),
-        candidates.weight[chosen][in_order].tolist(),
-        strict=True,
-    ):
-        a, b = seekers[a_at], seekers[b_at]
-        vetoes = (a.vetoes, b.vetoes)
-        map_pool = map_pools.get(vetoes)
-        if map_pool is None:
-            map_pool = map_pools[vetoes] = sorted(maps - a.vetoes - b.vetoes)
-        regions = (a.region, b.region)
-        server = servers.get(regions)
-        if server is None:
-            server = servers[regions] = rules.server_for(a.region, b.region)
-        pairings.append(
-            Pairing(
-                first=a,
-                second=b,
-                first_race=a.races[race_a],
-                second_race=b.races[race_b],
-                weight=weight,
-                map=map_pool[int(rng.random() * len(map_pool))] if map_pool else None,
-                server=server,
-            )
+    first, second = first[in_order], second[in_order]
+    maps = _draw_maps(seekers, rules, first, second, rng)
+    servers = _servers(seekers, rules, first, second)
+    return [
+        Pairing(
+            first=seekers[a],
+            second=seekers[b],
+            first_race=seekers[a].races[race_a],
+            second_race=seekers[b].races[race_b],
+            weight=weight,
+            map=map_,
+            server=server,
         )
-    return pairings
+        for a, b, race_a, race_b, weight, map_, server in zip(
+            first.tolist(),
+            second.tolist(),
+            candidates.race_i[chosen][in_order].tolist(),
+            candidates.race_j[chosen][in_order].tolist(),
+            candidates.weight[chosen][in_order].tolist(),
+            maps,
+            servers,
+            strict=True,
+        )
+    ]
+
+
+def _draw_maps(
+    seekers: Sequence[Seeker],
+    rules: PairingRules,
+    first: NDArray[np.int64],
+    second: NDArray[np.int64],
+    rng: random.Random,
+) -> list[str | None]:
+    """Each pair's map, drawn from the pool minus both players' vetoes (one draw of `rng` per pair, in order)."""
+    kinds: dict[frozenset[str], int] = {}
+    kind = np.array([kinds.setdefault(s.vetoes, len(kinds)) for s in seekers], dtype=np.int64)
+    vetoes = list(kinds)
+    pair_kind = kind[first] * max(len(kinds), 1) + kind[second]
+    keys, at = np.unique(pair_kind, return_inverse=True)
+    pools = [sorted(set(rules.maps) - vetoes[k // len(kinds)] - vetoes[k % len(kinds)]) for k in keys.tolist()]
+    sizes = np.array([len(p) for p in pools], dtype=np.float64)
+    draws = np.array([rng.random() for _ in range(len(first))], dtype=np.float64)
+    picks = (draws * sizes[at]).astype(np.int64).tolist()
+    return [pools[k][pick] if pools[k] else None for k, pick in zip(at.tolist(), picks, strict=True)]
+
+
+def _servers(
+    seekers: Sequence[Seeker], rules: PairingRules, first: NDArray[np.int64], second: NDArray[np.int64]
+) -> list[str]:
+    """Each pair's server, from the regions table."""
+    kinds: dict[str | None, int] = {}
+    kind = np.array([kinds.setdefault(s.region, len(kinds)) for s in seekers], dtype=np.int64)
+    regions = list(kinds)
+    pair_kind = kind[first] * max(len(kinds), 1) + kind[second]
+    keys, at = np.unique(pair_kind, return_inverse=True)
+    table = [rules.server_for(regions[k // len(kinds)], regions[k % len(kinds)]) for k in keys.tolist()]
+    return [table[k] for k in at.tolist()]
 
 
 def choose_pairs(n: int, candidates: CandidatePairs, exact_limit: int = EXACT_LIMIT) -> NDArray[np.int64]:
