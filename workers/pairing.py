@@ -129,15 +129,19 @@ def pair_seekers(
     `exact_limit` players is matched exactly; a larger one by the search (see the module's docstring)."""
     pool = _Pool.of(seekers, rules)
     n = len(seekers)
+    widened = False
     while True:
         candidates = _candidates(pool, rules, neighbours)
         chosen = choose_pairs(n, candidates, exact_limit)
-        # On a pool small enough for it, make sure the candidates lose no pair: when two players are left
-        # free and an augmenting path over all eligible pairs exists, widen the neighbourhood and start over.
+        # On a pool small enough for it, when two or more players are left free: which players those are
+        # rides on the waiting, which nearest neighbours in rating know nothing of, so the neighbourhood is
+        # widened once; and then it is made sure that the candidates lose no pair (an augmenting path over
+        # all eligible pairs), widening again until they do not.
         if n > FULL_SEARCH_LIMIT or n - 2 * len(chosen) < 2 or neighbours >= n:
             break
-        if _most_pairs(pool, candidates, chosen) == len(chosen):
+        if widened and _most_pairs(pool, candidates, chosen) == len(chosen):
             break
+        widened = True
         neighbours *= 2
     first = candidates.seeker[candidates.i[chosen]]
     second = candidates.seeker[candidates.j[chosen]]
