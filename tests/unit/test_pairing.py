@@ -167,6 +167,32 @@ def test_the_search_comes_within_half_a_percent_of_the_optimum(n: int, seed: int
     assert sum(p.weight for p in pairings) >= weight - 0.005 * abs(weight)
 
 
+@pytest.mark.parametrize(("n", "seed"), [(40, 75), (61, 39), (61, 95)])
+def test_a_pair_the_nearest_neighbours_miss_is_still_made(n: int, seed: int) -> None:
+    # In these pools a maximum matching needs a pair that is not among the nearest neighbours in rating.
+    pool = draw_pool(n, seed, sides=True)
+    pairings = pair_seekers(pool, SIDES, random.Random(1), exact_limit=0)
+    check_valid(pool, pairings, SIDES)
+    pairs, weight = oracle(pool, SIDES)
+    assert len(pairings) == pairs
+    assert sum(p.weight for p in pairings) >= weight - 0.005 * abs(weight)
+
+
+def test_a_lopsided_pool_frees_the_players_who_waited_least() -> None:
+    # Three in four play one side only: most stay free, and which ones is the waiting's to decide.
+    rng = random.Random(3)
+    pool = []
+    for k in range(150):
+        side = "bw" if rng.random() < 0.75 else "sc2"
+        race = RaceRating(f"{side}_t", side, rng.gauss(1500, 300))
+        pool.append(Seeker(k, k + 1, (race,), waves_waited=rng.randint(0, 10)))
+    pairings = pair_seekers(pool, SIDES, random.Random(1), exact_limit=0)
+    check_valid(pool, pairings, SIDES)
+    pairs, weight = oracle(pool, SIDES)
+    assert len(pairings) == pairs
+    assert sum(p.weight for p in pairings) >= weight - 0.005 * abs(weight)
+
+
 def test_a_pool_beyond_the_full_search_is_still_valid_and_maximal() -> None:
     pool = draw_pool(FULL_SEARCH_LIMIT + 1, 7, sides=True)
     pairings = pair_seekers(pool, SIDES, random.Random(1))
