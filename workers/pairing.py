@@ -7,9 +7,14 @@ matchings, the one of greatest total weight, where a pair's weight rewards the w
 penalises the squared gap and an immediate rematch.
 
 How: candidate pairs are each player's nearest neighbours in rating on the other side (an optimal matching
-under a squared-gap penalty pairs near neighbours); on that sparse graph a compiled kernel
-(`workers.matching_kernel`) takes a greedy matching, raises it to maximum cardinality with Edmonds'
-augmenting paths and then raises its weight with local exchanges that keep the number of pairs.
+under a squared-gap penalty pairs near neighbours). A pool of up to EXACT_LIMIT players is then matched
+exactly (rustworkx's blossom algorithm). A larger one goes to the compiled kernel (`workers.matching_kernel`,
+numba): a greedy matching, raised to maximum cardinality with Edmonds' augmenting paths, then, up to
+FULL_SEARCH_LIMIT players, raised in weight by exchanges that keep the number of pairs (improving alternating
+cycles and paths). On a pool up to FULL_SEARCH_LIMIT that leaves players free, the neighbourhood is widened,
+and the number of pairs is checked against every eligible pair, not only the candidates.
+
+The kernels are compiled on first use and cached on disk; `warm_up` at worker start keeps that out of a wave.
 """
 
 from __future__ import annotations
