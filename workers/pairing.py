@@ -6,9 +6,15 @@ windows, `window = base + growth x waves waited`. A wave matches as many players
 matchings, the one of greatest total weight, where a pair's weight rewards the waves both waited and
 penalises the squared gap and an immediate rematch.
 
-How: candidate pairs come from each player's nearest neighbours in rating (numpy, sorted order); a pool of
-up to `EXACT_LIMIT` players is solved exactly (maximum-cardinality maximum-weight matching, rustworkx's
-blossom algorithm); a larger one in overlapping blocks of neighbours in rating, each solved exactly.
+How: candidate pairs are each player's nearest neighbours in rating on the other side (an optimal matching
+under a squared-gap penalty pairs near neighbours). A pool of up to EXACT_LIMIT players is then matched
+exactly (rustworkx's blossom algorithm). A larger one goes to the compiled kernel (`workers.matching_kernel`,
+numba): a greedy matching, raised to maximum cardinality with Edmonds' augmenting paths, then, up to
+FULL_SEARCH_LIMIT players, raised in weight by exchanges that keep the number of pairs (improving alternating
+cycles and paths). On a pool up to FULL_SEARCH_LIMIT that leaves players free, the neighbourhood is widened,
+and the number of pairs is checked against every eligible pair, not only the candidates.
+
+The kernels are compiled on first use and cached on disk; `warm_up` at worker start keeps that out of a wave.
 """
 
 from __future__ import annotations
@@ -21,15 +27,18 @@ import numpy as np
 import rustworkx as rx
 from numpy.typing import NDArray
 
+from workers import matching_kernel as kernel
+
 # Neighbours in rating order a player is linked to, on each side of them. An optimal matching under a
 # squared-gap penalty pairs near neighbours, so a small number loses next to nothing and bounds the work.
 NEIGHBOURS = 8
-# Pools up to this many players are solved exactly at once (about 20 ms for 300 on one core); a larger
-# pool in overlapping blocks of BLOCK players, where the exact solver's cubic cost stays small.
-EXACT_LIMIT = 300
-BLOCK = 48
-# Players an augmenting-path search may visit before it gives up.
-AUGMENT_SEARCH_LIMIT = 200
+# Pools up to this many players are matched exactly (rustworkx's blossom algorithm, cubic: about 10 ms for
+# 200): the fewer the players, the more one exchange missed by the search below would weigh.
+EXACT_LIMIT = 200
+# Pools up to this many players get the search for a heavier matching after the greedy one is made maximum
+# (local exchanges, then exchange-graph cycles and paths); a larger one does without: its gaps are narrower,
+# and what the search adds there is about 0.01-0.03% of the weight for several times the time of the wave.
+FULL_SEARCH_LIMIT = 2000
 # Gaps are penalised in units of this many rating points, squared.
 GAP_UNIT = 100.0
 
@@ -94,13 +103,23 @@ class Pairing:
 
 @dataclass(frozen=True)
 class CandidatePairs:
-    """Eligible pairs: seeker indices (i < j), the race index each plays, and the pair's weight."""
+    """Eligible pairs among the pool's players, who are numbered here in rating order (player k is
+    `seekers[seeker[k]]`, so that neighbours in rating sit near each other in memory): the two players
+    (i < j, pairs sorted by (i, j)), the race index each plays, the pair's weight and its cost, the penalties in
+    the weight (squared gap, rematch), so weight = waiting rewarded - cost; and the role i plays (0/1: the
+    side of its race, or without sides the parity of its place in rating order; -1 none), which the
+    matching's exchanges keep. `position[2 * k + role]` is the rating player k plays in that role (NaN:
+    never)."""
 
+    seeker: NDArray[np.int64]
     i: NDArray[np.int64]
     j: NDArray[np.int64]
     race_i: NDArray[np.int64]
     race_j: NDArray[np.int64]
     weight: NDArray[np.float64]
+    cost: NDArray[np.float64]
+    role_i: NDArray[np.int64]
+    position: NDArray[np.float64]
 
 
 def pair_seekers(
@@ -108,54 +127,126 @@ def pair_seekers(
     rules: PairingRules,
     rng: random.Random,
     *,
-    block: int = BLOCK,
-    exact_limit: int = EXACT_LIMIT,
     neighbours: int = NEIGHBOURS,
+    exact_limit: int = EXACT_LIMIT,
 ) -> list[Pairing]:
-    """The wave's matching: the most players matched, then the greatest total weight."""
-    if len({s.player_id for s in seekers}) != len(seekers):
-        raise ValueError("a player appears twice among the seekers")
-    candidates = candidate_pairs(seekers, rules, neighbours)
-    positions = _positions(len(seekers), candidates, seekers)
-    chosen = choose_pairs(len(seekers), candidates, block, positions, exact_limit)
-    pairs = [(k, seekers[int(candidates.i[k])], seekers[int(candidates.j[k])]) for k in chosen]
-    pairings = []
-    for k, a, b in sorted(pairs, key=lambda p: min(p[1].entry_id, p[2].entry_id)):
-        pool = sorted(set(rules.maps) - a.vetoes - b.vetoes)
-        pairings.append(
-            Pairing(
-                first=a,
-                second=b,
-                first_race=a.races[candidates.race_i[k]],
-                second_race=b.races[candidates.race_j[k]],
-                weight=float(candidates.weight[k]),
-                map=rng.choice(pool) if pool else None,
-                server=rules.server_for(a.region, b.region),
-            )
+    """The wave's matching: the most players matched, then the greatest total weight. A pool of up to
+    `exact_limit` players is matched exactly; a larger one by the search (see the module's docstring)."""
+    pool = _Pool.of(seekers, rules)
+    n = len(seekers)
+    widened = False
+    while True:
+        candidates = _candidates(pool, rules, neighbours)
+        chosen = choose_pairs(n, candidates, exact_limit)
+        # On a pool small enough for it, when two or more players are left free: which players those are
+        # rides on the waiting, which nearest neighbours in rating know nothing of, so the neighbourhood is
+        # widened once; and then it is made sure that the candidates lose no pair (an augmenting path over
+        # all eligible pairs), widening again until they do not.
+        if n > FULL_SEARCH_LIMIT or n - 2 * len(chosen) < 2 or neighbours >= n:
+            break
+        if widened and _most_pairs(pool, candidates, chosen) == len(chosen):
+            break
+        widened = True
+        neighbours *= 2
+    first = candidates.seeker[candidates.i[chosen]]
+    second = candidates.seeker[candidates.j[chosen]]
+    entry = np.array([s.entry_id for s in seekers], dtype=np.int64)
+    in_order = np.argsort(np.minimum(entry[first], entry[second]), kind="stable")
+    first, second = first[in_order], second[in_order]
+    maps = _draw_maps(seekers, rules, first, second, rng)
+    servers = _servers(seekers, rules, first, second)
+    return [
+        Pairing(
+            first=seekers[a],
+            second=seekers[b],
+            first_race=seekers[a].races[race_a],
+            second_race=seekers[b].races[race_b],
+            weight=weight,
+            map=map_,
+            server=server,
         )
-    return pairings
+        for a, b, race_a, race_b, weight, map_, server in zip(
+            first.tolist(),
+            second.tolist(),
+            candidates.race_i[chosen][in_order].tolist(),
+            candidates.race_j[chosen][in_order].tolist(),
+            candidates.weight[chosen][in_order].tolist(),
+            maps,
+            servers,
+            strict=True,
+        )
+    ]
 
 
-def _positions(n: int, c: CandidatePairs, seekers: Sequence[Seeker]) -> NDArray[np.float64]:
-    """Where each player sits on the rating line: the rating they play in their heaviest candidate pair
-    (a player with a race of each side may have two far-apart ratings; this is the one that matters)."""
-    width = max((len(s.races) for s in seekers), default=0)
-    ratings = np.zeros((n, max(width, 1)))
-    for x, s in enumerate(seekers):
-        ratings[x, : len(s.races)] = [r.rating for r in s.races]
-    position = ratings[:, 0].copy()
-    if len(c.i) == 0:
-        return position
-    rating_i = ratings[c.i, c.race_i]
-    rating_j = ratings[c.j, c.race_j]
-    best = np.full(n, -np.inf)
-    np.maximum.at(best, c.i, c.weight)
-    np.maximum.at(best, c.j, c.weight)
-    top_i = c.weight == best[c.i]
-    top_j = c.weight == best[c.j]
-    position[c.i[top_i]] = rating_i[top_i]
-    position[c.j[top_j]] = rating_j[top_j]
-    return position
+def _draw_maps(
+    seekers: Sequence[Seeker],
+    rules: PairingRules,
+    first: NDArray[np.int64],
+    second: NDArray[np.int64],
+    rng: random.Random,
+) -> list[str | None]:
+    """Each pair's map, drawn from the pool minus both players' vetoes (one draw of `rng` per pair, in order)."""
+    kinds: dict[frozenset[str], int] = {}
+    kind = np.array([kinds.setdefault(s.vetoes, len(kinds)) for s in seekers], dtype=np.int64)
+    vetoes = list(kinds)
+    pair_kind = kind[first] * max(len(kinds), 1) + kind[second]
+    keys, at = np.unique(pair_kind, return_inverse=True)
+    pools = [sorted(set(rules.maps) - vetoes[k // len(kinds)] - vetoes[k % len(kinds)]) for k in keys.tolist()]
+    sizes = np.array([len(p) for p in pools], dtype=np.float64)
+    draws = np.array([rng.random() for _ in range(len(first))], dtype=np.float64)
+    picks = (draws * sizes[at]).astype(np.int64).tolist()
+    return [pools[k][pick] if pools[k] else None for k, pick in zip(at.tolist(), picks, strict=True)]
+
+
+def _servers(
+    seekers: Sequence[Seeker], rules: PairingRules, first: NDArray[np.int64], second: NDArray[np.int64]
+) -> list[str]:
+    """Each pair's server, from the regions table."""
+    kinds: dict[str | None, int] = {}
+    kind = np.array([kinds.setdefault(s.region, len(kinds)) for s in seekers], dtype=np.int64)
+    regions = list(kinds)
+    pair_kind = kind[first] * max(len(kinds), 1) + kind[second]
+    keys, at = np.unique(pair_kind, return_inverse=True)
+    table = [rules.server_for(regions[k // len(kinds)], regions[k % len(kinds)]) for k in keys.tolist()]
+    return [table[k] for k in at.tolist()]
+
+
+def choose_pairs(n: int, candidates: CandidatePairs, exact_limit: int = EXACT_LIMIT) -> NDArray[np.int64]:
+    """Indices into `candidates` of a maximum-cardinality matching of (near-)maximum weight, in order."""
+    if len(candidates.i) == 0:
+        return np.empty(0, dtype=np.int64)
+    if n <= exact_limit:
+        return _exact(n, candidates)
+    start, nbr, eid = kernel.incidence(n, candidates.i, candidates.j)
+    mate_edge = kernel.max_matching(
+        n,
+        candidates.i,
+        candidates.j,
+        candidates.weight,
+        candidates.cost,
+        candidates.role_i,
+        candidates.position,
+        start,
+        nbr,
+        eid,
+        n <= FULL_SEARCH_LIMIT,
+    )
+    return np.unique(mate_edge[mate_edge >= 0])
+
+
+def _exact(n: int, candidates: CandidatePairs) -> NDArray[np.int64]:
+    """The exact maximum-cardinality maximum-weight matching of the candidate pairs (rustworkx's blossom
+    algorithm; weights in millionths)."""
+    scaled = np.round((candidates.weight - candidates.weight.min()) * 1e6).astype(np.int64) + 1
+    graph = rx.PyGraph(multigraph=False)
+    graph.add_nodes_from(range(n))
+    graph.add_edges_from(list(zip(candidates.i.tolist(), candidates.j.tolist(), scaled.tolist(), strict=True)))
+    matching = rx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
+    first = np.array([min(a, b) for a, b in matching], dtype=np.int64)
+    second = np.array([max(a, b) for a, b in matching], dtype=np.int64)
+    # Candidate pairs are sorted by (i, j): each chosen pair's index is where it sorts in.
+    key = candidates.i * n + candidates.j
+    return np.sort(np.searchsorted(key, first * n + second))
 
 
 # --- Candidate pairs ---------------------------------------------------------------------------------------
@@ -163,99 +254,117 @@ def _positions(n: int, c: CandidatePairs, seekers: Sequence[Seeker]) -> NDArray[
 
 def candidate_pairs(seekers: Sequence[Seeker], rules: PairingRules, neighbours: int = NEIGHBOURS) -> CandidatePairs:
     """Every eligible pair among each player's nearest neighbours in rating, in its best race assignment."""
-    n = len(seekers)
-    window = np.array([rules.window(s.waves_waited) for s in seekers], dtype=np.float64)
-    waited = np.array([s.waves_waited for s in seekers], dtype=np.float64)
-    player = np.array([s.player_id for s in seekers], dtype=np.int64)
-    last = np.array([s.last_opponent_id if s.last_opponent_id is not None else -1 for s in seekers], dtype=np.int64)
-
-    sides: tuple[str | None, str | None] = rules.sides if rules.sides is not None else (None, None)
-    left, right = _slots(seekers, sides[0]), _slots(seekers, sides[1])
-    i, j = _near_pairs(left, right, neighbours, same_list=rules.sides is None)
-    i, j = np.minimum(i, j), np.maximum(i, j)
-    pairs = np.unique(np.stack([i, j], axis=1)[i != j], axis=0)
-    i, j = pairs[:, 0], pairs[:, 1]
-
-    # Each pair in its best race assignment: i plays the first side and j the second, or the other way.
-    rating_a, race_a = _by_seeker(n, left)
-    rating_b, race_b = _by_seeker(n, right)
-    gap1 = np.abs(rating_a[i] - rating_b[j])
-    gap2 = np.abs(rating_b[i] - rating_a[j])
-    limit = np.maximum(window[i], window[j])
-    ok1 = (race_a[i] >= 0) & (race_b[j] >= 0) & (gap1 <= limit)
-    ok2 = (race_b[i] >= 0) & (race_a[j] >= 0) & (gap2 <= limit)
-    use2 = ok2 & (~ok1 | (gap2 < gap1))
-    keep = (ok1 | ok2) & (player[i] != player[j])
-    i, j, use2 = i[keep], j[keep], use2[keep]
-    gap = np.where(use2, gap2[keep], gap1[keep])
-    ri = np.where(use2, race_b[i], race_a[i])
-    rj = np.where(use2, race_a[j], race_b[j])
-    rematch = (last[i] == player[j]) | (last[j] == player[i])
-    weight = (
-        rules.wait_weight * (waited[i] + waited[j])
-        - rules.gap_weight * (gap / GAP_UNIT) ** 2
-        - rules.rematch_penalty * rematch
-    )
-    return CandidatePairs(i, j, ri, rj, weight)
-
-
-def _by_seeker(n: int, slots: _Slots) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """Each seeker's rating and race index on one side (NaN and -1 where they play none of it)."""
-    rating = np.full(n, np.nan)
-    race = np.full(n, -1, dtype=np.int64)
-    rating[slots.seeker] = slots.rating
-    race[slots.seeker] = slots.race
-    return rating, race
+    return _candidates(_Pool.of(seekers, rules), rules, neighbours)
 
 
 @dataclass(frozen=True)
 class _Slots:
-    """One side's race slots, sorted by rating: which seeker, which of their races, what rating."""
+    """One side's race slots, sorted by rating: which player (in rating numbering), which of their races,
+    what rating."""
 
     seeker: NDArray[np.int64]
     race: NDArray[np.int64]
     rating: NDArray[np.float64]
 
 
-def _slots(seekers: Sequence[Seeker], side: str | None) -> _Slots:
-    seeker, race, rating = [], [], []
-    for si, s in enumerate(seekers):
-        for ri, rr in enumerate(s.races):
-            if rr.side == side:
-                seeker.append(si)
-                race.append(ri)
-                rating.append(rr.rating)
-    order = np.argsort(np.array(rating, dtype=np.float64), kind="stable")
-    return _Slots(
-        np.array(seeker, dtype=np.int64)[order],
-        np.array(race, dtype=np.int64)[order],
-        np.array(rating, dtype=np.float64)[order],
+@dataclass(frozen=True)
+class _Pool:
+    """The pool as arrays, its players numbered in the order of the rating of their first race (player k is
+    `seekers[seeker[k]]`): waves waited, player and last opponent ids, and each side's race slots (without
+    sides, `left` is every race and `right` the same)."""
+
+    seeker: NDArray[np.int64]
+    waited: NDArray[np.float64]
+    window: NDArray[np.float64]
+    player: NDArray[np.int64]
+    last: NDArray[np.int64]
+    left: _Slots
+    right: _Slots
+    same_list: bool
+
+    @classmethod
+    def of(cls, seekers: Sequence[Seeker], rules: PairingRules) -> _Pool:
+        n = len(seekers)
+        player = np.array([s.player_id for s in seekers], dtype=np.int64)
+        if len(np.unique(player)) != n:
+            raise ValueError("a player appears twice among the seekers")
+        waited = np.array([s.waves_waited for s in seekers], dtype=np.float64)
+        last = np.array([-1 if s.last_opponent_id is None else s.last_opponent_id for s in seekers], dtype=np.int64)
+        # Every race slot: its seeker, its index among the seeker's races, rating, side (0, 1, or -1 for a side
+        # the ladder does not have; without sides every race is on side 0).
+        races = [r for s in seekers for r in s.races]
+        counts = np.array([len(s.races) for s in seekers], dtype=np.int64)
+        slot_seeker = np.repeat(np.arange(n), counts)
+        slot_race = np.arange(len(races)) - np.repeat(np.cumsum(counts) - counts, counts)
+        slot_rating = np.array([r.rating for r in races], dtype=np.float64)
+        same_list = rules.sides is None
+        code: dict[str | None, int] = {None: 0} if rules.sides is None else {rules.sides[0]: 0, rules.sides[1]: 1}
+        slot_side = np.array([code.get(r.side, -1) for r in races], dtype=np.int64)
+        first_rating = np.full(n, np.inf)
+        first_rating[slot_seeker[::-1]] = slot_rating[::-1]
+        seeker = np.argsort(first_rating, kind="stable")
+        rank = np.empty(n, dtype=np.int64)
+        rank[seeker] = np.arange(n)
+
+        def side_slots(side: int) -> _Slots:
+            on = np.flatnonzero(slot_side == side)
+            on = on[np.argsort(slot_rating[on], kind="stable")]
+            return _Slots(rank[slot_seeker[on]], slot_race[on], slot_rating[on])
+
+        left = side_slots(0)
+        right = left if same_list else side_slots(1)
+        waited = waited[seeker]
+        window = rules.window_base + rules.window_growth * waited
+        return cls(seeker, waited, window, player[seeker], last[seeker], left, right, same_list)
+
+
+def _candidates(pool: _Pool, rules: PairingRules, neighbours: int) -> CandidatePairs:
+    left, right, same_list = pool.left, pool.right, pool.same_list
+    no_places = np.empty(0, dtype=np.int64)
+    i, j, race_i, race_j, weight, cost, role_i = kernel.candidate_edges(
+        neighbours,
+        same_list,
+        left.seeker,
+        left.race,
+        left.rating,
+        right.seeker,
+        right.race,
+        right.rating,
+        no_places if same_list else _places_among(left.rating, right.rating),
+        no_places if same_list else _places_among(right.rating, left.rating),
+        pool.window,
+        pool.waited,
+        pool.player,
+        pool.last,
+        float(rules.wait_weight),
+        float(rules.gap_weight),
+        float(rules.rematch_penalty),
+        GAP_UNIT,
     )
-
-
-def _near_pairs(left: _Slots, right: _Slots, k: int, *, same_list: bool) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Seekers of a left slot and of one of the k right slots nearest below and above it in rating."""
-    if len(left.seeker) == 0 or len(right.seeker) == 0:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    n = len(pool.seeker)
+    position = np.full(2 * n, np.nan)
     if same_list:
-        # One list: each slot with the next k above it covers every pair among k-neighbourhoods once.
-        pos = np.arange(len(left.seeker))[:, None]
-        other = pos + np.arange(1, k + 1)[None, :]
+        position[2 * left.seeker + np.arange(len(left.seeker)) % 2] = left.rating
     else:
-        pos = _places_among(left.rating, right.rating)[:, None]
-        other = pos + np.arange(-k, k)[None, :]
-    a = np.broadcast_to(np.arange(len(left.seeker))[:, None], other.shape)
-    keep = (other >= 0) & (other < len(right.seeker))
-    a, b = a[keep], other[keep]
-    if not same_list:
-        # The same from the right side's point of view, so that "b is among a's nearest" is symmetric.
-        pos_r = _places_among(right.rating, left.rating)[:, None]
-        other_r = pos_r + np.arange(-k, k)[None, :]
-        b_r = np.broadcast_to(np.arange(len(right.seeker))[:, None], other_r.shape)
-        keep_r = (other_r >= 0) & (other_r < len(left.seeker))
-        a = np.concatenate([a, other_r[keep_r]])
-        b = np.concatenate([b, b_r[keep_r]])
-    return left.seeker[a], right.seeker[b]
+        # Reversed, so that of two races on one side the first is the one kept.
+        position[2 * left.seeker[::-1]] = left.rating[::-1]
+        position[2 * right.seeker[::-1] + 1] = right.rating[::-1]
+    return CandidatePairs(pool.seeker, i, j, race_i, race_j, weight, cost, role_i, position)
+
+
+def _most_pairs(pool: _Pool, candidates: CandidatePairs, chosen: NDArray[np.int64]) -> int:
+    """The number of pairs of a maximum-cardinality matching over every eligible pair of the pool (not only
+    the candidates), grown from `chosen` by augmenting paths."""
+    n = len(pool.seeker)
+    a, b = kernel.eligible_pairs(
+        pool.same_list, pool.left.seeker, pool.left.rating, pool.right.seeker, pool.right.rating, pool.window
+    )
+    start, nbr, _ = kernel.incidence(n, a, b)
+    mate = np.full(n, -1, dtype=np.int64)
+    mate[candidates.i[chosen]] = candidates.j[chosen]
+    mate[candidates.j[chosen]] = candidates.i[chosen]
+    kernel.augment(n, start, nbr, mate)
+    return int((mate >= 0).sum()) // 2
 
 
 def _places_among(ours: NDArray[np.float64], theirs: NDArray[np.float64]) -> NDArray[np.int64]:
@@ -274,179 +383,15 @@ def _places_among(ours: NDArray[np.float64], theirs: NDArray[np.float64]) -> NDA
     return before[:n_ours]
 
 
-# --- Choosing the matching -------------------------------------------------------------------------------
-
-
-def choose_pairs(
-    n: int,
-    candidates: CandidatePairs,
-    block: int = BLOCK,
-    position: NDArray[np.float64] | None = None,
-    exact_limit: int = EXACT_LIMIT,
-) -> list[int]:
-    """Indices into `candidates` of a maximum-cardinality, (near-)maximum-weight matching.
-
-    A pool of up to `exact_limit` players is solved exactly. The exact solver is cubic, so a larger pool is
-    solved in blocks of `block` players neighbouring in rating (`position`), each exactly; then again in
-    blocks shifted by half, where every block keeps the pairs that reach outside it and re-solves the rest,
-    which can only add pairs or weight; then augmenting paths add pairs that cross both kinds of block.
-    """
-    if len(candidates.i) == 0:
-        return []
-    ci, cj = candidates.i, candidates.j
-    weights = (np.round((candidates.weight - candidates.weight.min()) * 1000) + 1).astype(np.int64)
-    if n <= max(block, exact_limit):
-        return _exact_block(np.arange(n), ci, cj, weights, np.arange(len(ci)))
-    if position is None:
-        position = np.zeros(n)
-    order = np.argsort(position, kind="stable")
-    slot = np.empty(n, dtype=np.int64)
-    slot[order] = np.arange(n)
-    incident = _Incidence.of(n, ci, cj)
-    mate_edge = np.full(n, -1, dtype=np.int64)
-    for offset in (0, block // 2):
-        for start in range(-offset, n, block):
-            lo, hi = max(start, 0), start + block
-            _resolve_block(order[lo:hi], slot, lo, hi, incident, ci, cj, weights, mate_edge)
-    _augment(n, incident, ci, cj, mate_edge)
-    return sorted(set(mate_edge[mate_edge >= 0].tolist()))
-
-
-@dataclass(frozen=True)
-class _Incidence:
-    """For each player, the candidate pairs they are in (compressed rows: `edges[start[v]:start[v + 1]]`)."""
-
-    start: NDArray[np.int64]
-    edges: NDArray[np.int64]
-
-    @classmethod
-    def of(cls, n: int, ci: NDArray[np.int64], cj: NDArray[np.int64]) -> _Incidence:
-        ends = np.concatenate([ci, cj])
-        edge = np.concatenate([np.arange(len(ci)), np.arange(len(cj))])
-        order = np.argsort(ends, kind="stable")
-        start = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(ends, minlength=n), out=start[1:])
-        return cls(start, edge[order])
-
-    def of_nodes(self, nodes: NDArray[np.int64]) -> NDArray[np.int64]:
-        if len(nodes) == 0:
-            return np.empty(0, dtype=np.int64)
-        return np.concatenate([self.edges[self.start[v] : self.start[v + 1]] for v in nodes.tolist()])
-
-
-def _resolve_block(
-    members: NDArray[np.int64],
-    slot: NDArray[np.int64],
-    lo: int,
-    hi: int,
-    incident: _Incidence,
-    ci: NDArray[np.int64],
-    cj: NDArray[np.int64],
-    weights: NDArray[np.int64],
-    mate_edge: NDArray[np.int64],
-) -> None:
-    """Re-solves one block exactly, leaving alone the players whose partner is outside it."""
-    partner_edge = mate_edge[members]
-    partner = np.where(partner_edge >= 0, np.where(ci[partner_edge] == members, cj[partner_edge], ci[partner_edge]), -1)
-    outside = (partner >= 0) & ((slot[np.maximum(partner, 0)] < lo) | (slot[np.maximum(partner, 0)] >= hi))
-    free = members[~outside]
-    edges = np.unique(incident.of_nodes(free))
-    lo_ok = (slot[ci[edges]] >= lo) & (slot[ci[edges]] < hi) & (slot[cj[edges]] >= lo) & (slot[cj[edges]] < hi)
-    edges = edges[lo_ok]
-    # Ends that are fixed to a partner outside the block cannot be re-paired here.
-    fixed = np.zeros(len(slot), dtype=bool)
-    fixed[members[outside]] = True
-    edges = edges[~(fixed[ci[edges]] | fixed[cj[edges]])]
-    mate_edge[free] = -1
-    for k in _exact_block(free, ci, cj, weights, edges):
-        mate_edge[ci[k]] = k
-        mate_edge[cj[k]] = k
-
-
-def _exact_block(
-    nodes: NDArray[np.int64],
-    ci: NDArray[np.int64],
-    cj: NDArray[np.int64],
-    weights: NDArray[np.int64],
-    edges: NDArray[np.int64],
-) -> list[int]:
-    """Maximum-cardinality maximum-weight matching of the subgraph (rustworkx's blossom algorithm)."""
-    if len(edges) == 0:
-        return []
-    local = {v: x for x, v in enumerate(nodes.tolist())}
-    graph = rx.PyGraph(multigraph=False)
-    graph.add_nodes_from(range(len(local)))
-    edge_list = edges.tolist()
-    graph.add_edges_from(
-        [(local[a], local[b], x) for x, (a, b) in enumerate(zip(ci[edges].tolist(), cj[edges].tolist(), strict=True))]
-    )
-    w = weights[edges].tolist()
-    matching = rx.max_weight_matching(graph, max_cardinality=True, weight_fn=lambda x: w[x])
-    return [edge_list[graph.get_edge_data(a, b)] for a, b in matching]
-
-
-def _augment(
-    n: int, incident: _Incidence, ci: NDArray[np.int64], cj: NDArray[np.int64], mate_edge: NDArray[np.int64]
-) -> None:
-    """Grows the matching along short augmenting paths from each free player (pairs the blocks missed)."""
-    a_of, b_of = ci.tolist(), cj.tolist()
-    mate = mate_edge.tolist()
-    start, inc = incident.start.tolist(), incident.edges.tolist()
-    # Players a failed search went through. While the matching stays as it is, a later search that reaches
-    # them fails there too (exactly so where the graph is bipartite), so it need not walk them again.
-    explored: set[int] = set()
-    for root in range(n):
-        if mate[root] >= 0 or start[root] == start[root + 1]:
-            continue
-        path = _augmenting_path(root, start, inc, a_of, b_of, mate, explored)
-        for k in path:
-            mate[a_of[k]] = k
-            mate[b_of[k]] = k
-        if path:
-            explored.clear()
-    mate_edge[:] = mate
-
-
-def _augmenting_path(
-    root: int, start: list[int], inc: list[int], a_of: list[int], b_of: list[int], mate: list[int], explored: set[int]
-) -> list[int]:
-    """The unmatched edges of an alternating path from free `root` to another free player, if one is near.
-
-    A depth-first search without blossom shrinking, bounded to `AUGMENT_SEARCH_LIMIT` players: it can miss
-    a path through an odd cycle or a far one, which only leaves a pair for a later wave.
-    """
-    for pos in range(start[root], start[root + 1]):  # a free neighbour first: the shortest path there is
-        k = inc[pos]
-        if mate[b_of[k] if a_of[k] == root else a_of[k]] < 0:
-            return [k]
-    visited = explored
-    visited.add(root)
-    stack = [(root, start[root])]
-    taken: list[int] = []
-    budget = AUGMENT_SEARCH_LIMIT
-    while stack:
-        node, pos = stack[-1]
-        if pos >= start[node + 1]:
-            stack.pop()
-            if taken:
-                taken.pop()
-            continue
-        stack[-1] = (node, pos + 1)
-        k = inc[pos]
-        other = b_of[k] if a_of[k] == node else a_of[k]
-        if other in visited:
-            continue
-        budget -= 1
-        if budget < 0:
-            return []
-        visited.add(other)
-        if mate[other] < 0:
-            return [*taken, k]
-        held = mate[other]
-        partner = b_of[held] if a_of[held] == other else a_of[held]
-        if partner in visited:
-            continue
-        visited.add(partner)
-        taken.append(k)
-        stack.append((partner, start[partner]))
-    return []
+def warm_up() -> None:
+    """Runs every compiled kernel once on tiny pools, so that numba compiles them (or loads them from its
+    cache on disk) at worker start and not in a wave."""
+    rng = random.Random(0)
+    sides = PairingRules(sides=("a", "b"), window_base=100, window_growth=50, maps=("m",))
+    plain = PairingRules(sides=None, window_base=100, window_growth=50)
+    both = [Seeker(k, k + 1, (RaceRating("x", "a", 1500.0 + k), RaceRating("y", "b", 1510.0 - k))) for k in range(6)]
+    one_side = [Seeker(k, k + 1, (RaceRating("x", "a", 1500.0 + k),)) for k in range(4)]
+    alone = [Seeker(k, k + 1, (RaceRating("z", None, 1500.0 + 300 * k),)) for k in range(4)]
+    pair_seekers(both, sides, rng)
+    pair_seekers(one_side, sides, rng)  # nobody can be matched: the check over every eligible pair runs
+    pair_seekers(alone, plain, rng)

@@ -5,11 +5,20 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from celery.signals import worker_init
+
 from db.outbox import publish, trim_stream
 from workers.celery import app
 from workers.deadlines import sweep
+from workers.pairing import warm_up
 from workers.runtime import runtime
 from workers.wave import expire_entries, run_wave
+
+
+@worker_init.connect
+def warm_up_pairing(**_: Any) -> None:
+    """The pairing's compiled kernels, ready before the first wave (prefork children inherit them)."""
+    warm_up()
 
 
 @app.task(name="ladder.matchmaking_wave")
