@@ -129,9 +129,12 @@ def _awaiting(payload: dict[str, Any], player_id: int, type_: str) -> Rendering:
     else:
         text = f"You play **{race(me)}** against **{name(opp)}** ({race(opp)}). Confirm" if me and opp else "Confirm"
     text += f" {deadline}." if deadline else "."
+    title = "Match found"
     if type_ == MATCH_REMINDER and not confirmed:
-        text = f"⏰ **Reminder:** your match is waiting for you. {text}"
-    embed = discord.Embed(title="Match found", description=text, colour=FOUND_COLOUR)
+        # Its own title: the reminder is a second message about the match, not the match found again.
+        title = "Reminder: your match is waiting"
+        text = f"⏰ {text}"
+    embed = discord.Embed(title=title, description=text, colour=FOUND_COLOUR)
     _details(embed, payload, me, opp)
     actions = [ABORT] if confirmed else [CONFIRM, ABORT]
     return Rendering(embed, _buttons(payload, player_id, actions))
