@@ -1,0 +1,155 @@
+"""The real bot process against the Discord stand-in, on real PostgreSQL and Redis, for the benchmarks that
+need a player's whole path: join through the stand-in, a wave run here, the match shown by the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import redis
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from bench.pools import starcraft
+from db.engines import session_factory, sync_engine
+from db.migrate import upgrade
+from db.settings import get_settings
+from sandbox import processes
+from sandbox.discord_standin import StandIn
+from sandbox.players import match_first_shown_at, match_shown, queue_up
+from sandbox.servers import ServerUrls, drop_database, embedded_running, ensure_servers, fresh_database, stop_servers
+from workers.wave import WaveResult, run_wave
+
+TOKEN = "bench-bot-token"
+
+
+@contextmanager
+def servers() -> Iterator[ServerUrls]:
+    """The configured servers, or the embedded ones (stopped afterwards if this started them)."""
+    settings = get_settings()
+    was_running = embedded_running(settings.state_dir)
+    urls = ensure_servers(settings.state_dir, settings.database_url, settings.redis_url)
+    try:
+        yield urls
+    finally:
+        if not (settings.database_url and settings.redis_url) and not was_running:
+            stop_servers(settings.state_dir)
+
+
+@contextmanager
+def database(urls: ServerUrls, prefix: str) -> Iterator[str]:
+    """A fresh database of its own, migrated, dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:6]}"
+    url = fresh_database(urls.database_url, name)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        drop_database(urls.database_url, name)
+
+
+@dataclass
+class BotStack:
+    database_url: str
+    stream: str
+    standin: StandIn
+    bot: subprocess.Popen[bytes]
+    engine: Engine
+    sessions: sessionmaker[Session]
+    client: redis.Redis
+    stats_file: Path
+    log: Path
+
+    def wave(self) -> WaveResult:
+        return run_wave(self.sessions, self.client, self.stream, starcraft())
+
+    def committed_at(self, wave_id: int | None) -> float:
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                text("SELECT EXTRACT(EPOCH FROM committed_at)::float8 FROM waves WHERE id = :w"), {"w": wave_id}
+            ).scalar()
+        if value is None:
+            raise RuntimeError(f"wave {wave_id} has no commit time")
+        return float(value)
+
+    def stats(self) -> list[dict[str, Any]]:
+        """The bot's stats lines so far (one a second)."""
+        if not self.stats_file.exists():
+            return []
+        return [json.loads(line) for line in self.stats_file.read_text().splitlines() if line.strip()]
+
+    def rss_mb(self) -> float:
+        """The bot process's resident memory (VmRSS), in MB."""
+        for line in Path(f"/proc/{self.bot.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("no VmRSS for the bot process")
+
+    async def join_all(self, players: list[int], parallel: int = 50) -> dict[int, int]:
+        """Every player queues through the stand-in (alternating sides, so all can pair): their searching
+        message ids."""
+        messages: dict[int, int] = {}
+        slots = asyncio.Semaphore(parallel)
+
+        async def one(index: int, player: int) -> None:
+            async with slots:
+                race = "bw_terran" if index % 2 == 0 else "sc2_terran"
+                messages[player] = (await queue_up(self.standin, starcraft(), player, [race])).id
+
+        await asyncio.gather(*(one(i, p) for i, p in enumerate(players)))
+        return messages
+
+    async def seen(self, player: int, message_id: int, timeout: float) -> float:
+        """When the player's searching message first showed their match (the stand-in's clock)."""
+        shown = await self.standin.wait_for_message(
+            player, lambda m: m.id == message_id and match_shown(m) is not None, timeout
+        )
+        at = match_first_shown_at(shown)
+        assert at is not None
+        return at
+
+
+@asynccontextmanager
+async def bot_stack(prefix: str) -> AsyncIterator[BotStack]:
+    with servers() as urls, database(urls, prefix) as database_url:
+        state = get_settings().state_dir
+        logs = state / "bench"
+        logs.mkdir(parents=True, exist_ok=True)
+        token = uuid.uuid4().hex[:6]
+        stream = f"bench:{token}:events"
+        stats_file = logs / f"bot-stats-{token}.jsonl"
+        log = logs / f"bot-{prefix}.log"
+        standin = StandIn(TOKEN)
+        await standin.start()
+        env = {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": urls.redis_url,
+            "EVENT_STREAM": stream,
+            "DISCORD_TOKEN": TOKEN,
+            "DISCORD_API_BASE": standin.api_base,
+            "BOT_STATS_FILE": str(stats_file),
+        }
+        bot = processes.start_bot(env, log)
+        engine = sync_engine(database_url)
+        client = redis.Redis.from_url(urls.redis_url)
+        stack = BotStack(database_url, stream, standin, bot, engine, session_factory(engine), client, stats_file, log)
+        try:
+            while not (standin.identify_count and standin.commands):
+                if bot.poll() is not None:
+                    raise RuntimeError(f"the bot exited; see {log}")
+                await asyncio.sleep(0.1)
+            yield stack
+        finally:
+            processes.stop(bot)
+            await standin.stop()
+            client.delete(stream)
+            client.close()
+            engine.dispose()
+            stats_file.unlink(missing_ok=True)
