@@ -115,8 +115,15 @@ def explain(results: dict[str, Any], notes: list[str]) -> None:
     """What every reader of the figures should know, beside the figures."""
     if results.get("speed"):
         notes.extend(results["speed"]["notes"])
-    if "notify_10000" in results and results["notify_10000"] is None:
+    big = results.get("notify_10000")
+    if "notify_10000" in results and big is None:
         notes.append("notify: the 10,000-match burst is not run in quick mode; loop_stall_max_ms is the small burst's")
+    elif big and not big["burst"]["completed"]:
+        notes.append(
+            f"notify: the 10,000-match burst was not reached: {big['burst']['reason']}; the bot's largest event-loop "
+            f"stall while they joined was {big['burst']['bot_largest_stall_ms_while_joining']} ms. "
+            "loop_stall_max_ms is the 1,000-match burst's"
+        )
     if results.get("quality"):
         notes.append(
             "quality: the exact optimum is networkx's max_weight_matching up to 300 players and rustworkx's port of "

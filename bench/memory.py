@@ -37,7 +37,7 @@ async def measure(total: int = 10_000, first: int = 100, batch: int = 100) -> di
             result = await asyncio.to_thread(stack.wave)
             if result.matched_pairs != matches:
                 raise RuntimeError(f"a wave matched {result.matched_pairs} pairs, not {matches}")
-            await asyncio.gather(*(stack.seen(p, messages[p], 120) for p in players))
+            await stack.shown_at(messages, 120)
             done += matches
             await asyncio.sleep(SETTLE_S if done in (first, total) else 0)
             readings.append((done, stack.rss_mb()))

@@ -4,8 +4,10 @@ need a player's whole path: join through the stand-in, a wave run here, the matc
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import subprocess
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -23,7 +25,7 @@ from db.migrate import upgrade
 from db.settings import get_settings
 from sandbox import processes
 from sandbox.discord_standin import StandIn
-from sandbox.players import match_first_shown_at, match_shown, queue_up
+from sandbox.players import match_first_shown_at, queue_up
 from sandbox.servers import ServerUrls, drop_database, embedded_running, ensure_servers, fresh_database, stop_servers
 from workers.wave import WaveResult, run_wave
 
@@ -53,6 +55,23 @@ def database(urls: ServerUrls, prefix: str) -> Iterator[str]:
         yield url
     finally:
         drop_database(urls.database_url, name)
+
+
+class JoinsFailed(Exception):
+    """Some players' Join was not answered (the stand-in holds the bot to Discord's 3 seconds)."""
+
+    def __init__(self, joined: dict[int, int], failed: int, first: BaseException) -> None:
+        super().__init__(f"{failed} joins failed, the first with {type(first).__name__}: {first}")
+        self.joined = joined
+        self.failed = failed
+
+
+def freeze_harness() -> None:
+    """Moves what this process holds (the stand-in's users and messages) out of the garbage collector's reach:
+    otherwise its full collections stall the stand-in for most of a second once it holds thousands of
+    messages, which would be charged to the bot it measures."""
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass
@@ -94,7 +113,7 @@ class BotStack:
 
     async def join_all(self, players: list[int], parallel: int = 50) -> dict[int, int]:
         """Every player queues through the stand-in (alternating sides, so all can pair): their searching
-        message ids."""
+        message ids. Raises JoinsFailed, after the others finished, if any player's Join went unanswered."""
         messages: dict[int, int] = {}
         slots = asyncio.Semaphore(parallel)
 
@@ -103,17 +122,32 @@ class BotStack:
                 race = "bw_terran" if index % 2 == 0 else "sc2_terran"
                 messages[player] = (await queue_up(self.standin, starcraft(), player, [race])).id
 
-        await asyncio.gather(*(one(i, p) for i, p in enumerate(players)))
+        outcomes = await asyncio.gather(*(one(i, p) for i, p in enumerate(players)), return_exceptions=True)
+        failures = [o for o in outcomes if isinstance(o, BaseException)]
+        if failures:
+            raise JoinsFailed(messages, len(failures), failures[0])
+        freeze_harness()
         return messages
 
-    async def seen(self, player: int, message_id: int, timeout: float) -> float:
-        """When the player's searching message first showed their match (the stand-in's clock)."""
-        shown = await self.standin.wait_for_message(
-            player, lambda m: m.id == message_id and match_shown(m) is not None, timeout
-        )
-        at = match_first_shown_at(shown)
-        assert at is not None
-        return at
+    async def shown_at(self, messages: dict[int, int], timeout: float, every_s: float = 0.05) -> dict[int, float]:
+        """When each player's searching message first showed their match (the stand-in's clock, stamped as the
+        edit arrived). Polled rather than one waiter per player: the stand-in wakes every waiter on every change,
+        which with 20,000 waiters would cost the stand-in more than the bot it measures."""
+        pending = dict(messages)
+        shown: dict[int, float] = {}
+        deadline = time.monotonic() + timeout
+        while True:
+            for player, message_id in list(pending.items()):
+                message = self.standin.store.messages.get(message_id)
+                at = match_first_shown_at(message) if message is not None else None
+                if at is not None:
+                    shown[player] = at
+                    del pending[player]
+            if not pending:
+                return shown
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{len(pending)} of {len(messages)} players never saw their match")
+            await asyncio.sleep(every_s)
 
 
 @asynccontextmanager
@@ -152,4 +186,3 @@ async def bot_stack(prefix: str) -> AsyncIterator[BotStack]:
             client.delete(stream)
             client.close()
             engine.dispose()
-            stats_file.unlink(missing_ok=True)
