@@ -36,7 +36,7 @@ class Sizes:
     quality_pools: tuple[int, ...]
     quality_seeds: tuple[int, ...]
     sim_hours: float
-    sim_seeds: tuple[int, ...]
+    sim_seeds: tuple[int, ...] | None
     wave_sizes: tuple[int, ...]
     wave_repeat: int
     singles: int
@@ -52,7 +52,7 @@ FULL = Sizes(
     quality_pools=quality.POOLS,
     quality_seeds=quality.SEEDS,
     sim_hours=simulation.HOURS,
-    sim_seeds=simulation.SEEDS,
+    sim_seeds=None,
     wave_sizes=wave.SIZES,
     wave_repeat=3,
     singles=100,

@@ -36,6 +36,7 @@ def latest(sections: dict[str, Any], notes: list[str], machine: dict[str, Any], 
         "notify_burst_min_per_s": min(bursts) if bursts else None,
         "loop_stall_max_ms": stall_burst.get("bot_largest_stall_ms"),
         "loop_stall_burst": stall_burst.get("events"),
+        "loop_stall_while_joining_ms": big_burst.get("bot_largest_stall_ms_while_joining"),
         "join_per_s": joining["join_per_s"] if joining else None,
         "join_p50_ms": joining["join_p50_ms"] if joining else None,
         "join_p99_ms": joining["join_p99_ms"] if joining else None,
@@ -225,8 +226,9 @@ def _simulation(sim: dict[str, Any] | None, images: dict[str, str]) -> list[str]
         "## Ladder simulation\n",
         f"{sim['hours']:g} simulated hours per arrival rate and matchmaker, waves every "
         f"{sim['wave_interval_s']:g} s, a player leaves unmatched after {sim['max_wait_s']:g} s (the ladder "
-        f"file's `max_wait_s`); {sim['population_per_rate']} community members per arrival a minute; seeds "
-        f"{', '.join(map(str, sim['seeds']))} pooled (`bench/simulation.py` says how players, ratings and games "
+        f"file's `max_wait_s`); {sim['population_per_rate']} community members per arrival a minute; "
+        + "; ".join(f"{rate}/min: {len(seeds)} seeds" for rate, seeds in sim["seeds"].items())
+        + " pooled (`bench/simulation.py` says how players, ratings and games "
         "are modelled). Waits are from joining to the wave that matched the player; *p95 incl. time-outs* counts "
         "each timed-out player at the longest wait. *Timed out* is a share of arrivals, *rematches* a share of "
         "matches (two players meeting again right after their last game).\n",

@@ -14,8 +14,8 @@ Pure Python, no servers. For each arrival rate (players a minute), six simulated
 - A match keeps both players away for 10-20 minutes (a game), then they may arrive again. Each remembers
   their last opponent, so a rematch (two players meeting again right after their last game) is counted.
 
-Each rate runs with three seeds (communities and arrivals) and the figures pool them. Figures per rate and
-matchmaker: waits (from joining to the wave that matched them) p50 / p95 / max, and p95
+Each rate runs with several seeds (communities and arrivals; `seeds_for`) and the figures pool them.
+Figures per rate and matchmaker: waits (from joining to the wave that matched them) p50 / p95 / max, and p95
 counting a timed-out player's full wait; rating gap (between the two races played) mean / p95; the share of
 arrivals that time out; the share of matches that are rematches. Every matchmaker sees the same arrival
 times; everything else follows from its own matches.
@@ -43,8 +43,15 @@ GAME_S = (600.0, 1200.0)
 SKILL_MEAN = 1500.0
 SKILL_SPREAD = 300.0
 RATING_NOISE = 100.0
-# Each rate is simulated once per seed and the figures pooled, so one lucky draw decides nothing.
-SEEDS = (7, 8, 9)
+# Each rate is simulated once per seed and the figures pooled, so one lucky draw decides nothing: at least
+# three seeds, and more at a low rate, so that every rate pools about as many arrivals as 60 a minute for six
+# hours (with three seeds, the p95 wait at 2 a minute still moved by a minute from one set of seeds to another).
+FIRST_SEED = 7
+ARRIVALS_PER_MIN_POOLED = 60
+
+
+def seeds_for(rate_per_min: float) -> tuple[int, ...]:
+    return tuple(range(FIRST_SEED, FIRST_SEED + max(3, math.ceil(ARRIVALS_PER_MIN_POOLED / rate_per_min))))
 
 
 @dataclass
@@ -257,7 +264,7 @@ def measure(
     matchmakers: dict[str, Matchmaker],
     rates: Sequence[float] = RATES,
     hours: float = HOURS,
-    seeds: Sequence[int] = SEEDS,
+    seeds: Sequence[int] | None = None,
 ) -> dict[str, Any]:
     """Figures per rate and matchmaker, and the raw waits and gaps for the plots."""
     ladder = starcraft()
@@ -268,7 +275,7 @@ def measure(
         figures[key], samples[key] = {}, {}
         for name, matchmaker in matchmakers.items():
             out = Outcome()
-            for seed in seeds:
+            for seed in seeds or seeds_for(rate):
                 out.add(simulate(matchmaker, rate, hours, seed=seed, ladder=ladder))
             figures[key][name] = out.figures(ladder.matchmaking.max_wait_s)
             samples[key][name] = {"waits": out.waits, "gaps": out.gaps}
@@ -281,7 +288,7 @@ def measure(
     return {
         "rates_per_min": [f"{r:g}" for r in rates],
         "hours": hours,
-        "seeds": list(seeds),
+        "seeds": {f"{r:g}": list(seeds or seeds_for(r)) for r in rates},
         "wave_interval_s": ladder.matchmaking.wave_interval_s,
         "max_wait_s": ladder.matchmaking.max_wait_s,
         "population_per_rate": POPULATION_PER_RATE,
