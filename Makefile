@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -37,11 +37,12 @@ run: $(STAMP)
 servers-stop: $(STAMP)
 	$(BIN)/python -m sandbox servers stop
 
-# Pairing speed and quality, and a whole wave on real servers: bench/results/wave.json; from a wave's commit
-# to the edit of each player's view, through the real bot and the Discord stand-in: bench/results/notify.json.
+# Every benchmark: pairing speed and quality beside the two baselines, the ladder simulation, a whole wave,
+# notification, joining, memory. Writes bench/results/latest.json, docs/BENCHMARKS.md and docs/bench/*.png
+# (about 20-30 minutes; `ARGS=--quick` for a few minutes, written under .state/bench-quick/).
 bench: $(STAMP)
-	$(BIN)/python -m bench.wave
-	$(BIN)/python -m bench.notify
+	$(BIN)/python -m bench $(ARGS)
+	$(BIN)/python -m bench.leaderboard
 
 clean:
 	-$(BIN)/python -m sandbox servers stop

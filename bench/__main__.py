@@ -1,0 +1,176 @@
+"""`make bench` / `python -m bench`: every benchmark, then bench/results/latest.json, docs/BENCHMARKS.md and
+its plots (docs/bench/*.png), and a short table of the goals.
+
+    python -m bench                      # the full run (about 20-30 minutes on 2 cores)
+    python -m bench --quick              # small sizes, a few minutes, written under .state/bench-quick/
+    python -m bench --only speed wave    # some sections only; the others are null, with the reason
+
+A section that fails is null in the results with its error in `notes`; the others still run, and the
+command exits non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import joining, memory, notify, quality, report, simulation, speed, wave
+from bench.algorithms import MATCHMAKERS
+from bench.machine import machine
+from bench.stack import servers
+from db.settings import PROJECT_DIR
+
+
+@dataclass(frozen=True)
+class Sizes:
+    pools: tuple[int, ...]
+    repeat: int
+    quality_pools: tuple[int, ...]
+    quality_seeds: tuple[int, ...]
+    sim_hours: float
+    sim_seeds: tuple[int, ...] | None
+    wave_sizes: tuple[int, ...]
+    wave_repeat: int
+    singles: int
+    burst: int
+    big_burst: int  # 0: not run
+    join_rounds: int
+    cycles: int
+
+
+FULL = Sizes(
+    pools=speed.POOLS,
+    repeat=5,
+    quality_pools=quality.POOLS,
+    quality_seeds=quality.SEEDS,
+    sim_hours=simulation.HOURS,
+    sim_seeds=None,
+    wave_sizes=wave.SIZES,
+    wave_repeat=3,
+    singles=100,
+    burst=1000,
+    big_burst=10_000,
+    join_rounds=5,
+    cycles=10_000,
+)
+QUICK = Sizes(
+    pools=(100, 1_000),
+    repeat=3,
+    quality_pools=(100, 200),
+    quality_seeds=(100,),
+    sim_hours=1.0,
+    sim_seeds=(7,),
+    wave_sizes=(1_000,),
+    wave_repeat=2,
+    singles=20,
+    burst=200,
+    big_burst=0,
+    join_rounds=2,
+    cycles=500,
+)
+SECTIONS = ("speed", "quality", "simulation", "wave", "notify", "joining", "memory")
+
+
+def sections(s: Sizes) -> dict[str, Callable[[], Any]]:
+    return {
+        "speed": lambda: speed.measure(s.pools, s.repeat),
+        "quality": lambda: quality.measure(s.quality_pools, s.quality_seeds),
+        "simulation": lambda: simulation.measure(MATCHMAKERS, simulation.RATES, s.sim_hours, s.sim_seeds),
+        "wave": lambda: wave.whole_wave(s.wave_repeat, s.wave_sizes),
+        "notify": lambda: asyncio.run(notify.measure(s.singles, s.burst)),
+        "notify_10000": lambda: asyncio.run(notify.measure(0, s.big_burst)) if s.big_burst else None,
+        "joining": lambda: joining.measure(200, s.join_rounds),
+        "memory": lambda: asyncio.run(memory.measure(s.cycles, 100, 100)),
+    }
+
+
+def run(only: list[str], sizes: Sizes, notes: list[str]) -> tuple[dict[str, Any], bool]:
+    results: dict[str, Any] = {}
+    failed = False
+    for name, measure in sections(sizes).items():
+        if name.split("_")[0] not in only:
+            notes.append(f"{name}: not run in this invocation (--only {' '.join(only)})")
+            continue
+        print(f"[{datetime.now():%H:%M:%S}] {name}", flush=True)
+        began = time.monotonic()
+        try:
+            results[name] = measure()
+        except Exception as exc:
+            traceback.print_exc()
+            notes.append(f"{name}: failed: {type(exc).__name__}: {exc}")
+            failed = True
+        print(f"[{datetime.now():%H:%M:%S}] {name} done in {time.monotonic() - began:.0f} s", flush=True)
+    return results, failed
+
+
+def explain(results: dict[str, Any], notes: list[str]) -> None:
+    """What every reader of the figures should know, beside the figures."""
+    if results.get("speed"):
+        notes.extend(results["speed"]["notes"])
+    big = results.get("notify_10000")
+    if "notify_10000" in results and big is None:
+        notes.append("notify: the 10,000-match burst is not run in quick mode; loop_stall_max_ms is the small burst's")
+    elif big and not big["burst"]["completed"]:
+        notes.append(
+            f"notify: the 10,000-match burst was not reached: {big['burst']['reason']}; the bot's largest event-loop "
+            f"stall while they joined was {big['burst']['bot_largest_stall_ms_while_joining']} ms. "
+            "loop_stall_max_ms is the 1,000-match burst's"
+        )
+    if results.get("quality"):
+        notes.append(
+            "quality: the exact optimum is networkx's max_weight_matching up to 300 players and rustworkx's port of "
+            "the same algorithm above (networkx needs hours for 2,000 players and about a million eligible pairs)"
+        )
+    if results.get("wave"):
+        notes.append("wave_seconds: from the wave's start until every event is published (commit times in detail)")
+    if results.get("memory"):
+        notes.append(
+            "rss_growth_mb: VmRSS of the real bot process after all cycles minus after the first 100; every cycle's "
+            "players join through the Discord stand-in and see their match before the next batch"
+        )
+    if results.get("simulation"):
+        notes.append(
+            "simulation: wait percentiles are over matched players (time from joining to the matching wave); "
+            "wait_p95_with_timeouts_s also counts each timed-out player at max_wait_s"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes, written under .state/bench-quick/")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
+    parser.add_argument("--out", type=Path, help="where latest.json and BENCHMARKS.md go (default: the repo's)")
+    args = parser.parse_args()
+    sizes = QUICK if args.quick else FULL
+    out = args.out or (PROJECT_DIR / ".state" / "bench-quick" if args.quick else None)
+    json_path = out / "latest.json" if out else PROJECT_DIR / "bench" / "results" / "latest.json"
+    md_path = out / "BENCHMARKS.md" if out else PROJECT_DIR / "docs" / "BENCHMARKS.md"
+    notes: list[str] = ["quick mode: small sizes, not the issue's"] if args.quick else []
+    began = time.monotonic()
+    with servers():  # started once for every section that needs them, stopped at the end if started here
+        results, failed = run(args.only, sizes, notes)
+    explain(results, notes)
+    meta = {
+        "finished_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "duration_s": round(time.monotonic() - began),
+        "quick": args.quick,
+        "sections": sorted(results),
+    }
+    result = report.latest(results, notes, machine(), meta)
+    report.write(result, results, json_path, md_path, md_path.parent / "bench")
+    print()
+    print(report.short_table(result))
+    print(f"\nwritten: {json_path}, {md_path} and its plots in {md_path.parent / 'bench'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,351 @@
+# ruff: noqa: RUF001
+"""From the sections' figures to bench/results/latest.json, docs/BENCHMARKS.md (with its PNG plots) and the
+short table printed at the end of a run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bench import plots
+from bench.goals import Goal, judge
+
+ALGORITHMS = ("ours", "greedy", "assignment")
+
+
+def latest(sections: dict[str, Any], notes: list[str], machine: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
+    """The results file: the issue's keys first (null where not measured, the reason in `notes`), then detail."""
+    speed, quality, sim = sections.get("speed"), sections.get("quality"), sections.get("simulation")
+    wave, notify, big = sections.get("wave"), sections.get("notify"), sections.get("notify_10000")
+    joining, memory = sections.get("joining"), sections.get("memory")
+    single = (notify or {}).get("single_matches") or {}
+    burst = (notify or {}).get("burst") or {}
+    big_burst = (big or {}).get("burst") or {}
+    stall_burst = big_burst if big_burst.get("completed") else burst
+    bursts = [b["events_per_s"] for b in (burst, big_burst) if b.get("completed")]
+    result: dict[str, Any] = {
+        "pairing_ms": {n: f["median_ms"] for n, f in speed["by_algorithm"]["ours"].items()} if speed else None,
+        "quality_shortfall_max_pct": quality["ours_short_max_pct"] if quality else None,
+        "quality_matched_equal": quality["ours_matched_equal"] if quality else None,
+        "wave_seconds": {n: round(f["all_published_ms_median"] / 1000, 3) for n, f in wave.items()} if wave else None,
+        "notify_p50_ms": single.get("commit_to_edit_p50_ms"),
+        "notify_p99_ms": single.get("commit_to_edit_p99_ms"),
+        "notify_burst_per_s": burst.get("events_per_s"),
+        "notify_burst_10000_per_s": big_burst.get("events_per_s"),
+        "notify_burst_min_per_s": min(bursts) if bursts else None,
+        "loop_stall_max_ms": stall_burst.get("bot_largest_stall_ms"),
+        "loop_stall_burst": stall_burst.get("events"),
+        "loop_stall_while_joining_ms": big_burst.get("bot_largest_stall_ms_while_joining"),
+        "join_per_s": joining["join_per_s"] if joining else None,
+        "join_p50_ms": joining["join_p50_ms"] if joining else None,
+        "join_p99_ms": joining["join_p99_ms"] if joining else None,
+        "rss_growth_mb": memory["rss_growth_mb"] if memory else None,
+        "rss_cycles": memory["cycles"] if memory else None,
+        "simulation": sim["by_rate"] if sim else None,
+        "machine": machine,
+        "notes": notes,
+    }
+    result["goals"] = [goal.__dict__ for goal in judge(result)]
+    result["detail"] = {
+        "run": meta,
+        "pairing": speed,
+        "quality": quality,
+        "simulation": {k: v for k, v in sim.items() if k != "samples"} if sim else None,
+        "whole_wave": wave,
+        "notify": notify,
+        "notify_burst_10000": big,
+        "joining": joining,
+        "memory": memory,
+    }
+    return result
+
+
+def write(result: dict[str, Any], sections: dict[str, Any], json_path: Path, md_path: Path, png_dir: Path) -> None:
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(result, indent=2) + "\n")
+    images: dict[str, Path] = {}
+    if sections.get("speed"):
+        images["speed"] = plots.pairing_speed(sections["speed"], png_dir)
+    if sections.get("simulation"):
+        images["wait"] = plots.simulation(sections["simulation"], "waits", png_dir)
+        images["gap"] = plots.simulation(sections["simulation"], "gaps", png_dir)
+    if sections.get("memory"):
+        images["memory"] = plots.memory(sections["memory"]["readings"], png_dir)
+    md_path.parent.mkdir(parents=True, exist_ok=True)
+    md_path.write_text(markdown(result, {k: _relative(v, md_path.parent) for k, v in images.items()}))
+
+
+def short_table(result: dict[str, Any]) -> str:
+    goals = [Goal(**g) for g in result["goals"]]
+    width = max(len(g.name) for g in goals)
+    lines = [f"{'goal':<{width}}  {'verdict':<12}  measured (target)"]
+    lines += [f"{g.name:<{width}}  {g.verdict:<12}  {g.measured} ({g.target})" for g in goals]
+    return "\n".join(lines)
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _cell(value: Any, digits: int = 1, suffix: str = "") -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}{suffix}"
+    if isinstance(value, int):
+        return f"{value:,}{suffix}"
+    return f"{value}{suffix}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def markdown(r: dict[str, Any], images: dict[str, str]) -> str:
+    d = r["detail"]
+    m = r["machine"]
+    out = [
+        "# Benchmarks\n",
+        "Written by `make bench` (`python -m bench`); every figure and plot below comes from one run and is "
+        "regenerated by the command. The raw figures are in `bench/results/latest.json`.\n",
+        f"Run: {d['run'].get('finished_at', '?')}, {_cell(d['run'].get('duration_s'), 0)} s, commit "
+        f"`{m.get('commit')}`. Machine: {m.get('cpu')}, {m.get('cpus')} CPUs, {m.get('memory_gb')} GB, "
+        f"{m.get('platform')}, Python {m.get('python')}; "
+        + ", ".join(f"{k} {v}" for k, v in (m.get("versions") or {}).items())
+        + ". The machine is shared with other work: times are medians and still noisy.\n",
+        "## Goals\n",
+        _table(
+            ["goal", "target", "measured", "verdict"],
+            [[g["name"], g["target"], g["measured"], f"**{g['verdict']}**"] for g in r["goals"]],
+        ),
+    ]
+    out += _pairing(d.get("pairing"), images)
+    out += _quality(d.get("quality"))
+    out += _simulation(d.get("simulation"), images)
+    out += _servers(r, d, images)
+    out += [
+        "## Notes\n",
+        "\n".join(f"- {n}" for n in r["notes"]) + "\n" if r["notes"] else "None.\n",
+        METHOD,
+    ]
+    return "\n".join(out)
+
+
+def _pairing(speed: dict[str, Any] | None, images: dict[str, str]) -> list[str]:
+    if not speed:
+        return ["## Pairing speed\n", "Not run.\n"]
+    rows = []
+    for n in speed["pools"]:
+        for name in ALGORITHMS:
+            f = speed["by_algorithm"][name].get(str(n))
+            if f is None:
+                rows.append([f"{n:,}", name, "—", "—", "—", "—", "not run (see notes)"])
+                continue
+            rows.append(
+                [
+                    f"{n:,}",
+                    name,
+                    _cell(f["median_ms"], 1),
+                    _cell(100 * f["matched_fraction"], 1, "%"),
+                    _cell(f["gap_mean"]),
+                    _cell(f["gap_p95"]),
+                    str(len(f["runs_ms"])),
+                ]
+            )
+    return [
+        "## Pairing speed\n",
+        "One wave's pairing on drawn pools (see *Pools* below), ours (`workers.pairing.pair_seekers`) beside "
+        "the two baselines: median time over the runs, share of the pool matched, rating gap of the pairs.\n",
+        _table(["waiting", "matchmaker", "median ms", "matched", "gap mean", "gap p95", "runs"], rows),
+        f"![pairing time]({images['speed']})\n" if "speed" in images else "",
+    ]
+
+
+def _quality(q: dict[str, Any] | None) -> list[str]:
+    if not q:
+        return ["## Quality against the exact optimum\n", "Not run.\n"]
+    rows = []
+    for row in q["rows"]:
+        cells = [f"{row['pool']:,}", str(row["seed"]), f"{row['exact_pairs']:,}", _cell(row["exact_weight"], 1)]
+        for name in ALGORITHMS:
+            f = row[name]
+            cells.append(f"{f['pairs']:,} / {_cell(f['short_pct'], 3, '%')}")
+        cells.append(f"{row['exact_solver']}, {row['exact_solve_s']} s")
+        rows.append(cells)
+    return [
+        "## Quality against the exact optimum\n",
+        "Each pool is also solved exactly: the most players matched, then the greatest total weight, over every "
+        "eligible pair (`bench/exact.py`). A pair's weight, without any constant per-pair reward:\n",
+        "    weight = wait_weight × (waves both waited) − gap_weight × (gap / 100)² − rematch_penalty × [rematch]\n",
+        "with the ladder file's weights (1, 1, 4). **short % = 100 × (W_exact − W) / |W_exact|**, W the sum of the "
+        "weights of a matchmaker's pairs. Each cell: pairs made / short %. Weights compare fairly only at equal "
+        'pairs: a matchmaker that leaves players unmatched can come out "short" by little or less than nothing.\n',
+        _table(
+            ["pool", "seed", "exact pairs", "exact weight", "ours", "greedy", "assignment", "exact solved by"], rows
+        ),
+        f"Ours: largest shortfall {_cell(q['ours_short_max_pct'], 3, '%')}; same pairs as exact on every pool: "
+        f"{'yes' if q['ours_matched_equal'] else 'no'}.\n",
+    ]
+
+
+def _simulation(sim: dict[str, Any] | None, images: dict[str, str]) -> list[str]:
+    if not sim:
+        return ["## Ladder simulation\n", "Not run.\n"]
+    rows = []
+    for rate, by in sim["by_rate"].items():
+        for name in ALGORITHMS:
+            f = by.get(name)
+            if not f:
+                continue
+            rows.append(
+                [
+                    rate,
+                    name,
+                    _cell(f["wait_p50_s"], 0),
+                    _cell(f["wait_p95_s"], 0),
+                    _cell(f["wait_max_s"], 0),
+                    _cell(f["wait_p95_with_timeouts_s"], 0),
+                    _cell(f["gap_mean"]),
+                    _cell(f["gap_p95"]),
+                    _cell(100 * f["timeout_share"], 2, "%") if f["timeout_share"] is not None else "—",
+                    _cell(100 * f["rematch_rate"], 2, "%") if f["rematch_rate"] is not None else "—",
+                    f"{f['matches']:,}",
+                ]
+            )
+    header = (
+        "arrivals/min|matchmaker|wait p50 s|wait p95 s|wait max s|p95 incl. time-outs s|gap mean|gap p95|"
+        "timed out|rematches|matches"
+    )
+    return [
+        "## Ladder simulation\n",
+        f"{sim['hours']:g} simulated hours per arrival rate and matchmaker, waves every "
+        f"{sim['wave_interval_s']:g} s, a player leaves unmatched after {sim['max_wait_s']:g} s (the ladder "
+        f"file's `max_wait_s`); {sim['population_per_rate']} community members per arrival a minute; "
+        + "; ".join(f"{rate}/min: {len(seeds)} seeds" for rate, seeds in sim["seeds"].items())
+        + " pooled (`bench/simulation.py` says how players, ratings and games "
+        "are modelled). Waits are from joining to the wave that matched the player; *p95 incl. time-outs* counts "
+        "each timed-out player at the longest wait. *Timed out* is a share of arrivals, *rematches* a share of "
+        "matches (two players meeting again right after their last game).\n",
+        _table(header.split("|"), rows),
+        f"![wait distribution]({images['wait']})\n" if "wait" in images else "",
+        f"![gap distribution]({images['gap']})\n" if "gap" in images else "",
+    ]
+
+
+def _servers(r: dict[str, Any], d: dict[str, Any], images: dict[str, str]) -> list[str]:
+    out = ["## On real servers\n"]
+    wave = d.get("whole_wave")
+    if wave:
+        rows = [
+            [
+                f"{int(n):,}",
+                _cell(f["commit_ms_median"]),
+                _cell(f["all_published_ms_median"]),
+                _cell(f["pairing_ms_median"]),
+                _cell(f["matches_median"]),
+                str(len(f["runs"])),
+            ]
+            for n, f in wave.items()
+        ]
+        out += [
+            "### Whole wave\n",
+            "`workers.wave.run_wave` on real PostgreSQL and Redis with the waiting entries written in bulk: lock, "
+            "claim, pair, write the matches and outbox rows, commit, publish every event. `wave_seconds` is the "
+            "time until every event is published (medians).\n",
+            _table(["waiting", "commit ms", "all published ms", "pairing ms", "matches", "runs"], rows),
+        ]
+    notify, big = d.get("notify") or {}, d.get("notify_burst_10000") or {}
+    if notify or big:
+        rows = []
+        single = notify.get("single_matches")
+        if single:
+            latency = f"p50 {single['commit_to_edit_p50_ms']} ms, p99 {single['commit_to_edit_p99_ms']} ms"
+            rows.append(["single matches, 10/s", f"{single['deliveries']:,} deliveries", latency, "—"])
+        for burst in (notify.get("burst"), big.get("burst")):
+            if burst and burst.get("completed"):
+                rate = f"{burst['events_per_s']:,} events/s (last edit {burst['commit_to_last_edit_s']} s after commit)"
+                stall = _cell(burst["bot_largest_stall_ms"], 1, " ms")
+                rows.append(
+                    [f"burst of {burst['events']:,} matches", f"{burst['deliveries']:,} deliveries", rate, stall]
+                )
+            elif burst:
+                stall = _cell(burst["bot_largest_stall_ms_while_joining"], 1, " ms while the players joined")
+                rows.append([f"burst of {burst['events']:,} matches", "not reached", burst["reason"], stall])
+        out += [
+            "### Notification\n",
+            "The real bot process against the Discord stand-in; players join through the stand-in; latency is "
+            "from a wave's commit to the stand-in receiving the edit of the player's message. The loop stall is "
+            "the bot's largest event-loop stall during the burst (its `BOT_STATS_FILE`).\n",
+            _table(["run", "size", "figure", "largest loop stall"], rows),
+        ]
+    joining = d.get("joining")
+    if joining:
+        out += [
+            "### Joining\n",
+            f"{joining['players_at_once']} players call `QueueService.join` at once (`asyncio.gather`) on real "
+            f"PostgreSQL with the bot's engine settings; {joining['rounds']} rounds after a warm-up.\n",
+            _table(
+                ["joins / s (median round)", "join p50", "join p99"],
+                [[_cell(joining["join_per_s"]), f"{joining['join_p50_ms']} ms", f"{joining['join_p99_ms']} ms"]],
+            ),
+        ]
+    memory = d.get("memory")
+    if memory:
+        first, last = f"rss_after_{memory['first']}_mb", f"rss_after_{memory['cycles']}_mb"
+        out += [
+            "### Memory\n",
+            f"The real bot process (VmRSS from `/proc`), {memory['cycles']:,} join → match → notify cycles through "
+            f"the stand-in in batches of {memory['batch']} (one wave each), every player new; "
+            f"{_cell(memory['seconds'], 0)} s.\n",
+            _table(
+                ["start", f"after {memory['first']:,} cycles", f"after {memory['cycles']:,}", "growth", "peak"],
+                [[f"{memory[k]} MB" for k in ("rss_start_mb", first, last, "rss_growth_mb", "rss_peak_mb")]],
+            ),
+            f"![bot memory]({images['memory']})\n" if "memory" in images else "",
+        ]
+    return out
+
+
+METHOD = """## Method
+
+### Pools
+
+`bench/pools.py`, fixed seeds: ratings drawn around 1500 with a spread (standard deviation) of 300, one rating
+per race; 40% play a Brood War race only, 40% a StarCraft II race only, 20% one of each; 0–10 waves waited;
+0–2 vetoes among four maps. The rules are the StarCraft ladder file's (`ladders/starcraft.toml` through
+`workers.wave.pairing_rules`): window 100 + 50 × waves waited, weights 1 / 1 / 4.
+
+### Baselines
+
+Rebuilt in `bench/` from their descriptions only.
+
+- **greedy** (`bench/greedy.py`, the community's first matchmaker): players who play both sides are first
+  given one side each, in queue order to whichever side has fewer players so far; window 100 + 50 × waves
+  waited, uncapped; a pair is allowed if its gap fits either player's window; score = gap² − 20 × (sum of
+  both players' waves waited); pairs taken greedily from the lowest score; then two passes over the pairs in
+  order of their mean rating, swapping the second-side players of neighbouring pairs wherever that lowers the
+  sum of squared gaps and both new pairs stay inside a window.
+- **assignment** (`bench/assignment.py`, its later matchmaker): a cost matrix of first-side-capable ×
+  second-side-capable players, cost = gap² − 20 × 2^max(waves waited), ineligible pairs (outside both
+  windows, or a player with themselves) forbidden by a cost larger than any whole allowed assignment, solved by
+  `scipy.optimize.linear_sum_assignment`; assigned forbidden pairs are dropped, and since a player who plays
+  both sides has a row and a column, the assigned pairs are taken in order of cost, skipping any whose player
+  is already used.
+- **exact** (`bench/exact.py`): the maximum-cardinality maximum-weight matching of our own objective over every
+  eligible pair; networkx up to 300 players, above that rustworkx's compiled port of the same algorithm
+  (networkx would take hours on 2,000 players and a million pairs).
+
+### Reproduce
+
+```sh
+make bench                 # everything: about 20-30 minutes on 2 cores
+.venv/bin/python -m bench --quick                 # a few minutes, written under .state/bench-quick/
+.venv/bin/python -m bench --only speed quality    # some sections (the others are null in that run)
+```
+"""

@@ -1,0 +1,188 @@
+"""The real bot process against the Discord stand-in, on real PostgreSQL and Redis, for the benchmarks that
+need a player's whole path: join through the stand-in, a wave run here, the match shown by the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import subprocess
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import redis
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from bench.pools import starcraft
+from db.engines import session_factory, sync_engine
+from db.migrate import upgrade
+from db.settings import get_settings
+from sandbox import processes
+from sandbox.discord_standin import StandIn
+from sandbox.players import match_first_shown_at, queue_up
+from sandbox.servers import ServerUrls, drop_database, embedded_running, ensure_servers, fresh_database, stop_servers
+from workers.wave import WaveResult, run_wave
+
+TOKEN = "bench-bot-token"
+
+
+@contextmanager
+def servers() -> Iterator[ServerUrls]:
+    """The configured servers, or the embedded ones (stopped afterwards if this started them)."""
+    settings = get_settings()
+    was_running = embedded_running(settings.state_dir)
+    urls = ensure_servers(settings.state_dir, settings.database_url, settings.redis_url)
+    try:
+        yield urls
+    finally:
+        if not (settings.database_url and settings.redis_url) and not was_running:
+            stop_servers(settings.state_dir)
+
+
+@contextmanager
+def database(urls: ServerUrls, prefix: str) -> Iterator[str]:
+    """A fresh database of its own, migrated, dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:6]}"
+    url = fresh_database(urls.database_url, name)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        drop_database(urls.database_url, name)
+
+
+class JoinsFailed(Exception):
+    """Some players' Join was not answered (the stand-in holds the bot to Discord's 3 seconds)."""
+
+    def __init__(self, joined: dict[int, int], failed: int, first: BaseException) -> None:
+        super().__init__(f"{failed} joins failed, the first with {type(first).__name__}: {first}")
+        self.joined = joined
+        self.failed = failed
+
+
+def freeze_harness() -> None:
+    """Moves what this process holds (the stand-in's users and messages) out of the garbage collector's reach:
+    otherwise its full collections stall the stand-in for most of a second once it holds thousands of
+    messages, which would be charged to the bot it measures."""
+    gc.collect()
+    gc.freeze()
+
+
+@dataclass
+class BotStack:
+    database_url: str
+    stream: str
+    standin: StandIn
+    bot: subprocess.Popen[bytes]
+    engine: Engine
+    sessions: sessionmaker[Session]
+    client: redis.Redis
+    stats_file: Path
+    log: Path
+
+    def wave(self) -> WaveResult:
+        return run_wave(self.sessions, self.client, self.stream, starcraft())
+
+    def committed_at(self, wave_id: int | None) -> float:
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                text("SELECT EXTRACT(EPOCH FROM committed_at)::float8 FROM waves WHERE id = :w"), {"w": wave_id}
+            ).scalar()
+        if value is None:
+            raise RuntimeError(f"wave {wave_id} has no commit time")
+        return float(value)
+
+    def stats(self) -> list[dict[str, Any]]:
+        """The bot's stats lines so far (one a second)."""
+        if not self.stats_file.exists():
+            return []
+        return [json.loads(line) for line in self.stats_file.read_text().splitlines() if line.strip()]
+
+    def rss_mb(self) -> float:
+        """The bot process's resident memory (VmRSS), in MB."""
+        for line in Path(f"/proc/{self.bot.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("no VmRSS for the bot process")
+
+    async def join_all(self, players: list[int], parallel: int = 50) -> dict[int, int]:
+        """Every player queues through the stand-in (alternating sides, so all can pair): their searching
+        message ids. Raises JoinsFailed, after the others finished, if any player's Join went unanswered."""
+        messages: dict[int, int] = {}
+        slots = asyncio.Semaphore(parallel)
+
+        async def one(index: int, player: int) -> None:
+            async with slots:
+                race = "bw_terran" if index % 2 == 0 else "sc2_terran"
+                messages[player] = (await queue_up(self.standin, starcraft(), player, [race])).id
+
+        outcomes = await asyncio.gather(*(one(i, p) for i, p in enumerate(players)), return_exceptions=True)
+        failures = [o for o in outcomes if isinstance(o, BaseException)]
+        if failures:
+            raise JoinsFailed(messages, len(failures), failures[0])
+        freeze_harness()
+        return messages
+
+    async def shown_at(self, messages: dict[int, int], timeout: float, every_s: float = 0.05) -> dict[int, float]:
+        """When each player's searching message first showed their match (the stand-in's clock, stamped as the
+        edit arrived). Polled rather than one waiter per player: the stand-in wakes every waiter on every change,
+        which with 20,000 waiters would cost the stand-in more than the bot it measures."""
+        pending = dict(messages)
+        shown: dict[int, float] = {}
+        deadline = time.monotonic() + timeout
+        while True:
+            for player, message_id in list(pending.items()):
+                message = self.standin.store.messages.get(message_id)
+                at = match_first_shown_at(message) if message is not None else None
+                if at is not None:
+                    shown[player] = at
+                    del pending[player]
+            if not pending:
+                return shown
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{len(pending)} of {len(messages)} players never saw their match")
+            await asyncio.sleep(every_s)
+
+
+@asynccontextmanager
+async def bot_stack(prefix: str) -> AsyncIterator[BotStack]:
+    with servers() as urls, database(urls, prefix) as database_url:
+        state = get_settings().state_dir
+        logs = state / "bench"
+        logs.mkdir(parents=True, exist_ok=True)
+        token = uuid.uuid4().hex[:6]
+        stream = f"bench:{token}:events"
+        stats_file = logs / f"bot-stats-{token}.jsonl"
+        log = logs / f"bot-{prefix}.log"
+        standin = StandIn(TOKEN)
+        await standin.start()
+        env = {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": urls.redis_url,
+            "EVENT_STREAM": stream,
+            "DISCORD_TOKEN": TOKEN,
+            "DISCORD_API_BASE": standin.api_base,
+            "BOT_STATS_FILE": str(stats_file),
+        }
+        bot = processes.start_bot(env, log)
+        engine = sync_engine(database_url)
+        client = redis.Redis.from_url(urls.redis_url)
+        stack = BotStack(database_url, stream, standin, bot, engine, session_factory(engine), client, stats_file, log)
+        try:
+            while not (standin.identify_count and standin.commands):
+                if bot.poll() is not None:
+                    raise RuntimeError(f"the bot exited; see {log}")
+                await asyncio.sleep(0.1)
+            yield stack
+        finally:
+            processes.stop(bot)
+            await standin.stop()
+            client.delete(stream)
+            client.close()
+            engine.dispose()
