@@ -9,6 +9,7 @@ import discord
 
 from bot.renderings import WARNING_COLOUR, Rendering, name, race
 from bot.services import services_of
+from bot.views.routed import routed_view
 from db.admin import RESOLUTIONS
 
 _LABELS = {"player1": "{p1} won", "player2": "{p2} won", "draw": "Draw", "invalidate": "Invalidate"}
@@ -28,14 +29,12 @@ def dispute_rendering(payload: dict[str, Any]) -> Rendering:
     embed = discord.Embed(title=f"Match #{match_id} disputed", description="\n".join(lines), colour=WARNING_COLOUR)
     if not isinstance(match_id, int) or len(players) != 2:
         return Rendering(embed)
-    view = discord.ui.View(timeout=None)
     # Button labels are plain text: the names as they are, not escaped for markdown.
     names = {
         f"p{n}": str(p.get("display_name") or f"Player {p.get('player_id')}")[:30] for n, p in enumerate(players, 1)
     }
-    for result in RESOLUTIONS:
-        view.add_item(ResolveButton(match_id, result, _LABELS[result].format(**names)))
-    return Rendering(embed, view)
+    buttons = [ResolveButton(match_id, result, _LABELS[result].format(**names)) for result in RESOLUTIONS]
+    return Rendering(embed, routed_view(*buttons))
 
 
 class ResolveButton(

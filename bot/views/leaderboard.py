@@ -9,6 +9,7 @@ import discord
 
 from bot.renderings import NEUTRAL_COLOUR, Rendering
 from bot.services import services_of
+from bot.views.routed import routed_view
 from db.ladder import Ladder
 from db.players import BoardPage
 
@@ -26,10 +27,13 @@ def board_rendering(ladder: Ladder, board: BoardPage) -> Rendering:
         colour=NEUTRAL_COLOUR,
     )
     embed.set_footer(text=f"Page {board.page} of {board.pages} · rating · won-lost-drawn · rank")
-    view = discord.ui.View(timeout=None)
-    view.add_item(PageButton(board.race, board.page - 1, "Previous", disabled=board.page <= 1))
-    view.add_item(PageButton(board.race, board.page + 1, "Next", disabled=board.page >= board.pages))
-    return Rendering(embed, view)
+    return Rendering(
+        embed,
+        routed_view(
+            PageButton(board.race, board.page - 1, "Previous", disabled=board.page <= 1),
+            PageButton(board.race, board.page + 1, "Next", disabled=board.page >= board.pages),
+        ),
+    )
 
 
 class PageButton(

@@ -28,6 +28,7 @@ from bot.renderings import (
 )
 from bot.services import services_of
 from bot.views.owner import belongs_to
+from bot.views.routed import routed_view
 from db.events import MATCH_REMINDER
 from db.matches import Move
 
@@ -251,7 +252,4 @@ def _buttons(payload: dict[str, Any], player_id: int, actions: list[str]) -> dis
     match_id = payload.get("match_id")
     if not isinstance(match_id, int):
         return None
-    view = discord.ui.View(timeout=None)
-    for action in actions:
-        view.add_item(MatchButton(action, match_id, player_id))
-    return view
+    return routed_view(*(MatchButton(action, match_id, player_id) for action in actions))

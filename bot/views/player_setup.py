@@ -12,6 +12,7 @@ from bot.player_service import SetupRefused
 from bot.renderings import NEUTRAL_COLOUR
 from bot.services import services_of
 from bot.views.owner import belongs_to
+from bot.views.routed import routed_view
 from db.ladder import Ladder
 
 
@@ -22,9 +23,7 @@ def region_embed(text: str = "") -> discord.Embed:
 
 
 def region_view(ladder: Ladder, player_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(RegionSelect(ladder, player_id))
-    return view
+    return routed_view(RegionSelect(ladder, player_id))
 
 
 class RegionSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"^ladder:region:(?P<player>[0-9]{1,20})$"):

@@ -10,6 +10,7 @@ import discord
 from bot.actions.cancel import cancel_queue
 from bot.queue_service import Joined, QueueSnapshot
 from bot.renderings import NEUTRAL_COLOUR, timestamp
+from bot.views.routed import routed_view
 from db.ladder import Ladder
 
 
@@ -37,9 +38,7 @@ def searching_embed(ladder: Ladder, joined: Joined, snapshot: QueueSnapshot, wav
 
 
 def searching_view(player_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(CancelButton(player_id))
-    return view
+    return routed_view(CancelButton(player_id))
 
 
 def _estimate(snapshot: QueueSnapshot) -> str:

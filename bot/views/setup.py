@@ -15,6 +15,7 @@ import discord
 from bot.actions.join import join_queue
 from bot.services import services_of
 from bot.views.owner import belongs_to
+from bot.views.routed import routed_view
 from db.ladder import Ladder
 
 # The select of a ladder without sides carries this in place of a side's code.
@@ -68,16 +69,14 @@ def setup_embed(ladder: Ladder) -> discord.Embed:
 
 
 def setup_view(ladder: Ladder, player_id: int, state: SetupState) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
     sides = [(s.code, s.name) for s in ladder.sides] if ladder.has_sides else [(ALL_RACES, "Race")]
-    for row, (side, name) in enumerate(sides):
-        view.add_item(RaceSelect(ladder, side, name, player_id, state, row=row))
-    row = len(sides)
+    items: list[discord.ui.Item[Any]] = [
+        RaceSelect(ladder, side, name, player_id, state, row=row) for row, (side, name) in enumerate(sides)
+    ]
     if ladder.maps.vetoes and ladder.maps.pool:
-        view.add_item(VetoSelect(ladder, player_id, state, row=row))
-        row += 1
-    view.add_item(JoinButton(player_id, row=row))
-    return view
+        items.append(VetoSelect(ladder, player_id, state, row=len(items)))
+    items.append(JoinButton(player_id, row=len(items)))
+    return routed_view(*items)
 
 
 def initial_state(ladder: Ladder, races: tuple[str, ...], vetoes: tuple[str, ...]) -> SetupState:
