@@ -19,7 +19,6 @@ from db.engines import async_engine, async_session_factory
 from db.ladder import Ladder, load_ladder
 from db.migrate import upgrade
 from db.models import UNFINISHED_MATCH_STATES
-from db.rating_history import rating_mismatches
 from db.settings import get_settings
 from sandbox import processes
 from sandbox.discord_standin import Message, StandIn
@@ -34,6 +33,7 @@ from sandbox.players import (
     wait_for_match,
 )
 from sandbox.servers import embedded_running, ensure_servers, fresh_database, stop_servers
+from workers.rating_history import rating_mismatches
 
 DEMO_DATABASE = "ladder_demo"
 UNFINISHED = list(UNFINISHED_MATCH_STATES)

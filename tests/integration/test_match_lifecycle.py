@@ -17,8 +17,8 @@ from db import matches
 from db.events import MATCH_ABORTED, MATCH_COMPLETED, MATCH_CONFIRMED, MATCH_DISPUTED, MATCH_REMINDER
 from db.ladder import Ladder
 from db.match_deadlines import sweep_deadlines
-from db.rating_history import rating_mismatches
 from workers.rating import Elo
+from workers.rating_history import rating_mismatches
 from workers.wave import run_wave
 
 
