@@ -12,14 +12,15 @@ import discord
 from bot.client import LadderBot
 from bot.discord_api import point_rest_at
 from db.ladder import LadderConfigError
+from db.logs import configure_logging
 from db.settings import Settings, get_settings
 
 log = logging.getLogger("bot")
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
     missing = [
         name
         for name, value in (

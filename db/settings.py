@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,6 +52,14 @@ class Settings(BaseSettings):
     delivery_backoff_s: list[float] = [1.0, 3.0, 10.0]
     # When set, the bot writes its delivery figures and event-loop stalls here as JSON every few seconds.
     bot_stats_file: Path | None = None
+    # Prometheus metrics: the port each process serves /metrics on; 0 serves nothing. The worker's main process
+    # serves what its pool processes recorded (prometheus_client's multiprocess mode) and, read at scrape time,
+    # the queue, the outbox and the stream.
+    bot_metrics_port: int = Field(default=0, ge=0, le=65535)
+    worker_metrics_port: int = Field(default=0, ge=0, le=65535)
+    # "json": one JSON object a line (what a log platform parses); "text": lines for a person at a terminal.
+    log_format: Literal["json", "text"] = "json"
+    log_level: str = "INFO"
     # Where the embedded servers keep their data.
     state_dir: Path = PROJECT_DIR / ".state"
 

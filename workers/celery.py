@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import Celery
+from celery.signals import setup_logging
+
+from db.logs import configure_logging
+from db.settings import get_settings
 
 app = Celery("workers", include=["workers.tasks"])
 app.config_from_object("celeryconfig")
+
+
+@setup_logging.connect
+def _structured_logs(loglevel: int | str | None = None, **_: Any) -> None:
+    """The worker's and beat's records in the format the bot's use (a receiver here: Celery sets up none)."""
+    settings = get_settings()
+    configure_logging(settings.log_format, loglevel or settings.log_level)
