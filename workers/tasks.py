@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from celery.signals import worker_init
+from celery.signals import worker_init, worker_shutdown
 
 from db.outbox import publish, trim_stream
+from db.settings import get_settings
+from workers import metrics
 from workers.celery import app
 from workers.deadlines import sweep
 from workers.pairing import warm_up
@@ -21,17 +23,40 @@ def warm_up_pairing(**_: Any) -> None:
     warm_up()
 
 
+_metrics_server: Any = None
+
+
+@worker_init.connect
+def serve_metrics(**_: Any) -> None:
+    """In the main process, before the pool forks: the pool processes inherit where metrics are written."""
+    global _metrics_server
+    settings = get_settings()
+    if settings.worker_metrics_port:
+        _metrics_server = metrics.serve(settings.worker_metrics_port, settings.database_url, settings.redis_url,
+                                        settings.event_stream, settings.consumer_group)  # fmt: skip
+
+
+@worker_shutdown.connect
+def stop_serving_metrics(**_: Any) -> None:
+    if _metrics_server is not None:
+        _metrics_server.shutdown()
+
+
 @app.task(name="ladder.matchmaking_wave")
 def matchmaking_wave() -> dict[str, Any]:
     rt = runtime()
-    return asdict(run_wave(rt.sessions, rt.redis, rt.stream, rt.ladder))
+    result = run_wave(rt.sessions, rt.redis, rt.stream, rt.ladder)
+    metrics.record_wave(result.skipped, result.matched_pairs, result.total_ms / 1000, result.published)
+    return asdict(result)
 
 
 @app.task(name="ladder.relay_outbox")
 def relay_outbox() -> int:
     """Publishes events a worker committed but did not publish (it died in between)."""
     rt = runtime()
-    return publish(rt.sessions, rt.redis, rt.stream, min_age_s=1.0)
+    published = publish(rt.sessions, rt.redis, rt.stream, min_age_s=1.0)
+    metrics.record_published("relay", published)
+    return published
 
 
 @app.task(name="ladder.expire_entries")
