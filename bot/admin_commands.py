@@ -14,6 +14,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.admin_status import status_text
+from bot.health import BotHealth
 from bot.renderings import name, race, timestamp
 from bot.services import services_of
 from bot.views.profile import profile_embed
@@ -78,6 +80,15 @@ async def post_to_admin_log(client: discord.Client, text: str) -> None:
         )
     except discord.HTTPException as exc:
         log.warning("could not post to the admins' log channel: %s %s", exc.status, exc.code)
+
+
+@admin_group.command(name="status", description="The queue, the last wave, events not yet shown, the bot's health")
+async def status(interaction: discord.Interaction[Any]) -> None:
+    if await _refused(interaction):
+        return
+    ladder, stream = await services_of(interaction).admin.status()
+    health: BotHealth | None = getattr(interaction.client, "health", None)
+    await interaction.response.send_message(status_text(ladder, stream, health), ephemeral=True)
 
 
 @queue_group.command(name="list", description="Who is waiting, longest first")

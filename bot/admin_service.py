@@ -13,14 +13,22 @@ from db import admin
 from db.admin import Done, OpenDispute, Waiting
 from db.ladder import Ladder
 from db.outbox import publish_now
+from db.status import LadderStatus, StreamStatus, ladder_status, stream_status
 from workers.rating import Elo
 
 
 class AdminService:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], redis: aioredis.Redis, stream: str, ladder: Ladder
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        redis: aioredis.Redis,
+        stream: str,
+        ladder: Ladder,
+        *,
+        consumer_group: str = "bot",
     ) -> None:
         self._sessions = sessions
+        self._consumer_group = consumer_group
         self._redis = redis
         self._stream = stream
         self._ladder = ladder
@@ -29,6 +37,18 @@ class AdminService:
     async def queue_list(self) -> tuple[int, list[Waiting]]:
         async with self._sessions() as session:
             return await session.run_sync(admin.queue_list)
+
+    async def status(self) -> tuple[LadderStatus, StreamStatus | None]:
+        """The ladder's state; the stream's part is None when Redis cannot be reached."""
+        async with self._sessions() as session:
+            ladder = await session.run_sync(ladder_status)
+        try:
+            stream = stream_status(await self._redis.xinfo_groups(self._stream), self._consumer_group)
+        except aioredis.ResponseError:  # no stream yet: nothing was ever published
+            stream = stream_status([], self._consumer_group)
+        except (aioredis.RedisError, OSError):
+            stream = None
+        return ladder, stream
 
     async def queue_remove(self, actor: int, player: int) -> Done:
         return await self._do(lambda s: admin.queue_remove(s, actor, player))

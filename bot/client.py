@@ -15,11 +15,13 @@ import redis.asyncio as aioredis
 from discord.ext import commands
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import metrics
 from bot.admin_commands import admin_group
 from bot.admin_service import AdminService
 from bot.commands import COMMANDS
 from bot.delivery import Deliverer
 from bot.discord_api import point_gateway_as_told
+from bot.health import BotHealth
 from bot.loop_watch import LoopWatch
 from bot.match_service import MatchService
 from bot.notifications import NotificationService
@@ -49,6 +51,10 @@ class LadderBot(commands.Bot):
         self.settings = settings
         self.ladder = ladder
         self.loop_watch = LoopWatch()
+        self.health = BotHealth()
+        for event in ("on_connect", "on_resumed", "on_disconnect"):
+            self.add_listener(getattr(self.health, event), event)
+        self._metrics_server: Any = None
         self._services: Services | None = None
         self._engine: AsyncEngine | None = None
         self._redis: aioredis.Redis | None = None
@@ -86,7 +92,9 @@ class LadderBot(commands.Bot):
             notifications=notifications,
             matches=MatchService(sessions, self._redis, settings.event_stream, self.ladder),
             players=PlayerService(sessions, self.ladder),
-            admin=AdminService(sessions, self._redis, settings.event_stream, self.ladder),
+            admin=AdminService(
+                sessions, self._redis, settings.event_stream, self.ladder, consumer_group=settings.consumer_group
+            ),
         )
         self.deliverer = Deliverer(
             self,
@@ -117,6 +125,9 @@ class LadderBot(commands.Bot):
         gc.freeze()
         self.loop_watch.start()
         self._background.append(asyncio.create_task(self._listen(), name="listener"))
+        self.health.listener = self._background[0]
+        if settings.bot_metrics_port:
+            self._metrics_server = metrics.serve(settings.bot_metrics_port, self.health, self._consumer)
         if settings.bot_stats_file:
             self._background.append(asyncio.create_task(self._write_stats(settings.bot_stats_file), name="stats"))
 
@@ -156,6 +167,9 @@ class LadderBot(commands.Bot):
         await asyncio.gather(*self._background, return_exceptions=True)
         self._background.clear()
         await self.loop_watch.stop()
+        if self._metrics_server is not None:
+            # Its thread answers scrapes; shutting it down waits for the one in progress (never long).
+            await asyncio.to_thread(self._metrics_server.shutdown)
         if self._services is not None:
             await self._services.notifications.close()
         await super().close()
@@ -169,7 +183,7 @@ class LadderBot(commands.Bot):
         notifications = self._services.notifications if self._services else None
         return {
             "at": time.time(),
-            "gateway_connected": not self.is_closed() and self.is_ready(),
+            "gateway_connected": self.health.gateway_connected,
             "largest_stall_ms": round(self.loop_watch.largest_stall_ms, 2),
             "largest_busy_stall_ms": round(self.loop_watch.largest_busy_ms, 2),
             "events_handled": self._consumer.handled_count if self._consumer else 0,

@@ -20,6 +20,7 @@ from typing import Any
 import discord
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.delivery_ledger import DeliveryLedger
 from bot.discord_api import edit_original_response, send_followup
 from bot.notifications import NotificationService
@@ -28,6 +29,7 @@ from bot.renderings import Rendering
 from bot.views.dispute import dispute_rendering
 from db import deliveries
 from db.events import MATCH_DISPUTED, MATCH_REMINDER, Event
+from db.logs import log_context
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +105,7 @@ class Deliverer:
         todo = [p for p in players if p not in seen]
         if not todo:
             return
-        outcomes = await asyncio.gather(*(self._deliver(event, p) for p in todo))
+        outcomes = await asyncio.gather(*(self._deliver_in_context(event, p) for p in todo))
         shown = {p: path for p, (path, _) in zip(todo, outcomes, strict=True) if path is not None}
         failed = {p: problem for p, (path, problem) in zip(todo, outcomes, strict=True) if path is None}
         await self._ledger.record(event.id, shown)
@@ -111,9 +113,16 @@ class Deliverer:
             async with self._sessions.begin() as session:
                 for player_id, problem in failed.items():
                     await deliveries.record_failure(session, event.id, player_id, len(self._backoff_s) + 1, problem)
+        metrics.given_up(len(failed))
         for player_id, problem in failed.items():
             self.failed += 1
-            log.error("gave up showing event %s (%s) to player %s: %s", event.id, event.type, player_id, problem)
+            log.error("gave up showing event %s (%s) to player %s: %s", event.id, event.type, player_id, problem,
+                      extra={"player_id": player_id, "match_id": match_id_of(event)})  # fmt: skip
+
+    async def _deliver_in_context(self, event: Event, player_id: int) -> tuple[str | None, str]:
+        # Each delivery runs in a task of its own (gather), so the ids mark its log lines and no other's.
+        with log_context(match_id=match_id_of(event), player_id=player_id, event_id=event.id):
+            return await self._deliver(event, player_id)
 
     async def _deliver(self, event: Event, player_id: int) -> tuple[str | None, str]:
         """The path that showed the event, or None and the last problem after every retry."""
@@ -125,6 +134,7 @@ class Deliverer:
             path = await self._show(event, player_id, rendering, problems)
             if path is not None:
                 self.by_path[path] += 1
+                metrics.delivered(event, path)
                 log.info("event %s (%s) shown to player %s by %s", event.id, event.type, player_id, path)
                 return path, ""
             log.warning("event %s not shown to player %s (attempt %d): %s", event.id, player_id, attempt, problems[-1])
@@ -182,6 +192,11 @@ class Deliverer:
     async def _send_dm(self, player_id: int, rendering: Rendering) -> None:
         dm = await self._client.create_dm(discord.Object(player_id))
         await dm.send(**rendering.send_kwargs())
+
+
+def match_id_of(event: Event) -> int | None:
+    match_id = event.payload.get("match_id")
+    return match_id if isinstance(match_id, int) else None
 
 
 def _why(exc: discord.HTTPException) -> str:

@@ -8,6 +8,7 @@ player only.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -17,10 +18,13 @@ from sqlalchemy.orm import Session
 
 from db import deliveries, matches
 from db.ladder import Ladder
+from db.logs import log_context
 from db.match_payloads import load_match, match_payload
 from db.matches import Move
 from db.outbox import publish_now
 from workers.rating import Elo
+
+log = logging.getLogger(__name__)
 
 # The path a delivery is recorded under when the player's own press showed them the event.
 PRESS = "press"
@@ -37,14 +41,16 @@ class MatchService:
         self._elo = Elo.of(ladder)
 
     async def confirm(self, match_id: int, player_id: int, ref: dict[str, Any] | None) -> Move:
-        return await self._move(player_id, lambda s: matches.confirm(s, match_id, player_id, self.ladder, ref))
+        return await self._move(
+            match_id, player_id, lambda s: matches.confirm(s, match_id, player_id, self.ladder, ref)
+        )
 
     async def abort(self, match_id: int, player_id: int, ref: dict[str, Any] | None) -> Move:
-        return await self._move(player_id, lambda s: matches.abort(s, match_id, player_id, self.ladder, ref))
+        return await self._move(match_id, player_id, lambda s: matches.abort(s, match_id, player_id, self.ladder, ref))
 
     async def report(self, match_id: int, player_id: int, outcome: str, ref: dict[str, Any] | None) -> Move:
         return await self._move(
-            player_id, lambda s: matches.report(s, match_id, player_id, outcome, self.ladder, self._elo, ref)
+            match_id, player_id, lambda s: matches.report(s, match_id, player_id, outcome, self.ladder, self._elo, ref)
         )
 
     async def current(self, match_id: int) -> dict[str, Any] | None:
@@ -52,7 +58,17 @@ class MatchService:
         async with self._sessions() as session:
             return await session.run_sync(lambda s: _payload(s, match_id, self.ladder))
 
-    async def _move(self, player_id: int, move: Callable[[Session], Move]) -> Move:
+    async def _move(self, match_id: int, player_id: int, move: Callable[[Session], Move]) -> Move:
+        with log_context(match_id=match_id, player_id=player_id):
+            done = await self._move_and_publish(player_id, move)
+            if done.changed:
+                log.info("match %s: player %s moved it (%s)", match_id, player_id,
+                         ", ".join(e.type for e in done.events) or "no event")  # fmt: skip
+            else:
+                log.info("match %s: player %s's press refused (%s)", match_id, player_id, done.refused)
+            return done
+
+    async def _move_and_publish(self, player_id: int, move: Callable[[Session], Move]) -> Move:
         """The move and, in its transaction, the presser's sight of its event (the answer to their press shows
         it); published right after the commit, so the listener shows the other player at once and the presser
         nothing twice."""

@@ -61,9 +61,13 @@ class Event:
     type: str
     player_ids: tuple[int, ...]
     payload: dict[str, Any]
+    # When the outbox row was written (Unix time, the database's clock): where the bot's delivery latency
+    # starts. None for an entry published before the field existed.
+    created_at: float | None = None
 
     def to_fields(self) -> dict[str, str]:
-        return event_fields(self.id, self.type, self.player_ids, json.dumps(self.payload, separators=(",", ":")))
+        payload = json.dumps(self.payload, separators=(",", ":"))
+        return event_fields(self.id, self.type, self.player_ids, payload, self.created_at)
 
     @classmethod
     def from_fields(cls, fields: dict[bytes, bytes] | dict[str, str]) -> Event:
@@ -74,7 +78,8 @@ class Event:
         try:
             players = tuple(int(p) for p in text["players"].split(",") if p)
             payload = json.loads(text["payload"])
-            event = cls(id=int(text["event_id"]), type=text["type"], player_ids=players, payload=payload)
+            created = float(text["created_at"]) if text.get("created_at") else None
+            event = cls(int(text["event_id"]), text["type"], players, payload, created)
         except (KeyError, ValueError, TypeError) as exc:
             raise MalformedEvent(f"stream entry does not follow the event contract: {exc}") from None
         if not isinstance(event.payload, dict):
@@ -82,11 +87,16 @@ class Event:
         return event
 
 
-def event_fields(event_id: int, type_: str, player_ids: Sequence[int], payload_json: str) -> dict[str, str]:
+def event_fields(
+    event_id: int, type_: str, player_ids: Sequence[int], payload_json: str, created_at: float | None = None
+) -> dict[str, str]:
     """The stream entry of an event whose payload is already JSON text."""
-    return {
+    fields = {
         "event_id": str(event_id),
         "type": type_,
         "players": ",".join(str(p) for p in player_ids),
         "payload": payload_json,
     }
+    if created_at is not None:
+        fields["created_at"] = f"{created_at:.6f}"
+    return fields

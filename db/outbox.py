@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import redis
 import redis.asyncio as aioredis
-from sqlalchemy import Text, cast, select, text
+from sqlalchemy import Float, Text, cast, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,6 +28,16 @@ _MARK_PUBLISHED = text(
     "UPDATE outbox SET published_at = now(), stream_id = v.stream_id"
     " FROM unnest(CAST(:ids AS bigint[]), CAST(:stream_ids AS text[])) AS v(id, stream_id)"
     " WHERE outbox.id = v.id"
+)
+
+
+# What a stream entry carries of an outbox row; the payload as PostgreSQL holds it (no parse and dump again).
+_ENTRY_COLUMNS = (
+    OutboxEvent.id,
+    OutboxEvent.type,
+    OutboxEvent.player_ids,
+    cast(OutboxEvent.payload, Text),
+    cast(func.extract("epoch", OutboxEvent.created_at), Float),
 )
 
 
@@ -74,7 +84,7 @@ def publish(
     while True:
         with sessions.begin() as session:
             query = (
-                select(OutboxEvent.id, OutboxEvent.type, OutboxEvent.player_ids, cast(OutboxEvent.payload, Text))
+                select(*_ENTRY_COLUMNS)
                 .where(OutboxEvent.published_at.is_(None))
                 .order_by(OutboxEvent.id)
                 .limit(limit)
@@ -92,7 +102,7 @@ def publish(
             pipe = client.pipeline(transaction=False)
             for row in rows:
                 # The payload goes out as PostgreSQL holds it: no parse and dump again.
-                pipe.xadd(stream, event_fields(row[0], row[1], row[2], row[3]))  # type: ignore[arg-type]
+                pipe.xadd(stream, event_fields(row[0], row[1], row[2], row[3], row[4]))  # type: ignore[arg-type]
             stream_ids = pipe.execute()
             session.execute(
                 _MARK_PUBLISHED,
@@ -114,7 +124,7 @@ async def publish_now(
         async with sessions.begin() as session:
             rows = (
                 await session.execute(
-                    select(OutboxEvent.id, OutboxEvent.type, OutboxEvent.player_ids, cast(OutboxEvent.payload, Text))
+                    select(*_ENTRY_COLUMNS)
                     .where(OutboxEvent.id.in_(list(ids)), OutboxEvent.published_at.is_(None))
                     .order_by(OutboxEvent.id)
                     .with_for_update(skip_locked=True)
@@ -124,7 +134,7 @@ async def publish_now(
                 return 0
             pipe = client.pipeline(transaction=False)
             for row in rows:
-                pipe.xadd(stream, event_fields(row[0], row[1], row[2], row[3]))  # type: ignore[arg-type]
+                pipe.xadd(stream, event_fields(row[0], row[1], row[2], row[3], row[4]))  # type: ignore[arg-type]
             stream_ids = await pipe.execute()
             await session.execute(
                 _MARK_PUBLISHED,

@@ -11,6 +11,14 @@ def test_an_event_survives_the_stream_format() -> None:
     assert Event.from_fields(fields) == event
 
 
+def test_an_event_carries_when_it_was_written() -> None:
+    """Where the bot's delivery latency starts; an entry written before the field existed still reads."""
+    event = Event(7, MATCH_FOUND, (11, 12), {}, created_at=1_700_000_000.25)
+    assert Event.from_fields(event.to_fields()).created_at == 1_700_000_000.25
+    assert "created_at" not in Event(7, MATCH_FOUND, (11, 12), {}).to_fields()
+    assert Event.from_fields(Event(7, MATCH_FOUND, (11, 12), {}).to_fields()).created_at is None
+
+
 @pytest.mark.parametrize(
     "fields",
     [
