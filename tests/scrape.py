@@ -30,3 +30,9 @@ def scrape(port: int, timeout: float = 10) -> Samples:
 def value(samples: Samples, name: str, **labels: str) -> float:
     """The sample's value; 0 when it is absent (a labelled counter that never moved is not shown)."""
     return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+def total(samples: Samples, name: str, **labels: str) -> float:
+    """The sum of the samples of `name` whose labels include these (every path of a delivery, say)."""
+    wanted = set(labels.items())
+    return sum(v for (n, ls), v in samples.items() if n == name and wanted <= ls)

@@ -74,6 +74,14 @@ def wave_metrics() -> WaveMetrics:
     )
 
 
+def record_task(task: str, result: Any) -> None:
+    if task == "ladder.matchmaking_wave" and isinstance(result, dict):
+        record_wave(bool(result.get("skipped")), int(result.get("matched_pairs", 0)),
+                    float(result.get("total_ms", 0)) / 1000, int(result.get("published", 0)))  # fmt: skip
+    elif task == "ladder.relay_outbox" and isinstance(result, int):
+        record_published("relay", result)
+
+
 def record_wave(skipped: bool, matched_pairs: int = 0, total_s: float = 0.0, published: int = 0) -> None:
     m = wave_metrics()
     if skipped:

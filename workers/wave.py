@@ -16,7 +16,7 @@ from db import waves
 from db.events import MATCH_FOUND, QUEUE_EXPIRED, NewEvent
 from db.ladder import Ladder
 from db.outbox import add_events, publish
-from workers import failpoints
+from workers import failpoints, stalls
 from workers.pairing import Pairing, PairingRules, RaceRating, Seeker, pair_seekers
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,7 @@ def run_wave(sessions: sessionmaker[Session], client: redis.Redis, stream: str, 
         waves.mark_matched(session, matched_entries, [m for m in match_ids for _ in (0, 1)])
         matched = set(matched_entries)
         waves.count_wave_waited(session, [c.entry_id for c in claimed if c.entry_id not in matched])
+        stalls.reached("wave_mid_transaction")
         event_ids = add_events(
             session,
             [
@@ -82,7 +83,6 @@ def run_wave(sessions: sessionmaker[Session], client: redis.Redis, stream: str, 
             ],
         )
         waves.finish_wave(session, wave_id, len(claimed), len(pairings), pairing_ms)
-        failpoints.reached("wave_before_commit")
     committed = time.perf_counter()
     failpoints.reached("wave_after_commit")
     published = publish(sessions, client, stream, event_ids) if event_ids else 0

@@ -23,6 +23,7 @@ from db.settings import PROJECT_DIR
 from db.waves import WAVE_LOCK_KEY
 from sandbox.discord_standin import StandIn
 from sandbox.processes import start_beat, start_bot, start_worker, stop
+from tests.scrape import free_port
 
 BOT_TOKEN = "e2e-bot-token.not-a-real-one"
 E2E_STATE = PROJECT_DIR / ".state" / "test" / "e2e"
@@ -61,6 +62,9 @@ def stack_env(ladder_env: dict[str, str], standin: StandIn) -> dict[str, str]:
         # Disputes and the admin log go to the stand-in's one guild channel.
         "ADMIN_CHANNEL_ID": str(standin.store.identity.channel_id),
         "ADMIN_GUILD_ID": str(standin.store.identity.guild_id),
+        # Served, so a test can scrape what the bot and the worker measured.
+        "BOT_METRICS_PORT": str(free_port()),
+        "WORKER_METRICS_PORT": str(free_port()),
     }
 
 

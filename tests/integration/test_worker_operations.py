@@ -96,7 +96,7 @@ async def test_sigterm_mid_wave_lets_the_wave_finish_whole(
     queue_service: QueueService, engine: Engine, workers: Any, celery_app: Any, redis_client: Any, stream: str
 ) -> None:
     await four_who_fit(queue_service)
-    worker = workers(LADDER_FAILPOINT="wave_before_commit:sleep=3")
+    worker = workers(LADDER_STALL="wave_mid_transaction:3")
     celery_app.send_task("ladder.matchmaking_wave", queue=worker.queue)
     wait_until_mid_wave(engine, worker)
     worker.process.send_signal(signal.SIGTERM)
@@ -117,7 +117,7 @@ async def test_a_cold_stop_mid_wave_leaves_nothing_of_it(
     queue_service: QueueService, engine: Engine, workers: Any, celery_app: Any, redis_client: Any, stream: str
 ) -> None:
     await four_who_fit(queue_service)
-    worker = workers(LADDER_FAILPOINT="wave_before_commit:sleep=30")
+    worker = workers(LADDER_STALL="wave_mid_transaction:30")
     celery_app.send_task("ladder.matchmaking_wave", queue=worker.queue)
     wait_until_mid_wave(engine, worker)
     worker.process.send_signal(signal.SIGQUIT)  # Celery's cold shutdown: the task at hand is not finished

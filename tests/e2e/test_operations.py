@@ -1,0 +1,101 @@
+"""The ladder as its operator sees it: metrics that move with a match, /admin status, log lines with ids."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from db.ladder import Ladder
+from sandbox.discord_standin import StandIn
+from sandbox.players import queue_up
+from tests.e2e.conftest import BotProcess, delivery_paths, new_user, waves_held
+from tests.e2e.test_match_journey import matched
+from tests.scrape import Samples, scrape, total, value
+
+
+async def scraped(port: str, wait_s: float = 90) -> Samples:
+    """The process's metrics; a worker still starting (its compiled kernels warming up) is waited for."""
+    deadline = asyncio.get_running_loop().time() + wait_s
+    while True:
+        try:
+            return await asyncio.to_thread(scrape, int(port))
+        except OSError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
+async def test_metrics_move_when_a_match_is_found_and_shown(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine, stack_env: dict[str, str]
+) -> None:
+    bot_port, worker_port = stack_env["BOT_METRICS_PORT"], stack_env["WORKER_METRICS_PORT"]
+    bot_before, worker_before = await scraped(bot_port), await scraped(worker_port)
+
+    alice, bob, match_id, _, _ = await matched(standin, ladder)
+    await delivery_paths(engine, alice, bob)  # recorded just after both could see it
+    bot_after, worker_after = await scraped(bot_port), await scraped(worker_port)
+
+    def moved(before: Samples, after: Samples, name: str, **labels: str) -> float:
+        return total(after, name, **labels) - total(before, name, **labels)
+
+    assert moved(bot_before, bot_after, "ladder_deliveries_total", type="match_found") >= 2
+    latencies = moved(bot_before, bot_after, "ladder_delivery_latency_seconds_count")
+    assert latencies >= 2
+    # From the wave's outbox rows to Discord's answer: a wave every 2 s here, so well under a minute each.
+    assert 0 < moved(bot_before, bot_after, "ladder_delivery_latency_seconds_sum") < 60 * latencies
+    assert value(bot_after, "ladder_bot_gateway_connected") == 1
+    assert value(bot_after, "ladder_bot_listener_alive") == 1
+    assert moved(bot_before, bot_after, "ladder_events_handled_total") >= 1
+
+    assert moved(worker_before, worker_after, "ladder_waves_total", outcome="ran") >= 1
+    assert moved(worker_before, worker_after, "ladder_wave_matches_sum") >= 1
+    assert moved(worker_before, worker_after, "ladder_events_published_total", by="wave") >= 1
+    assert value(worker_after, "ladder_status_up") == 1
+    assert value(worker_after, "ladder_queue_waiting") == 0
+    with engine.connect() as conn:
+        wave_started = conn.execute(
+            text("SELECT EXTRACT(EPOCH FROM w.started_at) FROM matches m JOIN waves w ON w.id = m.wave_id"
+                 " WHERE m.id = :m"), {"m": match_id},
+        ).scalar_one()  # fmt: skip
+    assert value(worker_after, "ladder_last_wave_timestamp_seconds") >= float(wave_started)
+
+
+async def test_admin_status_shows_the_ladder_and_the_bot_and_refuses_others(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
+) -> None:
+    admin, mallory, carol = new_user(), new_user(), new_user()
+    standin.make_admin(admin)
+    with waves_held(engine):  # carol waits while the admin looks
+        await queue_up(standin, ladder, carol, ["bw_zerg"])
+        seen = await standin.run_command(admin, "admin", subcommand="status")
+        refused = await standin.run_command(mallory, "admin", subcommand="status")
+
+    assert seen.message is not None and seen.message.ephemeral
+    shown = seen.message.text()
+    with engine.connect() as conn:
+        failures = conn.execute(text("SELECT count(*) FROM delivery_failures")).scalar()
+        last_wave = conn.execute(text("SELECT max(id) FROM waves WHERE committed_at IS NOT NULL")).scalar()
+    assert "**Queue**: 1 waiting, the longest for" in shown
+    assert f"**Last wave**: #{last_wave} " in shown
+    assert "**Events not yet shown**:" in shown and "not yet published" in shown
+    assert f"**Failed deliveries**: {failures} " in shown
+    assert "gateway connected" in shown and "listener running" in shown
+    assert refused.message is not None and "Only the ladder's admins" in refused.message.text()
+    assert "Queue" not in refused.message.text()
+
+
+async def test_a_deliverys_log_line_carries_the_match_and_the_player(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
+) -> None:
+    logged_before = bot.log.stat().st_size
+    alice, bob, match_id, _, _ = await matched(standin, ladder)
+    await delivery_paths(engine, alice, bob)
+    with bot.log.open() as f:
+        f.seek(logged_before)
+        lines: list[dict[str, Any]] = [json.loads(line) for line in f if line.startswith("{")]
+    shown = [line for line in lines if "shown to player" in line["msg"] and line.get("match_id") == match_id]
+    assert {line["player_id"] for line in shown} == {alice, bob}
+    assert all(line["event_id"] and line["level"] == "INFO" for line in shown)
