@@ -96,8 +96,8 @@ class Deliverer:
 
     async def handle(self, event: Event) -> None:
         """The stream consumer's handler: returns once every player of the event can see it (or, for one out
-        of reach, once that is recorded). One query finds who saw it already, one write records the rest,
-        each shared with the other events handled at the same moment."""
+        of reach, once that is recorded). One query finds who saw it already; each player's sight is recorded
+        as soon as they have it; both shared with the other events handled at the same moment."""
         players = list(dict.fromkeys(event.player_ids))
         if event.type == MATCH_DISPUTED and self._admin_channel_id:
             players.append(ADMINS)
@@ -105,10 +105,8 @@ class Deliverer:
         todo = [p for p in players if p not in seen]
         if not todo:
             return
-        outcomes = await asyncio.gather(*(self._deliver_in_context(event, p) for p in todo))
-        shown = {p: path for p, (path, _) in zip(todo, outcomes, strict=True) if path is not None}
+        outcomes = await asyncio.gather(*(self._deliver_and_record(event, p) for p in todo))
         failed = {p: problem for p, (path, problem) in zip(todo, outcomes, strict=True) if path is None}
-        await self._ledger.record(event.id, shown)
         if failed:
             async with self._sessions.begin() as session:
                 for player_id, problem in failed.items():
@@ -119,10 +117,16 @@ class Deliverer:
             log.error("gave up showing event %s (%s) to player %s: %s", event.id, event.type, player_id, problem,
                       extra={"player_id": player_id, "match_id": match_id_of(event)})  # fmt: skip
 
-    async def _deliver_in_context(self, event: Event, player_id: int) -> tuple[str | None, str]:
+    async def _deliver_and_record(self, event: Event, player_id: int) -> tuple[str | None, str]:
         # Each delivery runs in a task of its own (gather), so the ids mark its log lines and no other's.
         with log_context(match_id=match_id_of(event), player_id=player_id, event_id=event.id):
-            return await self._deliver(event, player_id)
+            path, problem = await self._deliver(event, player_id)
+            if path is not None:
+                # At once, not with the event's other players: a stop (SIGTERM) while another player's
+                # delivery still retries leaves the event pending, and the bot that handles it again must
+                # not show this player a second direct message.
+                await self._ledger.record(event.id, {player_id: path})
+            return path, problem
 
     async def _deliver(self, event: Event, player_id: int) -> tuple[str | None, str]:
         """The path that showed the event, or None and the last problem after every retry."""

@@ -6,11 +6,13 @@ import asyncio
 import json
 from typing import Any
 
+import redis
 from sqlalchemy import Engine, text
 
+from db.events import Event
 from db.ladder import Ladder
 from sandbox.discord_standin import StandIn
-from sandbox.players import queue_up
+from sandbox.players import match_shown, matches_seen, queue_up, wait_for_match
 from tests.e2e.conftest import BotProcess, delivery_paths, new_user, waves_held
 from tests.e2e.test_match_journey import matched
 from tests.scrape import Samples, scrape, total, value
@@ -99,3 +101,59 @@ async def test_a_deliverys_log_line_carries_the_match_and_the_player(
     shown = [line for line in lines if "shown to player" in line["msg"] and line.get("match_id") == match_id]
     assert {line["player_id"] for line in shown} == {alice, bob}
     assert all(line["event_id"] and line["level"] == "INFO" for line in shown)
+
+
+def unacknowledged_events(stack_env: dict[str, str]) -> set[int]:
+    client = redis.Redis.from_url(stack_env["REDIS_URL"])
+    stream = stack_env["EVENT_STREAM"]
+    try:
+        pending = client.xpending_range(stream, "bot", min="-", max="+", count=10_000)
+        ids = [p["message_id"] for p in pending]
+        return {Event.from_fields(client.xrange(stream, i, i)[0][1]).id for i in ids}
+    finally:
+        client.close()
+
+
+async def test_sigterm_stops_the_bot_without_acknowledging_a_delivery_cut_short(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine, stack_env: dict[str, str]
+) -> None:
+    bot.stop()
+    assert bot.process is not None and bot.process.returncode == 0, "SIGTERM stops the bot cleanly"
+    # A bot whose retry comes long after SIGTERM: its drain (5 s) ends before that delivery does.
+    slow = BotProcess({**stack_env, "DELIVERY_BACKOFF_S": "[30]"}, standin)
+    await slow.start()
+    alice, bob = new_user(), new_user()
+    try:
+        with waves_held(engine):
+            await queue_up(standin, ladder, alice, ["bw_terran"])
+            await queue_up(standin, ladder, bob, ["sc2_terran"])
+            standin.clock.advance(16 * 60)  # their tokens are dead: a direct message each
+            standin.close_dms(bob)  # bob's fails, and waits for its retry
+        dm = await wait_for_match(standin, alice)
+        match_id = match_shown(dm)
+        with engine.connect() as conn:
+            event_id = conn.execute(
+                text("SELECT id FROM outbox WHERE type = 'match_found' AND (payload->>'match_id')::bigint = :m"),
+                {"m": match_id},
+            ).scalar_one()
+        await asyncio.sleep(0.5)  # bob's first attempt has failed by now
+        slow.stop()
+        assert slow.process is not None and slow.process.returncode == 0
+        assert event_id in unacknowledged_events(stack_env), "an event not shown to bob was acknowledged"
+        with engine.connect() as conn:
+            failed = conn.execute(text("SELECT count(*) FROM delivery_failures WHERE player_id = :p"), {"p": bob})
+            assert failed.scalar() == 0, "a delivery cut short is not a delivery given up"
+    finally:
+        slow.stop()
+        await bot.start()
+    # The restarted bot handles the event again: bob is recorded as out of reach, alice sees her match once.
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30
+    while event_id in unacknowledged_events(stack_env):
+        assert loop.time() < deadline, "the restarted bot did not finish the event"
+        await asyncio.sleep(0.2)
+    with engine.connect() as conn:
+        failed = conn.execute(text("SELECT count(*) FROM delivery_failures WHERE player_id = :p"), {"p": bob})
+        assert failed.scalar() == 1
+    assert matches_seen(standin, alice) == [match_id]
+    assert len([m for m in standin.messages_seen_by(alice) if match_shown(m) == match_id]) == 1
