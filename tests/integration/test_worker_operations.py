@@ -3,10 +3,12 @@ wave leaves the wave whole (warm shutdown: committed and published) while a cold
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -137,3 +139,46 @@ async def test_a_cold_stop_mid_wave_leaves_nothing_of_it(
 
     result = celery_app.send_task("ladder.matchmaking_wave", queue=workers().queue).get(timeout=60)
     assert result["matched_pairs"] == 2
+
+
+def pool_processes(pid: int) -> list[int]:
+    """The worker's children (its pool), read from /proc."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+async def test_sigterm_to_every_process_mid_wave_leaves_it_whole_or_not_at_all(
+    queue_service: QueueService, engine: Engine, workers: Any, celery_app: Any, redis_client: Any, stream: str
+) -> None:
+    """What Heroku does (and systemd by default): SIGTERM to the pool processes too, which then die at once."""
+    await four_who_fit(queue_service)
+    worker = workers(LADDER_STALL="wave_mid_transaction:3")
+    celery_app.send_task("ladder.matchmaking_wave", queue=worker.queue)
+    wait_until_mid_wave(engine, worker)
+    for pid in [worker.process.pid, *pool_processes(worker.process.pid)]:
+        os.kill(pid, signal.SIGTERM)
+    worker.process.wait(30)
+    deadline = time.monotonic() + 30
+    while wave_lock_held(engine):
+        assert time.monotonic() < deadline, "the interrupted wave still holds its lock"
+        time.sleep(0.1)
+
+    with engine.connect() as conn:
+        matches = conn.execute(text("SELECT count(*) FROM matches")).scalar()
+        outbox = conn.execute(text("SELECT count(*) FROM outbox")).scalar()
+        waves = conn.execute(text("SELECT count(*) FROM waves")).scalar()
+        states = dict(conn.execute(text("SELECT state, count(*) FROM queue_entries GROUP BY state")).all())
+    whole = (matches, outbox, waves, states) == (2, 2, 1, {"matched": 4})
+    nothing = (matches, outbox, waves, states) == (0, 0, 0, {"waiting": 4})
+    assert whole or nothing, f"half a wave: {matches} matches, {outbox} events, {waves} waves, entries {states}"
+    if whole:  # committed: its events reach the stream, by the wave or by the relay
+        time.sleep(1.1)
+        celery_app.send_task("ladder.relay_outbox", queue=workers().queue).get(timeout=60)
+        assert len(stream_events(redis_client, stream)) == 2
