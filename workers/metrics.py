@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -144,10 +145,22 @@ def _gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:
     return GaugeMetricFamily(name, documentation, value=value)
 
 
-def serve(port: int, database_url: str, redis_url: str, stream: str, group: str) -> Any:
+@dataclass
+class MetricsServer:
+    http: Any
+    folder: Path
+
+    def stop(self) -> None:
+        if self.http is not None:
+            self.http.shutdown()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def serve(port: int, database_url: str, redis_url: str, stream: str, group: str) -> MetricsServer:
     """Switches this process (and the pool processes it forks) to multiprocess values and serves them with
-    the scrape-time figures on `port`. Returns the HTTP server (to shut down), or None when it could not."""
-    folder = _multiprocess_folder()
+    the scrape-time figures on `port`."""
+    # A folder of this worker's own: files of an earlier run, or of another worker, would be summed in.
+    folder = Path(tempfile.mkdtemp(prefix="ladder-worker-metrics-", dir=os.environ.get(MULTIPROC_ENV) or None))
     os.environ[MULTIPROC_ENV] = str(folder)
     # prometheus_client picks the value class when it is first imported; the worker may have imported it
     # before this ran, so the choice is made again here, before any wave metric exists.
@@ -158,22 +171,10 @@ def serve(port: int, database_url: str, redis_url: str, stream: str, group: str)
     MultiProcessCollector(registry, path=str(folder))  # type: ignore[no-untyped-call]
     registry.register(LadderCollector(database_url, redis_url, stream, group))
     try:
-        server, _ = start_http_server(port, registry=registry)
+        http, _ = start_http_server(port, registry=registry)
     except OSError as exc:
         # A second worker on the same host with the same port: it runs, unmeasured, rather than not at all.
         log.error("worker metrics not served: port %s is not free (%s); give each worker its own", port, exc)
-        return None
+        return MetricsServer(None, folder)
     log.info("worker metrics on port %s (multiprocess folder %s)", port, folder)
-    return server
-
-
-def _multiprocess_folder() -> Path:
-    """The operator's folder (emptied: files of an earlier run would be summed in), or a fresh one."""
-    given = os.environ.get(MULTIPROC_ENV)
-    if not given:
-        return Path(tempfile.mkdtemp(prefix="ladder-worker-metrics-"))
-    folder = Path(given)
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.db"):
-        old.unlink()
-    return folder
+    return MetricsServer(http, folder)

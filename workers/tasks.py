@@ -23,7 +23,7 @@ def warm_up_pairing(**_: Any) -> None:
     warm_up()
 
 
-_metrics_server: Any = None
+_metrics_server: metrics.MetricsServer | None = None
 
 
 @worker_init.connect
@@ -39,7 +39,7 @@ def serve_metrics(**_: Any) -> None:
 @worker_shutdown.connect
 def stop_serving_metrics(**_: Any) -> None:
     if _metrics_server is not None:
-        _metrics_server.shutdown()
+        _metrics_server.stop()
 
 
 @task_success.connect
