@@ -102,7 +102,8 @@ class NotificationService:
                 raise
             except Exception as exc:
                 # The live message is gone or its token expired: the listener falls back to another path.
-                log.info("live view of player %s refused event %s: %s", sub.player_id, notice.event.id, exc)
+                log.info("live view of player %s refused event %s: %s", sub.player_id, notice.event.id, exc,
+                         extra={"player_id": sub.player_id, "event_id": notice.event.id})  # fmt: skip
                 _settle(notice.shown, False)
                 self.unsubscribe(sub.player_id, sub)
                 return

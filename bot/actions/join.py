@@ -80,7 +80,7 @@ async def _enter(interaction: discord.Interaction[Any], write: Callable[[], Awai
         await interaction.response.edit_message(content=None, embed=embed, view=searching_view(player_id))
     finally:
         services.notifications.activate(sub, _live_sink(interaction, player_id))
-    log.info("player %s joined the queue (entry %s)", player_id, joined.entry_id)
+    log.info("player %s joined the queue (entry %s)", player_id, joined.entry_id, extra={"player_id": player_id})
 
 
 def _live_sink(interaction: discord.Interaction[Any], player_id: int) -> Sink:
