@@ -102,6 +102,8 @@ def _run() -> int:
     settings = get_settings()
     # Flower listens on this machine only; a deploy host sets FLOWER_ADDRESS (or nothing: all interfaces).
     env = {"DATABASE_URL": urls.database_url, "REDIS_URL": urls.redis_url, "FLOWER_ADDRESS": "127.0.0.1"}
+    # A person reads these lines in a terminal; a deploy host keeps the default, JSON, for its log platform.
+    env["LOG_FORMAT"] = os.environ.get("LOG_FORMAT") or "text"
     if not settings.flower_basic_auth.get_secret_value():
         credentials = settings.state_dir / "flower-credentials"
         if not credentials.exists():

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from bot.queue_service import QueueService
+from sandbox.processes import start_beat, stop
 from tests.integration.conftest import Worker
 from tests.integration.helpers import stream_events
 from tests.scrape import free_port, scrape, value
@@ -182,3 +183,16 @@ async def test_sigterm_to_every_process_mid_wave_leaves_it_whole_or_not_at_all(
         time.sleep(1.1)
         celery_app.send_task("ladder.relay_outbox", queue=workers().queue).get(timeout=60)
         assert len(stream_events(redis_client, stream)) == 2
+
+
+def test_beat_stops_on_sigterm(ladder_env: dict[str, str], tmp_path: Path) -> None:
+    beat = start_beat(ladder_env, tmp_path / "beat.log", tmp_path / "beat-schedule")
+    try:
+        deadline = time.monotonic() + 60
+        while "Starting..." not in (tmp_path / "beat.log").read_text():
+            assert beat.poll() is None and time.monotonic() < deadline, (tmp_path / "beat.log").read_text()[-2000:]
+            time.sleep(0.2)
+        beat.send_signal(signal.SIGTERM)
+        assert beat.wait(20) == 0
+    finally:
+        stop(beat)
