@@ -40,6 +40,8 @@ class StreamStatus:
     unread: int | None
     # False: the bot has never read this stream (its consumer group does not exist yet).
     group_exists: bool
+    # Entries ever added to the stream, by every publisher (None: not asked, or Redis before 7).
+    added: int | None = None
 
 
 def ladder_status(session: Session) -> LadderStatus:
@@ -69,14 +71,21 @@ def ladder_status(session: Session) -> LadderStatus:
     )
 
 
-def stream_status(groups: list[dict[Any, Any]], group: str) -> StreamStatus:
-    """The consumer group's figures out of an `XINFO GROUPS` reply (sync and async clients give the same)."""
+def stream_status(groups: list[dict[Any, Any]], group: str, stream: dict[Any, Any] | None = None) -> StreamStatus:
+    """The consumer group's figures out of an `XINFO GROUPS` reply (sync and async clients give the same), and
+    the stream's out of an `XINFO STREAM` one when given."""
+    added = {_text(k): v for k, v in stream.items()}.get("entries-added") if stream else None
     for info in groups:
         fields = {_text(k): v for k, v in info.items()}
         if _text(fields.get("name", b"")) == group:
             lag = fields.get("lag")
-            return StreamStatus(int(fields.get("pending") or 0), int(lag) if lag is not None else None, True)
-    return StreamStatus(0, None, False)
+            pending = int(fields.get("pending") or 0)
+            return StreamStatus(pending, int(lag) if lag is not None else None, True, _int_or_none(added))
+    return StreamStatus(0, None, False, _int_or_none(added))
+
+
+def _int_or_none(value: Any) -> int | None:
+    return int(value) if value is not None else None
 
 
 def _text(value: Any) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 import redis
 from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server, values
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import create_engine
@@ -115,7 +115,9 @@ class LadderCollector:
             with Session(self._engine) as session:
                 status = ladder_status(session)
             try:
-                stream = stream_status(self._redis.xinfo_groups(self._stream), self._group)
+                stream = stream_status(
+                    self._redis.xinfo_groups(self._stream), self._group, self._redis.xinfo_stream(self._stream)
+                )
             except redis.ResponseError:  # no stream yet: nothing was ever published
                 stream = stream_status([], self._group)
         except Exception as exc:
@@ -134,6 +136,10 @@ class LadderCollector:
                      stream.pending)  # fmt: skip
         if stream.unread is not None:
             yield _gauge("ladder_stream_unread_entries", "Stream entries the bot has not read yet", stream.unread)
+        if stream.added is not None:
+            yield CounterMetricFamily("ladder_stream_entries_added", "Events ever published to the stream, by anyone"
+                                      " (the workers' waves, relay and sweeps, and the bot's own moves)",
+                                      value=stream.added)  # fmt: skip
         yield _gauge("ladder_delivery_failures", "Events the bot gave up showing a player (delivery_failures rows)",
                      status.delivery_failures)  # fmt: skip
         if status.last_wave is not None:

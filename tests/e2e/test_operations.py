@@ -55,6 +55,7 @@ async def test_metrics_move_when_a_match_is_found_and_shown(
     assert moved(worker_before, worker_after, "ladder_waves_total", outcome="ran") >= 1
     assert moved(worker_before, worker_after, "ladder_wave_matches_sum") >= 1
     assert moved(worker_before, worker_after, "ladder_events_published_total", by="wave") >= 1
+    assert moved(worker_before, worker_after, "ladder_stream_entries_added_total") >= 1
     assert value(worker_after, "ladder_status_up") == 1
     assert value(worker_after, "ladder_queue_waiting") == 0
     with engine.connect() as conn:

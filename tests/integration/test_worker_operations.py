@@ -90,6 +90,7 @@ async def test_worker_metrics_count_the_wave_and_read_the_queue(
     assert value(after, "ladder_wave_duration_seconds_count") == 1
     assert 0 < value(after, "ladder_wave_duration_seconds_sum") < 60
     assert value(after, "ladder_events_published_total", by="wave") == 2
+    assert value(after, "ladder_stream_entries_added_total") == 2  # as Redis counts them
     assert value(after, "ladder_queue_waiting") == 1
     assert value(after, "ladder_outbox_unpublished") == 0
     assert value(after, "ladder_last_wave_timestamp_seconds") > time.time() - 120

@@ -33,6 +33,7 @@ def test_stream_figures_come_from_the_bots_group_only() -> None:
     ]
     assert stream_status(groups, "bot") == StreamStatus(2, None, True)
     assert stream_status(groups, "missing") == StreamStatus(0, None, False)
+    assert stream_status(groups, "bot", {"length": 3, "entries-added": 11}).added == 11
 
 
 def test_durations_read_as_a_person_would_say_them() -> None:
