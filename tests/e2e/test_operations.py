@@ -158,3 +158,24 @@ async def test_sigterm_stops_the_bot_without_acknowledging_a_delivery_cut_short(
         assert failed.scalar() == 1
     assert matches_seen(standin, alice) == [match_id]
     assert len([m for m in standin.messages_seen_by(alice) if match_shown(m) == match_id]) == 1
+
+
+async def test_the_bot_reports_its_gateway_dropping_and_coming_back(
+    bot: BotProcess, standin: StandIn, stack_env: dict[str, str]
+) -> None:
+    port = stack_env["BOT_METRICS_PORT"]
+    before = await scraped(port)
+    assert value(before, "ladder_bot_gateway_connected") == 1
+
+    async def gateway_becomes(connected: int, within_s: float) -> Samples:
+        deadline = asyncio.get_running_loop().time() + within_s
+        while (now := await scraped(port))[("ladder_bot_gateway_connected", frozenset())] != connected:
+            assert asyncio.get_running_loop().time() < deadline, f"the gateway never read {connected}"
+            await asyncio.sleep(0.1)
+        return now
+
+    await standin.drop_gateway()  # not resumable: discord.py waits 5 s before it identifies again
+    down = await gateway_becomes(0, within_s=4)
+    assert value(down, "ladder_bot_listener_alive") == 1, "the listener does not depend on the gateway"
+    back = await gateway_becomes(1, within_s=30)
+    assert value(back, "ladder_bot_gateway_drops_total") == value(before, "ladder_bot_gateway_drops_total") + 1
