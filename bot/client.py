@@ -26,6 +26,7 @@ from bot.notifications import NotificationService
 from bot.player_service import PlayerService
 from bot.queue_service import QueueService
 from bot.services import Services
+from bot.spam_guard import SpamGuard
 from bot.stream_consumer import EventConsumer
 from bot.views.dispute import ResolveButton
 from bot.views.leaderboard import PageButton
@@ -87,6 +88,7 @@ class LadderBot(commands.Bot):
             matches=MatchService(sessions, self._redis, settings.event_stream, self.ladder),
             players=PlayerService(sessions, self.ladder),
             admin=AdminService(sessions, self._redis, settings.event_stream, self.ladder),
+            queue_spam=SpamGuard(settings.queue_spam_burst, settings.queue_spam_refill_s),
         )
         self.deliverer = Deliverer(
             self,

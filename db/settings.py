@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     delivery_backoff_s: list[float] = [1.0, 3.0, 10.0]
     # When set, the bot writes its delivery figures and event-loop stalls here as JSON every few seconds.
     bot_stats_file: Path | None = None
+    # Join and Cancel spam: a player has this many presses in hand and gets one back every so many seconds.
+    queue_spam_burst: int = Field(default=6, ge=1)
+    queue_spam_refill_s: float = Field(default=3.0, gt=0)
     # Where the embedded servers keep their data.
     state_dir: Path = PROJECT_DIR / ".state"
 

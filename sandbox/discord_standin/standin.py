@@ -127,9 +127,11 @@ class StandIn:
         *,
         in_dm: bool = False,
         subcommand: str | None = None,
+        forged: bool = False,
     ) -> InteractionResult:
-        """`subcommand` is "sub" or "group sub"; options are the innermost command's."""
-        return await self._users.run_command(user_id, name, options, in_dm=in_dm, subcommand=subcommand)
+        """`subcommand` is "sub" or "group sub"; options are the innermost command's. `forged`: option values
+        outside the registered bounds and choices are sent anyway (as only a forged request could)."""
+        return await self._users.run_command(user_id, name, options, in_dm=in_dm, subcommand=subcommand, forged=forged)
 
     async def press_button(
         self, user_id: int, message_id: int, custom_id: str, *, forged: bool = False
