@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.admin_commands import admin_group
 from bot.admin_service import AdminService
+from bot.command_errors import answer_command_error
 from bot.commands import COMMANDS
 from bot.delivery import Deliverer
 from bot.discord_api import point_gateway_as_told
@@ -111,6 +112,7 @@ class LadderBot(commands.Bot):
         for command in COMMANDS:
             self.tree.add_command(command)
         self.tree.add_command(admin_group)
+        self.tree.error(answer_command_error)
         await point_gateway_as_told(self)
         await self._sync_commands()
         # What start-up built lives for the whole run: out of the collector's sight, a full collection during
