@@ -9,6 +9,7 @@ import sys
 
 import discord
 
+from bot import log_redaction
 from bot.client import LadderBot
 from bot.discord_api import point_rest_at
 from db.ladder import LadderConfigError
@@ -19,6 +20,7 @@ log = logging.getLogger("bot")
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_redaction.install()
     settings = get_settings()
     missing = [
         name

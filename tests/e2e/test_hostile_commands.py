@@ -20,7 +20,7 @@ from tests.e2e.conftest import BotProcess, new_user, waves_held
 from tests.e2e.hostile import DB_INTEGERS, HUGE_TEXT, ODD_TEXT, SNOWFLAKES, Logs, at_rest, nothing_changes, polite
 
 EXAMPLES = settings(
-    max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "25")),
+    max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "40")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

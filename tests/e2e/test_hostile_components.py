@@ -24,7 +24,7 @@ from tests.e2e.hostile import HUGE_TEXT, ODD_TEXT, Logs, at_rest, nothing_change
 from tests.e2e.test_match_journey import matched, shows
 
 EXAMPLES = settings(
-    max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "25")),
+    max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "40")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
