@@ -28,7 +28,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # Routes Discord serves without the bot token: the interaction token in the path is the credential.
 UNAUTHENTICATED = ("/interactions/", "/webhooks/")
 # Where a handler leaves the request's body text for the request log.
-BODY = "standin.body"
+BODY = web.RequestKey("standin.body", str)
 
 
 def json_response(body: object, status: int = 200) -> web.Response:
