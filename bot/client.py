@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.admin_commands import admin_group
 from bot.admin_service import AdminService
-from bot.command_errors import answer_command_error
 from bot.commands import COMMANDS
 from bot.delivery import Deliverer
 from bot.discord_api import point_gateway_as_told
+from bot.failures import answer_command_error
 from bot.loop_watch import LoopWatch
 from bot.match_service import MatchService
 from bot.notifications import NotificationService

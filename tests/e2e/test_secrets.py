@@ -24,12 +24,14 @@ import pytest
 from psycopg import sql
 from sqlalchemy import Engine, make_url, text
 
+from bot.failures import SORRY
 from db.ladder import Ladder
 from sandbox.discord_standin import StandIn
-from sandbox.players import match_shown, press_on_match, queue_up, titled, wait_for_match
+from sandbox.players import choose, join, match_shown, open_queue, press_on_match, queue_up, titled, wait_for_match
 from sandbox.processes import start_beat, start_bot, start_flower, start_worker, stop
 from sandbox.servers import ServerUrls
 from tests.e2e.conftest import E2E_STATE, new_user, waves_held
+from tests.e2e.hostile import polite
 from tests.e2e.test_match_journey import shows
 
 STATE = E2E_STATE / "secrets"
@@ -176,6 +178,32 @@ async def test_flower_refuses_requests_without_its_credentials(stack: Stack) -> 
             shown += await response.text()
     for what, secret in stack.secrets.fixed().items():
         assert secret not in shown, f"Flower's pages show the {what}"
+
+
+async def test_an_unforeseen_failure_is_answered_politely(stack: Stack, ladder: Ladder, database_url: str) -> None:
+    """The database refuses the bot's role mid-run (as a broken deploy might): the player is told, privately,
+    and the log keeps the detail (without a secret: the last test reads every line)."""
+    standin, role = stack.standin, sql.Identifier(stack.secrets.db_role)
+    erin = new_user()
+    setup = await choose(standin, ladder, erin, await open_queue(standin, erin), ["bw_zerg"])
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        # The Join's statement carries the interaction token (where the player's message lives): failing, it
+        # must not put the token in the log with the statement's parameters.
+        conn.execute(sql.SQL("REVOKE INSERT ON queue_entries FROM {}").format(role))
+        try:
+            joined = polite(await join(standin, erin, setup))
+        finally:
+            conn.execute(sql.SQL("GRANT INSERT ON queue_entries TO {}").format(role))
+        conn.execute(sql.SQL("REVOKE SELECT ON ratings FROM {}").format(role))
+        try:
+            profile = polite(await standin.run_command(erin, "profile"))
+        finally:
+            conn.execute(sql.SQL("GRANT SELECT ON ratings TO {}").format(role))
+    assert joined.text() == profile.text() == SORRY
+    bot_log = stack.logs["bot"].read_text()
+    assert "JoinButton failed for user" in bot_log and "command /profile failed for user" in bot_log
+    again = await join(standin, erin, setup)  # the same button works once the database lets it
+    assert again.message is not None and "Searching" in again.message.text()
 
 
 async def test_no_secret_reaches_a_log_a_message_or_a_command_line(
