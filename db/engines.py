@@ -18,9 +18,7 @@ def sync_engine(url: str, pool_size: int = 5) -> Engine:
 
 
 def async_engine(url: str, pool_size: int = 10) -> AsyncEngine:
-    return create_async_engine(
-        sqlalchemy_url(url), pool_size=pool_size, max_overflow=20, pool_pre_ping=True, **_QUIET
-    )
+    return create_async_engine(sqlalchemy_url(url), pool_size=pool_size, max_overflow=20, pool_pre_ping=True, **_QUIET)
 
 
 def session_factory(engine: Engine) -> sessionmaker:  # type: ignore[type-arg]
