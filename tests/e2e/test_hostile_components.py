@@ -209,6 +209,34 @@ async def test_stale_buttons_of_a_finished_match_are_refused(
     assert logs.trouble() == []
 
 
+@pytest.mark.parametrize("report", ["won", "lost", "draw"])
+async def test_stale_result_buttons_of_a_completed_match_are_refused(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine, report: str
+) -> None:
+    at_rest(engine)
+    alice, bob, match_id, seen_a, seen_b = await matched(standin, ladder)
+    for user, seen in ((alice, seen_a), (bob, seen_b)):
+        await press_on_match(standin, user, seen, "confirm", match_id)
+    await shows(standin, alice, seen_a, "Match confirmed")
+    # A second look at the confirmed match, with its result buttons, in a message nothing updates.
+    again = await choose(standin, ladder, alice, await open_queue(standin, alice), ["bw_zerg"])
+    stale = polite(await join(standin, alice, again))
+    assert f"ladder:{report}:{match_id}:{alice}" in stale.custom_ids()
+    for user, seen, result in ((alice, seen_a, "won"), (bob, seen_b, "lost")):
+        await press_on_match(standin, user, await shows(standin, user, seen, "Match confirmed"), result, match_id)
+    await shows(standin, alice, seen_a, "Match completed")
+    logs = Logs("bot.log", "worker.log")
+    with waves_held(engine), nothing_changes(engine):
+        pressed = await standin.press_button(alice, stale.id, f"ladder:{report}:{match_id}:{alice}")
+        assert pressed.answered and not pressed.failed and pressed.message is not None
+        assert titled("Match completed")(pressed.message) and pressed.message.custom_ids() == []
+        told = await standin.wait_for_message(
+            alice, lambda m: m.text() == "This match is over and its result is recorded."
+        )
+        assert told.ephemeral
+    assert logs.trouble() == []
+
+
 async def test_join_and_cancel_spam_is_limited_politely(
     bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
 ) -> None:

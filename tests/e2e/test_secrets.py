@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import socket
 import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from sqlalchemy import Engine, make_url, text
 
 from bot.failures import SORRY
 from db.ladder import Ladder
+from db.settings import PROJECT_DIR
 from sandbox.discord_standin import StandIn
 from sandbox.players import choose, join, match_shown, open_queue, press_on_match, queue_up, titled, wait_for_match
 from sandbox.processes import start_beat, start_bot, start_flower, start_worker, stop
@@ -265,3 +268,13 @@ async def test_no_secret_reaches_a_log_a_message_or_a_command_line(
             assert secret not in written, f"{where} shows the {what}"
         leaked = [t for t in interaction_tokens if t in written]
         assert not leaked, f"{where} shows {len(leaked)} interaction token(s)"
+
+
+@pytest.mark.parametrize("credentials", ["", "admin", "admin:", ":a-password"])
+def test_flower_will_not_start_without_a_user_and_a_password(ladder_env: dict[str, str], credentials: str) -> None:
+    env = {**os.environ, **ladder_env, "FLOWER_BASIC_AUTH": credentials, "PORT": str(_free_port())}
+    done = subprocess.run(
+        [sys.executable, "-m", "workers.flower"], env=env, cwd=PROJECT_DIR, capture_output=True, timeout=120
+    )
+    assert done.returncode == 2
+    assert b"FLOWER_BASIC_AUTH must be user:password" in done.stderr
