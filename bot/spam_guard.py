@@ -16,7 +16,7 @@ from dataclasses import dataclass
 _SWEEP_EVERY = 1024
 
 
-@dataclass
+@dataclass(slots=True)
 class _Bucket:
     tokens: float
     at: float
