@@ -3,7 +3,6 @@ database as it was."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,9 +109,3 @@ def polite(result: InteractionResult, *, private: bool = True) -> Message:
     assert not private or message.ephemeral, f"a refusal must be private: {message.text()[:200]!r}"
     assert not any(word in message.text() for word in _INSIDES), f"the bot's insides shown: {message.text()[:300]!r}"
     return message
-
-
-async def settled(logs: Logs) -> None:
-    """A beat for anything the bot logs after it answered (a task it started) to reach its log."""
-    await asyncio.sleep(0.05)
-    assert logs.trouble() == []
