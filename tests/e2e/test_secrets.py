@@ -27,12 +27,24 @@ from psycopg import sql
 from sqlalchemy import Engine, make_url, text
 
 from bot.failures import SORRY
+from db.engines import sync_engine
 from db.ladder import Ladder
+from db.migrate import upgrade
 from db.settings import PROJECT_DIR
 from sandbox.discord_standin import StandIn
-from sandbox.players import choose, join, match_shown, open_queue, press_on_match, queue_up, titled, wait_for_match
+from sandbox.players import (
+    cancel,
+    choose,
+    join,
+    match_shown,
+    open_queue,
+    press_on_match,
+    queue_up,
+    titled,
+    wait_for_match,
+)
 from sandbox.processes import start_beat, start_bot, start_flower, start_worker, stop
-from sandbox.servers import ServerUrls
+from sandbox.servers import ServerUrls, drop_database, fresh_database
 from tests.e2e.conftest import E2E_STATE, new_user, waves_held
 from tests.e2e.hostile import polite
 from tests.e2e.test_match_journey import shows
@@ -77,7 +89,25 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def secrets_in_use(server_urls: ServerUrls, database_url: str) -> Iterator[Secrets]:
+def stack_database(server_urls: ServerUrls) -> Iterator[str]:
+    """A database of the stack's own: the other e2e tests' worker and beat run waves on theirs, and would match
+    this stack's players and tell another bot."""
+    name = f"ladder_secrets_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    url = fresh_database(server_urls.database_url, name)
+    upgrade(url)
+    yield url
+    drop_database(server_urls.database_url, name)
+
+
+@pytest.fixture(scope="module")
+def stack_engine(stack_database: str) -> Iterator[Engine]:
+    engine = sync_engine(stack_database)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def secrets_in_use(server_urls: ServerUrls, stack_database: str) -> Iterator[Secrets]:
     """A login role with a password of its own, allowed what the ladder's processes do in the test database."""
     tag = uuid.uuid4().hex[:10]
     found = Secrets(
@@ -90,19 +120,19 @@ def secrets_in_use(server_urls: ServerUrls, database_url: str) -> Iterator[Secre
     role = sql.Identifier(found.db_role)
     with psycopg.connect(server_urls.database_url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(role, sql.Literal(found.db_password)))
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(stack_database, autocommit=True) as conn:
         conn.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(role))
         conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(role))
         conn.execute(sql.SQL("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {}").format(role))
     yield found
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(stack_database, autocommit=True) as conn:
         conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (found.db_role,))
         conn.execute(sql.SQL("DROP OWNED BY {}").format(role))
         conn.execute(sql.SQL("DROP ROLE {}").format(role))
 
 
 @pytest.fixture(scope="module")
-async def stack(ladder_env: dict[str, str], secrets_in_use: Secrets) -> AsyncIterator[Stack]:
+async def stack(ladder_env: dict[str, str], stack_database: str, secrets_in_use: Secrets) -> AsyncIterator[Stack]:
     secrets = secrets_in_use
     STATE.mkdir(parents=True, exist_ok=True)
     for old in STATE.glob("*"):
@@ -112,7 +142,7 @@ async def stack(ladder_env: dict[str, str], secrets_in_use: Secrets) -> AsyncIte
     port = _free_port()
     env = {
         **ladder_env,
-        "DATABASE_URL": make_url(ladder_env["DATABASE_URL"])
+        "DATABASE_URL": make_url(stack_database)
         .set(username=secrets.db_role, password=secrets.db_password)
         .render_as_string(hide_password=False),
         "EVENT_STREAM": ladder_env["EVENT_STREAM"] + ":secrets",
@@ -183,13 +213,13 @@ async def test_flower_refuses_requests_without_its_credentials(stack: Stack) -> 
         assert secret not in shown, f"Flower's pages show the {what}"
 
 
-async def test_an_unforeseen_failure_is_answered_politely(stack: Stack, ladder: Ladder, database_url: str) -> None:
+async def test_an_unforeseen_failure_is_answered_politely(stack: Stack, ladder: Ladder, stack_database: str) -> None:
     """The database refuses the bot's role mid-run (as a broken deploy might): the player is told, privately,
     and the log keeps the detail (without a secret: the last test reads every line)."""
     standin, role = stack.standin, sql.Identifier(stack.secrets.db_role)
     erin = new_user()
     setup = await choose(standin, ladder, erin, await open_queue(standin, erin), ["bw_zerg"])
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(stack_database, autocommit=True) as conn:
         # The Join's statement carries the interaction token (where the player's message lives): failing, it
         # must not put the token in the log with the statement's parameters.
         conn.execute(sql.SQL("REVOKE INSERT ON queue_entries FROM {}").format(role))
@@ -207,10 +237,11 @@ async def test_an_unforeseen_failure_is_answered_politely(stack: Stack, ladder: 
     assert "JoinButton failed for user" in bot_log and "command /profile failed for user" in bot_log
     again = await join(standin, erin, setup)  # the same button works once the database lets it
     assert again.message is not None and "Searching" in again.message.text()
+    assert "You left the queue" in (await cancel(standin, erin, again.message)).text()  # not the next test's match
 
 
 async def test_no_secret_reaches_a_log_a_message_or_a_command_line(
-    stack: Stack, ladder: Ladder, engine: Engine
+    stack: Stack, ladder: Ladder, stack_engine: Engine
 ) -> None:
     standin, s = stack.standin, stack.secrets
     for name, process in stack.processes.items():
@@ -236,7 +267,7 @@ async def test_no_secret_reaches_a_log_a_message_or_a_command_line(
     # Two players whose interaction tokens have expired when the wave finds them: the bot's edits are refused
     # (and logged), and the match comes by direct message.
     carol, dave = new_user(), new_user()
-    with waves_held(engine):
+    with waves_held(stack_engine):
         await queue_up(standin, ladder, carol, ["bw_terran"])
         await queue_up(standin, ladder, dave, ["sc2_protoss"])
         standin.clock.advance(16 * 60)
@@ -245,7 +276,7 @@ async def test_no_secret_reaches_a_log_a_message_or_a_command_line(
         await standin.run_command(carol, command, options)
     await standin.run_command(admin, "admin", subcommand="queue list")
     await standin.press_button(carol, posted.id, "ladder:join:1", forged=True)
-    with engine.connect() as conn:  # the ladder's processes really log in as the role with the password
+    with stack_engine.connect() as conn:  # the ladder's processes really log in as the role with the password
         sessions = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE usename = :r"), {"r": s.db_role})
         assert sessions.scalar() > 0
 
