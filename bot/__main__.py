@@ -9,6 +9,7 @@ import sys
 
 import discord
 
+from bot import log_redaction
 from bot.client import LadderBot
 from bot.discord_api import point_rest_at
 from db.ladder import LadderConfigError
@@ -21,6 +22,7 @@ log = logging.getLogger("bot")
 def main() -> int:
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
+    log_redaction.install()
     missing = [
         name
         for name, value in (

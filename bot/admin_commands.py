@@ -64,7 +64,7 @@ async def _refused(interaction: discord.Interaction[Any]) -> bool:
 
 
 async def _answer(interaction: discord.Interaction[Any], done: Done) -> None:
-    await interaction.response.send_message(done.summary, ephemeral=True)
+    await interaction.response.send_message(done.summary[:2000], ephemeral=True)
     if done.changed:
         await post_to_admin_log(interaction.client, f"{interaction.user} ({interaction.user.id}): {done.summary}")
 

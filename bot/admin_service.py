@@ -71,7 +71,8 @@ class AdminService:
         return await self._do(lambda s: admin.set_rating(s, actor, player, race, rating, self._ladder))
 
     async def ban(self, actor: int, player: int, reason: str | None) -> Done:
-        return await self._do(lambda s: admin.ban(s, actor, player, reason))
+        why = clean_reason(reason)
+        return await self._do(lambda s: admin.ban(s, actor, player, why))
 
     async def unban(self, actor: int, player: int) -> Done:
         return await self._do(lambda s: admin.unban(s, actor, player))
@@ -81,3 +82,12 @@ class AdminService:
             done = await session.run_sync(action)
         await publish_now(self._sessions, self._redis, self._stream, [e.id for e in done.events])
         return done
+
+
+MAX_REASON = 200
+
+
+def clean_reason(raw: str | None) -> str | None:
+    """Printable characters only (PostgreSQL refuses NUL in text; control characters garble the views)."""
+    reason = "".join(ch for ch in (raw or "")[: MAX_REASON * 4] if ch.isprintable()).strip()[:MAX_REASON]
+    return reason or None

@@ -21,6 +21,7 @@ from bot.admin_service import AdminService
 from bot.commands import COMMANDS
 from bot.delivery import Deliverer
 from bot.discord_api import point_gateway_as_told
+from bot.failures import answer_command_error
 from bot.health import BotHealth
 from bot.loop_watch import LoopWatch
 from bot.match_service import MatchService
@@ -28,6 +29,7 @@ from bot.notifications import NotificationService
 from bot.player_service import PlayerService
 from bot.queue_service import QueueService
 from bot.services import Services
+from bot.spam_guard import SpamGuard
 from bot.stream_consumer import EventConsumer
 from bot.views.dispute import ResolveButton
 from bot.views.leaderboard import PageButton
@@ -95,6 +97,7 @@ class LadderBot(commands.Bot):
             admin=AdminService(
                 sessions, self._redis, settings.event_stream, self.ladder, consumer_group=settings.consumer_group
             ),
+            queue_spam=SpamGuard(settings.queue_spam_burst, settings.queue_spam_refill_s),
         )
         self.deliverer = Deliverer(
             self,
@@ -117,6 +120,7 @@ class LadderBot(commands.Bot):
         for command in COMMANDS:
             self.tree.add_command(command)
         self.tree.add_command(admin_group)
+        self.tree.error(answer_command_error)
         await point_gateway_as_told(self)
         await self._sync_commands()
         # What start-up built lives for the whole run: out of the collector's sight, a full collection during

@@ -125,6 +125,9 @@ async def leaderboard_command(
 @app_commands.allowed_installs(guilds=True, users=False)
 async def notify_command(interaction: discord.Interaction[Any], setting: str) -> None:
     services = services_of(interaction)
+    if setting not in ("on", "off"):  # Discord offers only the two choices; anything else is forged
+        await interaction.response.send_message("Use /notify on or /notify off.", ephemeral=True)
+        return
     on = setting == "on"
     await services.players.set_notify(interaction.user.id, on)
     minutes = round(services.ladder.notify.cooldown_s / 60)

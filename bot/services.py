@@ -13,6 +13,7 @@ from bot.match_service import MatchService
 from bot.notifications import NotificationService
 from bot.player_service import PlayerService
 from bot.queue_service import QueueService
+from bot.spam_guard import SpamGuard
 from db.ladder import Ladder
 
 
@@ -25,6 +26,8 @@ class Services:
     matches: MatchService
     players: PlayerService
     admin: AdminService
+    # Join, Back to the queue and Cancel share one budget per player.
+    queue_spam: SpamGuard
 
 
 class HasServices(Protocol):

@@ -164,7 +164,7 @@ def match_show(session: Session, match_id: int, ladder: Ladder) -> dict[str, Any
 
 def set_rating(session: Session, actor_id: int, player_id: int, race: str, rating: float, ladder: Ladder) -> Done:
     if race not in ladder.race_by_code:
-        return Done(False, f"{race!r} is not a race of this ladder.")
+        return Done(False, f"{race[:40]!r} is not a race of this ladder.")
     if not 0 <= rating <= 10_000:
         return Done(False, "A rating must be between 0 and 10000.")
     exists = session.execute(text("SELECT 1 FROM players WHERE id = :p"), {"p": player_id}).scalar()

@@ -8,13 +8,17 @@ from sqlalchemy.orm import sessionmaker
 
 from db.settings import sqlalchemy_url
 
+# A statement's parameters stay out of error messages and logs: they carry interaction tokens (where a player's
+# message lives, a credential for 15 minutes) and whatever players typed.
+_QUIET = {"hide_parameters": True}
+
 
 def sync_engine(url: str, pool_size: int = 5) -> Engine:
-    return create_engine(sqlalchemy_url(url), pool_size=pool_size, pool_pre_ping=True)
+    return create_engine(sqlalchemy_url(url), pool_size=pool_size, pool_pre_ping=True, **_QUIET)
 
 
 def async_engine(url: str, pool_size: int = 10) -> AsyncEngine:
-    return create_async_engine(sqlalchemy_url(url), pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+    return create_async_engine(sqlalchemy_url(url), pool_size=pool_size, max_overflow=20, pool_pre_ping=True, **_QUIET)
 
 
 def session_factory(engine: Engine) -> sessionmaker:  # type: ignore[type-arg]

@@ -61,7 +61,8 @@ class JsonFormatter(logging.Formatter):
             if value is not None:
                 line[key] = value
         if record.exc_info:
-            line["exc"] = self.formatException(record.exc_info)
+            # exc_text first: a filter (the bot's token redaction) may have rewritten it.
+            line["exc"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(line, default=str)
 
 

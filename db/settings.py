@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # "json": one JSON object a line (what a log platform parses); "text": lines for a person at a terminal.
     log_format: Literal["json", "text"] = "json"
     log_level: str = "INFO"
+    # Join and Cancel spam: a player has this many presses in hand and gets one back every so many seconds.
+    queue_spam_burst: int = Field(default=6, ge=1)
+    queue_spam_refill_s: float = Field(default=3.0, gt=0)
     # Where the embedded servers keep their data.
     state_dir: Path = PROJECT_DIR / ".state"
 

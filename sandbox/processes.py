@@ -53,3 +53,8 @@ def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[
 
 def start_bot(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     return _start(["-m", "bot"], env, log)
+
+
+def start_flower(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """`python -m workers.flower`, as the Procfile runs it (PORT and FLOWER_BASIC_AUTH from `env`)."""
+    return _start(["-m", "workers.flower"], env, log)

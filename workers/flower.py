@@ -10,8 +10,9 @@ from db.settings import get_settings
 
 def main() -> int:
     credentials = get_settings().flower_basic_auth.get_secret_value()
-    if ":" not in credentials:
-        print("FLOWER_BASIC_AUTH is not set (user:password); Flower will not start without it.", file=sys.stderr)
+    user, _, password = credentials.partition(":")
+    if not user or not password:
+        print("FLOWER_BASIC_AUTH must be user:password, both set; Flower will not start without it.", file=sys.stderr)
         return 2
     port = os.environ.get("PORT", "5555")
     # Flower reads FLOWER_BASIC_AUTH from its environment only, not from .env: hand it over that way, which

@@ -6,6 +6,7 @@ from typing import Any
 
 import discord
 
+from bot.actions.spam import slowed_down
 from bot.queue_service import AlreadyMatched, Cancelled
 from bot.renderings import left_queue_embed
 from bot.services import services_of
@@ -15,7 +16,7 @@ from db.deliveries import match_found_payload
 
 
 async def cancel_queue(interaction: discord.Interaction[Any], player_id: int) -> None:
-    if not await belongs_to(interaction, player_id):
+    if not await belongs_to(interaction, player_id) or await slowed_down(interaction, player_id):
         return
     services = services_of(interaction)
     outcome = await services.queue.cancel(player_id)

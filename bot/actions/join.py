@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.actions.spam import slowed_down
 from bot.message_refs import message_ref
 from bot.notifications import Sink
 from bot.presenting import render_event
@@ -48,6 +49,8 @@ async def _enter(interaction: discord.Interaction[Any], write: Callable[[], Awai
     """Writes the entry, turns the pressed message into the searching view and subscribes the player to it."""
     services = services_of(interaction)
     player_id = interaction.user.id
+    if await slowed_down(interaction, player_id):
+        return
     # Subscribed before the entry exists: a match found before we answer waits for the answer.
     sub = services.notifications.subscribe(player_id)
     try:

@@ -7,6 +7,7 @@ from typing import Any
 
 import discord
 
+from bot.failures import answers_failure
 from bot.renderings import WARNING_COLOUR, Rendering, name, race
 from bot.services import services_of
 from bot.views.routed import routed_view
@@ -57,6 +58,7 @@ class ResolveButton(
     ) -> ResolveButton:
         return cls(int(match["match"]), match["result"])
 
+    @answers_failure
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         from bot.admin_commands import is_admin, post_to_admin_log  # the admin commands import the views
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import discord
 
+from bot.failures import answers_failure
 from bot.renderings import NEUTRAL_COLOUR, Rendering
 from bot.services import services_of
 from bot.views.routed import routed_view
@@ -58,6 +59,7 @@ class PageButton(
     ) -> PageButton:
         return cls(match["race"], int(match["page"]))
 
+    @answers_failure
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         services = services_of(interaction)
         if self.race not in services.ladder.race_by_code:

@@ -12,6 +12,7 @@ from typing import Any
 
 import discord
 
+from bot.failures import answers_failure
 from bot.match_service import MatchService
 from bot.message_refs import message_ref
 from bot.renderings import (
@@ -71,6 +72,7 @@ class MatchButton(
     ) -> MatchButton:
         return cls(match["action"], int(match["match"]), int(match["player"]))
 
+    @answers_failure
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         if not await belongs_to(interaction, self.player_id):
             return

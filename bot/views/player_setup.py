@@ -8,6 +8,7 @@ from typing import Any
 
 import discord
 
+from bot.failures import answers_failure
 from bot.player_service import SetupRefused
 from bot.renderings import NEUTRAL_COLOUR
 from bot.services import services_of
@@ -45,6 +46,7 @@ class RegionSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"^l
     ) -> RegionSelect:
         return cls(services_of(interaction).ladder, int(match["player"]))
 
+    @answers_failure
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         if not await belongs_to(interaction, self.player_id):
             return

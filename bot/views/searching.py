@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from bot.actions.cancel import cancel_queue
+from bot.failures import answers_failure
 from bot.queue_service import Joined, QueueSnapshot
 from bot.renderings import NEUTRAL_COLOUR, timestamp
 from bot.views.routed import routed_view
@@ -68,5 +69,6 @@ class CancelButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"^l
     ) -> CancelButton:
         return cls(int(match["player"]))
 
+    @answers_failure
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await cancel_queue(interaction, self.player_id)

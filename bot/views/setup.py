@@ -13,6 +13,7 @@ from typing import Any
 import discord
 
 from bot.actions.join import join_queue
+from bot.failures import answers_failure
 from bot.services import services_of
 from bot.views.owner import belongs_to
 from bot.views.routed import routed_view
@@ -121,6 +122,7 @@ class RaceSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=_RACE_
         name = next((s.name for s in ladder.sides if s.code == side), "Race")
         return cls(ladder, side, name, int(match["player"]), SetupState())
 
+    @answers_failure
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         if not await belongs_to(interaction, self.player_id):
             return
@@ -150,6 +152,7 @@ class VetoSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"^la
     ) -> VetoSelect:
         return cls(services_of(interaction).ladder, int(match["player"]), SetupState())
 
+    @answers_failure
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         if not await belongs_to(interaction, self.player_id):
             return
@@ -172,6 +175,7 @@ class JoinButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"^la
     ) -> JoinButton:
         return cls(int(match["player"]))
 
+    @answers_failure
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         if not await belongs_to(interaction, self.player_id):
             return

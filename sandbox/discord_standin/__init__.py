@@ -5,7 +5,7 @@ See standin.StandIn for the API; rules.py lists the Discord limits it enforces.
 
 from .client import point_discord_at
 from .gateway import NotConnected
-from .models import InteractionResult, Message, MessageVersion, Received, Refusal
+from .models import InteractionResult, Message, MessageVersion, Received, ReceivedBody, Refusal
 from .rules import DiscordError
 from .standin import StandIn
 
@@ -16,6 +16,7 @@ __all__ = [
     "MessageVersion",
     "NotConnected",
     "Received",
+    "ReceivedBody",
     "Refusal",
     "StandIn",
     "point_discord_at",

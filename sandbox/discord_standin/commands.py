@@ -80,8 +80,13 @@ class Commands:
         options: dict[str, object] | None,
         subcommand: str | None,
         channel: Channel,
+        *,
+        forged: bool = False,
     ) -> JSON:
-        """The interaction's `data` for /name [group] [subcommand] option:value..."""
+        """The interaction's `data` for /name [group] [subcommand] option:value...
+
+        `forged`: values outside the registered lengths, ranges and choices go through (Discord itself would
+        refuse them), to test a bot's own defences against what it was promised would never come."""
         schema: list[JSON] = command.get("options") or []
         chain: list[JSON] = []
         for part in (subcommand or "").split():
@@ -96,7 +101,7 @@ class Commands:
 
         resolved: JSON = {}
         qualified = " ".join([command["name"], *(link["name"] for link in chain)])
-        values = self._values(qualified, schema, options or {}, resolved, channel)
+        values = self._values(qualified, schema, options or {}, resolved, channel, forged)
         for link in reversed(chain):
             values = [{"name": link["name"], "type": link["type"], "options": values}]
         data: JSON = {"id": command["id"], "name": command["name"], "type": 1, "options": values}
@@ -107,7 +112,7 @@ class Commands:
         return data
 
     def _values(
-        self, name: str, schema: list[JSON], given: dict[str, object], resolved: JSON, channel: Channel
+        self, name: str, schema: list[JSON], given: dict[str, object], resolved: JSON, channel: Channel, forged: bool
     ) -> list[JSON]:
         by_name = {o["name"]: o for o in schema}
         unknown = set(given) - set(by_name)
@@ -119,17 +124,19 @@ class Commands:
         values: list[JSON] = []
         for option_name, raw in given.items():
             option = by_name[option_name]
-            value = self._value(name, option, raw, resolved, channel)
+            value = self._value(name, option, raw, resolved, channel, forged)
             values.append({"name": option_name, "type": option["type"], "value": value})
         return values
 
-    def _value(self, name: str, option: JSON, raw: object, resolved: JSON, channel: Channel) -> object:
+    def _value(
+        self, name: str, option: JSON, raw: object, resolved: JSON, channel: Channel, forged: bool = False
+    ) -> object:
         kind = option["type"]
         where = f"/{name} option {option['name']!r}"
         value: object
         if kind == STRING:
             value = str(raw)
-            if not option.get("min_length", 0) <= len(value) <= option.get("max_length", 6000):
+            if not forged and not option.get("min_length", 0) <= len(value) <= option.get("max_length", 6000):
                 raise ValueError(f"{where}: length {len(value)} is outside the registered bounds")
         elif kind == INTEGER:
             value = int(str(raw))
@@ -152,6 +159,8 @@ class Commands:
             return str(channel_id)
         else:
             raise NotImplementedError(f"{where}: option type {kind} is not simulated")
+        if forged:
+            return value
         if isinstance(value, int | float) and not isinstance(value, bool):
             low, high = option.get("min_value"), option.get("max_value")
             if (low is not None and value < low) or (high is not None and value > high):

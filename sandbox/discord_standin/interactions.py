@@ -68,6 +68,9 @@ class Interactions:
         self.by_token[interaction.token] = interaction
         return interaction
 
+    def tokens(self) -> list[str]:
+        return list(self.by_token)
+
     def expire(self, interaction: Interaction) -> None:
         """The user saw "This interaction failed"; Discord forgets the interaction."""
         if interaction.response_type is None and not interaction.expired:

@@ -123,3 +123,11 @@ class Received(NamedTuple):
     route: str
     status: int
     at: float
+
+
+class ReceivedBody(NamedTuple):
+    """A request's body as the bot sent it (JSON, or a multipart form's `payload_json`)."""
+
+    method: str
+    path: str
+    text: str

@@ -16,7 +16,7 @@ from . import payloads, rules
 from .commands import Commands
 from .gateway import Gateway
 from .interactions import Interactions
-from .models import JSON, Message, Received, Refusal
+from .models import JSON, Message, Received, ReceivedBody, Refusal
 from .rules import DiscordError
 from .store import DM, Channel, Store
 
@@ -27,6 +27,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Routes Discord serves without the bot token: the interaction token in the path is the credential.
 UNAUTHENTICATED = ("/interactions/", "/webhooks/")
+# Where a handler leaves the request's body text for the request log.
+BODY = web.RequestKey("standin.body", str)
 
 
 def json_response(body: object, status: int = 200) -> web.Response:
@@ -57,6 +59,7 @@ async def read_body(request: web.Request) -> JSON:
         text = raw if isinstance(raw, str) else "{}"
     else:
         text = await request.text()
+    request[BODY] = text
     if not text:
         return {}
     try:
@@ -69,13 +72,24 @@ async def read_body(request: web.Request) -> JSON:
 
 
 class Server:
-    def __init__(self, store: Store, interactions: Interactions, gateway: Gateway, commands: Commands) -> None:
+    def __init__(
+        self,
+        store: Store,
+        interactions: Interactions,
+        gateway: Gateway,
+        commands: Commands,
+        *,
+        record_bodies: bool = False,
+    ) -> None:
         self.store = store
+        self.record_bodies = record_bodies
         self.interactions = interactions
         self.gateway = gateway
         self.commands = commands
         self.refusals: list[Refusal] = []
         self.received: list[Received] = []
+        # Every request body the bot sent, when recorded (a test searching them for secrets).
+        self.bodies: list[ReceivedBody] = []
         self.app = web.Application(middlewares=[self._middleware])
         self._routes()
 
@@ -136,6 +150,8 @@ class Server:
             self.refusals.append(Refusal(request.method, path, 500, 0, f"stand-in error: {crash!r}"))
             response = json_response({"code": 0, "message": "500: Internal Server Error"}, 500)
         self.received.append(Received(request.method, route, response.status, self.store.clock.now()))
+        if self.record_bodies and request.get(BODY):
+            self.bodies.append(ReceivedBody(request.method, path, request[BODY]))
         return response
 
     # Session set-up
@@ -184,8 +200,9 @@ class Server:
         guild_id = self._scope(request)
         if request.content_type.startswith("multipart/"):
             raise DiscordError(400, rules.INVALID_FORM_BODY, "Invalid Form Body")
+        request[BODY] = await request.text()
         try:
-            commands = json.loads(await request.text() or "[]")
+            commands = json.loads(request[BODY] or "[]")
         except ValueError:
             raise DiscordError(400, rules.INVALID_JSON, "The request body contains invalid JSON.") from None
         return json_response(self.commands.overwrite(commands, guild_id))

@@ -11,7 +11,7 @@ from .clock import Clock
 from .commands import Commands
 from .gateway import Gateway
 from .interactions import Interactions
-from .models import JSON, InteractionResult, Message, Received, Refusal
+from .models import JSON, InteractionResult, Message, Received, ReceivedBody, Refusal
 from .server import API, Server
 from .store import Identity, Store
 from .users import SimulatedUsers
@@ -26,6 +26,7 @@ class StandIn:
         bot_user_id: int = 900000000000000001,
         guild_id: int = 900000000000000100,
         channel_id: int = 900000000000000200,
+        record_bodies: bool = False,
     ) -> None:
         self.clock = Clock()
         identity = Identity(bot_token, application_id, bot_user_id, guild_id, channel_id)
@@ -33,7 +34,9 @@ class StandIn:
         self._interactions = Interactions(self.store)
         self._gateway = Gateway(self.store)
         self._commands = Commands(self.store)
-        self._server = Server(self.store, self._interactions, self._gateway, self._commands)
+        self._server = Server(
+            self.store, self._interactions, self._gateway, self._commands, record_bodies=record_bodies
+        )
         self._users = SimulatedUsers(self.store, self._interactions, self._gateway, self._commands)
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -127,9 +130,11 @@ class StandIn:
         *,
         in_dm: bool = False,
         subcommand: str | None = None,
+        forged: bool = False,
     ) -> InteractionResult:
-        """`subcommand` is "sub" or "group sub"; options are the innermost command's."""
-        return await self._users.run_command(user_id, name, options, in_dm=in_dm, subcommand=subcommand)
+        """`subcommand` is "sub" or "group sub"; options are the innermost command's. `forged`: option values
+        outside the registered bounds and choices are sent anyway (as only a forged request could)."""
+        return await self._users.run_command(user_id, name, options, in_dm=in_dm, subcommand=subcommand, forged=forged)
 
     async def press_button(
         self, user_id: int, message_id: int, custom_id: str, *, forged: bool = False
@@ -183,3 +188,12 @@ class StandIn:
     @property
     def received(self) -> list[Received]:
         return self._server.received
+
+    @property
+    def bodies(self) -> list[ReceivedBody]:
+        """Every request body received, when the stand-in was made with `record_bodies=True`."""
+        return self._server.bodies
+
+    def interaction_tokens(self) -> list[str]:
+        """Every interaction token the stand-in has handed the bot."""
+        return self._interactions.tokens()

@@ -38,12 +38,13 @@ class SimulatedUsers:
         *,
         in_dm: bool = False,
         subcommand: str | None = None,
+        forged: bool = False,
     ) -> InteractionResult:
         self._require_bot()
         self.store.user(user_id)
         command = self.commands.find(name, in_dm=in_dm)
         channel = self.store.dm_channel(user_id) if in_dm else self.store.channels[self.store.identity.channel_id]
-        data = self.commands.invocation(command, options, subcommand, channel)
+        data = self.commands.invocation(command, options, subcommand, channel, forged=forged)
         interaction = self.interactions.new(APPLICATION_COMMAND, user_id, channel)
         return await self._dispatch(interaction, data)
 

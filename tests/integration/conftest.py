@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import redis
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,10 +20,7 @@ from bot.queue_service import QueueService
 from db.engines import async_engine, async_session_factory, session_factory
 from db.ladder import Ladder
 from db.settings import PROJECT_DIR
-
-TABLES = (
-    "audit_log, delivery_failures, deliveries, outbox, queue_entries, matches, waves, queue_choices, ratings, players"
-)
+from tests.ladder_tables import truncate_all
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +42,7 @@ def stream(ladder_env: dict[str, str]) -> str:
 def clean_state(engine: Engine, redis_client: redis.Redis, stream: str) -> None:
     """Every test starts from an empty ladder and an empty stream."""
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+        truncate_all(conn)
     redis_client.delete(stream)
 
 

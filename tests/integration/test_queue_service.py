@@ -15,16 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.queue_errors import AlreadyQueued, Banned, InUnfinishedMatch, InvalidPlayer, QueueError, TooManyVetoes
 from bot.queue_service import AlreadyMatched, Cancelled, NotQueued, QueueService
 from db import waves
-from tests.integration.conftest import TABLES
-
-
-def dump(engine: Engine) -> dict[str, list[Any]]:
-    """Every row of every table, to prove a refused request changed nothing."""
-    with engine.connect() as conn:
-        return {
-            table: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {table} ORDER BY 1"))]  # noqa: S608
-            for table in TABLES.split(", ")
-        }
+from tests.ladder_tables import dump, truncate_all
 
 
 async def test_join_creates_player_ratings_entry_and_choice(queue_service: QueueService, engine: Engine) -> None:
@@ -169,7 +160,7 @@ async def test_bad_input_gets_a_domain_error_and_changes_nothing(
 
 async def _reset_with_one_waiting(queue_service: QueueService, engine: Engine) -> None:
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+        truncate_all(conn)
     await queue_service.join(1, ["bw_zerg"], ["Pylon"])
 
 
