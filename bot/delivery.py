@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import discord
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery_ledger import DeliveryLedger
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 PATH_TIMEOUT_S = 10.0
 # An interaction token lives 15 minutes; leave a margin for the request in flight.
 TOKEN_LIFETIME_S = 15 * 60 - 20
+# Pauses between attempts to record a delivery while the database is unreachable (about half a minute).
+RECORD_RETRY_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 # Recorded as the "player" of the admins' channel, where disputes are posted.
 ADMINS = 0
 ADMIN_CHANNEL = "admin_channel"
@@ -106,11 +109,16 @@ class Deliverer:
         outcomes = await asyncio.gather(*(self._deliver(event, p) for p in todo))
         shown = {p: path for p, (path, _) in zip(todo, outcomes, strict=True) if path is not None}
         failed = {p: problem for p, (path, problem) in zip(todo, outcomes, strict=True) if path is None}
-        await self._ledger.record(event.id, shown)
+        await _until_written(lambda: self._ledger.record(event.id, shown))
         if failed:
-            async with self._sessions.begin() as session:
-                for player_id, problem in failed.items():
-                    await deliveries.record_failure(session, event.id, player_id, len(self._backoff_s) + 1, problem)
+
+            async def record_failures() -> None:
+                async with self._sessions.begin() as session:
+                    for player_id, problem in failed.items():
+                        await deliveries.record_failure(session, event.id, player_id, len(self._backoff_s) + 1,
+                                                        problem)  # fmt: skip
+
+            await _until_written(record_failures)
         for player_id, problem in failed.items():
             self.failed += 1
             log.error("gave up showing event %s (%s) to player %s: %s", event.id, event.type, player_id, problem)
@@ -182,6 +190,20 @@ class Deliverer:
     async def _send_dm(self, player_id: int, rendering: Rendering) -> None:
         dm = await self._client.create_dm(discord.Object(player_id))
         await dm.send(**rendering.send_kwargs())
+
+
+async def _until_written(write: Callable[[], Awaitable[None]]) -> None:
+    """What a player was shown must be recorded, or the event is shown to them again when it is retried (a
+    second direct message or reminder): a database that is restarting is waited for, for a while."""
+    for delay in (*RECORD_RETRY_S, None):
+        try:
+            await write()
+            return
+        except (OperationalError, InterfaceError) as exc:
+            if delay is None:
+                raise
+            log.warning("could not record a delivery (%s); retrying in %g s", type(exc).__name__, delay)
+            await asyncio.sleep(delay)
 
 
 def _why(exc: discord.HTTPException) -> str:

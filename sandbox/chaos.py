@@ -71,6 +71,8 @@ async def _chaos(options: ChaosOptions) -> dict[str, Any]:
     await asyncio.to_thread(upgrade, database_url)
     logs = state / "logs"
     logs.mkdir(parents=True, exist_ok=True)
+    for old in [*logs.glob("*.log"), *logs.glob("*.jsonl")]:
+        old.unlink()
     ladder_file = _run_ladder(state)
     ladder = load_ladder(ladder_file)
     token = uuid.uuid4().hex[:8]

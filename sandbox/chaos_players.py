@@ -13,13 +13,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from db.ladder import Ladder
-from sandbox.discord_standin import Message, StandIn
+from sandbox.discord_standin import Message, NotConnected, StandIn
 from sandbox.match_play import play_match
 from sandbox.players import PlayerStepFailed, cancel, choose, join, open_queue
 from sandbox.population import SimulatedPlayer
 
 FOUND = "Match found"
-STEP_ERRORS = (PlayerStepFailed, TimeoutError, LookupError)
+NEW_MESSAGE = 4  # the interaction response that creates a message (7 edits the pressed one)
+# The bot did not answer, or is not connected at all (killed, or reconnecting after a stall).
+STEP_ERRORS = (PlayerStepFailed, TimeoutError, LookupError, NotConnected)
 # The opponent of a match, as the database knows it (the player's plan depends on who has the lower id).
 OpponentOf = Callable[[int, int], Awaitable[int | None]]
 
@@ -86,7 +88,10 @@ async def live(
         opponent = await opponent_of(match_id, player.id)
         if opponent is not None:
             tally.matches_played += 1
-            await play_match(standin, player.id, opponent, match_id, found, seed, confirm_window_s + 10)
+            try:
+                await play_match(standin, player.id, opponent, match_id, found, seed, confirm_window_s + 10)
+            except NotConnected:
+                tally.steps_unanswered += 1  # the match goes on without them: its deadlines end it
         await asyncio.sleep(rng.uniform(1, 8))
 
 
@@ -112,6 +117,9 @@ async def _queue(
             tally.steps_unanswered += 1
             await asyncio.sleep(rng.uniform(2, 6))
             continue
+        if result.message is not None and result.response_type == NEW_MESSAGE:
+            # A refused Join answers with a new message (the match they are in, shown again on request).
+            tally.answers[player.id].add(result.message.id)
         if result.message is not None and "Searching" in result.message.text():
             tally.joins += 1
             return result.message
@@ -136,7 +144,11 @@ async def admin_settles_disputes(standin: StandIn, admin_id: int, stop: asyncio.
         except TimeoutError:
             continue
         resolve = next(c for c in posted.custom_ids() if c.endswith(":player1"))
-        result = await standin.press_button(admin_id, posted.id, resolve)
+        try:
+            result = await standin.press_button(admin_id, posted.id, resolve)
+        except NotConnected:
+            await asyncio.sleep(2.0)
+            continue
         if result.answered and not result.failed:
             answered.add(posted.id)
         else:

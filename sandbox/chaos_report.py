@@ -96,14 +96,20 @@ async def chaos_report(
 
     views = {p: _view(standin, p, tally.answers.get(p, set())) for p in player_ids}
     lost = duplicates = results_not_shown = 0
+    examples: dict[str, list[tuple[int, int]]] = {"lost": [], "duplicate": [], "result_not_shown": []}
     for m in matches:
         for p in (m.player1_id, m.player2_id):
             view = views[p]
             if m.id not in view["found"]:
                 lost += 1
-            duplicates += max(0, view["found"][m.id] - 1) + max(0, view["reminded"][m.id] - 1)
+                examples["lost"].append((m.id, p))
+            extra = max(0, view["found"][m.id] - 1) + max(0, view["reminded"][m.id] - 1)
+            if extra:
+                duplicates += extra
+                examples["duplicate"].append((m.id, p))
             if m.state == "completed" and m.id not in view["result"]:
                 results_not_shown += 1
+                examples["result_not_shown"].append((m.id, p))
     return {
         "players": len(player_ids),
         "faults_injected": dict(sorted(faults.items())),
@@ -123,6 +129,13 @@ async def chaos_report(
         "interactions_failed": len(standin.failed_interactions),
         "delivery_failures_recorded": failures,
         "rating_mismatches": mismatches[:20],
+        "examples_of_harm": {
+            kind: [f"match {m}, player {p}" for m, p in found[:20]] for kind, found in examples.items() if found
+        },
+        # What each harmed player's messages showed, version by version: where to start looking.
+        "views_of_harmed_players": {
+            p: _versions(standin, p) for p in sorted({p for found in examples.values() for _, p in found})[:10]
+        },
         "definitions": DEFINITIONS,
     }
 
@@ -142,6 +155,14 @@ def _view(standin: StandIn, player_id: int, answers: set[int]) -> dict[str, Coun
         reminded.update(matches_in(message, REMINDER))
         result.update(matches_in(message, RESULT))
     return {"found": found, "reminded": reminded, "result": result}
+
+
+def _versions(standin: StandIn, player_id: int) -> list[list[str]]:
+    """Each message the player can see: the title and the end of the text of each of its versions."""
+    return [
+        [f"{v.embeds[0].get('title') if v.embeds else v.content} | {v.text()[-30:]!r}" for v in message.versions]
+        for message in standin.messages_seen_by(player_id)
+    ]
 
 
 def _overlapping(matches: Sequence[Any]) -> int:
