@@ -23,8 +23,8 @@ RESULT = "Match completed"
 SLACK_S = 60.0
 
 DEFINITIONS = {
-    "faults_injected": "faults injected, by kind (worker_killed_idle: a worker armed to die mid-wave that ran no "
-    "wave in time, killed all the same)",
+    "faults_injected": "faults injected, by kind (no_wave_to_kill: the workers were armed to die mid-wave and "
+    "none ran a wave in time)",
     "matches": "matches the database holds",
     "double_matched": "a player in two playing matches at once (a match created while another of theirs was "
     "awaiting confirmation or confirmed), plus queue entries that went into more than one match",

@@ -62,20 +62,23 @@ class ChaosStack:
 
     # The faults
 
-    async def kill_worker_mid_wave(self, i: int, point: str, within_s: float) -> bool:
-        """Arms worker i to die at `point` of its next wave, waits for that, then SIGKILLs the rest of it and
-        starts it again. False when no wave reached the point in time (the worker is killed all the same)."""
-        armed = self.failpoint_file(i)
-        armed.write_text(point)
+    async def kill_worker_mid_wave(self, point: str, within_s: float) -> list[int]:
+        """Arms every worker to die at `point` of its next wave (whichever runs one first; a wave that finds
+        another running skips before any point), waits for one to die there, then SIGKILLs the rest of that
+        worker and starts it again. Returns the workers that died at the point (none: no wave in time)."""
+        for i in range(len(self.workers)):
+            self.failpoint_file(i).write_text(point)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within_s
-        while armed.exists() and loop.time() < deadline:
-            await asyncio.sleep(0.1)
-        mid_wave = not armed.exists()
-        armed.unlink(missing_ok=True)
-        await asyncio.to_thread(_kill_tree, self.workers[i])
-        self.workers[i] = self._start_worker(i)
-        return mid_wave
+        while all(self.failpoint_file(i).exists() for i in range(len(self.workers))) and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        died = [i for i in range(len(self.workers)) if not self.failpoint_file(i).exists()]
+        for i in range(len(self.workers)):
+            self.failpoint_file(i).unlink(missing_ok=True)
+        for i in died:
+            await asyncio.to_thread(_kill_tree, self.workers[i])
+            self.workers[i] = self._start_worker(i)
+        return died
 
     async def kill_bot(self, down_s: float) -> None:
         assert self.bot is not None
