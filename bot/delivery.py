@@ -123,6 +123,18 @@ class Deliverer:
             self.failed += 1
             log.error("gave up showing event %s (%s) to player %s: %s", event.id, event.type, player_id, problem)
 
+    async def show_instead_of_answer(self, event: Event, player_id: int) -> None:
+        """The answer to the player's own press never reached them: shows them its event by the next path open
+        (their sight stays recorded with the press, so the listener does not show it a second time)."""
+        path, problem = await self._deliver(event, player_id)
+        if path is None:
+
+            async def record_failure() -> None:
+                async with self._sessions.begin() as session:
+                    await deliveries.record_failure(session, event.id, player_id, len(self._backoff_s) + 1, problem)
+
+            await _until_written(record_failure)
+
     async def _deliver(self, event: Event, player_id: int) -> tuple[str | None, str]:
         """The path that showed the event, or None and the last problem after every retry."""
         rendering = dispute_rendering(event.payload) if player_id == ADMINS else render_event(event, player_id)
