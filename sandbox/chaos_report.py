@@ -4,6 +4,7 @@ stand-in view shows, never from the bot's own claims."""
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -133,9 +134,7 @@ async def chaos_report(
             kind: [f"match {m}, player {p}" for m, p in found[:20]] for kind, found in examples.items() if found
         },
         # What each harmed player's messages showed, version by version: where to start looking.
-        "views_of_harmed_players": {
-            p: _versions(standin, p) for p in sorted({p for found in examples.values() for _, p in found})[:10]
-        },
+        "views_of_harmed_players": _harmed_views(standin, [pair for found in examples.values() for pair in found]),
         "definitions": DEFINITIONS,
     }
 
@@ -157,12 +156,18 @@ def _view(standin: StandIn, player_id: int, answers: set[int]) -> dict[str, Coun
     return {"found": found, "reminded": reminded, "result": result}
 
 
-def _versions(standin: StandIn, player_id: int) -> list[list[str]]:
-    """Each message the player can see: the title and the end of the text of each of its versions."""
-    return [
-        [f"{v.embeds[0].get('title') if v.embeds else v.content} | {v.text()[-30:]!r}" for v in message.versions]
-        for message in standin.messages_seen_by(player_id)
-    ]
+def _harmed_views(standin: StandIn, harmed: list[tuple[int, int]]) -> dict[str, list[list[str]]]:
+    """For the first few (match, player) pairs harmed: each of the player's messages that ever mentioned the
+    match, as the title and the end of the text of each of its versions."""
+    views = {}
+    for match_id, player_id in harmed[:10]:
+        tag = re.compile(rf"Match #{match_id}\b")
+        views[f"match {match_id}, player {player_id}"] = [
+            [f"{v.embeds[0].get('title') if v.embeds else v.content} | {v.text()[-30:]!r}" for v in m.versions]
+            for m in standin.messages_seen_by(player_id)
+            if any(tag.search(v.text()) for v in m.versions)
+        ]
+    return views
 
 
 def _overlapping(matches: Sequence[Any]) -> int:
