@@ -126,11 +126,14 @@ async def _chaos(options: ChaosOptions) -> dict[str, Any]:
             return None
 
         progress = asyncio.create_task(_show_progress(sessions, tally, started))
+        # Players rest between games, longer the more of them there are: the ladder's load stays what one
+        # machine running every process (and the players) can carry.
+        rest_s = max(8.0, options.players / 10)
         await asyncio.gather(
             *(
                 live(standin, ladder, p, opponent_of, seed=options.seed, until=until,
                      wave_interval_s=options.wave_interval, confirm_window_s=options.confirm_window,
-                     cancel_share=options.cancel_share, tally=tally)
+                     cancel_share=options.cancel_share, rest_s=rest_s, tally=tally)
                 for p in players
             )
         )  # fmt: skip

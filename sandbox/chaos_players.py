@@ -60,11 +60,13 @@ async def live(
     wave_interval_s: float,
     confirm_window_s: float,
     cancel_share: float,
+    rest_s: float,
     tally: ChaosTally,
 ) -> None:
+    """Plays until `until`, resting about `rest_s` between games."""
     rng = random.Random(f"{seed}:player:{player.id}")
     handled: set[int] = set()
-    await asyncio.sleep(rng.uniform(0, min(30.0, (until - time.monotonic()) * 0.2)))
+    await asyncio.sleep(rng.uniform(0, min(rest_s, (until - time.monotonic()) * 0.2)))
     while time.monotonic() < until:
         searching = await _queue(standin, ladder, player, rng, tally)
         if searching is not None and rng.random() < cancel_share:
@@ -92,7 +94,7 @@ async def live(
                 await play_match(standin, player.id, opponent, match_id, found, seed, confirm_window_s + 10)
             except NotConnected:
                 tally.steps_unanswered += 1  # the match goes on without them: its deadlines end it
-        await asyncio.sleep(rng.uniform(1, 8))
+        await asyncio.sleep(rng.uniform(0.5, 1.5) * rest_s)
 
 
 async def _queue(
