@@ -143,7 +143,8 @@ async def _chaos(options: ChaosOptions) -> dict[str, Any]:
         await admin
         progress.cancel()
         report = await chaos_report(sessions, standin, ladder, initial, [p.id for p in players], tally, faults)
-        report = {"seed": options.seed, "duration_s": options.duration, **report}
+        report = {"seed": options.seed, "duration_s": options.duration, **report,
+                  "events_published_again_after_loss": stack.events_recovered()}  # fmt: skip
     finally:
         await stack.stop()
         await standin.stop()

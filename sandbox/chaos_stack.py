@@ -4,6 +4,7 @@ scheduler), the bot, and the embedded PostgreSQL and Valkey of the run's own sta
 from __future__ import annotations
 
 import asyncio
+import re
 import contextlib
 import signal
 import subprocess
@@ -94,8 +95,23 @@ class ChaosStack:
         finally:
             self.bot.send_signal(signal.SIGCONT)
 
-    async def lose_redis(self) -> None:
-        await asyncio.to_thread(restart_valkey, self.state / "valkey")
+    async def lose_redis(self, bot_paused_s: float = 2.0) -> None:
+        """Valkey restarted empty, while the bot is paused a moment: the events published meanwhile are lost
+        before anyone read them, as they would be in flight on a busy ladder."""
+        assert self.bot is not None
+        self.bot.send_signal(signal.SIGSTOP)
+        try:
+            await asyncio.sleep(bot_paused_s)
+            await asyncio.to_thread(restart_valkey, self.state / "valkey")
+        finally:
+            self.bot.send_signal(signal.SIGCONT)
+
+    def events_recovered(self) -> int:
+        """What the relay says it published again after a loss (from the workers' logs: for information)."""
+        found = 0
+        for log in self.logs.glob("worker*.log"):
+            found += sum(int(m) for m in re.findall(r"the event stream lost (\d+) undelivered", log.read_text()))
+        return found
 
     async def restart_postgres(self) -> None:
         await asyncio.to_thread(restart_postgres, self.state / "postgres")
