@@ -4,8 +4,8 @@ scheduler), the bot, and the embedded PostgreSQL and Valkey of the run's own sta
 from __future__ import annotations
 
 import asyncio
-import re
 import contextlib
+import re
 import signal
 import subprocess
 from dataclasses import dataclass, field
