@@ -64,17 +64,14 @@ def recover_lost(sessions: sessionmaker[Session], client: redis.Redis, stream: s
 
 
 def _first_entry(client: redis.Redis, stream: str) -> tuple[int, int] | None:
-    """The id below which entries are gone: the stream's first entry, or past its last one when it is empty;
-    None when the stream does not exist (everything is gone)."""
+    """The id below which entries are gone: the stream's first entry; None when the stream is missing or
+    empty (a consumer group recreated after the loss makes it again, empty): then every entry is gone."""
     try:
         info = client.xinfo_stream(stream)
     except redis.ResponseError:
         return None
     first = info.get("first-entry")
-    if first:
-        return _stream_id(first[0])
-    ms, seq = _stream_id(info["last-generated-id"])
-    return ms, seq + 1
+    return _stream_id(first[0]) if first else None
 
 
 def _stream_id(value: bytes | str) -> tuple[int, int]:

@@ -41,8 +41,10 @@ def test_events_lost_with_the_stream_are_published_again_unless_settled(
             {"b": second},
         )
 
-    # The restart without persistence, as far as this ladder's keys go (the server is shared with other runs).
+    # The restart without persistence, as far as this ladder's keys go (the server is shared with other runs);
+    # the bot's listener finds its group gone and makes it again, with an empty stream.
     redis_client.delete(stream, marker_key(stream))
+    redis_client.xgroup_create(stream, "bot", id="0", mkstream=True)
 
     assert recover_lost(sessions, redis_client, stream) == 2
     assert sorted(e.id for e in stream_events(redis_client, stream)) == [third, fourth]
