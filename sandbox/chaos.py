@@ -10,6 +10,7 @@ say: it restarts them, and must never restart servers that other runs use.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import random
 import re
@@ -60,11 +61,18 @@ def harmless(report: dict[str, Any]) -> bool:
 
 
 def run_chaos(options: ChaosOptions) -> dict[str, Any]:
-    return asyncio.run(_chaos(options))
-
-
-async def _chaos(options: ChaosOptions) -> dict[str, Any]:
     state = (get_settings().state_dir / "chaos").resolve()
+    state.mkdir(parents=True, exist_ok=True)
+    with open(state / "run.lock", "w") as lock:
+        try:
+            # Two runs in one state folder would restart each other's servers.
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SystemExit(f"another chaos run is using {state}; wait for it or set STATE_DIR") from None
+        return asyncio.run(_chaos(options, state))
+
+
+async def _chaos(options: ChaosOptions, state: Path) -> dict[str, Any]:
     stop_servers(state)  # a run killed half-way may have left them
     urls = await asyncio.to_thread(ensure_servers, state)  # embedded, never the configured ones
     database_url = fresh_database(urls.database_url, CHAOS_DATABASE)
