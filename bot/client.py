@@ -113,6 +113,7 @@ class LadderBot(commands.Bot):
             settings.consumer_name,
             self.deliverer.handle,
             max_in_flight=settings.listener_in_flight,
+            claim_idle_ms=settings.consumer_claim_idle_ms,
         )
         self.add_dynamic_items(
             RaceSelect, VetoSelect, JoinButton, CancelButton, MatchButton, RegionSelect, PageButton, ResolveButton

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import discord
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 PATH_TIMEOUT_S = 10.0
 # An interaction token lives 15 minutes; leave a margin for the request in flight.
 TOKEN_LIFETIME_S = 15 * 60 - 20
+# Pauses between attempts to record a delivery while the database is unreachable (about half a minute).
+RECORD_RETRY_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 # Recorded as the "player" of the admins' channel, where disputes are posted.
 ADMINS = 0
 ADMIN_CHANNEL = "admin_channel"
@@ -108,9 +111,14 @@ class Deliverer:
         outcomes = await asyncio.gather(*(self._deliver_and_record(event, p) for p in todo))
         failed = {p: problem for p, (path, problem) in zip(todo, outcomes, strict=True) if path is None}
         if failed:
-            async with self._sessions.begin() as session:
-                for player_id, problem in failed.items():
-                    await deliveries.record_failure(session, event.id, player_id, len(self._backoff_s) + 1, problem)
+
+            async def record_failures() -> None:
+                async with self._sessions.begin() as session:
+                    for player_id, problem in failed.items():
+                        await deliveries.record_failure(session, event.id, player_id, len(self._backoff_s) + 1,
+                                                        problem)  # fmt: skip
+
+            await _until_written(record_failures)
         metrics.given_up(len(failed))
         for player_id, problem in failed.items():
             self.failed += 1
@@ -125,8 +133,20 @@ class Deliverer:
                 # At once, not with the event's other players: a stop (SIGTERM) while another player's
                 # delivery still retries leaves the event pending, and the bot that handles it again must
                 # not show this player a second direct message.
-                await self._ledger.record(event.id, {player_id: path})
+                await _until_written(lambda: self._ledger.record(event.id, {player_id: path}))
             return path, problem
+
+    async def show_instead_of_answer(self, event: Event, player_id: int) -> None:
+        """The answer to the player's own press never reached them: shows them its event by the next path open
+        (their sight stays recorded with the press, so the listener does not show it a second time)."""
+        path, problem = await self._deliver(event, player_id)
+        if path is None:
+
+            async def record_failure() -> None:
+                async with self._sessions.begin() as session:
+                    await deliveries.record_failure(session, event.id, player_id, len(self._backoff_s) + 1, problem)
+
+            await _until_written(record_failure)
 
     async def _deliver(self, event: Event, player_id: int) -> tuple[str | None, str]:
         """The path that showed the event, or None and the last problem after every retry."""
@@ -201,6 +221,20 @@ class Deliverer:
 def match_id_of(event: Event) -> int | None:
     match_id = event.payload.get("match_id")
     return match_id if isinstance(match_id, int) else None
+
+
+async def _until_written(write: Callable[[], Awaitable[None]]) -> None:
+    """What a player was shown must be recorded, or the event is shown to them again when it is retried (a
+    second direct message or reminder): a database that is restarting is waited for, for a while."""
+    for delay in (*RECORD_RETRY_S, None):
+        try:
+            await write()
+            return
+        except (OperationalError, InterfaceError) as exc:
+            if delay is None:
+                raise
+            log.warning("could not record a delivery (%s); retrying in %g s", type(exc).__name__, delay)
+            await asyncio.sleep(delay)
 
 
 def _why(exc: discord.HTTPException) -> str:

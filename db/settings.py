@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     # turn of the event loop short.
     listener_in_flight: int = Field(default=64, ge=1, le=1000)
     consumer_group: str = "bot"
+    # How long a stream entry stays pending (its reader died, stalled, or its delivery failed) before the
+    # listener claims it and handles it again.
+    consumer_claim_idle_ms: int = Field(default=30_000, ge=100)
     # Stable across restarts, so a restarted bot replays what it read and never acknowledged.
     consumer_name: str = "bot-1"
     # Where discord.py sends its REST calls; empty: Discord itself. The sandbox points it at the stand-in.

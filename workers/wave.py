@@ -83,6 +83,7 @@ def run_wave(sessions: sessionmaker[Session], client: redis.Redis, stream: str, 
             ],
         )
         waves.finish_wave(session, wave_id, len(claimed), len(pairings), pairing_ms)
+        failpoints.reached("wave_before_commit")
     committed = time.perf_counter()
     failpoints.reached("wave_after_commit")
     published = publish(sessions, client, stream, event_ids) if event_ids else 0

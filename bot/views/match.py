@@ -99,7 +99,15 @@ async def answer_move(interaction: discord.Interaction[Any], move: Move, player_
         return
     event = move.event_for(player_id)
     payload, type_ = (event.payload, event.type) if event else (move.match, "")
-    await interaction.response.edit_message(**match_rendering(payload, player_id, type_).kwargs())
+    try:
+        await interaction.response.edit_message(**match_rendering(payload, player_id, type_).kwargs())
+    except discord.HTTPException:
+        # The answer came too late (the interaction expired) or was refused: the move is done and recorded as
+        # seen by the presser, so the listener will not show it to them; it is shown to them another way.
+        deliverer = getattr(interaction.client, "deliverer", None)
+        if event is not None and deliverer is not None:
+            await deliverer.show_instead_of_answer(event, player_id)
+        raise
     if move.refused:
         await interaction.followup.send(move.message, ephemeral=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 
 from sqlalchemy import Engine, text
 
@@ -155,3 +156,33 @@ async def test_a_reminder_is_a_new_message_whose_confirm_works(
         alice, lambda m: m.id == reminder.id and titled("Match confirmed")(m), 15
     )
     assert f"ladder:won:{match_id}:{alice}" in confirmed.custom_ids()
+
+
+async def test_a_report_answered_too_late_still_reaches_the_presser(
+    bot: BotProcess, standin: StandIn, ladder: Ladder
+) -> None:
+    alice, bob, match_id, seen_a, seen_b = await matched(standin, ladder)
+    await press_on_match(standin, alice, seen_a, "confirm", match_id)
+    await press_on_match(standin, bob, seen_b, "confirm", match_id)
+    confirmed_a = await shows(standin, alice, seen_a, "Match confirmed")
+    confirmed_b = await shows(standin, bob, seen_b, "Match confirmed")
+    await press_on_match(standin, alice, confirmed_a, "won", match_id)
+
+    # The bot stalls past Discord's 3 seconds: Bob's press fails on his screen, then the bot makes the move.
+    assert bot.process is not None
+    bot.process.send_signal(signal.SIGSTOP)
+    try:
+        late = await standin.press_button(bob, confirmed_b.id, f"ladder:lost:{match_id}:{bob}")
+    finally:
+        bot.process.send_signal(signal.SIGCONT)
+    assert late.failed
+
+    def result(m: Message) -> bool:
+        return titled("Match completed")(m) and f"Match #{match_id}" in m.text()
+
+    shown = await standin.wait_for_message(bob, result, timeout=20)
+    # Not in the pressed message (that answer expired with its interaction): a direct message, once.
+    assert shown.id != confirmed_b.id and "You lost" in shown.text()
+    await shows(standin, alice, seen_a, "Match completed")
+    await asyncio.sleep(1.0)
+    assert sum(1 for m in standin.messages_seen_by(bob) if result(m)) == 1

@@ -1,0 +1,158 @@
+"""The chaos run's players: each plays game after game until the run ends, joining, sometimes cancelling,
+then playing each match found (confirm, abort or ignore it, report the result) through the buttons their own
+messages show. A step the bot does not answer (it is down, stalled, or its database is) is tried again later,
+as a person would; what counts is what their messages end up showing, not what the steps returned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from db.ladder import Ladder
+from sandbox.discord_standin import Message, NotConnected, StandIn
+from sandbox.match_play import play_match
+from sandbox.players import PlayerStepFailed, cancel, choose, join, open_queue
+from sandbox.population import SimulatedPlayer
+
+FOUND = "Match found"
+NEW_MESSAGE = 4  # the interaction response that creates a message (7 edits the pressed one)
+# The bot did not answer, or is not connected at all (killed, or reconnecting after a stall).
+STEP_ERRORS = (PlayerStepFailed, TimeoutError, LookupError, NotConnected)
+# The opponent of a match, as the database knows it (the player's plan depends on who has the lower id).
+OpponentOf = Callable[[int, int], Awaitable[int | None]]
+
+
+@dataclass
+class ChaosTally:
+    joins: int = 0
+    cancels: int = 0
+    steps_unanswered: int = 0
+    matches_played: int = 0
+    # The messages that answered a player's own /queue: a match shown there was asked for, not notified.
+    answers: dict[int, set[int]] = field(default_factory=dict)
+
+
+def matches_in(message: Message, title: str = FOUND) -> set[int]:
+    """Every match the message showed under this title, over all its versions."""
+    from sandbox.players import MATCH_FOOTER
+
+    found = set()
+    for version in message.versions:
+        if version.embeds and version.embeds[0].get("title", "").startswith(title):
+            m = MATCH_FOOTER.search(version.text())
+            if m:
+                found.add(int(m.group(1)))
+    return found
+
+
+async def live(
+    standin: StandIn,
+    ladder: Ladder,
+    player: SimulatedPlayer,
+    opponent_of: OpponentOf,
+    *,
+    seed: int,
+    until: float,
+    wave_interval_s: float,
+    confirm_window_s: float,
+    cancel_share: float,
+    rest_s: float,
+    tally: ChaosTally,
+) -> None:
+    """Plays until `until`, resting about `rest_s` between games."""
+    rng = random.Random(f"{seed}:player:{player.id}")
+    handled: set[int] = set()
+    await asyncio.sleep(rng.uniform(0, min(rest_s, (until - time.monotonic()) * 0.2)))
+    while time.monotonic() < until:
+        searching = await _queue(standin, ladder, player, rng, tally)
+        if searching is not None and rng.random() < cancel_share:
+            await asyncio.sleep(rng.uniform(0.5, wave_interval_s * 2))
+            try:
+                after = await cancel(standin, player.id, searching)
+                if "You left the queue" in after.text():
+                    tally.cancels += 1
+                    await asyncio.sleep(rng.uniform(1, 5))
+                    continue
+            except STEP_ERRORS:
+                tally.steps_unanswered += 1
+        try:
+            found = await standin.wait_for_message(
+                player.id, lambda m: bool(matches_in(m) - handled), timeout=max(1.0, until - time.monotonic())
+            )
+        except TimeoutError:
+            return
+        match_id = max(matches_in(found) - handled)
+        handled.add(match_id)
+        opponent = await opponent_of(match_id, player.id)
+        if opponent is not None:
+            tally.matches_played += 1
+            try:
+                await play_match(standin, player.id, opponent, match_id, found, seed, confirm_window_s + 10)
+            except NotConnected:
+                tally.steps_unanswered += 1  # the match goes on without them: its deadlines end it
+        await asyncio.sleep(rng.uniform(0.5, 1.5) * rest_s)
+
+
+async def _queue(
+    standin: StandIn, ladder: Ladder, player: SimulatedPlayer, rng: random.Random, tally: ChaosTally
+) -> Message | None:
+    """/queue, the picks, Join; None when the bot did not get the player into the queue this time (they may be
+    in it all the same: a Join the bot handled too late to answer)."""
+    for _ in range(5):
+        try:
+            setup = await open_queue(standin, player.id, in_dm=rng.random() < 0.2)
+        except STEP_ERRORS:
+            tally.steps_unanswered += 1
+            await asyncio.sleep(rng.uniform(2, 6))
+            continue
+        tally.answers.setdefault(player.id, set()).add(setup.id)
+        if not any(c.startswith("ladder:join:") for c in setup.custom_ids()):
+            return None  # already queued, or in a match: the answer shows it
+        try:
+            setup = await choose(standin, ladder, player.id, setup, player.races, player.vetoes)
+            result = await join(standin, player.id, setup)
+        except STEP_ERRORS:
+            tally.steps_unanswered += 1
+            await asyncio.sleep(rng.uniform(2, 6))
+            continue
+        if result.message is not None and result.response_type == NEW_MESSAGE:
+            # A refused Join answers with a new message (the match they are in, shown again on request).
+            tally.answers[player.id].add(result.message.id)
+        if result.message is not None and "Searching" in result.message.text():
+            tally.joins += 1
+            return result.message
+        if result.failed or not result.answered:
+            tally.steps_unanswered += 1
+        # Refused (a cooldown after an abort): try again a little later.
+        await asyncio.sleep(rng.uniform(3, 10))
+    return None
+
+
+async def admin_settles_disputes(standin: StandIn, admin_id: int, stop: asyncio.Event) -> int:
+    """The admin: presses a resolve button on each dispute posted to the admins' channel, again later if the
+    bot did not answer the press (it was down)."""
+    answered: set[int] = set()
+
+    def open_dispute(message: Message) -> bool:
+        return message.id not in answered and any(c.startswith("ladder:resolve:") for c in message.custom_ids())
+
+    while not stop.is_set():
+        try:
+            posted = await standin.wait_for_message(admin_id, open_dispute, timeout=1.0)
+        except TimeoutError:
+            continue
+        resolve = next(c for c in posted.custom_ids() if c.endswith(":player1"))
+        try:
+            result = await standin.press_button(admin_id, posted.id, resolve)
+        except NotConnected:
+            await asyncio.sleep(2.0)
+            continue
+        if result.answered and not result.failed:
+            answered.add(posted.id)
+        else:
+            await asyncio.sleep(2.0)
+    return len(answered)

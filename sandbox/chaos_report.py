@@ -1,0 +1,185 @@
+"""The chaos run's report: every count of harm read from the database and from what each simulated player's
+stand-in view shows, never from the bot's own claims."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.ladder import Ladder
+from sandbox.chaos_players import FOUND, ChaosTally, matches_in
+from sandbox.discord_standin import StandIn
+from workers.rating_history import rating_mismatches
+
+REMINDER = "Reminder"
+RESULT = "Match completed"
+# Past its deadline by more than this, an entry or a match is stuck (the sweeps run every second, the
+# expiry every 30 s).
+SLACK_S = 60.0
+
+DEFINITIONS = {
+    "faults_injected": "faults injected, by kind (no_wave_to_kill: the workers were armed to die mid-wave and "
+    "none ran a wave in time)",
+    "matches": "matches the database holds",
+    "double_matched": "a player in two playing matches at once (a match created while another of theirs was "
+    "awaiting confirmation or confirmed), plus queue entries that went into more than one match",
+    "lost_notifications": "(match, player) pairs where no message the player can see ever showed that match as found",
+    "duplicate_notifications": "an event shown to a player in more than one message: a match found, or its "
+    "reminder, shown in two messages (edits of one message are one showing; the answer to the player's own "
+    "/queue, which shows their match on request, is not a notification)",
+    "results_not_shown": "(completed match, player) pairs where the player never saw the result",
+    "stuck": "entries still waiting past max_wait_s + slack, matches awaiting confirmation past confirm_by + "
+    "slack, confirmed past report_by + slack, disputed for longer than the slack (the run's admin settles every "
+    "dispute), and outbox rows unpublished for longer than the slack",
+    "ratings_consistent": "every stored rating and counter equals a replay of the completed matches from the "
+    "starting ratings",
+}
+
+
+async def chaos_report(
+    sessions: async_sessionmaker[AsyncSession],
+    standin: StandIn,
+    ladder: Ladder,
+    initial: dict[tuple[int, str], float],
+    player_ids: list[int],
+    tally: ChaosTally,
+    faults: Counter[str],
+) -> dict[str, Any]:
+    async with sessions() as session:
+        matches = (
+            await session.execute(
+                text(
+                    "SELECT m.id, m.player1_id, m.player2_id, m.state, m.created_at,"
+                    " least(m.ended_at, (SELECT min(o.created_at) FROM outbox o WHERE o.type = 'match_disputed'"
+                    "  AND (o.payload->>'match_id')::bigint = m.id)) AS playing_ended"
+                    " FROM matches m ORDER BY m.id"
+                )
+            )
+        ).all()
+        entries_twice = (
+            await session.execute(
+                text(
+                    "SELECT count(*) FROM (SELECT side->>'entry_id' FROM outbox o,"
+                    " jsonb_array_elements(o.payload->'players') AS side WHERE o.type = 'match_found'"
+                    " GROUP BY side->>'entry_id' HAVING count(DISTINCT (o.payload->>'match_id')) > 1) AS t"
+                )
+            )
+        ).scalar_one()
+        stuck = (
+            await session.execute(
+                text(
+                    "SELECT (SELECT count(*) FROM queue_entries WHERE state = 'waiting'"
+                    "   AND joined_at < now() - make_interval(secs => :max_wait + :slack))"
+                    " + (SELECT count(*) FROM matches WHERE state = 'awaiting_confirmation'"
+                    "   AND confirm_by < now() - make_interval(secs => :slack))"
+                    " + (SELECT count(*) FROM matches WHERE state = 'confirmed'"
+                    "   AND report_by < now() - make_interval(secs => :slack))"
+                    " + (SELECT count(*) FROM matches WHERE state = 'disputed'"
+                    "   AND updated_at < now() - make_interval(secs => :slack))"
+                    " + (SELECT count(*) FROM outbox WHERE published_at IS NULL"
+                    "   AND created_at < now() - make_interval(secs => :slack))"
+                ),
+                {"max_wait": ladder.matchmaking.max_wait_s, "slack": SLACK_S},
+            )
+        ).scalar_one()
+        states: dict[str, int] = dict(
+            (await session.execute(text("SELECT state, count(*) FROM matches GROUP BY state"))).all()
+        )
+        waves = (await session.execute(text("SELECT count(*) FROM waves"))).scalar_one()
+        failures = (await session.execute(text("SELECT count(*) FROM delivery_failures"))).scalar_one()
+        mismatches = await session.run_sync(lambda s: rating_mismatches(s, ladder, initial))
+
+    views = {p: _view(standin, p, tally.answers.get(p, set())) for p in player_ids}
+    lost = duplicates = results_not_shown = 0
+    examples: dict[str, list[tuple[int, int]]] = {"lost": [], "duplicate": [], "result_not_shown": []}
+    for m in matches:
+        for p in (m.player1_id, m.player2_id):
+            view = views[p]
+            if m.id not in view["found"]:
+                lost += 1
+                examples["lost"].append((m.id, p))
+            extra = max(0, view["found"][m.id] - 1) + max(0, view["reminded"][m.id] - 1)
+            if extra:
+                duplicates += extra
+                examples["duplicate"].append((m.id, p))
+            if m.state == "completed" and m.id not in view["result"]:
+                results_not_shown += 1
+                examples["result_not_shown"].append((m.id, p))
+    return {
+        "players": len(player_ids),
+        "faults_injected": dict(sorted(faults.items())),
+        "matches": len(matches),
+        "double_matched": _overlapping(matches) + entries_twice,
+        "lost_notifications": lost,
+        "duplicate_notifications": duplicates,
+        "results_not_shown": results_not_shown,
+        "stuck": stuck,
+        "ratings_consistent": not mismatches,
+        "matches_by_state": dict(sorted(states.items())),
+        "waves": waves,
+        "joins": tally.joins,
+        "cancels": tally.cancels,
+        "matches_played": tally.matches_played,
+        "steps_unanswered": tally.steps_unanswered,
+        "interactions_failed": len(standin.failed_interactions),
+        "delivery_failures_recorded": failures,
+        "rating_mismatches": mismatches[:20],
+        "examples_of_harm": {
+            kind: [f"match {m}, player {p}" for m, p in found[:20]] for kind, found in examples.items() if found
+        },
+        # What each harmed player's messages showed, version by version: where to start looking.
+        "views_of_harmed_players": _harmed_views(standin, [pair for found in examples.values() for pair in found]),
+        "definitions": DEFINITIONS,
+    }
+
+
+def _view(standin: StandIn, player_id: int, answers: set[int]) -> dict[str, Counter[int]]:
+    """For each match: how many of the player's messages showed it found, reminded, and its result."""
+    found: Counter[int] = Counter()
+    reminded: Counter[int] = Counter()
+    result: Counter[int] = Counter()
+    for message in standin.messages_seen_by(player_id):
+        shown = matches_in(message, FOUND)
+        if message.id in answers:
+            # Their own /queue answered with their match: seen, but asked for.
+            found.update({m: 0 for m in shown})
+        else:
+            found.update(shown)
+        reminded.update(matches_in(message, REMINDER))
+        result.update(matches_in(message, RESULT))
+    return {"found": found, "reminded": reminded, "result": result}
+
+
+def _harmed_views(standin: StandIn, harmed: list[tuple[int, int]]) -> dict[str, list[list[str]]]:
+    """For the first few (match, player) pairs harmed: each of the player's messages that ever mentioned the
+    match, as the title and the end of the text of each of its versions."""
+    views = {}
+    for match_id, player_id in harmed[:10]:
+        tag = re.compile(rf"Match #{match_id}\b")
+        views[f"match {match_id}, player {player_id}"] = [
+            [f"{v.embeds[0].get('title') if v.embeds else v.content} | {v.text()[-30:]!r}" for v in m.versions]
+            for m in standin.messages_seen_by(player_id)
+            if any(tag.search(v.text()) for v in m.versions)
+        ]
+    return views
+
+
+def _overlapping(matches: Sequence[Any]) -> int:
+    """Matches created while another match of one of their players was still being played."""
+    by_player: dict[int, list[Any]] = {}
+    for m in matches:
+        for p in (m.player1_id, m.player2_id):
+            by_player.setdefault(p, []).append(m)
+    doubled = set()
+    for games in by_player.values():
+        games.sort(key=lambda g: g.created_at)
+        for earlier, later in itertools.pairwise(games):
+            if earlier.playing_ended is None or later.created_at < earlier.playing_ended:
+                doubled.add(later.id)
+    return len(doubled)

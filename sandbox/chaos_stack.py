@@ -1,0 +1,136 @@
+"""The processes of a chaos run, each one restartable: two workers, two beats (a misconfigured duplicate
+scheduler), the bot, and the embedded PostgreSQL and Valkey of the run's own state folder."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import signal
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+from sandbox import processes
+from sandbox.discord_standin import StandIn
+from sandbox.population import wait_for_bot
+from sandbox.servers import restart_postgres, restart_valkey
+
+WORKERS = 2
+BEATS = 2
+
+
+@dataclass
+class ChaosStack:
+    env: dict[str, str]
+    state: Path
+    logs: Path
+    standin: StandIn
+    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    beats: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    bot: subprocess.Popen[bytes] | None = None
+
+    def failpoint_file(self, worker: int) -> Path:
+        return self.state / f"failpoint-worker{worker}"
+
+    async def start(self) -> None:
+        for i in range(WORKERS):
+            self.workers.append(self._start_worker(i))
+        for i in range(BEATS):
+            schedule = self.logs / f"beat-schedule-{i}"
+            for old in self.logs.glob(f"beat-schedule-{i}*"):
+                old.unlink()
+            self.beats.append(processes.start_beat(self.env, self.logs / f"beat{i}.log", schedule))
+        await self.start_bot()
+
+    def _start_worker(self, i: int) -> subprocess.Popen[bytes]:
+        self.failpoint_file(i).unlink(missing_ok=True)
+        env = {**self.env, "LADDER_FAILPOINT_FILE": str(self.failpoint_file(i))}
+        return processes.start_worker(env, self.logs / f"worker{i}.log", name=f"worker{i}")
+
+    async def start_bot(self) -> None:
+        identified = self.standin.identify_count
+        self.bot = processes.start_bot(self.env, self.logs / "bot.log")
+        await wait_for_bot(self.standin, self.bot, self.logs / "bot.log", timeout=90, identified_before=identified)
+
+    async def stop(self) -> None:
+        procs = [p for p in (self.bot, *self.beats, *self.workers) if p is not None]
+        for p in procs:
+            _resume(p)  # a stalled bot cannot stop
+        await asyncio.gather(*(asyncio.to_thread(processes.stop, p) for p in procs))
+
+    # The faults
+
+    async def kill_worker_mid_wave(self, point: str, within_s: float) -> list[int]:
+        """Arms every worker to die at `point` of its next wave (whichever runs one first; a wave that finds
+        another running skips before any point), waits for one to die there, then SIGKILLs the rest of that
+        worker and starts it again. Returns the workers that died at the point (none: no wave in time)."""
+        for i in range(len(self.workers)):
+            self.failpoint_file(i).write_text(point)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within_s
+        while all(self.failpoint_file(i).exists() for i in range(len(self.workers))) and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        died = [i for i in range(len(self.workers)) if not self.failpoint_file(i).exists()]
+        for i in range(len(self.workers)):
+            self.failpoint_file(i).unlink(missing_ok=True)
+        for i in died:
+            await asyncio.to_thread(_kill_tree, self.workers[i])
+            self.workers[i] = self._start_worker(i)
+        return died
+
+    async def kill_bot(self, down_s: float) -> None:
+        assert self.bot is not None
+        await asyncio.to_thread(_kill_tree, self.bot)
+        await asyncio.sleep(down_s)
+        await self.start_bot()
+
+    async def stall_bot(self, stall_s: float) -> None:
+        assert self.bot is not None
+        self.bot.send_signal(signal.SIGSTOP)
+        try:
+            await asyncio.sleep(stall_s)
+        finally:
+            self.bot.send_signal(signal.SIGCONT)
+
+    async def lose_redis(self, bot_paused_s: float = 2.0) -> None:
+        """Valkey restarted empty, while the bot is paused a moment: the events published meanwhile are lost
+        before anyone read them, as they would be in flight on a busy ladder."""
+        assert self.bot is not None
+        self.bot.send_signal(signal.SIGSTOP)
+        try:
+            await asyncio.sleep(bot_paused_s)
+            await asyncio.to_thread(restart_valkey, self.state / "valkey")
+        finally:
+            self.bot.send_signal(signal.SIGCONT)
+
+    def events_recovered(self) -> int:
+        """What the relay says it published again after a loss (from the workers' logs: for information)."""
+        found = 0
+        for log in self.logs.glob("worker*.log"):
+            found += sum(int(m) for m in re.findall(r"the event stream lost (\d+) undelivered", log.read_text()))
+        return found
+
+    async def restart_postgres(self) -> None:
+        await asyncio.to_thread(restart_postgres, self.state / "postgres")
+
+
+def _kill_tree(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a process and its children (a prefork worker's pool would otherwise outlive it)."""
+    try:
+        children = psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        children = []
+    for p in [*children]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            p.kill()
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+
+
+def _resume(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGCONT)

@@ -1,0 +1,83 @@
+"""Which faults a chaos run injects, and when: a plan drawn from the seed (pure), and its execution."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+from sandbox.chaos_stack import ChaosStack
+
+log = logging.getLogger(__name__)
+
+WORKER_KILLED_MID_WAVE = "worker_killed_mid_wave"
+BOT_KILLED = "bot_killed"
+REDIS_LOST = "redis_lost"
+POSTGRES_RESTARTED = "postgres_restarted"
+BOT_STALLED = "bot_stalled"
+NO_WAVE_TO_KILL = "no_wave_to_kill"
+KINDS = (WORKER_KILLED_MID_WAVE, BOT_KILLED, REDIS_LOST, POSTGRES_RESTARTED, BOT_STALLED)
+
+
+@dataclass(frozen=True)
+class Fault:
+    at_s: float  # seconds after the players start
+    kind: str
+    point: str = "wave_before_commit"
+    seconds: float = 0.0  # how long the bot stays down or stalled
+
+
+def plan_faults(seed: int, duration_s: float, claim_idle_s: float, count: int | None = None) -> list[Fault]:
+    """At least one fault of each kind, spread over the first three quarters of the run (the rest is for
+    the ladder to recover in plain sight), in an order and at moments drawn from the seed."""
+    rng = random.Random(f"faults:{seed}")
+    n = max(len(KINDS), count if count is not None else round(duration_s / 60))
+    kinds = [KINDS[i % len(KINDS)] for i in range(n)]
+    rng.shuffle(kinds)
+    first, last = 0.08 * duration_s, 0.75 * duration_s
+    slot = (last - first) / n
+    faults = []
+    for i, kind in enumerate(kinds):
+        faults.append(
+            Fault(
+                at_s=first + i * slot + rng.uniform(0, slot * 0.4),
+                kind=kind,
+                point=rng.choice(("wave_before_commit", "wave_after_commit")),
+                # A stall outlasts the listener's claim timeout; a killed bot stays down a moment.
+                seconds=claim_idle_s + rng.uniform(1, 4) if kind == BOT_STALLED else rng.uniform(0.5, 3),
+            )
+        )
+    return faults
+
+
+async def inject(stack: ChaosStack, faults: list[Fault], started: float, wave_interval_s: float) -> Counter[str]:
+    """Injects each fault at its moment; returns how many of each kind were injected."""
+    done: Counter[str] = Counter()
+    for fault in faults:
+        await asyncio.sleep(max(0.0, started + fault.at_s - time.monotonic()))
+        at = time.monotonic() - started
+        if fault.kind == WORKER_KILLED_MID_WAVE:
+            died = await stack.kill_worker_mid_wave(fault.point, within_s=8 * wave_interval_s)
+            if not died:  # no wave in time (counted as what it was)
+                done[NO_WAVE_TO_KILL] += 1
+                print(f"  fault at {at:5.0f}s: no wave reached {fault.point} in time", flush=True)
+                continue
+            what = f"worker{died[0]} killed at {fault.point}" + (" (and another)" if len(died) > 1 else "")
+        elif fault.kind == BOT_KILLED:
+            await stack.kill_bot(fault.seconds)
+            what = f"bot killed, restarted after {fault.seconds:.1f} s"
+        elif fault.kind == REDIS_LOST:
+            await stack.lose_redis()
+            what = "Valkey restarted empty"
+        elif fault.kind == POSTGRES_RESTARTED:
+            await stack.restart_postgres()
+            what = "PostgreSQL restarted"
+        else:
+            await stack.stall_bot(fault.seconds)
+            what = f"bot stalled {fault.seconds:.1f} s"
+        done[fault.kind] += 1
+        print(f"  fault at {at:5.0f}s: {what}", flush=True)
+    return done

@@ -1,0 +1,36 @@
+"""A short chaos run: every kind of fault injected at least once while players play, and no harm done.
+
+It runs `python -m sandbox chaos` as a process with a state folder of its own: the run starts, kills and
+restarts its own embedded PostgreSQL and Valkey, never the servers the other tests use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from db.settings import PROJECT_DIR
+from sandbox.chaos import HARM
+from sandbox.faults import KINDS
+
+
+def test_a_short_chaos_run_does_no_harm(tmp_path: Path) -> None:
+    report = tmp_path / "chaos.json"
+    env = {**os.environ, "STATE_DIR": str(tmp_path / "state")}
+    done = subprocess.run(
+        [sys.executable, "-m", "sandbox", "chaos", "--players", "30", "--duration", "80", "--seed", "7",
+         "--report", str(report)],
+        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=280,
+    )  # fmt: skip
+    figures = json.loads(report.read_text()) if report.exists() else {}
+    detail = json.dumps({k: v for k, v in figures.items() if k != "definitions"}, indent=1)[:4000]
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:] + detail
+    assert all(figures["faults_injected"].get(kind, 0) >= 1 for kind in KINDS), figures["faults_injected"]
+    assert {key: figures[key] for key in HARM} == dict.fromkeys(HARM, 0), detail
+    assert figures["ratings_consistent"] is True
+    # The players did play through it: matches found, confirmed and completed, before and after the faults.
+    assert figures["matches"] >= 20 and figures["matches_by_state"].get("completed", 0) >= 10
+    assert "Chaos summary" in done.stdout
