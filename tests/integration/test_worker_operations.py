@@ -83,7 +83,13 @@ async def test_worker_metrics_count_the_wave_and_read_the_queue(
 
     result = celery_app.send_task("ladder.matchmaking_wave", queue=worker.queue).get(timeout=60)
     assert result["matched_pairs"] == 2
+    # Celery stores the result before it sends task_success, where the pool process records the wave: the
+    # caller can see the result a moment before the metrics do.
+    deadline = time.monotonic() + 10
     after = scrape(port)
+    while value(after, "ladder_waves_total", outcome="ran") == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        after = scrape(port)
     # Recorded in a pool process, served by the main one.
     assert value(after, "ladder_waves_total", outcome="ran") == 1
     assert value(after, "ladder_wave_matches_count") == 1 and value(after, "ladder_wave_matches_sum") == 2
