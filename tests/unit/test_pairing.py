@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from itertools import combinations
 
@@ -67,7 +68,7 @@ def oracle_weight(a: Seeker, b: Seeker, rules: PairingRules) -> float | None:
                 continue
             rematch = a.last_opponent_id == b.player_id or b.last_opponent_id == a.player_id
             weight = (
-                rules.wait_weight * (a.waves_waited + b.waves_waited)
+                rules.wait_weight * (math.sqrt(a.waves_waited) + math.sqrt(b.waves_waited))
                 - rules.gap_weight * (gap / GAP_UNIT) ** 2
                 - rules.rematch_penalty * rematch
             )
