@@ -41,7 +41,8 @@ def figures(matchmaker: Matchmaker, rules: PairingRules, rate: float, shift: int
 
 def beats(f: dict[str, Any], g: dict[str, Any]) -> bool:
     """The issue's test: no worse on wait p95 and mean gap, better on one."""
-    w, gap = (f["wait_p95_s"], g["wait_p95_s"]), (f["gap_mean"], g["gap_mean"])
+    w: tuple[float, float] = (f["wait_p95_s"], g["wait_p95_s"])
+    gap: tuple[float, float] = (f["gap_mean"], g["gap_mean"])
     return w[0] <= w[1] and gap[0] <= gap[1] and (w[0] < w[1] or gap[0] < gap[1])
 
 
