@@ -3,7 +3,6 @@ ladder simulation loses no player."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,16 +16,14 @@ from bench.assignment import assignment
 from bench.exact import exact
 from bench.greedy import _swap_passes, greedy, split_sides
 from bench.matches import Match, check_disjoint, eligible, total_weight
-from bench.pools import draw_pool, starcraft_rules
+from bench.pools import baseline_rules, draw_pool, starcraft_rules
 from db.ladder import Ladder
 from workers.pairing import PairingRules, RaceRating, Seeker
 
 RULES = starcraft_rules()
-# The baselines keep the seed community's window (100 + 50 x waves waited), whatever window the ladder file
-# ships for ours: their pairs are judged, and compared with the exact optimum, under that window.
-BASELINE_RULES = dataclasses.replace(
-    RULES, window_base=greedy_module.WINDOW_BASE, window_growth=greedy_module.WINDOW_GROWTH
-)
+# The baselines keep the seed community's window, whatever window the ladder file ships for ours: their pairs
+# are judged, and compared with the exact optimum, under that window.
+BASELINE_RULES = baseline_rules()
 
 
 def test_both_baselines_keep_the_seed_communitys_window() -> None:
