@@ -80,7 +80,7 @@ def eligible_pairs(
     i, j = i[keep], j[keep]
     rematch = (last[i] == players[j]) | (last[j] == players[i])
     w = (
-        rules.wait_weight * (waited[i] + waited[j])
+        rules.wait_weight * (np.sqrt(waited[i]) + np.sqrt(waited[j]))
         - rules.gap_weight * (gap[i, j] / GAP_UNIT) ** 2
         - rules.rematch_penalty * rematch
     )

@@ -2,13 +2,15 @@
 
 A pair's weight (ARCHITECTURE.md, and the ladder file's comment) without any constant per-pair reward:
 
-    weight = wait_weight x (waves both waited) - gap_weight x (gap / 100)^2 - rematch_penalty x [rematch]
+    weight = wait_weight x (sqrt(waves a waited) + sqrt(waves b waited)) - gap_weight x (gap / 100)^2
+             - rematch_penalty x [rematch]
 
 where the gap is between the two races played and a rematch means either was the other's last opponent.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -45,7 +47,7 @@ def from_pairings(pairings: Sequence[Pairing]) -> list[Match]:
 
 def weight(m: Match, rules: PairingRules) -> float:
     return (
-        rules.wait_weight * (m.a.waves_waited + m.b.waves_waited)
+        rules.wait_weight * (math.sqrt(m.a.waves_waited) + math.sqrt(m.b.waves_waited))
         - rules.gap_weight * (m.gap / GAP_UNIT) ** 2
         - rules.rematch_penalty * m.rematch
     )

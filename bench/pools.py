@@ -7,9 +7,11 @@ A pool is drawn with a fixed seed: ratings around 1500 with a spread of 300 per 
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from functools import cache
 
+from bench import greedy
 from db.ladder import LADDERS_DIR, Ladder, load_ladder
 from workers.pairing import PairingRules, RaceRating, Seeker
 from workers.wave import pairing_rules
@@ -28,6 +30,12 @@ def starcraft() -> Ladder:
 
 def starcraft_rules() -> PairingRules:
     return pairing_rules(starcraft())
+
+
+def baseline_rules() -> PairingRules:
+    """The StarCraft rules with the seed community's window (100 + 50 x waves waited), which the baselines keep
+    whatever window the ladder file ships: their pairs are judged eligible under it."""
+    return dataclasses.replace(starcraft_rules(), window_base=greedy.WINDOW_BASE, window_growth=greedy.WINDOW_GROWTH)
 
 
 def draw_pool(n: int, seed: int, sides: bool = True) -> list[Seeker]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from bench import plots
 from bench.goals import Goal, judge
+from bench.pools import starcraft_rules
 
 ALGORITHMS = ("ours", "greedy", "assignment")
 
@@ -132,9 +133,17 @@ def markdown(r: dict[str, Any], images: dict[str, str]) -> str:
     out += [
         "## Notes\n",
         "\n".join(f"- {n}" for n in r["notes"]) + "\n" if r["notes"] else "None.\n",
-        METHOD,
+        METHOD.replace("{shipped_policy}", _shipped_policy()),
     ]
     return "\n".join(out)
+
+
+def _shipped_policy() -> str:
+    r = starcraft_rules()
+    return (
+        f"window {r.window_base:g} + {r.window_growth:g} × waves waited, weights (wait, gap, rematch) "
+        f"{r.wait_weight:g} / {r.gap_weight:g} / {r.rematch_penalty:g}"
+    )
 
 
 def _pairing(speed: dict[str, Any] | None, images: dict[str, str]) -> list[str]:
@@ -182,8 +191,9 @@ def _quality(q: dict[str, Any] | None) -> list[str]:
         "## Quality against the exact optimum\n",
         "Each pool is also solved exactly: the most players matched, then the greatest total weight, over every "
         "eligible pair (`bench/exact.py`). A pair's weight, without any constant per-pair reward:\n",
-        "    weight = wait_weight × (waves both waited) − gap_weight × (gap / 100)² − rematch_penalty × [rematch]\n",
-        "with the ladder file's weights (1, 1, 4). **short % = 100 × (W_exact − W) / |W_exact|**, W the sum of the "
+        "    weight = wait_weight × (√(waves a waited) + √(waves b waited)) − gap_weight × (gap / 100)²"
+        " − rematch_penalty × [rematch]\n",
+        f"with the ladder file's {_shipped_policy()}. **short % = 100 × (W_exact − W) / |W_exact|**, W the sum of the "
         "weights of a matchmaker's pairs. Each cell: pairs made / short %. Weights compare fairly only at equal "
         'pairs: a matchmaker that leaves players unmatched can come out "short" by little or less than nothing.\n',
         _table(
@@ -319,7 +329,7 @@ METHOD = """## Method
 `bench/pools.py`, fixed seeds: ratings drawn around 1500 with a spread (standard deviation) of 300, one rating
 per race; 40% play a Brood War race only, 40% a StarCraft II race only, 20% one of each; 0–10 waves waited;
 0–2 vetoes among four maps. The rules are the StarCraft ladder file's (`ladders/starcraft.toml` through
-`workers.wave.pairing_rules`): window 100 + 50 × waves waited, weights 1 / 1 / 4.
+`workers.wave.pairing_rules`): {shipped_policy}.
 
 ### Baselines
 

@@ -133,9 +133,9 @@ class Matchmaking(_Strict):
     window_base: float = Field(gt=0)
     window_growth: float = Field(ge=0)
     max_wait_s: float = Field(gt=0)
-    wait_weight: float = Field(default=1.0, ge=0)
+    wait_weight: float = Field(default=2.0, ge=0)
     gap_weight: float = Field(default=1.0, ge=0)
-    rematch_penalty: float = Field(default=4.0, ge=0)
+    rematch_penalty: float = Field(default=1.0, ge=0)
 
 
 class Ladder(_Strict):

@@ -64,7 +64,7 @@ def candidate_edges(
     x_place: Ints,
     y_place: Ints,
     window: Floats,
-    waited: Floats,
+    reward: Floats,
     player: Ints,
     last: Ints,
     wait_weight: float,
@@ -77,7 +77,8 @@ def candidate_edges(
     gap, rematch), and the role a plays in it (0 or 1): on a ladder with sides, the side of a's race; without,
     the parity of a's place in rating order (pairs of neighbours in rating have one of each), -1 when both
     places have the same parity. `x_place[s]`: how many y slots come
-    before x slot s in rating order (and `y_place` the other way); with `same_list`, x and y are one list."""
+    before x slot s in rating order (and `y_place` the other way); with `same_list`, x and y are one list.
+    `reward[v]`: what player v's waiting adds to a pair's weight, before `wait_weight`."""
     n = len(window)
     nx, ny = len(x_seeker), len(y_seeker)
     cap = nx * k if same_list else 2 * k * (nx + ny)
@@ -123,7 +124,7 @@ def candidate_edges(
                 else:
                     ra[m], rb[m], rra[m], rrb[m] = b, a, t_race[t], s_race[s]
                     rrole[m] = 1 - role_s if role_s >= 0 else -1
-                rw[m] = wait_weight * (waited[a] + waited[b]) - cost
+                rw[m] = wait_weight * (reward[a] + reward[b]) - cost
                 rc[m] = cost
                 count[ra[m] + 1] += 1
                 m += 1

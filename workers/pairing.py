@@ -3,8 +3,8 @@
 A pair is eligible when the two are different players, a race assignment exists that obeys the side rule
 (on a ladder with sides, one plays a race of each side) and its rating gap is within the larger of the two
 windows, `window = base + growth x waves waited`. A wave matches as many players as it can and, among those
-matchings, the one of greatest total weight, where a pair's weight rewards the waves both waited and
-penalises the squared gap and an immediate rematch.
+matchings, the one of greatest total weight, where a pair's weight rewards the waves both waited (the
+square root of each one's, `waiting_reward`) and penalises the squared gap and an immediate rematch.
 
 How: candidate pairs are each player's nearest neighbours in rating on the other side (an optimal matching
 under a squared-gap penalty pairs near neighbours). A pool of up to EXACT_LIMIT players is then matched
@@ -43,6 +43,14 @@ FULL_SEARCH_LIMIT = 2000
 GAP_UNIT = 100.0
 
 
+def waiting_reward(waves_waited: NDArray[np.float64]) -> NDArray[np.float64]:
+    """What a player's waiting adds to the weight of a pair with them, before `wait_weight`: the square root
+    of the waves they waited. The window already widens with every wave; in the ladder simulation a reward
+    that kept growing linearly on top of it made waves take a long waiter's wide gap over a close pair, and
+    tied the greedy baseline's wait p95 at 2 arrivals a minute, where the square root beat it on wait and gap."""
+    return np.sqrt(waves_waited)
+
+
 @dataclass(frozen=True, slots=True)
 class RaceRating:
     race: str
@@ -70,9 +78,9 @@ class PairingRules:
     sides: tuple[str, str] | None
     window_base: float
     window_growth: float
-    wait_weight: float = 1.0
+    wait_weight: float = 2.0
     gap_weight: float = 1.0
-    rematch_penalty: float = 4.0
+    rematch_penalty: float = 1.0
     maps: tuple[str, ...] = ()
     servers: Mapping[frozenset[str], str] = field(default_factory=dict)
     default_region: str = ""
@@ -333,7 +341,7 @@ def _candidates(pool: _Pool, rules: PairingRules, neighbours: int) -> CandidateP
         no_places if same_list else _places_among(left.rating, right.rating),
         no_places if same_list else _places_among(right.rating, left.rating),
         pool.window,
-        pool.waited,
+        waiting_reward(pool.waited),
         pool.player,
         pool.last,
         float(rules.wait_weight),

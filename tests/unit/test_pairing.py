@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from itertools import combinations
 
@@ -67,7 +68,7 @@ def oracle_weight(a: Seeker, b: Seeker, rules: PairingRules) -> float | None:
                 continue
             rematch = a.last_opponent_id == b.player_id or b.last_opponent_id == a.player_id
             weight = (
-                rules.wait_weight * (a.waves_waited + b.waves_waited)
+                rules.wait_weight * (math.sqrt(a.waves_waited) + math.sqrt(b.waves_waited))
                 - rules.gap_weight * (gap / GAP_UNIT) ** 2
                 - rules.rematch_penalty * rematch
             )
@@ -221,6 +222,17 @@ def test_window_widens_with_waves_waited() -> None:
 
     assert pair_seekers(pool(2), SIDES, random.Random(1)) == []  # window 200 < gap 220
     assert len(pair_seekers(pool(3), SIDES, random.Random(1))) == 1  # window 250
+
+
+def test_waiting_is_rewarded_by_the_square_root_of_waves_waited() -> None:
+    # x can meet p (waited 1 wave, gap 0) or q (waited 9, gap 300). With the weights 2 / 1: p weighs
+    # 2 x sqrt(1) = 2 and q 2 x sqrt(9) - 3^2 = -3, so p; a reward linear in waves (q: 2 x 9 - 9 = 9) took q.
+    x = Seeker(1, 1, (RaceRating("sc2_t", "sc2", 1500),))
+    p = Seeker(2, 2, (RaceRating("bw_t", "bw", 1500),), waves_waited=1)
+    q = Seeker(3, 3, (RaceRating("bw_z", "bw", 1800),), waves_waited=9)
+    (pairing,) = pair_seekers([x, p, q], SIDES, random.Random(1))
+    assert {pairing.first.player_id, pairing.second.player_id} == {1, 2}
+    assert pairing.weight == pytest.approx(SIDES.wait_weight * 1.0)
 
 
 def test_an_immediate_rematch_loses_to_an_equal_pairing() -> None:
