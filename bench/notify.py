@@ -53,9 +53,10 @@ async def _singles(stack: BotStack, singles: int, ids: count[int]) -> dict[str, 
         started = time.monotonic()
         pair = [next(ids), next(ids)]
         messages = await stack.join_all(pair)
+        since = stack.log_position()
         result = await asyncio.to_thread(stack.wave)
         committed = stack.committed_at(result.wave_id)
-        shown = await stack.shown_at(messages, 30, every_s=0.005)
+        shown = await stack.shown_at(messages, 30, every_s=0.005, since=since)
         latencies.extend((at - committed) * 1000 for at in shown.values())
         await asyncio.sleep(max(0.0, 0.1 - (time.monotonic() - started)))
     latencies.sort()
@@ -91,10 +92,10 @@ async def _burst(stack: BotStack, burst: int, ids: count[int]) -> dict[str, Any]
         _set_aside(stack, players, "cancelled", "waiting")
     joins_s = time.monotonic() - joins_began
     await asyncio.sleep(2)  # the stats file's windows before the burst are the joins', not the burst's
-    burst_started = time.time()
+    burst_started, since = time.time(), stack.log_position()
     result = await asyncio.to_thread(stack.wave)
     committed = stack.committed_at(result.wave_id)
-    seen = list((await stack.shown_at(messages, 60 + burst / 10, every_s=0.5)).values())
+    seen = list((await stack.shown_at(messages, 60 + burst / 10, every_s=0.05, since=since)).values())
     last = max(seen)
     await asyncio.sleep(1.5)  # one more stats line covers the end of the burst
     stalls = [line["largest_stall_ms"] for line in stack.stats() if line["at"] >= burst_started]

@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from functools import cache, partial
 from typing import Any
 
 import discord
@@ -117,7 +118,8 @@ class Deliverer:
 
     async def _deliver(self, event: Event, player_id: int) -> tuple[str | None, str]:
         """The path that showed the event, or None and the last problem after every retry."""
-        rendering = dispute_rendering(event.payload) if player_id == ADMINS else render_event(event, player_id)
+        # Drawn once, and only for a path past the live subscription (which draws its own).
+        rendering = cache(partial(_draw, event, player_id))
         problems: list[str] = []
         for attempt, delay in enumerate((0.0, *self._backoff_s), start=1):
             if delay:
@@ -130,12 +132,14 @@ class Deliverer:
             log.warning("event %s not shown to player %s (attempt %d): %s", event.id, player_id, attempt, problems[-1])
         return None, problems[-1]
 
-    async def _show(self, event: Event, player_id: int, rendering: Rendering, problems: list[str]) -> str | None:
+    async def _show(
+        self, event: Event, player_id: int, rendering: Callable[[], Rendering], problems: list[str]
+    ) -> str | None:
         attempts: list[tuple[str, Callable[[], Awaitable[Any]]]] = []
         if player_id == ADMINS:
             assert self._admin_channel_id is not None
             channel = self._client.get_partial_messageable(self._admin_channel_id)
-            attempts.append((ADMIN_CHANNEL, lambda: channel.send(**rendering.send_kwargs())))
+            attempts.append((ADMIN_CHANNEL, lambda: channel.send(**rendering().send_kwargs())))
         else:
             if await self._notifications.offer(player_id, event):
                 return SUBSCRIPTION
@@ -144,13 +148,13 @@ class Deliverer:
             if event.type == MATCH_REMINDER:
                 # A reminder must catch the eye: a new message notifies, an edit does not.
                 if ref is not None and fresh:
-                    attempts.append((FOLLOWUP, lambda: self._follow_up(ref, rendering)))
+                    attempts.append((FOLLOWUP, lambda: self._follow_up(ref, rendering())))
             else:
                 if ref is not None and fresh:
-                    attempts.append((INTERACTION_TOKEN, lambda: self._edit_by_token(ref, rendering)))
+                    attempts.append((INTERACTION_TOKEN, lambda: self._edit_by_token(ref, rendering())))
                 if ref is not None and not ref.ephemeral and ref.channel_id and ref.message_id:
-                    attempts.append((BOT_TOKEN, lambda: self._edit_by_bot(ref, rendering)))
-            attempts.append((DIRECT_MESSAGE, lambda: self._send_dm(player_id, rendering)))
+                    attempts.append((BOT_TOKEN, lambda: self._edit_by_bot(ref, rendering())))
+            attempts.append((DIRECT_MESSAGE, lambda: self._send_dm(player_id, rendering())))
         tried: list[str] = []
         for path, attempt in attempts:
             where = path.replace("_", " ")
@@ -182,6 +186,10 @@ class Deliverer:
     async def _send_dm(self, player_id: int, rendering: Rendering) -> None:
         dm = await self._client.create_dm(discord.Object(player_id))
         await dm.send(**rendering.send_kwargs())
+
+
+def _draw(event: Event, player_id: int) -> Rendering:
+    return dispute_rendering(event.payload) if player_id == ADMINS else render_event(event, player_id)
 
 
 def _why(exc: discord.HTTPException) -> str:

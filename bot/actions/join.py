@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.discord_api import edit_original_response
 from bot.message_refs import message_ref
 from bot.notifications import Sink
 from bot.presenting import render_event
@@ -84,7 +85,12 @@ async def _enter(interaction: discord.Interaction[Any], write: Callable[[], Awai
 
 
 def _live_sink(interaction: discord.Interaction[Any], player_id: int) -> Sink:
+    # Keeps the token, not the Interaction: each waiting player's Interaction (with the message, member and
+    # components it came with) would be a hundred more objects for every full garbage collection to walk.
+    client, application_id, token = interaction.client, interaction.application_id, interaction.token
+
     async def show(event: Event) -> None:
-        await interaction.edit_original_response(**render_event(event, player_id).kwargs())
+        rendering = render_event(event, player_id)
+        await edit_original_response(client, application_id, token, embed=rendering.embed, view=rendering.view)
 
     return show
