@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 PATH_TIMEOUT_S = 10.0
 # An interaction token lives 15 minutes; leave a margin for the request in flight.
 TOKEN_LIFETIME_S = 15 * 60 - 20
+# Deliveries being drawn and sent at once. Each costs the event loop a fraction of a millisecond of Python; a
+# burst that started hundreds in one turn of the loop would stall it for tens of milliseconds, while a few dozen
+# in flight already keep the connection to Discord busy.
+SHOWS_AT_ONCE = 32
 # Recorded as the "player" of the admins' channel, where disputes are posted.
 ADMINS = 0
 ADMIN_CHANNEL = "admin_channel"
@@ -83,6 +87,7 @@ class Deliverer:
         *,
         backoff_s: Sequence[float] = (1.0, 3.0, 10.0),
         admin_channel_id: int | None = None,
+        shows_at_once: int = SHOWS_AT_ONCE,
     ) -> None:
         self._client = client
         self._sessions = sessions
@@ -90,6 +95,7 @@ class Deliverer:
         self._notifications = notifications
         self._backoff_s = tuple(backoff_s)
         self._admin_channel_id = admin_channel_id
+        self._showing = asyncio.Semaphore(shows_at_once)
         self.by_path: Counter[str] = Counter()
         self.failed = 0
 
@@ -124,7 +130,8 @@ class Deliverer:
         for attempt, delay in enumerate((0.0, *self._backoff_s), start=1):
             if delay:
                 await asyncio.sleep(delay)
-            path = await self._show(event, player_id, rendering, problems)
+            async with self._showing:
+                path = await self._show(event, player_id, rendering, problems)
             if path is not None:
                 self.by_path[path] += 1
                 log.info("event %s (%s) shown to player %s by %s", event.id, event.type, player_id, path)
