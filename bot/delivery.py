@@ -134,7 +134,8 @@ class Deliverer:
                 path = await self._show(event, player_id, rendering, problems)
             if path is not None:
                 self.by_path[path] += 1
-                log.info("event %s (%s) shown to player %s by %s", event.id, event.type, player_id, path)
+                # Debug, not info: a burst shows thousands a second; the stats file counts them by path.
+                log.debug("event %s (%s) shown to player %s by %s", event.id, event.type, player_id, path)
                 return path, ""
             log.warning("event %s not shown to player %s (attempt %d): %s", event.id, player_id, attempt, problems[-1])
         return None, problems[-1]
