@@ -124,6 +124,12 @@ def explain(results: dict[str, Any], notes: list[str]) -> None:
             f"stall while they joined was {big['burst']['bot_largest_stall_ms_while_joining']} ms. "
             "loop_stall_max_ms is the 1,000-match burst's"
         )
+    if results.get("notify") or big:
+        notes.append(
+            "loop_stall_max_ms: how late the bot's event loop ran a 20 ms timer during the burst, whatever held it "
+            "up (another process on the cores included); loop_busy_stall_max_ms: the part of a late tick the loop "
+            "spent running the bot's own code (its garbage collections included)"
+        )
     if results.get("quality"):
         notes.append(
             "quality: the exact optimum is networkx's max_weight_matching up to 300 players and rustworkx's port of "

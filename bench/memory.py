@@ -34,10 +34,11 @@ async def measure(total: int = 10_000, first: int = 100, batch: int = 100) -> di
             matches = min(batch, total - done, first - done if done < first else total)
             players = [next(ids) for _ in range(2 * matches)]
             messages = await stack.join_all(players)
+            since = stack.log_position()
             result = await asyncio.to_thread(stack.wave)
             if result.matched_pairs != matches:
                 raise RuntimeError(f"a wave matched {result.matched_pairs} pairs, not {matches}")
-            await stack.shown_at(messages, 120)
+            await stack.shown_at(messages, 120, since=since)
             done += matches
             await asyncio.sleep(SETTLE_S if done in (first, total) else 0)
             readings.append((done, stack.rss_mb()))

@@ -36,6 +36,7 @@ def latest(sections: dict[str, Any], notes: list[str], machine: dict[str, Any], 
         "notify_burst_10000_per_s": big_burst.get("events_per_s"),
         "notify_burst_min_per_s": min(bursts) if bursts else None,
         "loop_stall_max_ms": stall_burst.get("bot_largest_stall_ms"),
+        "loop_busy_stall_max_ms": stall_burst.get("bot_largest_busy_stall_ms"),
         "loop_stall_burst": stall_burst.get("events"),
         "loop_stall_while_joining_ms": big_burst.get("bot_largest_stall_ms_while_joining"),
         "join_per_s": joining["join_per_s"] if joining else None,
@@ -276,23 +277,27 @@ def _servers(r: dict[str, Any], d: dict[str, Any], images: dict[str, str]) -> li
         single = notify.get("single_matches")
         if single:
             latency = f"p50 {single['commit_to_edit_p50_ms']} ms, p99 {single['commit_to_edit_p99_ms']} ms"
-            rows.append(["single matches, 10/s", f"{single['deliveries']:,} deliveries", latency, "—"])
+            rows.append(["single matches, 10/s", f"{single['deliveries']:,} deliveries", latency, "—", "—"])
         for burst in (notify.get("burst"), big.get("burst")):
             if burst and burst.get("completed"):
                 rate = f"{burst['events_per_s']:,} events/s (last edit {burst['commit_to_last_edit_s']} s after commit)"
                 stall = _cell(burst["bot_largest_stall_ms"], 1, " ms")
+                busy = _cell(burst.get("bot_largest_busy_stall_ms"), 1, " ms")
                 rows.append(
-                    [f"burst of {burst['events']:,} matches", f"{burst['deliveries']:,} deliveries", rate, stall]
+                    [f"burst of {burst['events']:,} matches", f"{burst['deliveries']:,} deliveries", rate, stall, busy]
                 )
             elif burst:
                 stall = _cell(burst["bot_largest_stall_ms_while_joining"], 1, " ms while the players joined")
-                rows.append([f"burst of {burst['events']:,} matches", "not reached", burst["reason"], stall])
+                busy = _cell(burst.get("bot_largest_busy_stall_ms_while_joining"), 1, " ms")
+                rows.append([f"burst of {burst['events']:,} matches", "not reached", burst["reason"], stall, busy])
         out += [
             "### Notification\n",
             "The real bot process against the Discord stand-in; players join through the stand-in; latency is "
             "from a wave's commit to the stand-in receiving the edit of the player's message. The loop stall is "
-            "the bot's largest event-loop stall during the burst (its `BOT_STATS_FILE`).\n",
-            _table(["run", "size", "figure", "largest loop stall"], rows),
+            "the bot's largest event-loop stall during the burst (its `BOT_STATS_FILE`): how late the loop ran a "
+            "20 ms timer, whatever held it up, the machine included; the busy stall is the part of it the loop "
+            "spent running the bot's own code.\n",
+            _table(["run", "size", "figure", "largest loop stall", "largest busy stall"], rows),
         ]
     joining = d.get("joining")
     if joining:

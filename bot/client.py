@@ -191,6 +191,8 @@ class LadderBot(commands.Bot):
             "gateway_connected": self.health.gateway_connected,
             "largest_stall_ms": round(self.loop_watch.largest_stall_ms, 2),
             "largest_busy_stall_ms": round(self.loop_watch.largest_busy_ms, 2),
+            "largest_gc_cpu_ms": round(self.loop_watch.largest_gc_cpu_ms, 2),
+            "largest_gc_generation": self.loop_watch.largest_gc_generation,
             "events_handled": self._consumer.handled_count if self._consumer else 0,
             "duplicates_skipped": self._consumer.duplicates_skipped if self._consumer else 0,
             "deliveries_by_path": dict(self.deliverer.by_path) if self.deliverer else {},

@@ -1,15 +1,19 @@
 """NotificationService: one live subscription per waiting player, fed by the listener.
 
-A subscription is an `asyncio.Queue` and the one task that drains it into the player's live message (the
-interaction that put them in the queue). It is registered before the Join is written, so a match found in
-the instant between the write and the answer to the player waits in the queue instead of racing the answer.
-Nothing here knows Discord: the sink is any coroutine that shows an event.
+A subscription is the player's pending events and, while there is one to show, the one task that shows them
+in order in the player's live message (the interaction that put them in the queue). It is registered before
+the Join is written, so a match found in the instant between the write and the answer to the player waits
+for the answer instead of racing it. Nothing here knows Discord: the sink is any coroutine that shows an event.
+
+A waiting player costs a few small objects and no task: tens of thousands wait at once, and everything they
+hold is walked by each full garbage collection, a pause of the whole event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -23,19 +27,19 @@ Sink = Callable[[Event], Awaitable[None]]
 ENDS_WAITING = frozenset({MATCH_FOUND, QUEUE_EXPIRED, QUEUE_REMOVED})
 
 
-@dataclass
+@dataclass(slots=True)
 class _Notice:
     event: Event
     shown: asyncio.Future[bool]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Subscription:
     player_id: int
-    queue: asyncio.Queue[_Notice] = field(default_factory=asyncio.Queue)
-    sink: Sink | None = None
-    ready: asyncio.Event = field(default_factory=asyncio.Event)
-    task: asyncio.Task[None] | None = None
+    pending: deque[_Notice] = field(default_factory=deque)
+    sink: Sink | None = None  # set once the player's live message exists
+    task: asyncio.Task[None] | None = None  # only while something is being shown
+    ended: bool = False
 
 
 class NotificationService:
@@ -54,14 +58,15 @@ class NotificationService:
         """A new subscription for the player, replacing any earlier one (that one's player has left it)."""
         self.unsubscribe(player_id)
         sub = Subscription(player_id)
-        sub.task = asyncio.create_task(self._drain(sub), name=f"subscription-{player_id}")
         self._subscriptions[player_id] = sub
         return sub
 
     def activate(self, sub: Subscription, sink: Sink) -> None:
         """The player's live message exists now: events may be shown in it."""
+        if sub.ended:
+            return
         sub.sink = sink
-        sub.ready.set()
+        self._show_pending(sub)
 
     def unsubscribe(self, player_id: int, sub: Subscription | None = None) -> None:
         """Ends the player's subscription (only `sub`, when given: a newer one is left alone)."""
@@ -77,7 +82,8 @@ class NotificationService:
         if sub is None:
             return False
         shown: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        sub.queue.put_nowait(_Notice(event, shown))
+        sub.pending.append(_Notice(event, shown))
+        self._show_pending(sub)
         try:
             return await asyncio.wait_for(asyncio.shield(shown), self._offer_timeout_s)
         except TimeoutError:
@@ -86,36 +92,45 @@ class NotificationService:
     async def close(self) -> None:
         subs = list(self._subscriptions.values())
         self._subscriptions.clear()
+        running = [s.task for s in subs if s.task is not None]
         for sub in subs:
             _end(sub)
-        await asyncio.gather(*(s.task for s in subs if s.task is not None), return_exceptions=True)
+        await asyncio.gather(*running, return_exceptions=True)
 
-    async def _drain(self, sub: Subscription) -> None:
-        await sub.ready.wait()
-        while True:
-            notice = await sub.queue.get()
-            try:
-                assert sub.sink is not None
-                await sub.sink(notice.event)
-            except asyncio.CancelledError:
-                _settle(notice.shown, False)
-                raise
-            except Exception as exc:
-                # The live message is gone or its token expired: the listener falls back to another path.
-                log.info("live view of player %s refused event %s: %s", sub.player_id, notice.event.id, exc,
-                         extra={"player_id": sub.player_id, "event_id": notice.event.id})  # fmt: skip
-                _settle(notice.shown, False)
-                self.unsubscribe(sub.player_id, sub)
-                return
-            _settle(notice.shown, True)
-            if notice.event.type in ENDS_WAITING:
-                self.unsubscribe(sub.player_id, sub)
-                return
+    def _show_pending(self, sub: Subscription) -> None:
+        if sub.sink is not None and sub.task is None and sub.pending:
+            sub.task = asyncio.create_task(self._show(sub), name=f"subscription-{sub.player_id}")
+
+    async def _show(self, sub: Subscription) -> None:
+        """Shows the pending events one after the other, then ends: the next offer starts it again."""
+        try:
+            while sub.pending:
+                notice = sub.pending.popleft()
+                try:
+                    assert sub.sink is not None
+                    await sub.sink(notice.event)
+                except asyncio.CancelledError:
+                    _settle(notice.shown, False)
+                    raise
+                except Exception as exc:
+                    # The live message is gone or its token expired: the listener falls back to another path.
+                    log.info("live view of player %s refused event %s: %s", sub.player_id, notice.event.id, exc,
+                             extra={"player_id": sub.player_id, "event_id": notice.event.id})  # fmt: skip
+                    _settle(notice.shown, False)
+                    self.unsubscribe(sub.player_id, sub)
+                    return
+                _settle(notice.shown, True)
+                if notice.event.type in ENDS_WAITING:
+                    self.unsubscribe(sub.player_id, sub)
+                    return
+        finally:
+            sub.task = None
 
 
 def _end(sub: Subscription) -> None:
-    while not sub.queue.empty():
-        _settle(sub.queue.get_nowait().shown, False)
+    sub.ended = True
+    while sub.pending:
+        _settle(sub.pending.popleft().shown, False)
     if sub.task is not None and sub.task is not asyncio.current_task():
         sub.task.cancel()
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.actions.spam import slowed_down
+from bot.discord_api import edit_original_response
 from bot.message_refs import message_ref
 from bot.notifications import Sink
 from bot.presenting import render_event
@@ -87,7 +89,25 @@ async def _enter(interaction: discord.Interaction[Any], write: Callable[[], Awai
 
 
 def _live_sink(interaction: discord.Interaction[Any], player_id: int) -> Sink:
-    async def show(event: Event) -> None:
-        await interaction.edit_original_response(**render_event(event, player_id).kwargs())
+    return LiveMessage(interaction.client, interaction.application_id, interaction.token, player_id)
 
-    return show
+
+@dataclass(frozen=True, slots=True)
+class LiveMessage:
+    """Shows events in the message a Join answered, knowing only its interaction's token.
+
+    Not the Interaction itself, nor a closure: each waiting player's Interaction (with the message, member and
+    components it came with) would be a hundred more objects for every full garbage collection to walk, and
+    tens of thousands of players wait at once. This is one object.
+    """
+
+    client: discord.Client
+    application_id: int
+    token: str = field(repr=False)  # a credential: never in a log line
+    player_id: int
+
+    async def __call__(self, event: Event) -> None:
+        rendering = render_event(event, self.player_id)
+        await edit_original_response(
+            self.client, self.application_id, self.token, embed=rendering.embed, view=rendering.view
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.notifications import NotificationService
-from db.events import MATCH_FOUND, QUEUE_EXPIRED, Event
+from db.events import MATCH_FOUND, MATCH_REMINDER, QUEUE_EXPIRED, Event
 
 
 def _event(event_id: int, player_id: int, type_: str = MATCH_FOUND) -> Event:
@@ -79,12 +79,40 @@ async def test_a_new_subscription_replaces_the_old_and_close_ends_all() -> None:
     service = NotificationService(offer_timeout_s=0.2)
     first = service.subscribe(3)
     second = service.subscribe(3)
-    await asyncio.sleep(0)
-    assert first.task is not None and first.task.cancelled()
+    shown: list[tuple[str, int]] = []
+
+    async def old_sink(event: Event) -> None:
+        shown.append(("old", event.id))
+
+    service.activate(first, old_sink)  # the replaced subscription shows nothing any more
     service.unsubscribe(3, first)  # a stale handle leaves the newer subscription alone
     assert service.subscriptions == 1
     assert await service.offer(3, _event(1, 3)) is False  # never activated: times out, not shown
+    assert shown == []
     for player in range(10):
         service.subscribe(100 + player)
     await service.close()
-    assert service.subscriptions == 0 and second.task is not None and second.task.done()
+    assert service.subscriptions == 0 and service.tasks() == []
+    assert second.task is None and not second.pending  # the notice that waited is settled, not left behind
+
+
+async def test_waiting_players_hold_no_task_until_there_is_something_to_show() -> None:
+    service = NotificationService()
+    tasks_before = len(asyncio.all_tasks())
+    shown: list[int] = []
+
+    async def sink(event: Event) -> None:
+        await asyncio.sleep(0.01)
+        shown.append(event.id)
+
+    subs = [service.subscribe(player) for player in range(1000)]
+    for sub in subs:
+        service.activate(sub, sink)
+    assert len(asyncio.all_tasks()) == tasks_before  # a thousand waiting players, no task among them
+    offered = [asyncio.create_task(service.offer(7, _event(n, 7, MATCH_REMINDER))) for n in range(3)]
+    await asyncio.sleep(0)
+    assert len(service.tasks()) == 1  # one task shows the player's events, in order
+    assert await asyncio.gather(*offered) == [True, True, True]
+    assert shown == [0, 1, 2]
+    await asyncio.sleep(0)
+    assert service.tasks() == [] and service.subscriptions == 1000
