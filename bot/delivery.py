@@ -10,6 +10,7 @@ stays pending and is handled again.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from collections import Counter
@@ -170,7 +171,7 @@ class Deliverer:
                     attempts.append((INTERACTION_TOKEN, lambda: self._edit_by_token(ref, rendering)))
                 if ref is not None and not ref.ephemeral and ref.channel_id and ref.message_id:
                     attempts.append((BOT_TOKEN, lambda: self._edit_by_bot(ref, rendering)))
-            attempts.append((DIRECT_MESSAGE, lambda: self._send_dm(player_id, rendering)))
+            attempts.append((DIRECT_MESSAGE, lambda: self._send_dm(player_id, rendering, _nonce(event.id, player_id))))
         tried: list[str] = []
         for path, attempt in attempts:
             where = path.replace("_", " ")
@@ -199,9 +200,9 @@ class Deliverer:
         channel = self._client.get_partial_messageable(ref.channel_id)
         await channel.get_partial_message(ref.message_id).edit(**rendering.kwargs())
 
-    async def _send_dm(self, player_id: int, rendering: Rendering) -> None:
+    async def _send_dm(self, player_id: int, rendering: Rendering, nonce: int) -> None:
         dm = await self._client.create_dm(discord.Object(player_id))
-        await dm.send(**rendering.send_kwargs())
+        await dm.send(**rendering.send_kwargs(), nonce=nonce)
 
 
 async def _until_written(write: Callable[[], Awaitable[None]]) -> None:
@@ -216,6 +217,13 @@ async def _until_written(write: Callable[[], Awaitable[None]]) -> None:
                 raise
             log.warning("could not record a delivery (%s); retrying in %g s", type(exc).__name__, delay)
             await asyncio.sleep(delay)
+
+
+def _nonce(event_id: int, player_id: int) -> int:
+    """The same for every attempt to show one event to one player: Discord creates the direct message once
+    (enforce_nonce), even when an attempt that timed out had in fact sent it, or a restart sends it again."""
+    digest = hashlib.blake2b(f"{event_id}:{player_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest) >> 1
 
 
 def _why(exc: discord.HTTPException) -> str:
