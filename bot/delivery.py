@@ -13,7 +13,7 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 PATH_TIMEOUT_S = 10.0
 # An interaction token lives 15 minutes; leave a margin for the request in flight.
 TOKEN_LIFETIME_S = 15 * 60 - 20
+# DM channels remembered (a player's never changes): about 100 bytes each.
+DM_CHANNELS_KEPT = 100_000
 # Pauses between attempts to record a delivery while the database is unreachable (about half a minute).
 RECORD_RETRY_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 # Recorded as the "player" of the admins' channel, where disputes are posted.
@@ -93,6 +95,7 @@ class Deliverer:
         self._notifications = notifications
         self._backoff_s = tuple(backoff_s)
         self._admin_channel_id = admin_channel_id
+        self._dm_channels: OrderedDict[int, int] = OrderedDict()  # player -> their DM channel
         self.by_path: Counter[str] = Counter()
         self.failed = 0
 
@@ -201,7 +204,17 @@ class Deliverer:
         await channel.get_partial_message(ref.message_id).edit(**rendering.kwargs())
 
     async def _send_dm(self, player_id: int, rendering: Rendering, nonce: int) -> None:
-        dm = await self._client.create_dm(discord.Object(player_id))
+        channel_id = self._dm_channels.get(player_id)
+        if channel_id is None:
+            # discord.py remembers only 128 DM channels, and opening one is a single rate-limit bucket for the
+            # whole bot: under a burst of direct messages, every one would queue behind it.
+            channel_id = (await self._client.create_dm(discord.Object(player_id))).id
+            self._dm_channels[player_id] = channel_id
+            if len(self._dm_channels) > DM_CHANNELS_KEPT:
+                self._dm_channels.popitem(last=False)
+        else:
+            self._dm_channels.move_to_end(player_id)
+        dm = self._client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
         await dm.send(**rendering.send_kwargs(), nonce=nonce)
 
 
