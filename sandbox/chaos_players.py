@@ -97,7 +97,7 @@ async def live(
                 await play_match(standin, player.id, opponent, match_id, found, seed, confirm_window_s + 10)
             except NotConnected:
                 tally.steps_unanswered += 1  # the match goes on without them: its deadlines end it
-        await asyncio.sleep(rng.uniform(0.5, 1.5) * rest_s)
+        await asyncio.sleep(min(rng.uniform(0.5, 1.5) * rest_s, max(0.0, until - time.monotonic())))
 
 
 async def _queue(
