@@ -115,14 +115,7 @@ class Deliverer:
         failed = {p: problem for p, (path, problem) in zip(todo, outcomes, strict=True) if path is None}
         await _until_written(lambda: self._ledger.record(event.id, shown))
         if failed:
-
-            async def record_failures() -> None:
-                async with self._sessions.begin() as session:
-                    for player_id, problem in failed.items():
-                        await deliveries.record_failure(session, event.id, player_id, len(self._backoff_s) + 1,
-                                                        problem)  # fmt: skip
-
-            await _until_written(record_failures)
+            await _until_written(lambda: self._record_failures(event.id, failed))
         for player_id, problem in failed.items():
             self.failed += 1
             log.error("gave up showing event %s (%s) to player %s: %s", event.id, event.type, player_id, problem)
@@ -132,12 +125,12 @@ class Deliverer:
         (their sight stays recorded with the press, so the listener does not show it a second time)."""
         path, problem = await self._deliver(event, player_id)
         if path is None:
+            await _until_written(lambda: self._record_failures(event.id, {player_id: problem}))
 
-            async def record_failure() -> None:
-                async with self._sessions.begin() as session:
-                    await deliveries.record_failure(session, event.id, player_id, len(self._backoff_s) + 1, problem)
-
-            await _until_written(record_failure)
+    async def _record_failures(self, event_id: int, failed: dict[int, str]) -> None:
+        async with self._sessions.begin() as session:
+            for player_id, problem in failed.items():
+                await deliveries.record_failure(session, event_id, player_id, len(self._backoff_s) + 1, problem)
 
     async def _deliver(self, event: Event, player_id: int) -> tuple[str | None, str]:
         """The path that showed the event, or None and the last problem after every retry."""
