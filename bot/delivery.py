@@ -10,9 +10,10 @@ stays pending and is handled again.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 PATH_TIMEOUT_S = 10.0
 # An interaction token lives 15 minutes; leave a margin for the request in flight.
 TOKEN_LIFETIME_S = 15 * 60 - 20
+# DM channels remembered (a player's never changes): about 100 bytes each.
+DM_CHANNELS_KEPT = 100_000
 # Pauses between attempts to record a delivery while the database is unreachable (about half a minute).
 RECORD_RETRY_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 # Deliveries being drawn and sent at once. Each costs the event loop a fraction of a millisecond of Python; a
@@ -101,6 +104,7 @@ class Deliverer:
         self._backoff_s = tuple(backoff_s)
         self._admin_channel_id = admin_channel_id
         self._showing = asyncio.Semaphore(shows_at_once)
+        self._dm_channels: OrderedDict[int, int] = OrderedDict()  # player -> their DM channel
         self.by_path: Counter[str] = Counter()
         self.failed = 0
 
@@ -118,14 +122,7 @@ class Deliverer:
         outcomes = await asyncio.gather(*(self._deliver_and_record(event, p) for p in todo))
         failed = {p: problem for p, (path, problem) in zip(todo, outcomes, strict=True) if path is None}
         if failed:
-
-            async def record_failures() -> None:
-                async with self._sessions.begin() as session:
-                    for player_id, problem in failed.items():
-                        await deliveries.record_failure(session, event.id, player_id, len(self._backoff_s) + 1,
-                                                        problem)  # fmt: skip
-
-            await _until_written(record_failures)
+            await _until_written(lambda: self._record_failures(event.id, failed))
         metrics.given_up(len(failed))
         for player_id, problem in failed.items():
             self.failed += 1
@@ -148,12 +145,12 @@ class Deliverer:
         (their sight stays recorded with the press, so the listener does not show it a second time)."""
         path, problem = await self._deliver(event, player_id)
         if path is None:
+            await _until_written(lambda: self._record_failures(event.id, {player_id: problem}))
 
-            async def record_failure() -> None:
-                async with self._sessions.begin() as session:
-                    await deliveries.record_failure(session, event.id, player_id, len(self._backoff_s) + 1, problem)
-
-            await _until_written(record_failure)
+    async def _record_failures(self, event_id: int, failed: dict[int, str]) -> None:
+        async with self._sessions.begin() as session:
+            for player_id, problem in failed.items():
+                await deliveries.record_failure(session, event_id, player_id, len(self._backoff_s) + 1, problem)
 
     async def _deliver(self, event: Event, player_id: int) -> tuple[str | None, str]:
         """The path that showed the event, or None and the last problem after every retry."""
@@ -196,7 +193,9 @@ class Deliverer:
                     attempts.append((INTERACTION_TOKEN, lambda: self._edit_by_token(ref, rendering())))
                 if ref is not None and not ref.ephemeral and ref.channel_id and ref.message_id:
                     attempts.append((BOT_TOKEN, lambda: self._edit_by_bot(ref, rendering())))
-            attempts.append((DIRECT_MESSAGE, lambda: self._send_dm(player_id, rendering())))
+            attempts.append(
+                (DIRECT_MESSAGE, lambda: self._send_dm(player_id, rendering(), _nonce(event.id, player_id)))
+            )
         tried: list[str] = []
         for path, attempt in attempts:
             where = path.replace("_", " ")
@@ -225,9 +224,19 @@ class Deliverer:
         channel = self._client.get_partial_messageable(ref.channel_id)
         await channel.get_partial_message(ref.message_id).edit(**rendering.kwargs())
 
-    async def _send_dm(self, player_id: int, rendering: Rendering) -> None:
-        dm = await self._client.create_dm(discord.Object(player_id))
-        await dm.send(**rendering.send_kwargs())
+    async def _send_dm(self, player_id: int, rendering: Rendering, nonce: int) -> None:
+        channel_id = self._dm_channels.get(player_id)
+        if channel_id is None:
+            # discord.py remembers only 128 DM channels, and opening one is a single rate-limit bucket for the
+            # whole bot: under a burst of direct messages, every one would queue behind it.
+            channel_id = (await self._client.create_dm(discord.Object(player_id))).id
+            self._dm_channels[player_id] = channel_id
+            if len(self._dm_channels) > DM_CHANNELS_KEPT:
+                self._dm_channels.popitem(last=False)
+        else:
+            self._dm_channels.move_to_end(player_id)
+        dm = self._client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
+        await dm.send(**rendering.send_kwargs(), nonce=nonce)
 
 
 def match_id_of(event: Event) -> int | None:
@@ -247,8 +256,17 @@ async def _until_written(write: Callable[[], Awaitable[None]]) -> None:
                 raise
             log.warning("could not record a delivery (%s); retrying in %g s", type(exc).__name__, delay)
             await asyncio.sleep(delay)
+
+
 def _draw(event: Event, player_id: int) -> Rendering:
     return dispute_rendering(event.payload) if player_id == ADMINS else render_event(event, player_id)
+
+
+def _nonce(event_id: int, player_id: int) -> int:
+    """The same for every attempt to show one event to one player: Discord creates the direct message once
+    (enforce_nonce), even when an attempt that timed out had in fact sent it, or a restart sends it again."""
+    digest = hashlib.blake2b(f"{event_id}:{player_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest) >> 1
 
 
 def _why(exc: discord.HTTPException) -> str:

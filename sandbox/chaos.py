@@ -136,7 +136,7 @@ async def _chaos(options: ChaosOptions, state: Path) -> dict[str, Any]:
         progress = asyncio.create_task(_show_progress(sessions, tally, started))
         # Players rest between games, longer the more of them there are: the ladder's load stays what one
         # machine running every process (and the players) can carry.
-        rest_s = max(8.0, options.players / 10)
+        rest_s = max(8.0, options.players / 5)
         await asyncio.gather(
             *(
                 live(standin, ladder, p, opponent_of, seed=options.seed, until=until,

@@ -68,23 +68,26 @@ async def live(
     handled: set[int] = set()
     await asyncio.sleep(rng.uniform(0, min(rest_s, (until - time.monotonic()) * 0.2)))
     while time.monotonic() < until:
-        searching = await _queue(standin, ladder, player, rng, tally)
+        searching = await _queue(standin, ladder, player, rng, tally, rest_s)
         if searching is not None and rng.random() < cancel_share:
             await asyncio.sleep(rng.uniform(0.5, wave_interval_s * 2))
             try:
                 after = await cancel(standin, player.id, searching)
                 if "You left the queue" in after.text():
                     tally.cancels += 1
-                    await asyncio.sleep(rng.uniform(1, 5))
+                    await asyncio.sleep(rng.uniform(0.2, 0.5) * rest_s)
                     continue
             except STEP_ERRORS:
                 tally.steps_unanswered += 1
+        # Queued, or perhaps queued (a Join the bot took too late to answer), or refused: a match found shows
+        # up in one of their messages (the searching one, or a direct message). They look for a while.
+        patience = min(until - time.monotonic(), max(60.0, 2 * rest_s))
         try:
             found = await standin.wait_for_message(
-                player.id, lambda m: bool(matches_in(m) - handled), timeout=max(1.0, until - time.monotonic())
+                player.id, lambda m: bool(matches_in(m) - handled), timeout=max(1.0, patience)
             )
         except TimeoutError:
-            return
+            continue
         match_id = max(matches_in(found) - handled)
         handled.add(match_id)
         opponent = await opponent_of(match_id, player.id)
@@ -94,30 +97,26 @@ async def live(
                 await play_match(standin, player.id, opponent, match_id, found, seed, confirm_window_s + 10)
             except NotConnected:
                 tally.steps_unanswered += 1  # the match goes on without them: its deadlines end it
-        await asyncio.sleep(rng.uniform(0.5, 1.5) * rest_s)
+        await asyncio.sleep(min(rng.uniform(0.5, 1.5) * rest_s, max(0.0, until - time.monotonic())))
 
 
 async def _queue(
-    standin: StandIn, ladder: Ladder, player: SimulatedPlayer, rng: random.Random, tally: ChaosTally
+    standin: StandIn, ladder: Ladder, player: SimulatedPlayer, rng: random.Random, tally: ChaosTally, rest_s: float
 ) -> Message | None:
     """/queue, the picks, Join; None when the bot did not get the player into the queue this time (they may be
-    in it all the same: a Join the bot handled too late to answer)."""
-    for _ in range(5):
+    in it all the same: a Join the bot handled too late to answer). A step the bot does not answer is tried
+    again once, after a pause, as a person would; a refusal is taken as it is."""
+    for _ in range(2):
         try:
             setup = await open_queue(standin, player.id, in_dm=rng.random() < 0.2)
-        except STEP_ERRORS:
-            tally.steps_unanswered += 1
-            await asyncio.sleep(rng.uniform(2, 6))
-            continue
-        tally.answers.setdefault(player.id, set()).add(setup.id)
-        if not any(c.startswith("ladder:join:") for c in setup.custom_ids()):
-            return None  # already queued, or in a match: the answer shows it
-        try:
+            tally.answers.setdefault(player.id, set()).add(setup.id)
+            if not any(c.startswith("ladder:join:") for c in setup.custom_ids()):
+                return None
             setup = await choose(standin, ladder, player.id, setup, player.races, player.vetoes)
             result = await join(standin, player.id, setup)
         except STEP_ERRORS:
             tally.steps_unanswered += 1
-            await asyncio.sleep(rng.uniform(2, 6))
+            await asyncio.sleep(rng.uniform(0.1, 0.3) * rest_s)
             continue
         if result.message is not None and result.response_type == NEW_MESSAGE:
             # A refused Join answers with a new message (the match they are in, shown again on request).
@@ -125,10 +124,10 @@ async def _queue(
         if result.message is not None and "Searching" in result.message.text():
             tally.joins += 1
             return result.message
-        if result.failed or not result.answered:
-            tally.steps_unanswered += 1
-        # Refused (a cooldown after an abort): try again a little later.
-        await asyncio.sleep(rng.uniform(3, 10))
+        if result.answered and not result.failed:
+            return None  # refused: already queued, in a match, or a cooldown after an abort
+        tally.steps_unanswered += 1
+        await asyncio.sleep(rng.uniform(0.1, 0.3) * rest_s)
     return None
 
 

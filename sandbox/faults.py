@@ -59,25 +59,33 @@ async def inject(stack: ChaosStack, faults: list[Fault], started: float, wave_in
     for fault in faults:
         await asyncio.sleep(max(0.0, started + fault.at_s - time.monotonic()))
         at = time.monotonic() - started
-        if fault.kind == WORKER_KILLED_MID_WAVE:
-            died = await stack.kill_worker_mid_wave(fault.point, within_s=8 * wave_interval_s)
-            if not died:  # no wave in time (counted as what it was)
-                done[NO_WAVE_TO_KILL] += 1
-                print(f"  fault at {at:5.0f}s: no wave reached {fault.point} in time", flush=True)
-                continue
-            what = f"worker{died[0]} killed at {fault.point}" + (" (and another)" if len(died) > 1 else "")
-        elif fault.kind == BOT_KILLED:
-            await stack.kill_bot(fault.seconds)
-            what = f"bot killed, restarted after {fault.seconds:.1f} s"
-        elif fault.kind == REDIS_LOST:
-            await stack.lose_redis()
-            what = "Valkey restarted empty"
-        elif fault.kind == POSTGRES_RESTARTED:
-            await stack.restart_postgres()
-            what = "PostgreSQL restarted"
-        else:
-            await stack.stall_bot(fault.seconds)
-            what = f"bot stalled {fault.seconds:.1f} s"
-        done[fault.kind] += 1
-        print(f"  fault at {at:5.0f}s: {what}", flush=True)
+        try:
+            what = await _inject(stack, fault, wave_interval_s)
+        except Exception as exc:  # a fault that could not be injected must not end the run
+            log.exception("could not inject %s", fault.kind)
+            done[f"{fault.kind}_failed"] += 1
+            print(f"  fault at {at:5.0f}s: {fault.kind} could not be injected ({exc!r})", flush=True)
+            continue
+        done[fault.kind if what is not None else NO_WAVE_TO_KILL] += 1
+        print(f"  fault at {at:5.0f}s: {what or f'no wave reached {fault.point} in time'}", flush=True)
     return done
+
+
+async def _inject(stack: ChaosStack, fault: Fault, wave_interval_s: float) -> str | None:
+    """Injects one fault; says what was done (None: the workers were armed and no wave came in time)."""
+    if fault.kind == WORKER_KILLED_MID_WAVE:
+        died = await stack.kill_worker_mid_wave(fault.point, within_s=8 * wave_interval_s)
+        if not died:
+            return None
+        return f"worker{died[0]} killed at {fault.point}" + (" (and another)" if len(died) > 1 else "")
+    if fault.kind == BOT_KILLED:
+        await stack.kill_bot(fault.seconds)
+        return f"bot killed, restarted after {fault.seconds:.1f} s"
+    if fault.kind == REDIS_LOST:
+        await stack.lose_redis()
+        return "Valkey restarted empty"
+    if fault.kind == POSTGRES_RESTARTED:
+        await stack.restart_postgres()
+        return "PostgreSQL restarted"
+    await stack.stall_bot(fault.seconds)
+    return f"bot stalled {fault.seconds:.1f} s"

@@ -158,7 +158,10 @@ class Gateway:
         session = self.active
         if session is None or not session.open:
             raise NotConnected("no bot is connected to the stand-in's gateway")
-        await session.send(DISPATCH, d, event)
+        try:
+            await session.send(DISPATCH, d, event)
+        except ConnectionResetError:  # the connection was closing (the bot died or is reconnecting)
+            raise NotConnected("the bot's gateway connection was closing") from None
 
     async def drop(self, *, resumable: bool = False) -> None:
         """Cut the bot's connection as a network failure would (not a clean 1000 close)."""

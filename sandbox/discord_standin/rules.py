@@ -30,6 +30,7 @@ FIRST_RESPONSE_S = 3.0
 TOKEN_LIFETIME_S = 15 * 60.0
 
 MAX_CONTENT = 2000
+MAX_NONCE = 25
 MAX_EMBEDS = 10
 MAX_EMBED_TOTAL = 6000
 EMBED_LIMITS = {"title": 256, "description": 4096}
@@ -271,6 +272,14 @@ def check_message(payload: JSON, *, prefix: tuple[str | int, ...] = (), creating
     if payload.get("components") is not None:
         _check_components(payload["components"], int(payload.get("flags") or 0), errors)
     errors.raise_if_any()
+
+
+def check_nonce(nonce: str) -> None:
+    """A nonce is an integer or a string of at most 25 characters."""
+    if len(nonce) > MAX_NONCE:
+        errors = FormErrors()
+        errors.add(("nonce",), "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_NONCE} or fewer in length.")
+        errors.raise_if_any()
 
 
 def check_commands(commands: Any) -> None:

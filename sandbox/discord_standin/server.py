@@ -268,9 +268,20 @@ class Server:
         if channel.type == DM and channel.recipient_id in self.store.closed_dms:
             raise DiscordError(403, rules.CANNOT_SEND_TO_USER, "Cannot send messages to this user")
         rules.check_message(body, creating=True)
+        author = self.store.identity.bot_user_id
+        # Discord's idempotency: with enforce_nonce, a second message of one author with the same nonce within a
+        # few minutes is not created; the first is returned.
+        nonce = str(body["nonce"]) if body.get("nonce") is not None and body.get("enforce_nonce") else None
+        if nonce is not None:
+            rules.check_nonce(nonce)
+            earlier = self.store.sent_with_nonce(author, nonce)
+            if earlier is not None:
+                return json_response(payloads.message(self.store, earlier))
         # Only interaction responses can be ephemeral; Discord drops the flag on a channel message.
         flags = int(body.get("flags") or 0) & ~64
-        message = self.store.create_message(channel, body, author_id=self.store.identity.bot_user_id, flags=flags)
+        message = self.store.create_message(channel, body, author_id=author, flags=flags)
+        if nonce is not None:
+            self.store.remember_nonce(author, nonce, message)
         return json_response(payloads.message(self.store, message))
 
     async def _channel_message(self, request: web.Request) -> web.StreamResponse:

@@ -19,6 +19,8 @@ T = TypeVar("T")
 
 GUILD_TEXT = 0
 DM = 1
+# How long Discord remembers a message's nonce for enforce_nonce ("the past few minutes").
+NONCE_WINDOW_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class Store:
         self.admins: set[int] = set()  # users with Manage Server in the guild
         self.messages: dict[int, Message] = {}
         self.message_log: list[int] = []  # the id of every message created, edited or deleted, in that order
+        self._nonces: dict[tuple[int, str], Message] = {}  # (author, nonce) -> the message it created
 
     # Users and channels
 
@@ -101,6 +104,16 @@ class Store:
         elif name is not None:
             user.name = name
         return user
+
+    def sent_with_nonce(self, author_id: int, nonce: str) -> Message | None:
+        """The message this author created with this nonce within Discord's few minutes, if any."""
+        message = self._nonces.get((author_id, nonce))
+        if message is None or self.clock.now() - message.created_at > NONCE_WINDOW_S:
+            return None
+        return message
+
+    def remember_nonce(self, author_id: int, nonce: str, message: Message) -> None:
+        self._nonces[(author_id, nonce)] = message
 
     def dm_channel(self, user_id: int) -> Channel:
         channel_id = self.dm_channels.get(user_id)

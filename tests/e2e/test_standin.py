@@ -267,6 +267,18 @@ async def test_dm_is_seen_by_its_user_and_closed_dms_refuse(rig: Rig) -> None:
     assert raised.value.code == 50007
 
 
+async def test_a_message_sent_again_with_its_nonce_is_created_once(rig: Rig) -> None:
+    dave = 1004  # his own DMs: an earlier test closes Carol's
+    rig.standin.add_user(dave, "dave")
+    user = await rig.bot.fetch_user(dave)
+    first = await user.send("your match is ready", nonce=4242)
+    again = await user.send("your match is ready", nonce=4242)  # a retry after a timeout, or a restart
+    other = await user.send("your match is ready", nonce=4243)
+    assert again.id == first.id and other.id != first.id
+    mine = [m for m in rig.standin.messages_seen_by(dave) if m.content == "your match is ready"]
+    assert [m.id for m in mine] == [first.id, other.id]
+
+
 async def test_over_limit_payloads_are_refused(rig: Rig) -> None:
     channel_id = rig.standin.store.identity.channel_id
     route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel_id)
