@@ -39,7 +39,7 @@ servers-stop: $(STAMP)
 
 # Every benchmark: pairing speed and quality beside the two baselines, the ladder simulation, a whole wave,
 # notification, joining, memory. Writes bench/results/latest.json, docs/BENCHMARKS.md and docs/bench/*.png
-# (about 20-30 minutes; `ARGS=--quick` for a few minutes, written under .state/bench-quick/).
+# (about 15 minutes on 2 cores; `ARGS=--quick` for a few minutes, written under .state/bench-quick/).
 bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
 	$(BIN)/python -m bench.leaderboard
