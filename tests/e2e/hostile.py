@@ -3,6 +3,7 @@ database as it was."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,11 +95,25 @@ def _size(path: Path) -> int:
 
 @contextmanager
 def nothing_changes(engine: Engine) -> Iterator[None]:
-    before = ladder_state(engine)
+    before = _at_rest_state(engine)
     yield
     after = ladder_state(engine)
     changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
     assert not changed, f"the database changed: {changed}"
+
+
+def _at_rest_state(engine: Engine, timeout: float = 10.0) -> dict[str, list[tuple[Any, ...]]]:
+    """The state once the earlier steps have settled: the bot records a delivery just after Discord took the
+    edit, so a test that saw the edit may look a moment before the record is written."""
+    deadline = time.monotonic() + timeout
+    state = ladder_state(engine)
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        again = ladder_state(engine)
+        if again == state:
+            return state
+        state = again
+    return state
 
 
 def polite(result: InteractionResult, *, private: bool = True) -> Message:
