@@ -87,7 +87,12 @@ async def test_worker_metrics_count_the_wave_and_read_the_queue(
     # caller can see the result a moment before the metrics do.
     deadline = time.monotonic() + 10
     after = scrape(port)
-    while value(after, "ladder_waves_total", outcome="ran") == 0 and time.monotonic() < deadline:
+    while time.monotonic() < deadline and not (
+        value(after, "ladder_waves_total", outcome="ran")
+        and value(after, "ladder_wave_matches_count")
+        and value(after, "ladder_wave_duration_seconds_count")
+        and value(after, "ladder_events_published_total", by="wave")
+    ):
         time.sleep(0.05)
         after = scrape(port)
     # Recorded in a pool process, served by the main one.
