@@ -32,7 +32,7 @@ from sandbox.chaos_report import chaos_report
 from sandbox.chaos_stack import ChaosStack
 from sandbox.discord_standin import StandIn
 from sandbox.faults import inject, plan_faults
-from sandbox.population import seed_players
+from sandbox.population import PROGRESS, seed_players
 from sandbox.servers import ensure_servers, fresh_database, stop_servers
 
 CHAOS_DATABASE = "ladder_chaos"
@@ -212,14 +212,7 @@ async def _show_progress(sessions: Any, tally: ChaosTally, started: float) -> No
         await asyncio.sleep(10)
         try:
             async with sessions() as session:
-                row = (
-                    await session.execute(
-                        text(
-                            "SELECT (SELECT count(*) FROM queue_entries WHERE state = 'waiting') AS waiting,"
-                            " (SELECT count(*) FROM waves) AS waves, (SELECT count(*) FROM matches) AS matches"
-                        )
-                    )
-                ).one()
+                row = (await session.execute(PROGRESS)).one()
         except SQLAlchemyError:
             continue
         print(

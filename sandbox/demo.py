@@ -32,7 +32,7 @@ from sandbox.players import (
     queue_up,
     wait_for_match,
 )
-from sandbox.population import SimulatedPlayer, seed_players, wait_for_bot
+from sandbox.population import PROGRESS, SimulatedPlayer, seed_players, wait_for_bot
 from sandbox.servers import embedded_running, ensure_servers, fresh_database, stop_servers
 from workers.rating_history import rating_mismatches
 
@@ -214,14 +214,7 @@ async def _show_progress(sessions: Any, standin: StandIn, tally: Tally, started:
     while True:
         await asyncio.sleep(2)
         async with sessions() as session:
-            row = (
-                await session.execute(
-                    text(
-                        "SELECT (SELECT count(*) FROM queue_entries WHERE state = 'waiting') AS waiting,"
-                        " (SELECT count(*) FROM waves) AS waves, (SELECT count(*) FROM matches) AS matches"
-                    )
-                )
-            ).one()
+            row = (await session.execute(PROGRESS)).one()
         notified = sum(1 for p in tally.searching_message if _seen_matches(standin, p))
         print(
             f"  {time.monotonic() - started:5.0f}s  joined {tally.joined:5d}  waiting {row.waiting:5d}"

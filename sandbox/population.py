@@ -66,3 +66,10 @@ async def seed_players(
             text("INSERT INTO ratings (player_id, race, rating) VALUES (:p, :race, :rating)"), ratings
         )
     return players, initial
+
+
+# What both runs print as they go: players waiting, waves run and matches made so far.
+PROGRESS = text(
+    "SELECT (SELECT count(*) FROM queue_entries WHERE state = 'waiting') AS waiting,"
+    " (SELECT count(*) FROM waves) AS waves, (SELECT count(*) FROM matches) AS matches"
+)
