@@ -24,6 +24,10 @@ from db.settings import Settings
 
 log = logging.getLogger(__name__)
 
+# Discord's integer options are Int53 (its OpenAPI schema `Int53Type`): a larger bound fails the whole command
+# sync with a 400, and the bot would not start.
+DISCORD_MAX_INTEGER = 2**53 - 1
+
 admin_group = app_commands.Group(
     name="admin",
     description="Ladder admin tools",
@@ -135,7 +139,9 @@ async def match_disputes(interaction: discord.Interaction[Any]) -> None:
 
 
 @match_group.command(name="show", description="A match's players, state and reports")
-async def match_show(interaction: discord.Interaction[Any], match_id: app_commands.Range[int, 1, 2**63 - 1]) -> None:
+async def match_show(
+    interaction: discord.Interaction[Any], match_id: app_commands.Range[int, 1, DISCORD_MAX_INTEGER]
+) -> None:
     if await _refused(interaction):
         return
     payload = await services_of(interaction).admin.match_show(match_id)
@@ -154,7 +160,7 @@ async def match_show(interaction: discord.Interaction[Any], match_id: app_comman
 @match_group.command(name="resolve", description="Settle a disputed match")
 @app_commands.choices(result=[app_commands.Choice(name=r, value=r) for r in RESOLUTIONS])
 async def match_resolve(
-    interaction: discord.Interaction[Any], match_id: app_commands.Range[int, 1, 2**63 - 1], result: str
+    interaction: discord.Interaction[Any], match_id: app_commands.Range[int, 1, DISCORD_MAX_INTEGER], result: str
 ) -> None:
     if await _refused(interaction):
         return
