@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
                 keep_servers=args.keep_servers,
             )
         )
+        if not report["completed"]:
+            return 1
         harm = ("double_matched", "lost_notifications", "duplicate_notifications", "interactions_failed", "stuck",
                 "results_not_shown")  # fmt: skip
         return 0 if all(report[key] == 0 for key in harm) and report["ratings_consistent"] else 1
@@ -164,4 +166,8 @@ def _positive_float(value: str) -> float:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # the run has stopped what it started on its way out
+        print("\nStopped.")
+        sys.exit(130)

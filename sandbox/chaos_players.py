@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from db.ladder import Ladder
 from sandbox.discord_standin import Message, NotConnected, StandIn
 from sandbox.match_play import play_match
-from sandbox.players import PlayerStepFailed, cancel, choose, join, open_queue
+from sandbox.player_view import Shows, look, shows
+from sandbox.players import PlayerStepFailed, cancel, choose, join, matches_found_in, open_queue, press_on_match
 from sandbox.population import SimulatedPlayer
 
 FOUND = "Match found"
@@ -30,6 +31,7 @@ OpponentOf = Callable[[int, int], Awaitable[int | None]]
 class ChaosTally:
     joins: int = 0
     cancels: int = 0
+    requeues: int = 0
     steps_unanswered: int = 0
     matches_played: int = 0
     # The messages that answered a player's own /queue: a match shown there was asked for, not notified.
@@ -38,15 +40,7 @@ class ChaosTally:
 
 def matches_in(message: Message, title: str = FOUND) -> set[int]:
     """Every match the message showed under this title, over all its versions."""
-    from sandbox.players import MATCH_FOOTER
-
-    found = set()
-    for version in message.versions:
-        if version.embeds and version.embeds[0].get("title", "").startswith(title):
-            m = MATCH_FOOTER.search(version.text())
-            if m:
-                found.add(int(m.group(1)))
-    return found
+    return set(matches_found_in(message, title))
 
 
 async def live(
@@ -66,19 +60,24 @@ async def live(
     """Plays until `until`, resting about `rest_s` between games."""
     rng = random.Random(f"{seed}:player:{player.id}")
     handled: set[int] = set()
+    searching: Message | None = None  # a search the player is already in (taken back to the queue)
     await asyncio.sleep(rng.uniform(0, min(rest_s, (until - time.monotonic()) * 0.2)))
     while time.monotonic() < until:
-        searching = await _queue(standin, ladder, player, rng, tally, rest_s)
+        if searching is None:
+            searching = await _queue(standin, ladder, player, rng, tally, rest_s)
         if searching is not None and rng.random() < cancel_share:
             await asyncio.sleep(rng.uniform(0.5, wave_interval_s * 2))
             try:
-                after = await cancel(standin, player.id, searching)
-                if "You left the queue" in after.text():
-                    tally.cancels += 1
-                    await asyncio.sleep(rng.uniform(0.2, 0.5) * rest_s)
-                    continue
+                if shows(look(standin, searching)) is Shows.SEARCHING:  # a match found first is played instead
+                    after = await cancel(standin, player.id, searching)
+                    if shows(after) is Shows.NOT_IN_QUEUE:
+                        tally.cancels += 1
+                        searching = None
+                        await asyncio.sleep(rng.uniform(0.2, 0.5) * rest_s)
+                        continue
             except STEP_ERRORS:
                 tally.steps_unanswered += 1
+        searching = None
         # Queued, or perhaps queued (a Join the bot took too late to answer), or refused: a match found shows
         # up in one of their messages (the searching one, or a direct message). They look for a while.
         patience = min(until - time.monotonic(), max(60.0, 2 * rest_s))
@@ -91,12 +90,20 @@ async def live(
         match_id = max(matches_in(found) - handled)
         handled.add(match_id)
         opponent = await opponent_of(match_id, player.id)
-        if opponent is not None:
-            tally.matches_played += 1
-            try:
-                await play_match(standin, player.id, opponent, match_id, found, seed, confirm_window_s + 10)
-            except NotConnected:
-                tally.steps_unanswered += 1  # the match goes on without them: its deadlines end it
+        if opponent is None:
+            continue
+        tally.matches_played += 1
+        try:
+            final = await play_match(standin, player.id, opponent, match_id, found, seed, confirm_window_s + 10)
+            # Their opponent called it off: half go straight back to the queue, the others rest first.
+            if shows(final) is Shows.BACK_TO_QUEUE and rng.random() < 0.5:
+                back = await press_on_match(standin, player.id, final, "requeue", match_id)
+                if shows(back) is Shows.SEARCHING:
+                    tally.requeues += 1
+                    searching = back
+                    continue
+        except STEP_ERRORS:
+            tally.steps_unanswered += 1  # the match goes on without them: its deadlines end it
         await asyncio.sleep(min(rng.uniform(0.5, 1.5) * rest_s, max(0.0, until - time.monotonic())))
 
 

@@ -3,10 +3,8 @@ stand-in view shows, never from the bot's own claims."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import text
@@ -15,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.ladder import Ladder
 from sandbox.chaos_players import FOUND, ChaosTally, matches_in
 from sandbox.discord_standin import StandIn
+from sandbox.double_matches import DEFINITION as DOUBLE_MATCHED
+from sandbox.double_matches import MATCHES, double_matched
 from workers.rating_history import rating_mismatches
 
 REMINDER = "Reminder"
@@ -27,8 +27,7 @@ DEFINITIONS = {
     "faults_injected": "faults injected, by kind (no_wave_to_kill: the workers were armed to die mid-wave and "
     "none ran a wave in time)",
     "matches": "matches the database holds",
-    "double_matched": "a player in two playing matches at once (a match created while another of theirs was "
-    "awaiting confirmation or confirmed), plus queue entries that went into more than one match",
+    "double_matched": DOUBLE_MATCHED,
     "lost_notifications": "(match, player) pairs where no message the player can see ever showed that match as found",
     "duplicate_notifications": "an event shown to a player in more than one message: a match found, or its "
     "reminder, shown in two messages (edits of one message are one showing; the answer to the player's own "
@@ -52,25 +51,8 @@ async def chaos_report(
     faults: Counter[str],
 ) -> dict[str, Any]:
     async with sessions() as session:
-        matches = (
-            await session.execute(
-                text(
-                    "SELECT m.id, m.player1_id, m.player2_id, m.state, m.created_at,"
-                    " least(m.ended_at, (SELECT min(o.created_at) FROM outbox o WHERE o.type = 'match_disputed'"
-                    "  AND (o.payload->>'match_id')::bigint = m.id)) AS playing_ended"
-                    " FROM matches m ORDER BY m.id"
-                )
-            )
-        ).all()
-        entries_twice = (
-            await session.execute(
-                text(
-                    "SELECT count(*) FROM (SELECT side->>'entry_id' FROM outbox o,"
-                    " jsonb_array_elements(o.payload->'players') AS side WHERE o.type = 'match_found'"
-                    " GROUP BY side->>'entry_id' HAVING count(DISTINCT (o.payload->>'match_id')) > 1) AS t"
-                )
-            )
-        ).scalar_one()
+        matches = (await session.execute(MATCHES)).all()
+        doubled = await double_matched(session, matches)
         stuck = (
             await session.execute(
                 text(
@@ -115,7 +97,7 @@ async def chaos_report(
         "players": len(player_ids),
         "faults_injected": dict(sorted(faults.items())),
         "matches": len(matches),
-        "double_matched": _overlapping(matches) + entries_twice,
+        "double_matched": doubled,
         "lost_notifications": lost,
         "duplicate_notifications": duplicates,
         "results_not_shown": results_not_shown,
@@ -125,6 +107,7 @@ async def chaos_report(
         "waves": waves,
         "joins": tally.joins,
         "cancels": tally.cancels,
+        "requeues": tally.requeues,
         "matches_played": tally.matches_played,
         "steps_unanswered": tally.steps_unanswered,
         "interactions_failed": len(standin.failed_interactions),
@@ -168,18 +151,3 @@ def _harmed_views(standin: StandIn, harmed: list[tuple[int, int]]) -> dict[str, 
             if any(tag.search(v.text()) for v in m.versions)
         ]
     return views
-
-
-def _overlapping(matches: Sequence[Any]) -> int:
-    """Matches created while another match of one of their players was still being played."""
-    by_player: dict[int, list[Any]] = {}
-    for m in matches:
-        for p in (m.player1_id, m.player2_id):
-            by_player.setdefault(p, []).append(m)
-    doubled = set()
-    for games in by_player.values():
-        games.sort(key=lambda g: g.created_at)
-        for earlier, later in itertools.pairwise(games):
-            if earlier.playing_ended is None or later.created_at < earlier.playing_ended:
-                doubled.add(later.id)
-    return len(doubled)

@@ -22,18 +22,13 @@ from db.models import UNFINISHED_MATCH_STATES
 from db.settings import get_settings
 from sandbox import processes
 from sandbox.discord_standin import Message, StandIn
+from sandbox.double_matches import double_matched
 from sandbox.match_play import admin_settles_disputes, play_match
-from sandbox.players import (
-    PlayerStepFailed,
-    cancel,
-    match_ever_shown,
-    match_first_shown_at,
-    match_shown,
-    queue_up,
-    wait_for_match,
-)
+from sandbox.player_view import Shows, look, shows
+from sandbox.players import PlayerStepFailed, cancel, matches_found_in, press_on_match, queue_up
 from sandbox.population import PROGRESS, SimulatedPlayer, seed_players, wait_for_bot
-from sandbox.servers import embedded_running, ensure_servers, fresh_database, stop_servers
+from sandbox.run_life import Started, stop_tasks, what_failed, write_traceback
+from sandbox.servers import embedded_running, ensure_servers, fresh_database
 from workers.rating_history import rating_mismatches
 
 DEMO_DATABASE = "ladder_demo"
@@ -41,6 +36,8 @@ UNFINISHED = list(UNFINISHED_MATCH_STATES)
 DEMO_BOT_TOKEN = "demo-bot-token"
 # The demo's admin, who settles disputes from the admins' channel.
 ADMIN_ID = 999_999
+# Of the players whose opponent called a match off, the share who go back to the queue (the others leave).
+REQUEUE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -63,26 +60,53 @@ class Tally:
     join_refused: int = 0
     cancelled: int = 0
     cancel_lost_to_wave: int = 0
+    requeued: int = 0
     searching_message: dict[int, int] = field(default_factory=dict)  # player -> message id
     answer_s: list[float] = field(default_factory=list)
 
 
 def run_demo(options: DemoOptions) -> dict[str, Any]:
+    """The report; `completed` is false when the run failed (its `failure` says how, in one line)."""
     return asyncio.run(_demo(options))
 
 
 async def _demo(options: DemoOptions) -> dict[str, Any]:
     settings = get_settings()
+    logs = settings.state_dir / "demo"
+    logs.mkdir(parents=True, exist_ok=True)
+    failure_log = logs / "demo-failure.log"
+    failure_log.unlink(missing_ok=True)
+    started = Started()
+    tally = Tally()
+    try:
+        report = await _run(options, logs, started, tally)
+    except Exception as error:
+        write_traceback(error, failure_log)
+        report = {**_partial_report(options, tally), "completed": False, "failure": what_failed(error)}
+    finally:
+        await started.stop()
+    _print_summary(report)
+    if not report["completed"]:
+        print(f"\nThe demo failed: {report['failure']} (the whole error is in {failure_log})")
+    if options.report:
+        options.report.write_text(json.dumps(report, indent=2) + "\n")
+        print(f"Report written to {options.report}")
+    return report
+
+
+async def _run(options: DemoOptions, logs: Path, started: Started, tally: Tally) -> dict[str, Any]:
+    settings = get_settings()
     state = settings.state_dir
     was_running = embedded_running(state)
-    urls = ensure_servers(state, settings.database_url, settings.redis_url)
-    database_url = fresh_database(urls.database_url, DEMO_DATABASE)
-    upgrade(database_url)
+    uses_embedded = not (settings.database_url and settings.redis_url)
+    urls = await asyncio.to_thread(ensure_servers, state, settings.database_url, settings.redis_url)
+    if uses_embedded and not was_running and not options.keep_servers:
+        started.servers = state
+    database_url = await asyncio.to_thread(fresh_database, urls.database_url, DEMO_DATABASE)
+    await asyncio.to_thread(upgrade, database_url)
     ladder = load_ladder(options.ladder or settings.ladder_config)
     token = uuid.uuid4().hex[:8]
-    logs = state / "demo"
-    logs.mkdir(parents=True, exist_ok=True)
-    standin = StandIn(DEMO_BOT_TOKEN)
+    standin = started.standin = StandIn(DEMO_BOT_TOKEN)
     await standin.start()
     env = {
         "DATABASE_URL": database_url,
@@ -102,40 +126,40 @@ async def _demo(options: DemoOptions) -> dict[str, Any]:
         **({"LADDER_CONFIG": str(options.ladder)} if options.ladder else {}),
     }
     print(f"Servers and the Discord stand-in ready. Logs of the bot, worker and beat: {logs}/")
-    worker = processes.start_worker(env, logs / "worker.log")
-    beat = processes.start_beat(env, logs / "beat.log", logs / f"beat-schedule-{token}")
     bot = processes.start_bot(env, logs / "bot.log")
-    engine = async_engine(database_url)
+    started.processes += [
+        bot,
+        processes.start_beat(env, logs / "beat.log", logs / f"beat-schedule-{token}"),
+        processes.start_worker(env, logs / "worker.log"),
+    ]
+    engine = started.engine = async_engine(database_url)
     sessions = async_session_factory(engine)
-    tally = Tally()
     rng = random.Random(options.seed)
-    try:
-        await wait_for_bot(standin, bot, logs / "bot.log")
-        players, initial = await seed_players(sessions, ladder, options.players, rng)
-        progress = asyncio.create_task(_show_progress(sessions, standin, tally, time.monotonic()))
-        standin.make_admin(ADMIN_ID)
-        admin_done = asyncio.Event()
-        admin = asyncio.create_task(admin_settles_disputes(standin, ADMIN_ID, admin_done))
-        await _play(standin, sessions, ladder, players, options, rng, tally)
-        await _wait_until_settled(sessions, options.wave_interval + options.confirm_window + 30)
-        admin_done.set()
-        await admin
-        progress.cancel()
-        report = await _report(sessions, standin, tally, options, ladder, initial, Path(env["BOT_STATS_FILE"]))
-    finally:
-        processes.stop(bot)
-        processes.stop(beat)
-        processes.stop(worker)
-        await standin.stop()
-        await engine.dispose()
-        uses_embedded = not (settings.database_url and settings.redis_url)
-        if uses_embedded and not was_running and not options.keep_servers:
-            stop_servers(state)
-    _print_summary(report)
-    if options.report:
-        options.report.write_text(json.dumps(report, indent=2) + "\n")
-        print(f"Report written to {options.report}")
-    return report
+    await wait_for_bot(standin, bot, logs / "bot.log")
+    players, initial = await seed_players(sessions, ladder, options.players, rng)
+    progress = started.task(_show_progress(sessions, standin, tally, time.monotonic()), "progress")
+    standin.make_admin(ADMIN_ID)
+    admin_done = asyncio.Event()
+    admin = started.task(admin_settles_disputes(standin, ADMIN_ID, admin_done), "admin")
+    await _play(standin, sessions, ladder, players, options, rng, tally)
+    await _wait_until_settled(sessions, options.wave_interval + options.confirm_window + 30)
+    admin_done.set()
+    await admin
+    await stop_tasks([progress])
+    report = await _report(sessions, standin, tally, options, ladder, initial, Path(env["BOT_STATS_FILE"]))
+    return {**report, "completed": True}
+
+
+def _partial_report(options: DemoOptions, tally: Tally) -> dict[str, Any]:
+    """What a run that failed part-way can still say: the players' own counts."""
+    return {
+        "players": options.players,
+        "joined": tally.joined,
+        "join_refused": tally.join_refused,
+        "cancelled": tally.cancelled,
+        "cancel_lost_to_wave": tally.cancel_lost_to_wave,
+        "requeued": tally.requeued,
+    }
 
 
 async def _play(
@@ -158,43 +182,70 @@ async def _play(
         tally.answer_s.append(time.monotonic() - started)
         tally.joined += 1
         tally.searching_message[player.id] = searching.id
-        if cancel_after is not None:
-            await asyncio.sleep(cancel_after)
-            if match_shown(standin.message(searching.id)) is None:  # not matched before they thought of leaving
-                after = await cancel(standin, player.id, searching)
-                if "You left the queue" in after.text():
-                    tally.cancelled += 1
-                    return
-                if match_shown(after) is not None:
-                    tally.cancel_lost_to_wave += 1
         try:
-            found = await wait_for_match(standin, player.id, options.duration + options.wave_interval + 15)
+            await _after_joining(standin, sessions, player, searching, cancel_after, options, tally)
+        except PlayerStepFailed:
+            return  # the bot let a press go unanswered: the report counts it in interactions_failed
+
+    joining_window = options.duration * 0.8
+    # A player that fails stops the others, and the run says what failed.
+    async with asyncio.TaskGroup() as group:
+        for p in players:
+            join_at, in_dm = rng.uniform(0, joining_window), rng.random() < 0.2
+            cancel_after = rng.uniform(1, options.wave_interval * 2) if rng.random() < options.cancel_share else None
+            group.create_task(one(p, join_at, in_dm, cancel_after))
+    remaining = options.duration - joining_window
+    if remaining > 0:
+        await asyncio.sleep(remaining)
+
+
+async def _after_joining(
+    standin: StandIn,
+    sessions: Any,
+    player: SimulatedPlayer,
+    searching: Message,
+    cancel_after: float | None,
+    options: DemoOptions,
+    tally: Tally,
+) -> None:
+    """Queued: perhaps leave after a while; play each match found; offered the queue back, decide again."""
+    decides = random.Random(f"{options.seed}:decides:{player.id}")
+    if cancel_after is not None:
+        await asyncio.sleep(cancel_after)
+        if shows(look(standin, searching)) is Shows.SEARCHING:  # no match yet: they leave
+            after = await cancel(standin, player.id, searching)
+            if shows(after) is Shows.NOT_IN_QUEUE:
+                tally.cancelled += 1
+                return
+            tally.cancel_lost_to_wave += 1
+        # Whatever became of their search (a match, one already called off), they play on from what they see.
+    played: set[int] = set()
+    patience = options.duration + options.wave_interval + 15
+
+    def new_match(message: Message) -> bool:
+        return bool(matches_found_in(message).keys() - played)
+
+    while True:
+        try:
+            found = await standin.wait_for_message(player.id, new_match, patience)
         except TimeoutError:
             return  # nobody for them this time
-        match_id = match_shown(found)
-        assert match_id is not None
+        match_id = max(matches_found_in(found).keys() - played)
+        played.add(match_id)
         async with sessions() as session:
             pair = (
                 await session.execute(text("SELECT player1_id, player2_id FROM matches WHERE id = :m"), {"m": match_id})
             ).one()
         opponent = pair.player2_id if pair.player1_id == player.id else pair.player1_id
-        await play_match(standin, player.id, opponent, match_id, found, options.seed, options.confirm_window + 10)
-
-    joining_window = options.duration * 0.8
-    await asyncio.gather(
-        *(
-            one(
-                p,
-                rng.uniform(0, joining_window),
-                rng.random() < 0.2,
-                rng.uniform(1, options.wave_interval * 2) if rng.random() < options.cancel_share else None,
-            )
-            for p in players
+        final = await play_match(
+            standin, player.id, opponent, match_id, found, options.seed, options.confirm_window + 10
         )
-    )
-    remaining = options.duration - joining_window
-    if remaining > 0:
-        await asyncio.sleep(remaining)
+        if shows(final) is not Shows.BACK_TO_QUEUE or decides.random() < REQUEUE_SHARE:
+            return
+        back = await press_on_match(standin, player.id, final, "requeue", match_id)
+        if shows(back) is not Shows.SEARCHING:
+            return
+        tally.requeued += 1
 
 
 async def _wait_until_settled(sessions: Any, timeout: float) -> None:
@@ -227,10 +278,8 @@ def _seen_matches(standin: StandIn, player_id: int) -> dict[int, list[float]]:
     """Each match the player's view shows, with when each message showing it first did."""
     seen: dict[int, list[float]] = {}
     for message in standin.messages_seen_by(player_id):
-        match = match_ever_shown(message)
-        if match is None:
-            continue
-        seen.setdefault(match, []).append(match_first_shown_at(message) or 0.0)
+        for match, at in matches_found_in(message).items():
+            seen.setdefault(match, []).append(at)
     return seen
 
 
@@ -285,6 +334,7 @@ async def _report(
         )
         states = dict((await session.execute(text("SELECT state, count(*) FROM queue_entries GROUP BY state"))).all())
         waves = (await session.execute(text("SELECT count(*) FROM waves"))).scalar() or 0
+        doubled = await double_matched(session)
     appearances: dict[int, int] = {}
     notified, lost, duplicates = 0, 0, 0
     latencies: list[float] = []
@@ -312,17 +362,18 @@ async def _report(
         "join_refused": tally.join_refused,
         "cancelled": tally.cancelled,
         "cancel_lost_to_wave": tally.cancel_lost_to_wave,
+        "requeued": tally.requeued,
         "matches": len(matched),
         "players_matched": len(appearances),
         "players_notified": notified,
-        "double_matched": sum(1 for n in appearances.values() if n > 1),
+        "double_matched": doubled,
         "lost_notifications": lost,
         "duplicate_notifications": duplicates,
         "interactions_failed": len(standin.failed_interactions),
         "confirmed": lifecycle.confirmed,
         "aborted": lifecycle.aborted,
         "timed_out": lifecycle.timed_out,
-        "completed": lifecycle.completed,
+        "matches_completed": lifecycle.completed,
         "disputed": lifecycle.disputed,
         "resolved": lifecycle.resolved,
         # Matches left waiting on someone past every deadline, and completed matches a player never saw end.

@@ -12,7 +12,8 @@ import random
 from dataclasses import dataclass
 
 from sandbox.discord_standin import Message, StandIn
-from sandbox.players import PlayerStepFailed, press_on_match, titled
+from sandbox.player_view import AT_REST, Shows, look, match_of, shows
+from sandbox.players import press_on_match
 
 # What a player does with a found match.
 CONFIRM, ABORT, IGNORE = "confirm", "abort", "ignore"
@@ -52,29 +53,39 @@ def report_of(plan: MatchPlan, i_am_low: bool) -> str:
 
 async def play_match(
     standin: StandIn, player_id: int, opponent_id: int, match_id: int, found: Message, seed: int, patience_s: float
-) -> None:
-    """Plays the player's side of the match from its found message; returns when their part is done."""
+) -> Message:
+    """Plays the player's side of the match from the message that showed it, each step decided on what that
+    message shows at that moment; returns the message as it stands when their part is done (played, reported,
+    aborted, offered the queue back, or given up on after `patience_s` without a change)."""
     plan = plan_for(seed, match_id)
     i_am_low = player_id < opponent_id
     behaviour = plan.low if i_am_low else plan.high
-    await asyncio.sleep(random.Random(f"{seed}:{match_id}:{player_id}").uniform(0.1, 1.5))
-    if behaviour == IGNORE:
-        return
-    try:
-        await press_on_match(standin, player_id, found, behaviour, match_id)
-        if behaviour == ABORT:
-            return
-        confirmed = await standin.wait_for_message(
-            player_id,
-            lambda m: m.id == found.id and (titled("Match confirmed")(m) or titled("Match aborted")(m)),
-            timeout=patience_s,
-        )
-        if not titled("Match confirmed")(confirmed):
-            return
-        await asyncio.sleep(random.Random(f"{seed}:{match_id}:{player_id}:r").uniform(0.2, 2.0))
-        await press_on_match(standin, player_id, confirmed, report_of(plan, i_am_low), match_id)
-    except (TimeoutError, PlayerStepFailed, LookupError):
-        return  # the match moved on without this player (the other side aborted, the window closed)
+    rng = random.Random(f"{seed}:{match_id}:{player_id}")
+    await asyncio.sleep(rng.uniform(0.1, 1.5))
+    message = look(standin, found)
+    while True:
+        now = shows(message)
+        if match_of(message) != match_id or now in AT_REST or now is Shows.BACK_TO_QUEUE:
+            return message
+        before = message
+        if now is Shows.FOUND and behaviour != IGNORE:
+            await press_on_match(standin, player_id, message, behaviour, match_id)
+        elif now is Shows.PLAYING:
+            await asyncio.sleep(rng.uniform(0.2, 2.0))
+            await press_on_match(standin, player_id, message, report_of(plan, i_am_low), match_id)
+        # The match message decides what comes next (a press may also be answered privately, in a message of its
+        # own); while it shows what it showed, the player waits on the opponent or the deadline.
+        message = look(standin, found)
+        if message.edits == before.edits:
+            try:
+                message = await _changed(standin, player_id, message, patience_s)
+            except TimeoutError:
+                return look(standin, found)
+
+
+async def _changed(standin: StandIn, player_id: int, message: Message, timeout: float) -> Message:
+    edits = message.edits
+    return await standin.wait_for_message(player_id, lambda m: m.id == message.id and m.edits != edits, timeout)
 
 
 async def admin_settles_disputes(standin: StandIn, admin_id: int, stop: asyncio.Event) -> int:
@@ -91,5 +102,8 @@ async def admin_settles_disputes(standin: StandIn, admin_id: int, stop: asyncio.
             continue
         settled.add(posted.id)
         resolve = next(c for c in posted.custom_ids() if c.endswith(":player1"))
-        await standin.press_button(admin_id, posted.id, resolve)
+        try:
+            await standin.press_button(admin_id, posted.id, resolve)
+        except LookupError:
+            continue  # settled some other way in the meantime: the buttons are gone
     return len(settled)

@@ -1,17 +1,19 @@
-"""A simulated player's steps through the stand-in, as a person would click them: /queue, pick, Join, Cancel.
+"""A simulated player's steps through the stand-in, as a person would click them: /queue, pick, Join, Cancel,
+and the buttons of a match.
 
-The e2e tests and the demo both play through these, so both press exactly the buttons the bot shows.
+The e2e tests, the demo and the chaos run all play through these, so all press exactly the buttons the bot
+shows. A step looks at the message as it is when the player acts: a button that is no longer there (a wave, the
+opponent or an admin moved the message on) is not pressed, and the step returns the message as it now stands
+for the player to decide again. Only a bot that does not answer a press in time makes a step raise.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 from db.ladder import Ladder
 from sandbox.discord_standin import InteractionResult, Message, StandIn
-
-MATCH_FOOTER = re.compile(r"Match #(\d+)")
+from sandbox.player_view import MATCH_FOOTER, Shows, look, shows
 
 
 class PlayerStepFailed(AssertionError):
@@ -21,10 +23,7 @@ class PlayerStepFailed(AssertionError):
 async def open_queue(standin: StandIn, user_id: int, *, in_dm: bool = False, region: str = "EU") -> Message:
     """/queue; a player new to the ladder is asked for their region first, and picks it."""
     message = _answered(await standin.run_command(user_id, "queue", in_dm=in_dm), "/queue")
-    if f"ladder:region:{user_id}" in message.custom_ids():
-        result = await standin.pick(user_id, message.id, f"ladder:region:{user_id}", [region])
-        message = _answered(result, "pick region")
-    return message
+    return await _pick_shown(standin, user_id, message, f"ladder:region:{user_id}", [region], "pick region")
 
 
 async def choose(
@@ -34,16 +33,33 @@ async def choose(
     message = setup
     for race in races:
         side = ladder.race_by_code[race].side or "all"
-        result = await standin.pick(user_id, message.id, f"ladder:race:{side}:{user_id}", [race])
-        message = _answered(result, f"pick {race}")
+        message = await _pick_shown(standin, user_id, message, f"ladder:race:{side}:{user_id}", [race], f"pick {race}")
     if vetoes:
-        result = await standin.pick(user_id, message.id, f"ladder:veto:{user_id}", list(vetoes))
-        message = _answered(result, "pick vetoes")
+        message = await _pick_shown(standin, user_id, message, f"ladder:veto:{user_id}", list(vetoes), "pick vetoes")
     return message
 
 
 async def join(standin: StandIn, user_id: int, setup: Message) -> InteractionResult:
+    """Presses Join (the setup message must show it: see `queue_again` for the step that looks first)."""
     return await standin.press_button(user_id, setup.id, f"ladder:join:{user_id}")
+
+
+async def queue_again(
+    standin: StandIn,
+    ladder: Ladder,
+    user_id: int,
+    races: Sequence[str],
+    vetoes: Sequence[str] = (),
+    *,
+    in_dm: bool = False,
+) -> Message:
+    """/queue, the picks, Join: the searching message, or what the bot showed instead (a refusal, the match the
+    player is already in, a cooldown)."""
+    setup = await open_queue(standin, user_id, in_dm=in_dm)
+    if shows(setup) is not Shows.SETUP:
+        return setup
+    setup = await choose(standin, ladder, user_id, setup, races, vetoes)
+    return await _press_shown(standin, user_id, setup, f"ladder:join:{user_id}", "Join")
 
 
 async def queue_up(
@@ -55,23 +71,23 @@ async def queue_up(
     *,
     in_dm: bool = False,
 ) -> Message:
-    """/queue, the picks, Join: the searching message the player now looks at."""
-    setup = await open_queue(standin, user_id, in_dm=in_dm)
-    setup = await choose(standin, ladder, user_id, setup, races, vetoes)
-    searching = _answered(await join(standin, user_id, setup), "Join")
-    if "Searching" not in searching.text():
+    """/queue, the picks, Join: the searching message the player now looks at. Raises PlayerStepFailed when
+    the bot put them somewhere else (for tests and runs that need the player in the queue)."""
+    searching = await queue_again(standin, ladder, user_id, races, vetoes, in_dm=in_dm)
+    if shows(searching) is not Shows.SEARCHING:
         raise PlayerStepFailed(f"player {user_id} pressed Join and saw: {searching.text()[:300]!r}")
     return searching
 
 
 async def cancel(standin: StandIn, user_id: int, searching: Message) -> Message:
-    return _answered(await standin.press_button(user_id, searching.id, f"ladder:cancel:{user_id}"), "Cancel")
+    """Cancel, if the message still offers it; the message as it then stands (left, or the match a wave found)."""
+    return await _press_shown(standin, user_id, searching, f"ladder:cancel:{user_id}", "Cancel")
 
 
 async def press_on_match(standin: StandIn, user_id: int, message: Message, action: str, match_id: int) -> Message:
-    """Presses one of the match view's buttons (confirm, abort, won, lost, draw, requeue)."""
-    result = await standin.press_button(user_id, message.id, f"ladder:{action}:{match_id}:{user_id}")
-    return _answered(result, action)
+    """Presses one of the match view's buttons (confirm, abort, won, lost, draw, requeue) if the message still
+    shows it; the message as it then stands."""
+    return await _press_shown(standin, user_id, message, f"ladder:{action}:{match_id}:{user_id}", action)
 
 
 def titled(title: str) -> Callable[[Message], bool]:
@@ -87,19 +103,21 @@ def match_shown(message: Message) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def match_ever_shown(message: Message) -> int | None:
-    """The match id the message showed as found at some point (it may have moved on to later states since)."""
+def matches_found_in(message: Message, title: str = "Match found") -> dict[int, float]:
+    """Every match the message ever showed under this title (it may have moved on since, and a message a player
+    took back to the queue can show a second match), each with when it first did (the stand-in's clock)."""
+    found: dict[int, float] = {}
     for version in message.versions:
-        if version.embeds and version.embeds[0].get("title") == "Match found":
-            found = MATCH_FOOTER.search(version.text())
-            if found:
-                return int(found.group(1))
-    return None
+        if version.embeds and version.embeds[0].get("title", "").startswith(title):
+            match = MATCH_FOOTER.search(version.text())
+            if match:
+                found.setdefault(int(match.group(1)), version.at)
+    return found
 
 
 def match_first_shown_at(message: Message) -> float | None:
     """When the message first showed a match (the stand-in's clock), if it ever did."""
-    return next((v.at for v in message.versions if v.embeds and v.embeds[0].get("title") == "Match found"), None)
+    return min(matches_found_in(message).values(), default=None)
 
 
 def matches_seen(standin: StandIn, user_id: int) -> list[int]:
@@ -109,6 +127,30 @@ def matches_seen(standin: StandIn, user_id: int) -> list[int]:
 
 async def wait_for_match(standin: StandIn, user_id: int, timeout: float = 30.0) -> Message:
     return await standin.wait_for_message(user_id, lambda m: match_shown(m) is not None, timeout)
+
+
+async def _press_shown(standin: StandIn, user_id: int, message: Message, custom_id: str, step: str) -> Message:
+    current = look(standin, message)
+    if current.deleted or current.component(custom_id) is None:
+        return current
+    try:
+        result = await standin.press_button(user_id, current.id, custom_id)
+    except LookupError:  # gone in the instant between the look and the press
+        return look(standin, current)
+    return _answered(result, step)
+
+
+async def _pick_shown(
+    standin: StandIn, user_id: int, message: Message, custom_id: str, values: list[str], step: str
+) -> Message:
+    current = look(standin, message)
+    if current.deleted or current.component(custom_id) is None:
+        return current
+    try:
+        result = await standin.pick(user_id, current.id, custom_id, values)
+    except LookupError:
+        return look(standin, current)
+    return _answered(result, step)
 
 
 def _answered(result: InteractionResult, step: str) -> Message:

@@ -1,0 +1,96 @@
+"""What a player's message shows at this moment, read as a person reads it: the buttons on it first (they say
+what can be done), then its title. The simulated players decide each step from this, never from what they
+expected the message to show.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from sandbox.discord_standin import Message, StandIn
+
+MATCH_FOOTER = re.compile(r"Match #(\d+)")
+
+
+class Shows(StrEnum):
+    SETUP = "setup"  # race picks and Join
+    SEARCHING = "searching"  # Cancel
+    FOUND = "found"  # Confirm and Abort
+    CONFIRMED_WAITING = "confirmed_waiting"  # I confirmed; only Abort is left while the opponent decides
+    PLAYING = "playing"  # I won / I lost / Draw
+    BACK_TO_QUEUE = "back_to_queue"  # the opponent aborted or ran out of time: Back to the queue
+    REPORTED = "reported"  # my report is in, waiting for the opponent's
+    COMPLETED = "completed"
+    DISPUTED = "disputed"
+    ABORTED = "aborted"
+    INVALIDATED = "invalidated"
+    EXPIRED = "expired"  # nobody was found in the longest wait
+    NOT_IN_QUEUE = "not_in_queue"  # left, taken out by an admin, or banned
+    OTHER = "other"  # an answer that is no part of the journey (a refusal, a notice)
+
+
+# Buttons by what they let the player do, in the order that decides when a message has several.
+_BY_BUTTON = (
+    ("ladder:join:", Shows.SETUP),
+    ("ladder:cancel:", Shows.SEARCHING),
+    ("ladder:confirm:", Shows.FOUND),
+    ("ladder:won:", Shows.PLAYING),
+    ("ladder:requeue:", Shows.BACK_TO_QUEUE),
+    ("ladder:abort:", Shows.CONFIRMED_WAITING),
+)
+_BY_TITLE = (
+    ("Match confirmed", Shows.REPORTED),
+    ("Match completed", Shows.COMPLETED),
+    ("Match disputed", Shows.DISPUTED),
+    ("Match aborted", Shows.ABORTED),
+    ("Match invalidated", Shows.INVALIDATED),
+    ("Queue expired", Shows.EXPIRED),
+    ("Not in the queue", Shows.NOT_IN_QUEUE),
+)
+# The message is the player's match, whatever became of it since.
+MATCH_STATES = frozenset(
+    {
+        Shows.FOUND,
+        Shows.CONFIRMED_WAITING,
+        Shows.PLAYING,
+        Shows.BACK_TO_QUEUE,
+        Shows.REPORTED,
+        Shows.COMPLETED,
+        Shows.DISPUTED,
+        Shows.ABORTED,
+        Shows.INVALIDATED,
+    }
+)
+# Nothing left on the message for the player to press.
+AT_REST = frozenset(
+    {Shows.REPORTED, Shows.COMPLETED, Shows.DISPUTED, Shows.ABORTED, Shows.INVALIDATED, Shows.EXPIRED,
+     Shows.NOT_IN_QUEUE, Shows.OTHER}
+)  # fmt: skip
+
+
+def shows(message: Message) -> Shows:
+    if message.deleted:
+        return Shows.OTHER
+    ids = message.custom_ids()
+    for prefix, state in _BY_BUTTON:
+        if any(i.startswith(prefix) for i in ids):
+            return state
+    title = message.embeds[0].get("title", "") if message.embeds else ""
+    return next((state for start, state in _BY_TITLE if title.startswith(start)), Shows.OTHER)
+
+
+def match_of(message: Message) -> int | None:
+    """The match the message is about now, if it is about one."""
+    found = MATCH_FOOTER.search(message.text())
+    return int(found.group(1)) if found else None
+
+
+def look(standin: StandIn, message: Message) -> Message:
+    """The message as it stands now (the one in hand may be a moment old)."""
+    return standin.message(message.id)
+
+
+def button(message: Message, action: str) -> str | None:
+    """The custom id of the message's button for this action (`cancel`, `confirm`, `requeue`, ...), if shown."""
+    return next((i for i in message.custom_ids() if i.startswith(f"ladder:{action}:")), None)
