@@ -33,6 +33,7 @@ from sandbox.chaos_stack import ChaosStack
 from sandbox.discord_standin import StandIn
 from sandbox.faults import inject, plan_faults
 from sandbox.population import PROGRESS, seed_players
+from sandbox.run_life import Started, stop_tasks, what_failed, write_traceback
 from sandbox.servers import ensure_servers, fresh_database, stop_servers
 
 CHAOS_DATABASE = "ladder_chaos"
@@ -57,7 +58,7 @@ class ChaosOptions:
 
 
 def harmless(report: dict[str, Any]) -> bool:
-    return all(report[key] == 0 for key in HARM) and bool(report["ratings_consistent"])
+    return bool(report["completed"]) and all(report[key] == 0 for key in HARM) and bool(report["ratings_consistent"])
 
 
 def run_chaos(options: ChaosOptions) -> dict[str, Any]:
@@ -108,16 +109,17 @@ async def _chaos(options: ChaosOptions, state: Path) -> dict[str, Any]:
     engine = async_engine(database_url)
     sessions = async_session_factory(engine)
     tally = ChaosTally()
+    started = Started(stop_stack=stack.stop, engine=engine, standin=standin, servers=state)
     try:
         await stack.start()
         players, initial = await seed_players(sessions, ladder, options.players, random.Random(options.seed))
         standin.make_admin(ADMIN_ID)
         admin_done = asyncio.Event()
-        admin = asyncio.create_task(admin_settles_disputes(standin, ADMIN_ID, admin_done))
-        started = time.monotonic()
-        until = started + options.duration
+        admin = started.task(admin_settles_disputes(standin, ADMIN_ID, admin_done), "admin")
+        begun = time.monotonic()
+        until = begun + options.duration
         plan = plan_faults(options.seed, options.duration, options.claim_idle_s, options.faults)
-        injecting = asyncio.create_task(inject(stack, plan, started, options.wave_interval))
+        injecting = started.task(inject(stack, plan, begun, options.wave_interval), "faults")
 
         async def opponent_of(match_id: int, player_id: int) -> int | None:
             for _ in range(30):  # the database may be restarting
@@ -133,31 +135,37 @@ async def _chaos(options: ChaosOptions, state: Path) -> dict[str, Any]:
                     await asyncio.sleep(1.0)
             return None
 
-        progress = asyncio.create_task(_show_progress(sessions, tally, started))
+        progress = started.task(_show_progress(sessions, tally, begun), "progress")
         # Players rest between games, longer the more of them there are: the ladder's load stays what one
         # machine running every process (and the players) can carry.
         rest_s = max(8.0, options.players / 5)
-        await asyncio.gather(
-            *(
-                live(standin, ladder, p, opponent_of, seed=options.seed, until=until,
-                     wave_interval_s=options.wave_interval, confirm_window_s=options.confirm_window,
-                     cancel_share=options.cancel_share, rest_s=rest_s, tally=tally)
-                for p in players
-            )
-        )  # fmt: skip
+        async with asyncio.TaskGroup() as group:  # a player that fails stops the others
+            for p in players:
+                group.create_task(
+                    live(standin, ladder, p, opponent_of, seed=options.seed, until=until,
+                         wave_interval_s=options.wave_interval, confirm_window_s=options.confirm_window,
+                         cancel_share=options.cancel_share, rest_s=rest_s, tally=tally)
+                )  # fmt: skip
         faults = await injecting
         await _wait_until_settled(sessions, ladder.match.report_window_s + options.confirm_window + 90)
         admin_done.set()
         await admin
-        progress.cancel()
+        await stop_tasks([progress])
         report = await chaos_report(sessions, standin, ladder, initial, [p.id for p in players], tally, faults)
         report = {"seed": options.seed, "duration_s": options.duration, **report,
-                  "events_published_again_after_loss": stack.events_recovered()}  # fmt: skip
+                  "events_published_again_after_loss": stack.events_recovered(), "completed": True}  # fmt: skip
+    except Exception as error:
+        write_traceback(error, logs / "chaos-failure.log")
+        report = {"seed": options.seed, "duration_s": options.duration, "completed": False,
+                  "failure": what_failed(error)}  # fmt: skip
     finally:
-        await stack.stop()
-        await standin.stop()
-        await engine.dispose()
-        stop_servers(state)
+        await started.stop()
+    if not report["completed"]:
+        print(f"\nThe chaos run failed: {report['failure']} (the whole error is in {logs / 'chaos-failure.log'})")
+        if options.report:
+            options.report.parent.mkdir(parents=True, exist_ok=True)
+            options.report.write_text(json.dumps(report, indent=2) + "\n")
+        return report
     print("\nChaos summary")
     for key, value in report.items():
         if key != "definitions":

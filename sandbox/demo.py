@@ -27,7 +27,7 @@ from sandbox.match_play import admin_settles_disputes, play_match
 from sandbox.player_view import Shows, look, shows
 from sandbox.players import PlayerStepFailed, cancel, matches_found_in, press_on_match, queue_up
 from sandbox.population import PROGRESS, SimulatedPlayer, seed_players, wait_for_bot
-from sandbox.run_life import Started, stop_tasks, what_failed, write_traceback
+from sandbox.run_life import Started, stop_tasks, unless_one_exits, what_failed, write_traceback
 from sandbox.servers import embedded_running, ensure_servers, fresh_database
 from workers.rating_history import rating_mismatches
 
@@ -126,16 +126,29 @@ async def _run(options: DemoOptions, logs: Path, started: Started, tally: Tally)
         **({"LADDER_CONFIG": str(options.ladder)} if options.ladder else {}),
     }
     print(f"Servers and the Discord stand-in ready. Logs of the bot, worker and beat: {logs}/")
-    bot = processes.start_bot(env, logs / "bot.log")
-    started.processes += [
-        bot,
-        processes.start_beat(env, logs / "beat.log", logs / f"beat-schedule-{token}"),
-        processes.start_worker(env, logs / "worker.log"),
-    ]
-    engine = started.engine = async_engine(database_url)
-    sessions = async_session_factory(engine)
+    watched = {
+        "bot": (processes.start_bot(env, logs / "bot.log"), logs / "bot.log"),
+        "beat": (processes.start_beat(env, logs / "beat.log", logs / f"beat-schedule-{token}"), logs / "beat.log"),
+        "worker": (processes.start_worker(env, logs / "worker.log"), logs / "worker.log"),
+    }
+    started.processes += [process for process, _ in watched.values()]
+    started.engine = async_engine(database_url)
+    await wait_for_bot(standin, watched["bot"][0], logs / "bot.log")
+    work = _play_out(options, ladder, standin, async_session_factory(started.engine), started, tally, env)
+    return await unless_one_exits(work, watched)
+
+
+async def _play_out(
+    options: DemoOptions,
+    ladder: Ladder,
+    standin: StandIn,
+    sessions: Any,
+    started: Started,
+    tally: Tally,
+    env: dict[str, str],
+) -> dict[str, Any]:
+    """The players play, the matches end, and the report is counted from what the players' views show."""
     rng = random.Random(options.seed)
-    await wait_for_bot(standin, bot, logs / "bot.log")
     players, initial = await seed_players(sessions, ladder, options.players, rng)
     progress = started.task(_show_progress(sessions, standin, tally, time.monotonic()), "progress")
     standin.make_admin(ADMIN_ID)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -18,10 +19,12 @@ from sandbox import processes
 from sandbox.discord_standin import StandIn
 from sandbox.servers import stop_servers
 
+T = TypeVar("T")
+
 
 @dataclass
 class Started:
-    tasks: list[asyncio.Task[object]] = field(default_factory=list)
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     # In the order they stop: the bot first (its last deliveries still reach the stand-in), then the rest.
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
     # Stops processes the run keeps elsewhere (the chaos run's stack), after the tasks, before the connections.
@@ -30,9 +33,8 @@ class Started:
     standin: StandIn | None = None
     servers: Path | None = None  # the state folder of embedded servers this run started
 
-    def task(self, coroutine: Awaitable[object], name: str) -> asyncio.Task[object]:
-        started = asyncio.ensure_future(coroutine)
-        started.set_name(name)
+    def task(self, coroutine: Coroutine[Any, Any, T], name: str) -> asyncio.Task[T]:
+        started = asyncio.create_task(coroutine, name=name)
         self.tasks.append(started)
         return started
 
@@ -50,12 +52,31 @@ class Started:
             await asyncio.to_thread(stop_servers, self.servers)
 
 
-async def stop_tasks(tasks: list[asyncio.Task[object]]) -> None:
+async def stop_tasks(tasks: list[asyncio.Task[Any]]) -> None:
     """Cancels the tasks still running and waits until each has stopped (none left to be cancelled later, by
     the loop's shutdown, in the middle of a query on a server that is gone by then)."""
     for running in tasks:
         running.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class ProcessExited(RuntimeError):
+    """A process the run depends on stopped in the middle of it."""
+
+
+async def unless_one_exits(work: Coroutine[Any, Any, T], watched: dict[str, tuple[subprocess.Popen[bytes], Path]]) -> T:
+    """The work's result; a watched process that exits first fails it, named with its log, rather than leaving the
+    players pressing buttons nobody answers."""
+    task = asyncio.create_task(work)
+    try:
+        while not task.done():
+            for name, (process, log) in watched.items():
+                if process.poll() is not None:
+                    raise ProcessExited(f"the {name} exited (code {process.returncode}) during the run; see {log}")
+            await asyncio.wait({task}, timeout=0.5)
+        return task.result()
+    finally:
+        await stop_tasks([task])
 
 
 def what_failed(error: BaseException) -> str:

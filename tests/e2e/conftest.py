@@ -111,9 +111,10 @@ class BotProcess:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait()
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
+        """SIGTERM, waited for in a thread: the stand-in shares this event loop and answers the bot's last calls."""
         if self.process is not None:
-            stop(self.process)
+            await asyncio.to_thread(stop, self.process)
 
     def stats(self) -> dict[str, Any]:
         path = Path(self._env["BOT_STATS_FILE"])
@@ -126,7 +127,7 @@ async def bot(stack_env: dict[str, str], standin: StandIn, backend: None) -> Asy
     process = BotProcess(stack_env, standin)
     await process.start()
     yield process
-    process.stop()
+    await process.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -118,7 +118,7 @@ def unacknowledged_events(stack_env: dict[str, str]) -> set[int]:
 async def test_sigterm_stops_the_bot_without_acknowledging_a_delivery_cut_short(
     bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine, stack_env: dict[str, str]
 ) -> None:
-    bot.stop()
+    await bot.stop()
     assert bot.process is not None and bot.process.returncode == 0, "SIGTERM stops the bot cleanly"
     # A bot whose retry comes long after SIGTERM: its drain (5 s) ends before that delivery does.
     slow = BotProcess({**stack_env, "DELIVERY_BACKOFF_S": "[30]"}, standin)
@@ -138,14 +138,14 @@ async def test_sigterm_stops_the_bot_without_acknowledging_a_delivery_cut_short(
                 {"m": match_id},
             ).scalar_one()
         await asyncio.sleep(0.5)  # bob's first attempt has failed by now
-        slow.stop()
+        await slow.stop()
         assert slow.process is not None and slow.process.returncode == 0
         assert event_id in unacknowledged_events(stack_env), "an event not shown to bob was acknowledged"
         with engine.connect() as conn:
             failed = conn.execute(text("SELECT count(*) FROM delivery_failures WHERE player_id = :p"), {"p": bob})
             assert failed.scalar() == 0, "a delivery cut short is not a delivery given up"
     finally:
-        slow.stop()
+        await slow.stop()
         await bot.start()
     # The restarted bot handles the event again: bob is recorded as out of reach, alice sees her match once.
     loop = asyncio.get_running_loop()
