@@ -39,7 +39,14 @@ from sandbox.servers import ensure_servers, fresh_database, stop_servers
 CHAOS_DATABASE = "ladder_chaos"
 BOT_TOKEN = "chaos-bot-token"
 ADMIN_ID = 999_999
-HARM = ("double_matched", "lost_notifications", "duplicate_notifications", "results_not_shown", "stuck")
+HARM = (
+    "double_matched",
+    "lost_notifications",
+    "duplicate_notifications",
+    "results_not_shown",
+    "stuck",
+    "spec_violations",
+)
 # Short enough for matches to run their course within a run; the ladder file's other rules stay as they are.
 RUN_RULES = {"report_window_s": 60, "abort_cooldown_s": 20, "no_show_cooldown_s": 20, "max_wait_s": 180}
 

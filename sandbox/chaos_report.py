@@ -38,6 +38,8 @@ DEFINITIONS = {
     "dispute), and outbox rows unpublished for longer than the slack",
     "ratings_consistent": "every stored rating and counter equals a replay of the completed matches from the "
     "starting ratings",
+    "spec_violations": "requests the bot sent and answers the stand-in gave that Discord's OpenAPI description "
+    "refuses (sandbox/discord_api_spec)",
 }
 
 
@@ -111,6 +113,8 @@ async def chaos_report(
         "matches_played": tally.matches_played,
         "steps_unanswered": tally.steps_unanswered,
         "interactions_failed": len(standin.failed_interactions),
+        "spec_violations": len(standin.violations),
+        "spec_violation_examples": sorted({str(v) for v in standin.violations})[:10],
         "delivery_failures_recorded": failures,
         "rating_mismatches": mismatches[:20],
         "examples_of_harm": {

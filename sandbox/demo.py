@@ -383,6 +383,9 @@ async def _report(
         "lost_notifications": lost,
         "duplicate_notifications": duplicates,
         "interactions_failed": len(standin.failed_interactions),
+        # Requests the bot sent and answers the stand-in gave that Discord's OpenAPI description refuses.
+        "spec_violations": len(standin.violations),
+        "spec_violation_examples": sorted({str(v) for v in standin.violations})[:10],
         "confirmed": lifecycle.confirmed,
         "aborted": lifecycle.aborted,
         "timed_out": lifecycle.timed_out,

@@ -17,6 +17,7 @@ SUB_COMMAND = 1
 SUB_COMMAND_GROUP = 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
 GUILD_CONTEXT, BOT_DM_CONTEXT = 0, 1
+GUILD_INSTALL = 0
 
 
 class Commands:
@@ -47,6 +48,11 @@ class Commands:
                 "type": kind,
                 "version": str(self.store.snowflakes.next()),
             }
+            # What Discord answers, not what it was sent: permissions as a string, the install types filled in.
+            if entry["default_member_permissions"] is not None:
+                entry["default_member_permissions"] = str(entry["default_member_permissions"])
+            if entry.get("integration_types") is None:
+                entry["integration_types"] = [GUILD_INSTALL]
             if guild_id is not None:
                 entry["guild_id"] = str(guild_id)
             stored.append(entry)

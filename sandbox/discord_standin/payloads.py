@@ -33,6 +33,7 @@ def user(u: User) -> JSON:
         "bot": u.bot,
         "public_flags": 0,
         "flags": 0,
+        "primary_guild": None,
     }
 
 
@@ -78,8 +79,18 @@ def application(store: Store) -> JSON:
         "summary": "",
         "verify_key": "0" * 64,
         "flags": 0,
+        "flags_new": "0",
         "team": None,
         "bot": bot_user(store),
+        "type": None,
+        "redirect_uris": [],
+        "interactions_endpoint_url": None,
+        "role_connections_verification_url": None,
+        "approximate_guild_count": 1,
+        "approximate_user_install_count": 0,
+        "approximate_user_authorization_count": 0,
+        "explicit_content_filter": 0,
+        "eligible_oauth2_scopes": ["applications.commands", "bot"],
     }
 
 

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from . import payloads, rules
+from . import conformance, payloads, rules
 from .commands import Commands
 from .gateway import Gateway
 from .interactions import Interactions
@@ -29,6 +29,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 UNAUTHENTICATED = ("/interactions/", "/webhooks/")
 # Where a handler leaves the request's body text for the request log.
 BODY = web.RequestKey("standin.body", str)
+# The request's operation in Discord's OpenAPI description, and every way a request or an answer broke it.
+OPERATION = web.RequestKey("standin.operation", conformance.Operation)
+VIOLATIONS = web.AppKey("standin.violations", list[conformance.Violation])
 
 
 def json_response(body: object, status: int = 200) -> web.Response:
@@ -68,7 +71,30 @@ async def read_body(request: web.Request) -> JSON:
         raise DiscordError(400, rules.INVALID_JSON, "The request body contains invalid JSON.") from None
     if not isinstance(body, dict):
         raise DiscordError(400, rules.INVALID_JSON, "The request body contains invalid JSON.")
+    conform(request, body)
     return body
+
+
+def conform(request: web.Request, body: object) -> None:
+    """A body Discord's schema refuses is refused here as Discord refuses it (400, Invalid Form Body), and
+    recorded as the bot's violation."""
+    found = request.get(OPERATION)
+    if found is None:
+        return
+    violations = conformance.body_violations(found, request.content_type, body)
+    if violations:
+        request.app[VIOLATIONS].extend(violations)
+        errors = rules.FormErrors()
+        for violation in violations:
+            errors.add(violation.parts, "SCHEMA_VIOLATION", violation.message)
+        errors.raise_if_any()
+
+
+def _answer_body(response: web.StreamResponse) -> object | None:
+    body = response.body if isinstance(response, web.Response) else None
+    if not body:
+        return None
+    return json.loads(body) if isinstance(body, bytes) else None
 
 
 class Server:
@@ -91,6 +117,8 @@ class Server:
         # Every request body the bot sent, when recorded (a test searching them for secrets).
         self.bodies: list[ReceivedBody] = []
         self.app = web.Application(middlewares=[self._middleware])
+        self.violations: list[conformance.Violation] = []
+        self.app[VIOLATIONS] = self.violations
         self._routes()
 
     def _routes(self) -> None:
@@ -131,6 +159,12 @@ class Server:
         resource = request.match_info.route.resource
         route = resource.canonical.removeprefix(API) if resource is not None else path
         response: web.StreamResponse
+        found = conformance.operation(request.method, route)
+        if found is None:
+            self.violations.append(conformance.unknown(request.method, route))
+        else:
+            request[OPERATION] = found
+            self.violations += conformance.query_violations(found, dict(request.query))
         try:
             error = request.match_info.http_exception
             if error is not None:
@@ -149,6 +183,8 @@ class Server:
             log.exception("stand-in failed on %s %s", request.method, path)
             self.refusals.append(Refusal(request.method, path, 500, 0, f"stand-in error: {crash!r}"))
             response = json_response({"code": 0, "message": "500: Internal Server Error"}, 500)
+        if found is not None:
+            self.violations += conformance.response_violations(found, response.status, _answer_body(response))
         self.received.append(Received(request.method, route, response.status, self.store.clock.now()))
         if self.record_bodies and request.get(BODY):
             self.bodies.append(ReceivedBody(request.method, path, request[BODY]))
@@ -205,6 +241,7 @@ class Server:
             commands = json.loads(request[BODY] or "[]")
         except ValueError:
             raise DiscordError(400, rules.INVALID_JSON, "The request body contains invalid JSON.") from None
+        conform(request, commands)
         return json_response(self.commands.overwrite(commands, guild_id))
 
     # Interactions

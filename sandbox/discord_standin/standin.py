@@ -9,6 +9,7 @@ from aiohttp import web
 
 from .clock import Clock
 from .commands import Commands
+from .conformance import Violation
 from .gateway import Gateway
 from .interactions import Interactions
 from .models import JSON, InteractionResult, Message, Received, ReceivedBody, Refusal
@@ -184,6 +185,12 @@ class StandIn:
     @property
     def refusals(self) -> list[Refusal]:
         return self._server.refusals
+
+    @property
+    def violations(self) -> list[Violation]:
+        """Every request the bot sent and every answer the stand-in gave that Discord's OpenAPI description
+        refuses (a request so refused was also answered 400, as Discord answers it)."""
+        return self._server.violations
 
     @property
     def received(self) -> list[Received]:

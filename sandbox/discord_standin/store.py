@@ -6,6 +6,8 @@ Who sees a message is decided here and only here, so the REST routes and the sim
 from __future__ import annotations
 
 import asyncio
+import copy
+import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,7 +15,7 @@ from typing import TypeVar
 
 from .clock import Clock
 from .ids import Snowflakes
-from .models import EPHEMERAL, JSON, LOADING, Message, MessageVersion
+from .models import EPHEMERAL, JSON, LOADING, Message, MessageVersion, iter_components
 
 T = TypeVar("T")
 
@@ -77,6 +79,18 @@ class Changes:
                 await asyncio.wait_for(event.wait(), remaining)
             except TimeoutError:
                 continue
+
+
+def numbered(components: list[JSON]) -> list[JSON]:
+    """The components as Discord stores them: each given an `id`, numbered in order from 1 where the sender
+    gave none (Discord's responses always carry one)."""
+    copied = copy.deepcopy(components)
+    taken = {c["id"] for c in iter_components(copied) if isinstance(c.get("id"), int)}
+    free = (n for n in itertools.count(1) if n not in taken)
+    for component in iter_components(copied):
+        if not isinstance(component.get("id"), int):
+            component["id"] = next(free)
+    return copied
 
 
 class Store:
@@ -144,7 +158,7 @@ class Store:
             author_id=author_id,
             content=body.get("content"),
             embeds=list(body.get("embeds") or []),
-            components=list(body.get("components") or []),
+            components=numbered(body.get("components") or []),
             ephemeral=ephemeral,
             visible_to=visible_to,
             interaction_token=interaction_token,
@@ -163,7 +177,7 @@ class Store:
         if "embeds" in body:
             message.embeds = list(body["embeds"] or [])
         if "components" in body:
-            message.components = list(body["components"] or [])
+            message.components = numbered(body["components"] or [])
         if finish_loading:
             message.flags &= ~LOADING
         now = self.clock.now()

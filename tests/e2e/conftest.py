@@ -131,6 +131,16 @@ async def bot(stack_env: dict[str, str], standin: StandIn, backend: None) -> Asy
 
 
 @pytest.fixture(autouse=True)
+def held_to_discords_spec(standin: StandIn) -> Iterator[None]:
+    """Every request the bot sent during the test, and every answer the stand-in gave, is one Discord's OpenAPI
+    description allows."""
+    before = len(standin.violations)
+    yield
+    found = sorted({str(v) for v in standin.violations[before:]})
+    assert not found, f"{len(found)} ways to break Discord's API:\n" + "\n".join(found)
+
+
+@pytest.fixture(autouse=True)
 def nobody_left_waiting(engine: Engine) -> Iterator[None]:
     """A test's waiting players would be matched with the next test's."""
     yield

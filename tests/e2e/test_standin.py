@@ -21,6 +21,7 @@ from discord.ext import commands
 from discord.http import Route
 
 from sandbox.discord_standin import InteractionResult, Message, StandIn, point_discord_at
+from sandbox.discord_standin.conformance import BOT
 
 TOKEN = "stand-in-test-token"
 ALICE, BOB, CAROL = 1001, 1002, 1003
@@ -293,6 +294,24 @@ async def test_over_limit_payloads_are_refused(rig: Rig) -> None:
     with pytest.raises(discord.HTTPException) as raised:
         await channel.send(embed=discord.Embed(title="t" * 257))
     assert raised.value.code == 50035 and "embeds.0.title" in raised.value.text
+
+
+async def test_a_command_discord_refuses_fails_the_whole_sync_as_on_discord(rig: Rig) -> None:
+    """What would have kept the ladder bot from starting: an integer option bounded past Discord's Int53."""
+    before = [c["name"] for c in rig.standin.commands]
+    route = Route(
+        "PUT", "/applications/{application_id}/commands", application_id=rig.standin.store.identity.application_id
+    )
+    option = {"type": 4, "name": "match_id", "description": "a match", "min_value": 1, "max_value": 2**63 - 1}
+    with pytest.raises(discord.HTTPException) as raised:
+        await rig.bot.http.request(route, json=[{"name": "show", "description": "a match", "options": [option]}])
+    assert raised.value.status == 400 and raised.value.code == 50035
+    refusal = rig.standin.refusals[-1]
+    assert refusal.errors is not None and "_errors" in refusal.errors["0"]["options"]["0"]["max_value"]
+    violation = rig.standin.violations[-1]
+    assert violation.side == BOT and violation.where == "$[0].options[0].max_value"
+    assert violation.operation.startswith("bulk_set_application_commands")
+    assert [c["name"] for c in rig.standin.commands] == before, "a refused sync changes nothing"
 
 
 async def test_deleted_message_cannot_be_edited(rig: Rig) -> None:
