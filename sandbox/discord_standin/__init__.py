@@ -5,16 +5,20 @@ See standin.StandIn for the API; rules.py lists the Discord limits it enforces.
 
 from .client import point_discord_at
 from .gateway import NotConnected
+from .latency import Latency
 from .models import InteractionResult, Message, MessageVersion, Received, ReceivedBody, Refusal
+from .rate_limits import RateLimits
 from .rules import DiscordError
 from .standin import StandIn
 
 __all__ = [
     "DiscordError",
     "InteractionResult",
+    "Latency",
     "Message",
     "MessageVersion",
     "NotConnected",
+    "RateLimits",
     "Received",
     "ReceivedBody",
     "Refusal",

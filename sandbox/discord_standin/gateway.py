@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from . import payloads
+from .latency import Latency
 from .models import JSON
 from .store import Store
 
@@ -72,8 +73,9 @@ class Session:
 
 
 class Gateway:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, latency: Latency | None = None) -> None:
         self.store = store
+        self.latency = latency or Latency()
         self.url = ""  # set when the server has its port
         self.sessions: set[Session] = set()
         self.active: Session | None = None  # the newest identified session: it gets the dispatches
@@ -155,6 +157,9 @@ class Gateway:
         self.store.changes.changed()
 
     async def dispatch(self, event: str, d: JSON) -> None:
+        if self.active is None or not self.active.open:
+            raise NotConnected("no bot is connected to the stand-in's gateway")
+        await self.latency.dispatch()
         session = self.active
         if session is None or not session.open:
             raise NotConnected("no bot is connected to the stand-in's gateway")

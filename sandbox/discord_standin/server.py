@@ -16,7 +16,9 @@ from . import conformance, payloads, rules
 from .commands import Commands
 from .gateway import Gateway
 from .interactions import Interactions
+from .latency import Latency
 from .models import JSON, Message, Received, ReceivedBody, Refusal
+from .rate_limits import Limiter, RateLimits, Verdict
 from .rules import DiscordError
 from .store import DM, Channel, Store
 
@@ -106,8 +108,12 @@ class Server:
         commands: Commands,
         *,
         record_bodies: bool = False,
+        rate_limits: RateLimits | None = None,
+        latency: Latency | None = None,
     ) -> None:
         self.store = store
+        self.limiter = Limiter(rate_limits or RateLimits(), store.clock)
+        self.latency = latency or Latency()
         self.record_bodies = record_bodies
         self.interactions = interactions
         self.gateway = gateway
@@ -165,6 +171,8 @@ class Server:
         else:
             request[OPERATION] = found
             self.violations += conformance.query_violations(found, dict(request.query))
+        await self.latency.travel()  # the request on its way to Discord
+        verdict = Verdict(True, {})
         try:
             error = request.match_info.http_exception
             if error is not None:
@@ -172,7 +180,8 @@ class Server:
             needs_token = not route.startswith(UNAUTHENTICATED) and route != "/gateway"
             if needs_token and request.headers.get("Authorization") != f"Bot {self.store.identity.bot_token}":
                 raise DiscordError(401, 0, "401: Unauthorized")
-            response = await handler(request)
+            verdict = self.limiter.take(request.method, route, dict(request.match_info))
+            response = await handler(request) if verdict.allowed else json_response(verdict.body(), 429)
         except DiscordError as refusal:
             self.refusals.append(
                 Refusal(request.method, path, refusal.status, refusal.code, refusal.message, refusal.errors)
@@ -183,11 +192,15 @@ class Server:
             log.exception("stand-in failed on %s %s", request.method, path)
             self.refusals.append(Refusal(request.method, path, 500, 0, f"stand-in error: {crash!r}"))
             response = json_response({"code": 0, "message": "500: Internal Server Error"}, 500)
+        response.headers.update(verdict.headers)
+        response.headers["Via"] = "1.1 google"  # Discord's edge; discord.py takes a 429 without it for a ban
+        self.limiter.answered(response.status, verdict.scope)
         if found is not None:
             self.violations += conformance.response_violations(found, response.status, _answer_body(response))
         self.received.append(Received(request.method, route, response.status, self.store.clock.now()))
         if self.record_bodies and request.get(BODY):
             self.bodies.append(ReceivedBody(request.method, path, request[BODY]))
+        await self.latency.travel()  # the answer on its way back
         return response
 
     # Session set-up

@@ -25,6 +25,9 @@ DEVIATIONS = {
     # examples, discord.py's and discord.js's error texts all show (`name[BASE_TYPE_REQUIRED]`); the spec's
     # shared Error schema says integer, which only holds for the top-level code (50035).
     "form error codes are strings": "InnerErrors",
+    # A 429's body is {"message", "retry_after", "global"}; Discord documents its `code` as present only "for some
+    # limits" (Rate Limits → Exceeding A Rate Limit), where the spec's shared Error schema requires it.
+    "a rate limit's code is optional": "RatelimitedResponse",
     # Discord parses a snowflake sent as a JSON integer as well as a string: discord.py sends the recipient of a
     # DM channel and the ids of attachments as integers, and every discord.py bot depends on it.
     "snowflakes in requests may be integers": "SnowflakeType",
@@ -40,6 +43,12 @@ def spec() -> dict[str, Any]:
         "type": "object",
         "properties": {"code": {"type": ["string", "integer"]}, "message": {"type": "string"}},
         "required": ["code", "message"],
+    }
+    limited = loaded["components"]["schemas"]["RatelimitedResponse"]
+    limited["allOf"][0] = {
+        "type": "object",
+        "properties": {"code": {"type": "integer"}, "message": {"type": "string"}},
+        "required": ["message"],
     }
     return loaded
 

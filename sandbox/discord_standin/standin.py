@@ -12,7 +12,9 @@ from .commands import Commands
 from .conformance import Violation
 from .gateway import Gateway
 from .interactions import Interactions
+from .latency import Latency
 from .models import JSON, InteractionResult, Message, Received, ReceivedBody, Refusal
+from .rate_limits import RateLimits
 from .server import API, Server
 from .store import Identity, Store
 from .users import SimulatedUsers
@@ -28,15 +30,24 @@ class StandIn:
         guild_id: int = 900000000000000100,
         channel_id: int = 900000000000000200,
         record_bodies: bool = False,
+        rate_limits: RateLimits | None = None,
+        latency: Latency | None = None,
     ) -> None:
+        """`rate_limits` and `latency`: Discord's limits and a network's delay (both off unless given)."""
         self.clock = Clock()
         identity = Identity(bot_token, application_id, bot_user_id, guild_id, channel_id)
         self.store = Store(identity, self.clock)
         self._interactions = Interactions(self.store)
-        self._gateway = Gateway(self.store)
+        self._gateway = Gateway(self.store, latency)
         self._commands = Commands(self.store)
         self._server = Server(
-            self.store, self._interactions, self._gateway, self._commands, record_bodies=record_bodies
+            self.store,
+            self._interactions,
+            self._gateway,
+            self._commands,
+            record_bodies=record_bodies,
+            rate_limits=rate_limits,
+            latency=latency,
         )
         self._users = SimulatedUsers(self.store, self._interactions, self._gateway, self._commands)
         self._runner: web.AppRunner | None = None
@@ -191,6 +202,26 @@ class StandIn:
         """Every request the bot sent and every answer the stand-in gave that Discord's OpenAPI description
         refuses (a request so refused was also answered 400, as Discord answers it)."""
         return self._server.violations
+
+    @property
+    def rate_limits(self) -> RateLimits:
+        """The limits in force; a test may switch them on (`enabled`) or change them while the stand-in runs."""
+        return self._server.limiter.limits
+
+    @property
+    def rate_limited(self) -> int:
+        """429s the stand-in answered (the bot retries each after `retry_after`)."""
+        return self._server.limiter.rate_limited
+
+    @property
+    def invalid_requests(self) -> int:
+        """Answers Discord counts toward its IP ban (401, 403, 429 other than `shared` scope)."""
+        return self._server.limiter.invalid_requests
+
+    @property
+    def invalid_peak_per_10_min(self) -> int:
+        """The most invalid requests in any 10 minutes (Discord bans an IP for an hour past 10,000)."""
+        return self._server.limiter.invalid_peak_per_10_min
 
     @property
     def received(self) -> list[Received]:

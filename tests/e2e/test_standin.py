@@ -314,6 +314,66 @@ async def test_a_command_discord_refuses_fails_the_whole_sync_as_on_discord(rig:
     assert [c["name"] for c in rig.standin.commands] == before, "a refused sync changes nothing"
 
 
+@contextlib.asynccontextmanager
+async def rate_limited(standin: StandIn) -> AsyncIterator[None]:
+    """Discord's limits on, from a second in which the bot has made no request yet."""
+    await asyncio.sleep(1.1)
+    standin.rate_limits.enabled = True
+    try:
+        yield
+    finally:
+        standin.rate_limits.enabled = False
+
+
+async def test_channel_messages_are_limited_per_channel_and_discord_py_waits_them_out(rig: Rig) -> None:
+    channel = rig.bot.get_channel(rig.standin.store.identity.channel_id)
+    assert isinstance(channel, discord.TextChannel)
+    async with rate_limited(rig.standin):
+        started = asyncio.get_running_loop().time()
+        sent = await asyncio.gather(*(channel.send(f"standings line {i}") for i in range(7)))
+        elapsed = asyncio.get_running_loop().time() - started
+    assert len({m.id for m in sent}) == 7, "every message went through in the end"
+    assert elapsed >= 4.5, "5 messages per 5 s in a channel: the last two waited for the next window"
+    answers = [r for r in rig.standin.received if r.route == "/channels/{channel_id}/messages"][-7:]
+    assert sum(r.status == 200 for r in answers) >= 5
+
+
+async def test_the_global_limit_answers_429_with_discords_headers_and_counts_invalid_requests(rig: Rig) -> None:
+    headers = {"Authorization": f"Bot {TOKEN}"}
+    invalid_before = rig.standin.invalid_requests
+    async with rate_limited(rig.standin), aiohttp.ClientSession(headers=headers) as session:
+
+        async def get_me() -> tuple[int, dict[str, str], Any]:
+            async with session.get(rig.standin.api_base + "/users/@me") as response:
+                return response.status, dict(response.headers), await response.json()
+
+        answers = await asyncio.gather(*(get_me() for _ in range(60)))
+    limited = [(h, body) for status, h, body in answers if status == 429]
+    assert len(limited) == 10, "50 requests a second with the bot token, no more"
+    head, body = limited[0]
+    assert head["X-RateLimit-Scope"] == "global" and head["X-RateLimit-Global"] == "true" and head["Via"]
+    assert int(head["Retry-After"]) >= 1 and body["global"] is True and 0 < body["retry_after"] <= 1
+    assert rig.standin.invalid_requests - invalid_before == 10
+
+
+async def test_opening_dms_shares_one_bucket_whose_429s_are_not_invalid(rig: Rig) -> None:
+    headers = {"Authorization": f"Bot {TOKEN}"}
+    invalid_before = rig.standin.invalid_requests
+    bucket = rig.standin.rate_limits.routes[("POST", "/users/@me/channels")]
+    async with rate_limited(rig.standin), aiohttp.ClientSession(headers=headers) as session:
+        statuses, scopes = [], []
+        for user in (ALICE, BOB, CAROL) * 5:
+            async with session.post(
+                rig.standin.api_base + "/users/@me/channels", json={"recipient_id": str(user)}
+            ) as r:
+                statuses.append(r.status)
+                scopes.append(r.headers.get("X-RateLimit-Scope"))
+                if r.status == 200:
+                    assert r.headers["X-RateLimit-Limit"] == str(bucket.limit)
+    assert statuses.count(200) == bucket.limit and set(scopes) == {None, "shared"}
+    assert rig.standin.invalid_requests == invalid_before, "a shared bucket's 429s do not count toward a ban"
+
+
 async def test_deleted_message_cannot_be_edited(rig: Rig) -> None:
     channel = rig.bot.get_channel(rig.standin.store.identity.channel_id)
     assert isinstance(channel, discord.TextChannel)
