@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--report", type=Path, help="write the report as JSON to this file")
     demo.add_argument("--ladder", type=Path, help="a ladder file (default: the configured one)")
     demo.add_argument("--keep-servers", action="store_true", help="leave the embedded servers running")
+    demo.add_argument("--no-rate-limits", action="store_true", help="the stand-in without Discord's rate limits")
+    demo.add_argument("--latency-ms", type=float, default=60.0,
+                      help="network delay each way between the bot and the stand-in (default 60)")  # fmt: skip
 
     chaos = commands.add_parser("chaos", help="the ladder under injected faults; a report of any harm done")
     chaos.add_argument("--players", type=_positive_int, default=1000, help="simulated players (default 1000)")
@@ -64,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
                 report=args.report,
                 ladder=args.ladder,
                 keep_servers=args.keep_servers,
+                rate_limits=not args.no_rate_limits,
+                latency_ms=args.latency_ms,
             )
         )
         if not report["completed"]:

@@ -30,7 +30,7 @@ from db.settings import get_settings
 from sandbox.chaos_players import ChaosTally, admin_settles_disputes, live
 from sandbox.chaos_report import chaos_report
 from sandbox.chaos_stack import ChaosStack
-from sandbox.discord_standin import StandIn
+from sandbox.discord_standin import StandIn, as_discord
 from sandbox.faults import inject, plan_faults
 from sandbox.population import PROGRESS, seed_players
 from sandbox.run_life import Started, stop_tasks, what_failed, write_traceback
@@ -92,7 +92,7 @@ async def _chaos(options: ChaosOptions, state: Path) -> dict[str, Any]:
     ladder_file = _run_ladder(state)
     ladder = load_ladder(ladder_file)
     token = uuid.uuid4().hex[:8]
-    standin = StandIn(BOT_TOKEN)
+    standin = StandIn(BOT_TOKEN, **as_discord())
     await standin.start()
     env = {
         "DATABASE_URL": database_url,

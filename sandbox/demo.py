@@ -21,7 +21,7 @@ from db.migrate import upgrade
 from db.models import UNFINISHED_MATCH_STATES
 from db.settings import get_settings
 from sandbox import processes
-from sandbox.discord_standin import Message, StandIn
+from sandbox.discord_standin import Message, StandIn, as_discord
 from sandbox.double_matches import double_matched
 from sandbox.match_play import admin_settles_disputes, play_match
 from sandbox.player_view import Shows, look, shows
@@ -52,6 +52,9 @@ class DemoOptions:
     report: Path | None = None
     ladder: Path | None = None
     keep_servers: bool = False
+    # Discord's rate limits and a network's delay between the bot and the stand-in.
+    rate_limits: bool = True
+    latency_ms: float = 60.0
 
 
 @dataclass
@@ -106,7 +109,7 @@ async def _run(options: DemoOptions, logs: Path, started: Started, tally: Tally)
     await asyncio.to_thread(upgrade, database_url)
     ladder = load_ladder(options.ladder or settings.ladder_config)
     token = uuid.uuid4().hex[:8]
-    standin = started.standin = StandIn(DEMO_BOT_TOKEN)
+    standin = started.standin = StandIn(DEMO_BOT_TOKEN, **as_discord(options.rate_limits, options.latency_ms / 1000))
     await standin.start()
     env = {
         "DATABASE_URL": database_url,
@@ -384,6 +387,10 @@ async def _report(
         "duplicate_notifications": duplicates,
         "interactions_failed": len(standin.failed_interactions),
         # Requests the bot sent and answers the stand-in gave that Discord's OpenAPI description refuses.
+        # 429s the bot received (it waits and retries each), and the answers Discord counts toward an IP ban.
+        "rate_limited": standin.rate_limited,
+        "invalid_requests": standin.invalid_requests,
+        "invalid_requests_peak_per_10_min": standin.invalid_peak_per_10_min,
         "spec_violations": len(standin.violations),
         "spec_violation_examples": sorted({str(v) for v in standin.violations})[:10],
         "confirmed": lifecycle.confirmed,

@@ -9,7 +9,7 @@ from .latency import Latency
 from .models import InteractionResult, Message, MessageVersion, Received, ReceivedBody, Refusal
 from .rate_limits import RateLimits
 from .rules import DiscordError
-from .standin import StandIn
+from .standin import StandIn, as_discord
 
 __all__ = [
     "DiscordError",
@@ -23,5 +23,6 @@ __all__ = [
     "ReceivedBody",
     "Refusal",
     "StandIn",
+    "as_discord",
     "point_discord_at",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
+from typing import Any
 
 from aiohttp import web
 
@@ -18,6 +19,18 @@ from .rate_limits import RateLimits
 from .server import API, Server
 from .store import Identity, Store
 from .users import SimulatedUsers
+
+# The network the demo, the benchmarks and the chaos run assume between the bot and Discord: 60 ms each way.
+DEMO_LATENCY_S = 0.06
+DEMO_JITTER_S = 0.02
+
+
+def as_discord(limits: bool = True, latency_s: float = DEMO_LATENCY_S) -> dict[str, Any]:
+    """The keyword arguments of a StandIn that holds the bot to Discord's rate limits and a network's delay."""
+    return {
+        "rate_limits": RateLimits(enabled=limits),
+        "latency": Latency(latency_s, DEMO_JITTER_S if latency_s else 0.0),
+    }
 
 
 class StandIn:
@@ -35,6 +48,7 @@ class StandIn:
     ) -> None:
         """`rate_limits` and `latency`: Discord's limits and a network's delay (both off unless given)."""
         self.clock = Clock()
+        latency = latency or Latency()  # one network for the REST routes and the gateway
         identity = Identity(bot_token, application_id, bot_user_id, guild_id, channel_id)
         self.store = Store(identity, self.clock)
         self._interactions = Interactions(self.store)
@@ -202,6 +216,11 @@ class StandIn:
         """Every request the bot sent and every answer the stand-in gave that Discord's OpenAPI description
         refuses (a request so refused was also answered 400, as Discord answers it)."""
         return self._server.violations
+
+    @property
+    def latency(self) -> Latency:
+        """The network's delay in force; a test may change it while the stand-in runs."""
+        return self._server.latency
 
     @property
     def rate_limits(self) -> RateLimits:

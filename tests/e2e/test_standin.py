@@ -217,6 +217,20 @@ async def test_three_second_rule(rig: Rig) -> None:
     assert 10062 in codes(standin)
 
 
+async def test_the_three_seconds_count_from_discords_side_of_the_network(rig: Rig) -> None:
+    """The dispatch's way to the bot and the answer's way back to Discord both come out of the 3 seconds."""
+    latency = rig.standin.latency
+    try:
+        latency.one_way_s, latency.jitter_s = 0.06, 0.02
+        assert (await rig.standin.run_command(ALICE, "ping")).answered
+        latency.one_way_s, latency.jitter_s = 1.6, 0.0  # 3.2 s there and back: too late, however fast the bot
+        late = await rig.standin.run_command(ALICE, "ping")
+        assert late.failed and not late.answered
+    finally:
+        latency.one_way_s, latency.jitter_s = 0.0, 0.0
+        await asyncio.sleep(2)  # the late answer lands (and is refused) before the next test
+
+
 async def test_second_callback_is_refused(rig: Rig) -> None:
     result = await rig.standin.run_command(ALICE, "twice")
     assert result.answered and result.message is not None and result.message.content == "once"
