@@ -9,12 +9,14 @@ Each action is audited in the database and posted to the admins' log channel whe
 from __future__ import annotations
 
 import logging
+from collections.abc import Coroutine
 from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.admin_status import status_text
+from bot.answer_in_time import Reply, answer_privately
 from bot.health import BotHealth
 from bot.renderings import name, race, timestamp
 from bot.services import services_of
@@ -67,10 +69,17 @@ async def _refused(interaction: discord.Interaction[Any]) -> bool:
     return True
 
 
-async def _answer(interaction: discord.Interaction[Any], done: Done) -> None:
-    await interaction.response.send_message(done.summary[:2000], ephemeral=True)
-    if done.changed:
-        await post_to_admin_log(interaction.client, f"{interaction.user} ({interaction.user.id}): {done.summary}")
+async def _answer(interaction: discord.Interaction[Any], action: Coroutine[Any, Any, Done]) -> None:
+    """Runs the admin's action, tells them what it did, and logs it for the other admins when it changed something."""
+    outcome: list[Done] = []
+
+    async def summary() -> Reply:
+        outcome.append(await action)
+        return {"content": outcome[0].summary[:2000]}
+
+    await answer_privately(interaction, summary())
+    if outcome and outcome[0].changed:
+        await post_to_admin_log(interaction.client, f"{interaction.user} ({interaction.user.id}): {outcome[0].summary}")
 
 
 async def post_to_admin_log(client: discord.Client, text: str) -> None:
@@ -90,43 +99,54 @@ async def post_to_admin_log(client: discord.Client, text: str) -> None:
 async def status(interaction: discord.Interaction[Any]) -> None:
     if await _refused(interaction):
         return
+    await answer_privately(interaction, _status(interaction))
+
+
+async def _status(interaction: discord.Interaction[Any]) -> Reply:
     ladder, stream = await services_of(interaction).admin.status()
     health: BotHealth | None = getattr(interaction.client, "health", None)
-    await interaction.response.send_message(status_text(ladder, stream, health), ephemeral=True)
+    return {"content": status_text(ladder, stream, health)}
 
 
 @queue_group.command(name="list", description="Who is waiting, longest first")
 async def queue_list(interaction: discord.Interaction[Any]) -> None:
     if await _refused(interaction):
         return
+    await answer_privately(interaction, _queue_list(interaction))
+
+
+async def _queue_list(interaction: discord.Interaction[Any]) -> Reply:
     total, waiting = await services_of(interaction).admin.queue_list()
     lines = [
         f"{discord.utils.escape_markdown(w.display_name or str(w.player_id))} ({w.player_id}) · "
         f"{', '.join(w.races)} · {round(w.waited_s)} s"
         for w in waiting
     ]
-    text = f"{total} waiting.\n" + "\n".join(lines)
-    await interaction.response.send_message(text[:2000], ephemeral=True)
+    return {"content": (f"{total} waiting.\n" + "\n".join(lines))[:2000]}
 
 
 @queue_group.command(name="remove", description="Take a player out of the queue")
 async def queue_remove(interaction: discord.Interaction[Any], player: discord.User) -> None:
     if await _refused(interaction):
         return
-    await _answer(interaction, await services_of(interaction).admin.queue_remove(interaction.user.id, player.id))
+    await _answer(interaction, services_of(interaction).admin.queue_remove(interaction.user.id, player.id))
 
 
 @queue_group.command(name="clear", description="Take everyone out of the queue")
 async def queue_clear(interaction: discord.Interaction[Any]) -> None:
     if await _refused(interaction):
         return
-    await _answer(interaction, await services_of(interaction).admin.queue_clear(interaction.user.id))
+    await _answer(interaction, services_of(interaction).admin.queue_clear(interaction.user.id))
 
 
 @match_group.command(name="disputes", description="Disputed matches waiting for an admin, oldest first")
 async def match_disputes(interaction: discord.Interaction[Any]) -> None:
     if await _refused(interaction):
         return
+    await answer_privately(interaction, _disputes(interaction))
+
+
+async def _disputes(interaction: discord.Interaction[Any]) -> Reply:
     total, disputes = await services_of(interaction).admin.open_disputes()
     lines = [f"{total} disputed match{'es' if total != 1 else ''} waiting."]
     for d in disputes:
@@ -135,7 +155,7 @@ async def match_disputes(interaction: discord.Interaction[Any]) -> None:
             f"#{d.match_id}: {a} vs {b} · {(d.reason or 'disputed').replace('_', ' ')} · since {timestamp(d.since)}"
         )
     lines.append("Settle one with /admin match resolve.")
-    await interaction.response.send_message("\n".join(lines)[:2000], ephemeral=True)
+    return {"content": "\n".join(lines)[:2000]}
 
 
 @match_group.command(name="show", description="A match's players, state and reports")
@@ -144,17 +164,20 @@ async def match_show(
 ) -> None:
     if await _refused(interaction):
         return
+    await answer_privately(interaction, _match(interaction, match_id))
+
+
+async def _match(interaction: discord.Interaction[Any], match_id: int) -> Reply:
     payload = await services_of(interaction).admin.match_show(match_id)
     if payload is None:
-        await interaction.response.send_message(f"There is no match #{match_id}.", ephemeral=True)
-        return
+        return {"content": f"There is no match #{match_id}."}
     lines = [f"Match #{match_id}: {payload['state'].replace('_', ' ')}"]
     for n, p in enumerate(payload["players"], start=1):
         lines.append(f"player{n}: {name(p)} ({p['player_id']}) · {race(p)} · {p['rating']} · "
                      f"confirmed: {'yes' if p['confirmed'] else 'no'} · report: {p['report'] or '—'}")  # fmt: skip
     if payload.get("result"):
         lines.append(f"result: {payload['result']}")
-    await interaction.response.send_message("\n".join(lines)[:2000], ephemeral=True)
+    return {"content": "\n".join(lines)[:2000]}
 
 
 @match_group.command(name="resolve", description="Settle a disputed match")
@@ -164,19 +187,22 @@ async def match_resolve(
 ) -> None:
     if await _refused(interaction):
         return
-    await _answer(interaction, await services_of(interaction).admin.resolve(interaction.user.id, match_id, result))
+    await _answer(interaction, services_of(interaction).admin.resolve(interaction.user.id, match_id, result))
 
 
 @player_group.command(name="show", description="A player's profile, ban included")
 async def player_show(interaction: discord.Interaction[Any], player: discord.User) -> None:
     if await _refused(interaction):
         return
+    await answer_privately(interaction, _player(interaction, player.id))
+
+
+async def _player(interaction: discord.Interaction[Any], player_id: int) -> Reply:
     services = services_of(interaction)
-    profile = await services.players.profile(player.id)
+    profile = await services.players.profile(player_id)
     if profile is None:
-        await interaction.response.send_message("That player has never used this ladder.", ephemeral=True)
-        return
-    await interaction.response.send_message(embed=profile_embed(services.ladder, profile), ephemeral=True)
+        return {"content": "That player has never used this ladder."}
+    return {"embed": profile_embed(services.ladder, profile)}
 
 
 @player_group.command(name="rating", description="Set a player's rating of a race")
@@ -189,7 +215,7 @@ async def player_rating(
     if await _refused(interaction):
         return
     admin = services_of(interaction).admin
-    await _answer(interaction, await admin.set_rating(interaction.user.id, player.id, race.strip().lower(), rating))
+    await _answer(interaction, admin.set_rating(interaction.user.id, player.id, race.strip().lower(), rating))
 
 
 @player_group.command(name="ban", description="Ban a player from the ladder")
@@ -198,11 +224,11 @@ async def player_ban(
 ) -> None:
     if await _refused(interaction):
         return
-    await _answer(interaction, await services_of(interaction).admin.ban(interaction.user.id, player.id, reason))
+    await _answer(interaction, services_of(interaction).admin.ban(interaction.user.id, player.id, reason))
 
 
 @player_group.command(name="unban", description="Lift a player's ban")
 async def player_unban(interaction: discord.Interaction[Any], player: discord.User) -> None:
     if await _refused(interaction):
         return
-    await _answer(interaction, await services_of(interaction).admin.unban(interaction.user.id, player.id))
+    await _answer(interaction, services_of(interaction).admin.unban(interaction.user.id, player.id))

@@ -7,6 +7,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.answer_in_time import Reply, answer_privately
 from bot.player_service import SetupRefused
 from bot.services import services_of
 from bot.views.leaderboard import board_rendering
@@ -79,18 +80,20 @@ async def setup_command(
 @app_commands.allowed_contexts(**_EVERYWHERE)
 @app_commands.allowed_installs(guilds=True, users=False)
 async def profile_command(interaction: discord.Interaction[Any], player: discord.User | None = None) -> None:
+    await answer_privately(interaction, _profile(interaction, player or interaction.user))
+
+
+async def _profile(interaction: discord.Interaction[Any], whom: discord.User | discord.Member) -> Reply:
     services = services_of(interaction)
-    whom = player or interaction.user
     profile = await services.players.profile(whom.id)
     if profile is None:
-        text = (
-            "You have not played yet. Use /queue to start."
-            if whom.id == interaction.user.id
-            else ("That player has not played on this ladder yet.")
-        )
-        await interaction.response.send_message(text, ephemeral=True)
-        return
-    await interaction.response.send_message(embed=profile_embed(services.ladder, profile), ephemeral=True)
+        mine = whom.id == interaction.user.id
+        return {
+            "content": "You have not played yet. Use /queue to start."
+            if mine
+            else "That player has not played on this ladder yet."
+        }
+    return {"embed": profile_embed(services.ladder, profile)}
 
 
 @app_commands.command(name="leaderboard", description="The ladder's best players of a race.")
@@ -110,8 +113,13 @@ async def leaderboard_command(
         await interaction.response.send_message(f"That is not a race of this ladder. Pick one of: {listed}."[:1900],
                                                 ephemeral=True)  # fmt: skip
         return
-    board = await services.players.leaderboard(code, page)
-    await interaction.response.send_message(**board_rendering(ladder, board).kwargs(), ephemeral=True)
+    await answer_privately(interaction, _board(interaction, code, page))
+
+
+async def _board(interaction: discord.Interaction[Any], race: str, page: int) -> Reply:
+    services = services_of(interaction)
+    board = await services.players.leaderboard(race, page)
+    return board_rendering(services.ladder, board).send_kwargs()
 
 
 @app_commands.command(

@@ -102,9 +102,9 @@ async def _run(options: DemoOptions, logs: Path, started: Started, tally: Tally)
     state = settings.state_dir
     was_running = embedded_running(state)
     uses_embedded = not (settings.database_url and settings.redis_url)
-    urls = await asyncio.to_thread(ensure_servers, state, settings.database_url, settings.redis_url)
     if uses_embedded and not was_running and not options.keep_servers:
-        started.servers = state
+        started.servers = state  # before they start: one that fails half-way is stopped too
+    urls = await asyncio.to_thread(ensure_servers, state, settings.database_url, settings.redis_url)
     database_url = await asyncio.to_thread(fresh_database, urls.database_url, DEMO_DATABASE)
     await asyncio.to_thread(upgrade, database_url)
     ladder = load_ladder(options.ladder or settings.ladder_config)

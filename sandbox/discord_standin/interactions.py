@@ -133,16 +133,17 @@ class Interactions:
     def _callback_response(self, interaction: Interaction, kind: int, message: Message | None) -> JSON:
         """The body of `?with_response=1`: discord.py reads the response message's id from it to route views."""
         about: JSON = {"id": str(interaction.id), "type": interaction.kind}
-        resource: JSON = {"type": kind}
+        answer: JSON = {"interaction": about}
         if message is not None:
             about.update(
                 response_message_id=str(message.id),
                 response_message_loading=message.loading,
                 response_message_ephemeral=message.ephemeral,
             )
+            # Only a response that made or changed a message has a resource (a deferred one has none yet).
             if kind in (CHANNEL_MESSAGE, UPDATE_MESSAGE):
-                resource["message"] = payloads.message(self.store, message)
-        return {"interaction": about, "resource": resource}
+                answer["resource"] = {"type": kind, "message": payloads.message(self.store, message)}
+        return answer
 
     # The webhook behind the token
 
