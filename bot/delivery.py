@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 
 # Longest wait for one Discord call before the next path is tried.
 PATH_TIMEOUT_S = 10.0
+# A token younger than this may belong to a press whose answer is still on its way to Discord.
+ANSWER_IN_FLIGHT_S = 5.0
+ANSWER_LANDING_PAUSES_S = (0.25, 0.5, 1.0)
 # An interaction token lives 15 minutes; leave a margin for the request in flight.
 TOKEN_LIFETIME_S = 15 * 60 - 20
 # DM channels remembered (a player's never changes): about 100 bytes each.
@@ -212,8 +215,17 @@ class Deliverer:
         return None
 
     async def _edit_by_token(self, ref: MessageRef, rendering: Rendering) -> None:
-        await edit_original_response(self._client, ref.application_id, ref.token, embed=rendering.embed,
-                                     view=rendering.view)  # fmt: skip
+        for pause in (*ANSWER_LANDING_PAUSES_S, None):
+            try:
+                await edit_original_response(self._client, ref.application_id, ref.token, embed=rendering.embed,
+                                             view=rendering.view)  # fmt: skip
+                return
+            except discord.NotFound:
+                # The token may be a press that moved the match a moment ago: until that press's own answer
+                # reaches Discord, the token has no message to edit. Worth a short wait, not a direct message.
+                if pause is None or time.time() - ref.issued_at > ANSWER_IN_FLIGHT_S:
+                    raise
+                await asyncio.sleep(pause)
 
     async def _follow_up(self, ref: MessageRef, rendering: Rendering) -> None:
         await send_followup(self._client, ref.application_id, ref.token, embed=rendering.embed, view=rendering.view,

@@ -435,4 +435,4 @@ def _percentile(values: list[float], q: float) -> float | None:
 def _print_summary(report: dict[str, Any]) -> None:
     print("\nDemo summary")
     for key, value in report.items():
-        print(f"  {key:24s} {value}")
+        print(f"  {key:32s} {value}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sandbox.discord_standin import Message, StandIn
@@ -54,38 +55,50 @@ def report_of(plan: MatchPlan, i_am_low: bool) -> str:
 async def play_match(
     standin: StandIn, player_id: int, opponent_id: int, match_id: int, found: Message, seed: int, patience_s: float
 ) -> Message:
-    """Plays the player's side of the match from the message that showed it, each step decided on what that
-    message shows at that moment; returns the message as it stands when their part is done (played, reported,
+    """Plays the player's side of the match, each step decided on what their newest message about the match
+    shows at that moment (the one that showed it found, or a direct message the bot sent when it could no
+    longer edit that one); returns that message as it stands when their part is done (played, reported,
     aborted, offered the queue back, or given up on after `patience_s` without a change)."""
     plan = plan_for(seed, match_id)
     i_am_low = player_id < opponent_id
     behaviour = plan.low if i_am_low else plan.high
     rng = random.Random(f"{seed}:{match_id}:{player_id}")
     await asyncio.sleep(rng.uniform(0.1, 1.5))
-    message = look(standin, found)
+    message = _newest_about(standin, player_id, match_id, found)
     while True:
         now = shows(message)
         if match_of(message) != match_id or now in AT_REST or now is Shows.BACK_TO_QUEUE:
             return message
-        before = message
+        seen = _versions_about(standin, player_id, match_id)
         if now is Shows.FOUND and behaviour != IGNORE:
             await press_on_match(standin, player_id, message, behaviour, match_id)
         elif now is Shows.PLAYING:
             await asyncio.sleep(rng.uniform(0.2, 2.0))
             await press_on_match(standin, player_id, message, report_of(plan, i_am_low), match_id)
-        # The match message decides what comes next (a press may also be answered privately, in a message of its
-        # own); while it shows what it showed, the player waits on the opponent or the deadline.
-        message = look(standin, found)
-        if message.edits == before.edits:
+        # What comes next shows in their messages about the match (a press may also be answered privately, in a
+        # message of its own); while none has changed, the player waits on the opponent or the deadline.
+        if _versions_about(standin, player_id, match_id) == seen:
             try:
-                message = await _changed(standin, player_id, message, patience_s)
+                await standin.wait_for_message(player_id, _changed_about(match_id, seen), patience_s)
             except TimeoutError:
-                return look(standin, found)
+                return _newest_about(standin, player_id, match_id, found)
+        message = _newest_about(standin, player_id, match_id, found)
 
 
-async def _changed(standin: StandIn, player_id: int, message: Message, timeout: float) -> Message:
-    edits = message.edits
-    return await standin.wait_for_message(player_id, lambda m: m.id == message.id and m.edits != edits, timeout)
+def _changed_about(match_id: int, seen: set[tuple[int, int]]) -> Callable[[Message], bool]:
+    """A message about the match that is new, or changed since the player last looked."""
+    return lambda m: match_of(m) == match_id and (m.id, m.edits) not in seen
+
+
+def _newest_about(standin: StandIn, player_id: int, match_id: int, found: Message) -> Message:
+    # The stand-in's live messages, read and not copied: a long chaos run's players have many each.
+    about = [m for m in standin.store.seen_by(player_id) if match_of(m) == match_id]
+    newest = max(about, key=lambda m: (m.versions[-1].at, m.id), default=None)
+    return newest.snapshot() if newest is not None else look(standin, found)
+
+
+def _versions_about(standin: StandIn, player_id: int, match_id: int) -> set[tuple[int, int]]:
+    return {(m.id, m.edits) for m in standin.store.seen_by(player_id) if match_of(m) == match_id}
 
 
 async def admin_settles_disputes(standin: StandIn, admin_id: int, stop: asyncio.Event) -> int:

@@ -118,6 +118,9 @@ class Gateway:
 
     async def _received(self, session: Session, op: int, d: Any) -> None:
         if op == HEARTBEAT:
+            # Over the network like everything else; an instant ACK can also overtake discord.py's own record of
+            # the heartbeat it just sent, which it then logs as a connection 41 s behind.
+            await self.latency.dispatch()
             await session.send(HEARTBEAT_ACK, None)
         elif op == IDENTIFY:
             await self._identify(session, d or {})
