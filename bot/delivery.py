@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 
 # Longest wait for one Discord call before the next path is tried.
 PATH_TIMEOUT_S = 10.0
+# Discord's "Cannot send messages to this user" (DMs closed), and how long the bot believes it before trying again.
+CANNOT_SEND_TO_USER = 50007
+DMS_CLOSED_REMEMBERED_S = 600.0
+CLOSED_DMS_NOT_TRIED = f"direct message: not tried, DMs found closed (50007) within {DMS_CLOSED_REMEMBERED_S:g} s"
 # A token younger than this may belong to a press whose answer is still on its way to Discord.
 ANSWER_IN_FLIGHT_S = 5.0
 ANSWER_LANDING_PAUSES_S = (0.25, 0.5, 1.0)
@@ -108,6 +112,7 @@ class Deliverer:
         self._admin_channel_id = admin_channel_id
         self._showing = asyncio.Semaphore(shows_at_once)
         self._dm_channels: OrderedDict[int, int] = OrderedDict()  # player -> their DM channel
+        self._dms_closed: dict[int, float] = {}  # player -> until when their closed DMs are not tried again
         self.by_path: Counter[str] = Counter()
         self.failed = 0
 
@@ -196,9 +201,14 @@ class Deliverer:
                     attempts.append((INTERACTION_TOKEN, lambda: self._edit_by_token(ref, rendering())))
                 if ref is not None and not ref.ephemeral and ref.channel_id and ref.message_id:
                     attempts.append((BOT_TOKEN, lambda: self._edit_by_bot(ref, rendering())))
-            attempts.append(
-                (DIRECT_MESSAGE, lambda: self._send_dm(player_id, rendering(), _nonce(event.id, player_id)))
-            )
+            closed_until = self._dms_closed.get(player_id, 0.0)
+            if time.monotonic() < closed_until:
+                # Each refused DM is an invalid request to Discord (its IP ban counts them): not tried again soon.
+                attempts.append((DIRECT_MESSAGE, lambda: _refused_again(CLOSED_DMS_NOT_TRIED)))
+            else:
+                attempts.append(
+                    (DIRECT_MESSAGE, lambda: self._send_dm(player_id, rendering(), _nonce(event.id, player_id)))
+                )
         tried: list[str] = []
         for path, attempt in attempts:
             where = path.replace("_", " ")
@@ -207,7 +217,13 @@ class Deliverer:
                 async with asyncio.timeout(PATH_TIMEOUT_S):
                     await attempt()
                 return path
+            except ClosedDms as exc:
+                tried.append(str(exc))
             except discord.HTTPException as exc:
+                if path == DIRECT_MESSAGE and exc.code == CANNOT_SEND_TO_USER:
+                    self._dms_closed[player_id] = time.monotonic() + DMS_CLOSED_REMEMBERED_S
+                    if len(self._dms_closed) > DM_CHANNELS_KEPT:
+                        self._dms_closed.pop(next(iter(self._dms_closed)))
                 tried.append(f"{where}: {_why(exc)}")
             except TimeoutError:
                 tried.append(f"{where}: no answer within {PATH_TIMEOUT_S:g} s")
@@ -279,6 +295,14 @@ def _nonce(event_id: int, player_id: int) -> int:
     (enforce_nonce), even when an attempt that timed out had in fact sent it, or a restart sends it again."""
     digest = hashlib.blake2b(f"{event_id}:{player_id}".encode(), digest_size=8).digest()
     return int.from_bytes(digest) >> 1
+
+
+class ClosedDms(Exception):
+    """A direct message not sent: the player's DMs were found closed a short while ago."""
+
+
+async def _refused_again(problem: str) -> None:
+    raise ClosedDms(problem)
 
 
 def _why(exc: discord.HTTPException) -> str:

@@ -10,6 +10,7 @@ servers start|stop|status
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import secrets
@@ -173,6 +174,6 @@ def _positive_float(value: str) -> float:
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except KeyboardInterrupt:  # the run has stopped what it started on its way out
+    except (KeyboardInterrupt, asyncio.CancelledError):  # Ctrl-C or SIGTERM: the run stopped what it started
         print("\nStopped.")
         sys.exit(130)

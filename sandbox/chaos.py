@@ -33,7 +33,7 @@ from sandbox.chaos_stack import ChaosStack
 from sandbox.discord_standin import StandIn, as_discord
 from sandbox.faults import inject, plan_faults
 from sandbox.population import PROGRESS, seed_players
-from sandbox.run_life import Started, stop_tasks, what_failed, write_traceback
+from sandbox.run_life import Started, stop_on_sigterm, stop_tasks, what_failed, write_traceback
 from sandbox.servers import ensure_servers, fresh_database, stop_servers
 
 CHAOS_DATABASE = "ladder_chaos"
@@ -81,6 +81,7 @@ def run_chaos(options: ChaosOptions) -> dict[str, Any]:
 
 
 async def _chaos(options: ChaosOptions, state: Path) -> dict[str, Any]:
+    stop_on_sigterm()
     stop_servers(state)  # a run killed half-way may have left them
     urls = await asyncio.to_thread(ensure_servers, state)  # embedded, never the configured ones
     database_url = fresh_database(urls.database_url, CHAOS_DATABASE)

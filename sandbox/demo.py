@@ -27,7 +27,7 @@ from sandbox.match_play import admin_settles_disputes, play_match
 from sandbox.player_view import Shows, look, shows
 from sandbox.players import PlayerStepFailed, cancel, matches_found_in, press_on_match, queue_up
 from sandbox.population import PROGRESS, SimulatedPlayer, seed_players, wait_for_bot
-from sandbox.run_life import Started, stop_tasks, unless_one_exits, what_failed, write_traceback
+from sandbox.run_life import Started, stop_on_sigterm, stop_tasks, unless_one_exits, what_failed, write_traceback
 from sandbox.servers import embedded_running, ensure_servers, fresh_database
 from workers.rating_history import rating_mismatches
 
@@ -74,6 +74,7 @@ def run_demo(options: DemoOptions) -> dict[str, Any]:
 
 
 async def _demo(options: DemoOptions) -> dict[str, Any]:
+    stop_on_sigterm()
     settings = get_settings()
     logs = settings.state_dir / "demo"
     logs.mkdir(parents=True, exist_ok=True)
@@ -373,12 +374,7 @@ async def _report(
     )
     stalls = [json.loads(line)["largest_stall_ms"] for line in bot_stats.read_text().splitlines()[1:]]
     return {
-        "players": options.players,
-        "joined": tally.joined,
-        "join_refused": tally.join_refused,
-        "cancelled": tally.cancelled,
-        "cancel_lost_to_wave": tally.cancel_lost_to_wave,
-        "requeued": tally.requeued,
+        **_partial_report(options, tally),
         "matches": len(matched),
         "players_matched": len(appearances),
         "players_notified": notified,

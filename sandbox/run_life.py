@@ -6,6 +6,7 @@ file, never to the terminal."""
 from __future__ import annotations
 
 import asyncio
+import signal
 import subprocess
 import traceback
 from collections.abc import Awaitable, Callable, Coroutine
@@ -58,6 +59,14 @@ async def stop_tasks(tasks: list[asyncio.Task[Any]]) -> None:
     for running in tasks:
         running.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM (a CI timeout, `kill`) stops the run as Ctrl-C does: the current task is cancelled, and its way
+    out stops everything the run started, rather than leaving its servers and processes behind."""
+    task = asyncio.current_task()
+    if task is not None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
 
 
 class ProcessExited(RuntimeError):

@@ -15,9 +15,10 @@ from tests.e2e.conftest import BotProcess, new_user
 DEFERRED = 5  # "thinking…": the answer comes later
 
 
-def _hold(engine: Engine, table: str, seconds: float, taken: threading.Event) -> None:
+def _hold_players(engine: Engine, seconds: float, taken: threading.Event) -> None:
+    """Keeps the players table locked, as a database too busy to answer would."""
     with engine.begin() as conn:
-        conn.execute(text(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))  # a fixed name, not input
+        conn.execute(text("LOCK TABLE players IN ACCESS EXCLUSIVE MODE"))
         taken.set()
         conn.execute(text("SELECT pg_sleep(:s)"), {"s": seconds})
 
@@ -28,7 +29,7 @@ async def test_a_profile_the_database_is_slow_to_give_is_deferred_then_shown(
     alice = new_user()
     await open_queue(standin, alice)  # on the ladder, with no games yet
     taken = threading.Event()
-    holder = asyncio.create_task(asyncio.to_thread(_hold, engine, "players", 3.5, taken))
+    holder = asyncio.create_task(asyncio.to_thread(_hold_players, engine, 3.5, taken))
     await asyncio.to_thread(taken.wait, 10)
     result = await standin.run_command(alice, "profile")
     assert result.answered and not result.failed, "answered within Discord's 3 seconds"

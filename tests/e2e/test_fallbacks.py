@@ -79,6 +79,7 @@ async def test_a_player_out_of_reach_is_recorded_for_the_admins_not_dropped(
     bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
 ) -> None:
     alice, bob = new_user(), new_user()
+    refused_dms_before = sum(r.code == 50007 for r in standin.refusals)
     with waves_held(engine):
         await queue_up(standin, ladder, alice, ["bw_terran"])
         await queue_up(standin, ladder, bob, ["sc2_terran"])
@@ -97,6 +98,8 @@ async def test_a_player_out_of_reach_is_recorded_for_the_admins_not_dropped(
     assert failure is not None, "the failed delivery was not recorded"
     assert failure.attempts == 3  # the first try and two retries (DELIVERY_BACKOFF_S)
     assert "50007" in failure.reason and "50027" in failure.reason
+    # Each refused DM is an invalid request toward Discord's IP ban: the retries do not try her closed DMs again.
+    assert sum(r.code == 50007 for r in standin.refusals) == refused_dms_before + 1
     assert BOT_TOKEN not in failure.reason
     assert matches_seen(standin, alice) == []
     assert await delivery_paths(engine, alice, bob, expected=1) == {bob: "direct_message"}
