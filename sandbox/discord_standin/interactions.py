@@ -18,6 +18,7 @@ from .store import Channel, Store
 
 APPLICATION_COMMAND = 2
 COMPONENT = 3
+MODAL_SUBMIT = 5
 
 CHANNEL_MESSAGE = 4
 DEFERRED_CHANNEL_MESSAGE = 5
@@ -45,12 +46,21 @@ class Interaction:
     expired: bool = False
 
 
+@dataclass(frozen=True)
+class OpenModal:
+    """A form the bot showed a user in answer to their interaction: its custom id, title and inputs."""
+
+    opened_by: Interaction
+    data: JSON
+
+
 class Interactions:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.by_id: dict[int, Interaction] = {}
         self.by_token: dict[str, Interaction] = {}
         self.failed: list[int] = []
+        self.open_modals: dict[int, OpenModal] = {}  # user -> the form they are looking at
 
     def new(self, kind: int, user_id: int, channel: Channel, source_message_id: int | None = None) -> Interaction:
         interaction = Interaction(
@@ -108,7 +118,12 @@ class Interactions:
             if kind == UPDATE_MESSAGE:
                 rules.check_message({"flags": message.flags, **data}, prefix=("data",))
                 store.edit_message(message, data)
-        elif kind != MODAL:
+        elif kind == MODAL:
+            if interaction.kind == MODAL_SUBMIT:
+                raise _bad_type("Interaction callback type is not valid for this interaction type")
+            # The user now sees the form, until they submit it (or close it: nothing reaches the bot then).
+            self.open_modals[interaction.user_id] = OpenModal(interaction, data)
+        else:
             raise _bad_type("Value must be one of {4, 5, 6, 7, 9}.")
 
         interaction.response_type = kind

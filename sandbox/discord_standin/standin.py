@@ -172,6 +172,15 @@ class StandIn:
     ) -> InteractionResult:
         return await self._users.pick(user_id, message_id, custom_id, values, forged=forged)
 
+    async def submit_modal(self, user_id: int, values: dict[str, str], *, forged: bool = False) -> InteractionResult:
+        """Fills in and submits the form (modal) the bot showed the user; `values` by text input custom id."""
+        return await self._users.submit_modal(user_id, values, forged=forged)
+
+    def open_modal(self, user_id: int) -> JSON | None:
+        """The form the user is looking at (custom id, title, inputs), if the bot showed one."""
+        modal = self._interactions.open_modals.get(user_id)
+        return modal.data if modal is not None else None
+
     def make_admin(self, user_id: int) -> None:
         """Gives the user Manage Server in the guild (what a ladder's admins have)."""
         self.store.user(user_id)

@@ -14,12 +14,14 @@ from collections.abc import Callable
 from . import payloads, rules
 from .commands import Commands
 from .gateway import Gateway, NotConnected
-from .interactions import APPLICATION_COMMAND, COMPONENT, Interaction, Interactions
-from .models import JSON, InteractionResult, Message
+from .interactions import APPLICATION_COMMAND, COMPONENT, MODAL_SUBMIT, Interaction, Interactions
+from .models import JSON, InteractionResult, Message, iter_components
 from .store import Channel, Store
 
 BUTTON = 2
 STRING_SELECT = 3
+TEXT_INPUT = 4
+LABEL = 18
 SELECT_TYPES = (3, 5, 6, 7, 8)
 
 
@@ -69,6 +71,34 @@ class SimulatedUsers:
                 raise ValueError(f"select {custom_id!r} offers {offered}, not {values}")
         data = {"custom_id": custom_id, "component_type": kind, "values": list(values)}
         return await self._component_interaction(user_id, message, data)
+
+    async def submit_modal(self, user_id: int, values: dict[str, str], *, forged: bool = False) -> InteractionResult:
+        """Fills in the form the bot showed the user (text inputs by custom id) and submits it, as a MODAL_SUBMIT
+        interaction; the client checks what Discord's client checks (required inputs, lengths) unless forged."""
+        self._require_bot()
+        modal = self.interactions.open_modals.pop(user_id, None)
+        if modal is None:
+            raise LookupError(f"user {user_id} has no form open")
+        inputs = {c["custom_id"]: c for c in iter_components(modal.data.get("components") or []) if c.get("type") == 4}
+        unknown = set(values) - set(inputs)
+        if unknown and not forged:
+            raise LookupError(f"the form has no inputs {sorted(unknown)}; it has {sorted(inputs)}")
+        for custom_id, field_ in inputs.items():
+            value = values.get(custom_id, field_.get("value") or "")
+            if forged:
+                continue
+            if field_.get("required", True) and not value:
+                raise ValueError(f"the form's input {custom_id!r} is required")
+            if value and not field_.get("min_length", 0) <= len(value) <= field_.get("max_length", 4000):
+                raise ValueError(f"the form's input {custom_id!r} takes {field_.get('min_length', 0)}..."
+                                 f"{field_.get('max_length', 4000)} characters")  # fmt: skip
+        data = {"custom_id": modal.data.get("custom_id"), "components": _submitted(modal.data, values)}
+        opened = modal.opened_by
+        interaction = self.interactions.new(MODAL_SUBMIT, user_id, opened.channel, opened.source_message_id)
+        message = None
+        if opened.source_message_id is not None:
+            message = payloads.message(self.store, self.store.messages[opened.source_message_id])
+        return await self._dispatch(interaction, data, message)
 
     def _component(
         self, user_id: int, message_id: int, custom_id: str, wanted: int, forged: bool
@@ -209,3 +239,24 @@ class SimulatedUsers:
         if message is None:
             raise LookupError(f"no message {message_id}")
         self.store.delete(message)
+
+
+def _submitted(modal: JSON, values: dict[str, str]) -> list[JSON]:
+    """The form's inputs as a submit carries them, in the form's own layout: action rows of text inputs, or
+    labels each holding one."""
+    submitted: list[JSON] = []
+    for top in modal.get("components") or []:
+        if top.get("type") == LABEL:
+            inner = top.get("component") or {}
+            submitted.append({"type": LABEL, "id": top.get("id", 0), "component": _input(inner, values)})
+        else:
+            submitted.append({"type": 1, "id": top.get("id", 0),
+                              "components": [_input(c, values) for c in top.get("components") or []]})  # fmt: skip
+    return submitted
+
+
+def _input(component: JSON, values: dict[str, str]) -> JSON:
+    custom_id = component.get("custom_id", "")
+    value = values.get(custom_id, component.get("value") or "")
+    return {"type": component.get("type", TEXT_INPUT), "id": component.get("id", 0), "custom_id": custom_id,
+            "value": value}  # fmt: skip

@@ -56,6 +56,16 @@ class PingView(discord.ui.View):
         await interaction.response.defer()
 
 
+class ReportForm(discord.ui.Modal, title="Report your match"):
+    notes: discord.ui.TextInput[ReportForm] = discord.ui.TextInput(label="Notes", custom_id="notes", max_length=50)
+    replay: discord.ui.TextInput[ReportForm] = discord.ui.TextInput(
+        label="Replay link", custom_id="replay", required=False
+    )
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_message(f"got: {self.notes.value} / {self.replay.value or '-'}", ephemeral=True)
+
+
 def make_bot(seen: Seen) -> commands.Bot:
     bot = commands.Bot(command_prefix="!", intents=discord.Intents.default())
 
@@ -77,6 +87,10 @@ def make_bot(seen: Seen) -> commands.Bot:
             await interaction.response.send_message("finally")
         except discord.HTTPException as exc:
             seen.late_errors.put_nowait(exc)
+
+    @bot.tree.command(description="Asks for a match report in a form")
+    async def report(interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_modal(ReportForm())
 
     @bot.tree.command(description="Thinks, then follows up")
     async def think(interaction: discord.Interaction[Any]) -> None:
@@ -140,7 +154,7 @@ async def ping(standin: StandIn, user_id: int) -> Message:
 async def test_login_ready_and_command_sync(rig: Rig) -> None:
     standin = rig.standin
     assert standin.connected and standin.identify_count == 1
-    assert {c["name"] for c in standin.commands} == {"ping", "hello", "slow", "think", "twice"}
+    assert {c["name"] for c in standin.commands} == {"ping", "hello", "slow", "report", "think", "twice"}
     routes = {(r.method, r.route) for r in standin.received}
     assert ("GET", "/users/@me") in routes
     assert ("GET", "/oauth2/applications/@me") in routes
@@ -229,6 +243,22 @@ async def test_the_three_seconds_count_from_discords_side_of_the_network(rig: Ri
     finally:
         latency.one_way_s, latency.jitter_s = 0.0, 0.0
         await asyncio.sleep(2)  # the late answer lands (and is refused) before the next test
+
+
+async def test_a_form_is_shown_filled_in_and_submitted(rig: Rig) -> None:
+    violations = len(rig.standin.violations)
+    shown = await rig.standin.run_command(ALICE, "report")
+    assert shown.answered and shown.response_type == 9 and shown.message is None
+    form = rig.standin.open_modal(ALICE)
+    assert form is not None and form["title"] == "Report your match"
+    with pytest.raises(ValueError, match="required"):
+        await rig.standin.submit_modal(ALICE, {"replay": "https://example.org/r.SC2Replay"})
+    await rig.standin.run_command(ALICE, "report")
+    submitted = await rig.standin.submit_modal(ALICE, {"notes": "gg, close game"})
+    assert submitted.answered and submitted.message is not None
+    assert submitted.message.text() == "got: gg, close game / -" and submitted.ephemeral
+    assert rig.standin.open_modal(ALICE) is None
+    assert rig.standin.violations[violations:] == []
 
 
 async def test_second_callback_is_refused(rig: Rig) -> None:
