@@ -27,11 +27,12 @@ from db.engines import async_engine, async_session_factory
 from db.ladder import LADDERS_DIR, load_ladder
 from db.migrate import upgrade
 from db.settings import get_settings
-from sandbox.chaos_players import ChaosTally, admin_settles_disputes, live
+from sandbox.chaos_players import ChaosTally, live
 from sandbox.chaos_report import chaos_report
 from sandbox.chaos_stack import ChaosStack
 from sandbox.discord_standin import StandIn, as_discord
 from sandbox.faults import inject, plan_faults
+from sandbox.match_play import admin_settles_disputes
 from sandbox.population import PROGRESS, seed_players
 from sandbox.run_life import Started, stop_on_sigterm, stop_tasks, what_failed, write_traceback
 from sandbox.servers import ensure_servers, fresh_database, stop_servers

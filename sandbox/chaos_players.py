@@ -136,29 +136,3 @@ async def _queue(
         tally.steps_unanswered += 1
         await asyncio.sleep(rng.uniform(0.1, 0.3) * rest_s)
     return None
-
-
-async def admin_settles_disputes(standin: StandIn, admin_id: int, stop: asyncio.Event) -> int:
-    """The admin: presses a resolve button on each dispute posted to the admins' channel, again later if the
-    bot did not answer the press (it was down)."""
-    answered: set[int] = set()
-
-    def open_dispute(message: Message) -> bool:
-        return message.id not in answered and any(c.startswith("ladder:resolve:") for c in message.custom_ids())
-
-    while not stop.is_set():
-        try:
-            posted = await standin.wait_for_message(admin_id, open_dispute, timeout=1.0)
-        except TimeoutError:
-            continue
-        resolve = next(c for c in posted.custom_ids() if c.endswith(":player1"))
-        try:
-            result = await standin.press_button(admin_id, posted.id, resolve)
-        except NotConnected:
-            await asyncio.sleep(2.0)
-            continue
-        if result.answered and not result.failed:
-            answered.add(posted.id)
-        else:
-            await asyncio.sleep(2.0)
-    return len(answered)

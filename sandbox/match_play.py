@@ -12,7 +12,8 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sandbox.discord_standin import Message, StandIn
+from bot.failures import SORRY
+from sandbox.discord_standin import InteractionResult, Message, NotConnected, StandIn
 from sandbox.player_view import AT_REST, Shows, look, match_of, shows
 from sandbox.players import press_on_match
 
@@ -102,7 +103,8 @@ def _versions_about(standin: StandIn, player_id: int, match_id: int) -> set[tupl
 
 
 async def admin_settles_disputes(standin: StandIn, admin_id: int, stop: asyncio.Event) -> int:
-    """The demo's admin: presses a resolve button on each dispute posted to the admins' channel."""
+    """The admin: presses a resolve button on each dispute posted to the admins' channel. A press the bot did not
+    carry out (it was down, stalled, or its database was, and it said sorry) is pressed again a little later."""
     settled: set[int] = set()
 
     def open_dispute(message: Message) -> bool:
@@ -113,10 +115,17 @@ async def admin_settles_disputes(standin: StandIn, admin_id: int, stop: asyncio.
             posted = await standin.wait_for_message(admin_id, open_dispute, timeout=1.0)
         except TimeoutError:
             continue
-        settled.add(posted.id)
         resolve = next(c for c in posted.custom_ids() if c.endswith(":player1"))
         try:
-            await standin.press_button(admin_id, posted.id, resolve)
-        except LookupError:
-            continue  # settled some other way in the meantime: the buttons are gone
+            result: InteractionResult | None = await standin.press_button(admin_id, posted.id, resolve)
+        except (NotConnected, LookupError):  # the bot is away, or the buttons went in the meantime
+            result = None
+        if result is not None and result.answered and not result.failed and not _sorry(result):
+            settled.add(posted.id)
+        else:
+            await asyncio.sleep(2.0)
     return len(settled)
+
+
+def _sorry(result: InteractionResult) -> bool:
+    return result.message is not None and SORRY in result.message.text()

@@ -187,10 +187,16 @@ class Server:
                 Refusal(request.method, path, refusal.status, refusal.code, refusal.message, refusal.errors)
             )
             response = json_response(refusal.body(), refusal.status)
+        except ConnectionResetError:
+            # The bot went away in the middle of its request (killed): nobody is left to answer, and Discord drops
+            # such a request too. aiohttp takes this as the client's early goodbye.
+            raise
         except Exception as crash:
             # The stand-in's own bug: a 500 (which discord.py retries) recorded where a test will see it.
             log.exception("stand-in failed on %s %s", request.method, path)
             self.refusals.append(Refusal(request.method, path, 500, 0, f"stand-in error: {crash!r}"))
+            where = found.label() if found is not None else f"{request.method} {route}"
+            self.violations.append(conformance.Violation(conformance.STANDIN, where, 500, "crash", repr(crash)[:300]))
             response = json_response({"code": 0, "message": "500: Internal Server Error"}, 500)
         response.headers.update(verdict.headers)
         response.headers["Via"] = "1.1 google"  # Discord's edge; discord.py takes a 429 without it for a ban
