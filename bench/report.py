@@ -296,7 +296,9 @@ def _servers(r: dict[str, Any], d: dict[str, Any], images: dict[str, str]) -> li
             "from a wave's commit to the stand-in receiving the edit of the player's message. The loop stall is "
             "the bot's largest event-loop stall during the burst (its `BOT_STATS_FILE`): how late the loop ran a "
             "20 ms timer, whatever held it up, the machine included; the busy stall is the part of it the loop "
-            "spent running the bot's own code.\n",
+            "spent running the bot's own code. Measured without Discord's rate limits and with no network delay "
+            "(the stand-in answers in-process at once); the demo and the chaos run apply both, these benchmarks do "
+            "not yet.\n",
             _table(["run", "size", "figure", "largest loop stall", "largest busy stall"], rows),
         ]
     joining = d.get("joining")
