@@ -183,6 +183,7 @@ class Deliverer:
         self, event: Event, player_id: int, rendering: Callable[[], Rendering], problems: list[str]
     ) -> str | None:
         attempts: list[tuple[str, Callable[[], Awaitable[Any]]]] = []
+        dms_closed = False
         if player_id == ADMINS:
             assert self._admin_channel_id is not None
             channel = self._client.get_partial_messageable(self._admin_channel_id)
@@ -201,11 +202,9 @@ class Deliverer:
                     attempts.append((INTERACTION_TOKEN, lambda: self._edit_by_token(ref, rendering())))
                 if ref is not None and not ref.ephemeral and ref.channel_id and ref.message_id:
                     attempts.append((BOT_TOKEN, lambda: self._edit_by_bot(ref, rendering())))
-            closed_until = self._dms_closed.get(player_id, 0.0)
-            if time.monotonic() < closed_until:
-                # Each refused DM is an invalid request to Discord (its IP ban counts them): not tried again soon.
-                attempts.append((DIRECT_MESSAGE, lambda: _refused_again(CLOSED_DMS_NOT_TRIED)))
-            else:
+            # Each refused DM is an invalid request to Discord (its IP ban counts them): not tried again soon.
+            dms_closed = time.monotonic() < self._dms_closed.get(player_id, 0.0)
+            if not dms_closed:
                 attempts.append(
                     (DIRECT_MESSAGE, lambda: self._send_dm(player_id, rendering(), _nonce(event.id, player_id)))
                 )
@@ -217,8 +216,6 @@ class Deliverer:
                 async with asyncio.timeout(PATH_TIMEOUT_S):
                     await attempt()
                 return path
-            except ClosedDms as exc:
-                tried.append(str(exc))
             except discord.HTTPException as exc:
                 if path == DIRECT_MESSAGE and exc.code == CANNOT_SEND_TO_USER:
                     self._dms_closed[player_id] = time.monotonic() + DMS_CLOSED_REMEMBERED_S
@@ -227,6 +224,8 @@ class Deliverer:
                 tried.append(f"{where}: {_why(exc)}")
             except TimeoutError:
                 tried.append(f"{where}: no answer within {PATH_TIMEOUT_S:g} s")
+        if dms_closed:
+            tried.append(CLOSED_DMS_NOT_TRIED)
         problems.append("; ".join(tried))
         return None
 
@@ -295,14 +294,6 @@ def _nonce(event_id: int, player_id: int) -> int:
     (enforce_nonce), even when an attempt that timed out had in fact sent it, or a restart sends it again."""
     digest = hashlib.blake2b(f"{event_id}:{player_id}".encode(), digest_size=8).digest()
     return int.from_bytes(digest) >> 1
-
-
-class ClosedDms(Exception):
-    """A direct message not sent: the player's DMs were found closed a short while ago."""
-
-
-async def _refused_again(problem: str) -> None:
-    raise ClosedDms(problem)
 
 
 def _why(exc: discord.HTTPException) -> str:

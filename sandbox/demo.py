@@ -382,11 +382,11 @@ async def _report(
         "lost_notifications": lost,
         "duplicate_notifications": duplicates,
         "interactions_failed": len(standin.failed_interactions),
-        # Requests the bot sent and answers the stand-in gave that Discord's OpenAPI description refuses.
         # 429s the bot received (it waits and retries each), and the answers Discord counts toward an IP ban.
         "rate_limited": standin.rate_limited,
         "invalid_requests": standin.invalid_requests,
         "invalid_requests_peak_per_10_min": standin.invalid_peak_per_10_min,
+        # Requests the bot sent and answers the stand-in gave that Discord's OpenAPI description refuses.
         "spec_violations": len(standin.violations),
         "spec_violation_examples": sorted({str(v) for v in standin.violations})[:10],
         "confirmed": lifecycle.confirmed,

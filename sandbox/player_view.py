@@ -48,20 +48,6 @@ _BY_TITLE = (
     ("Queue expired", Shows.EXPIRED),
     ("Not in the queue", Shows.NOT_IN_QUEUE),
 )
-# The message is the player's match, whatever became of it since.
-MATCH_STATES = frozenset(
-    {
-        Shows.FOUND,
-        Shows.CONFIRMED_WAITING,
-        Shows.PLAYING,
-        Shows.BACK_TO_QUEUE,
-        Shows.REPORTED,
-        Shows.COMPLETED,
-        Shows.DISPUTED,
-        Shows.ABORTED,
-        Shows.INVALIDATED,
-    }
-)
 # Nothing left on the message for the player to press.
 AT_REST = frozenset(
     {Shows.REPORTED, Shows.COMPLETED, Shows.DISPUTED, Shows.ABORTED, Shows.INVALIDATED, Shows.EXPIRED,
@@ -89,8 +75,3 @@ def match_of(message: Message) -> int | None:
 def look(standin: StandIn, message: Message) -> Message:
     """The message as it stands now (the one in hand may be a moment old)."""
     return standin.message(message.id)
-
-
-def button(message: Message, action: str) -> str | None:
-    """The custom id of the message's button for this action (`cancel`, `confirm`, `requeue`, ...), if shown."""
-    return next((i for i in message.custom_ids() if i.startswith(f"ladder:{action}:")), None)

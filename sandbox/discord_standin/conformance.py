@@ -123,19 +123,10 @@ def _parameters(found: Operation) -> list[tuple[str, dict[str, Any]]]:
         for n, _ in enumerate(_resolve(f"{owner}/parameters") or []):
             where = f"{owner}/parameters/{n}"
             node = _resolve(where)
-            while isinstance(raw := _raw(where), dict) and "$ref" in raw:
+            while isinstance(raw := _resolve(where, follow=False), dict) and "$ref" in raw:
                 where = raw["$ref"].removeprefix("#")
             located.append((where, node))
     return located
-
-
-def _raw(pointer: str) -> Any:
-    """The node at the pointer, its own $ref not followed."""
-    node: Any = spec()
-    for part in pointer.lstrip("/").split("/"):
-        key = part.replace("~1", "/").replace("~0", "~")
-        node = node[int(key)] if isinstance(node, list) else node[key]
-    return node
 
 
 def _query_value(raw: str, schema: dict[str, Any]) -> object:
@@ -162,7 +153,8 @@ def _validator(pointer: str, request: bool) -> Draft202012Validator:
     return Draft202012Validator({"$ref": f"{SPEC_URI}#{pointer}"}, registry=registry(for_requests=request))
 
 
-def _resolve(pointer: str) -> Any:
+def _resolve(pointer: str, *, follow: bool = True) -> Any:
+    """The node at the JSON pointer; with `follow`, every $ref on the way (and at the end) is followed."""
     node: Any = spec()
     for part in pointer.lstrip("/").split("/"):
         key = part.replace("~1", "/").replace("~0", "~")
@@ -172,7 +164,8 @@ def _resolve(pointer: str) -> Any:
             node = node[int(key)]
         else:
             return None
-        node = _dereferenced(node)
+        if follow:
+            node = _dereferenced(node)
     return node
 
 

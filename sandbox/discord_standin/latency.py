@@ -14,7 +14,7 @@ class Latency:
     jitter_s: float = 0.0
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     # When the gateway's last dispatch arrives: a websocket delivers in order, whatever the jitter.
-    _gateway_at: float = 0.0
+    _gateway_at: float = field(default=0.0, init=False)
 
     def sample(self) -> float:
         if self.one_way_s <= 0:

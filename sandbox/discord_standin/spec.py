@@ -18,32 +18,24 @@ SPEC_PATH = Path(__file__).resolve().parent.parent / "discord_api_spec" / "opena
 SPEC_URI = "urn:discord:openapi"
 
 
-# Where Discord's published description is stricter than Discord itself, each deviation with its evidence. The
-# stand-in holds the bot to what Discord does, and to nothing looser.
-DEVIATIONS = {
+@cache
+def spec() -> dict[str, Any]:
+    """The description answers are held to.
+
+    Where Discord's published description is stricter than Discord itself, it is patched here, each deviation
+    with its evidence: the stand-in holds the bot to what Discord does, and to nothing looser."""
+    loaded: dict[str, Any] = json.loads(SPEC_PATH.read_text())
     # Form errors carry string codes ("BASE_TYPE_REQUIRED", "BASE_TYPE_MAX_LENGTH"), as Discord's own error
     # examples, discord.py's and discord.js's error texts all show (`name[BASE_TYPE_REQUIRED]`); the spec's
     # shared Error schema says integer, which only holds for the top-level code (50035).
-    "form error codes are strings": "InnerErrors",
-    # A 429's body is {"message", "retry_after", "global"}; Discord documents its `code` as present only "for some
-    # limits" (Rate Limits → Exceeding A Rate Limit), where the spec's shared Error schema requires it.
-    "a rate limit's code is optional": "RatelimitedResponse",
-    # Discord parses a snowflake sent as a JSON integer as well as a string: discord.py sends the recipient of a
-    # DM channel and the ids of attachments as integers, and every discord.py bot depends on it.
-    "snowflakes in requests may be integers": "SnowflakeType",
-}
-
-
-@cache
-def spec() -> dict[str, Any]:
-    """The description answers are held to (with Discord's string form-error codes)."""
-    loaded: dict[str, Any] = json.loads(SPEC_PATH.read_text())
     inner = loaded["components"]["schemas"]["InnerErrors"]["properties"]["_errors"]
     inner["items"] = {
         "type": "object",
         "properties": {"code": {"type": ["string", "integer"]}, "message": {"type": "string"}},
         "required": ["code", "message"],
     }
+    # A 429's body is {"message", "retry_after", "global"}; Discord documents its `code` as present only "for some
+    # limits" (Rate Limits → Exceeding A Rate Limit), where the spec's shared Error schema requires it.
     limited = loaded["components"]["schemas"]["RatelimitedResponse"]
     limited["allOf"][0] = {
         "type": "object",
@@ -55,7 +47,9 @@ def spec() -> dict[str, Any]:
 
 @cache
 def request_spec() -> dict[str, Any]:
-    """The description requests are held to (snowflakes as strings or integers)."""
+    """The description requests are held to: also, Discord parses a snowflake sent as a JSON integer as well as
+    a string (discord.py sends the recipient of a DM channel and the ids of attachments as integers, and every
+    discord.py bot depends on it)."""
     loaded = copy.deepcopy(spec())
     schemas = loaded["components"]["schemas"]
     schemas["SnowflakeType"] = {"anyOf": [schemas["SnowflakeType"], {"type": "integer", "minimum": 0}]}

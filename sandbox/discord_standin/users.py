@@ -79,19 +79,8 @@ class SimulatedUsers:
         modal = self.interactions.open_modals.pop(user_id, None)
         if modal is None:
             raise LookupError(f"user {user_id} has no form open")
-        inputs = {c["custom_id"]: c for c in iter_components(modal.data.get("components") or []) if c.get("type") == 4}
-        unknown = set(values) - set(inputs)
-        if unknown and not forged:
-            raise LookupError(f"the form has no inputs {sorted(unknown)}; it has {sorted(inputs)}")
-        for custom_id, field_ in inputs.items():
-            value = values.get(custom_id, field_.get("value") or "")
-            if forged:
-                continue
-            if field_.get("required", True) and not value:
-                raise ValueError(f"the form's input {custom_id!r} is required")
-            if value and not field_.get("min_length", 0) <= len(value) <= field_.get("max_length", 4000):
-                raise ValueError(f"the form's input {custom_id!r} takes {field_.get('min_length', 0)}..."
-                                 f"{field_.get('max_length', 4000)} characters")  # fmt: skip
+        if not forged:
+            _check_form(modal.data, values)
         data = {"custom_id": modal.data.get("custom_id"), "components": _submitted(modal.data, values)}
         opened = modal.opened_by
         interaction = self.interactions.new(MODAL_SUBMIT, user_id, opened.channel, opened.source_message_id)
@@ -239,6 +228,21 @@ class SimulatedUsers:
         if message is None:
             raise LookupError(f"no message {message_id}")
         self.store.delete(message)
+
+
+def _check_form(modal: JSON, values: dict[str, str]) -> None:
+    """What Discord's client refuses to submit: an input the form lacks, a required one empty, a wrong length."""
+    inputs = {c["custom_id"]: c for c in iter_components(modal.get("components") or []) if c.get("type") == TEXT_INPUT}
+    unknown = set(values) - set(inputs)
+    if unknown:
+        raise LookupError(f"the form has no inputs {sorted(unknown)}; it has {sorted(inputs)}")
+    for custom_id, field_ in inputs.items():
+        value = values.get(custom_id, field_.get("value") or "")
+        low, high = field_.get("min_length", 0), field_.get("max_length", 4000)
+        if field_.get("required", True) and not value:
+            raise ValueError(f"the form's input {custom_id!r} is required")
+        if value and not low <= len(value) <= high:
+            raise ValueError(f"the form's input {custom_id!r} takes {low}..{high} characters")
 
 
 def _submitted(modal: JSON, values: dict[str, str]) -> list[JSON]:
