@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint unit integration demo run servers-stop bench clean
+
+.PHONY: install test test-slow lint unit integration demo run servers-stop bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +21,10 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest -q
+
+# The default demo five times in a row with five seeds (about 13 minutes).
+test-slow: $(STAMP)
+	$(BIN)/pytest -q -m slow
 
 unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit

@@ -52,6 +52,7 @@ def _newcomers_environment(state: Path) -> dict[str, str]:
     return {**{k: v for k, v in os.environ.items() if k not in ours}, "STATE_DIR": str(state)}
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(3600)
 def test_the_default_demo_runs_clean_with_five_seeds(tmp_path: Path) -> None:
     """`make demo` as a newcomer runs it, five times in a row, each with its own seed: every run exits 0, prints no
