@@ -28,6 +28,7 @@ from bot.match_service import MatchService
 from bot.notifications import NotificationService
 from bot.player_service import PlayerService
 from bot.queue_service import QueueService
+from bot.request_clock import request_trace
 from bot.services import Services
 from bot.spam_guard import SpamGuard
 from bot.stream_consumer import EventConsumer
@@ -49,7 +50,9 @@ log = logging.getLogger(__name__)
 class LadderBot(commands.Bot):
     def __init__(self, settings: Settings, ladder: Ladder) -> None:
         intents = discord.Intents(guilds=True)
-        super().__init__(command_prefix=commands.when_mentioned, intents=intents, help_command=None)
+        super().__init__(
+            command_prefix=commands.when_mentioned, intents=intents, help_command=None, http_trace=request_trace()
+        )
         self.settings = settings
         self.ladder = ladder
         self.loop_watch = LoopWatch()

@@ -29,6 +29,7 @@ from bot.discord_api import edit_original_response, send_followup
 from bot.notifications import NotificationService
 from bot.presenting import render_event
 from bot.renderings import Rendering
+from bot.request_clock import answered_within
 from bot.views.dispute import dispute_rendering
 from db import deliveries
 from db.events import MATCH_DISPUTED, MATCH_REMINDER, Event
@@ -36,8 +37,10 @@ from db.logs import log_context
 
 log = logging.getLogger(__name__)
 
-# Longest wait for one Discord call before the next path is tried.
+# Longest wait for Discord to answer one request before the next path is tried.
 PATH_TIMEOUT_S = 10.0
+# Longest wait on Discord's rate limits before one path is given up (a delivery waiting its turn keeps it).
+RATE_LIMIT_PATIENCE_S = 120.0
 # Discord's "Cannot send messages to this user" (DMs closed), and how long the bot believes it before trying again.
 CANNOT_SEND_TO_USER = 50007
 DMS_CLOSED_REMEMBERED_S = 600.0
@@ -55,6 +58,10 @@ RECORD_RETRY_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 # burst that started hundreds in one turn of the loop would stall it for tens of milliseconds, while this many
 # in flight keep a busy connection to Discord full (32 measured half the throughput on a loaded machine).
 SHOWS_AT_ONCE = 64
+# Deliveries at once by paths whose rate limits are narrow: opening direct messages (one bucket for the whole
+# bot) and the admins' channel (5 messages per 5 s). Kept apart so that a burst of them, each waiting its turn,
+# never holds up the players reached by their live view or their message.
+NARROW_AT_ONCE = 8
 # Recorded as the "player" of the admins' channel, where disputes are posted.
 ADMINS = 0
 ADMIN_CHANNEL = "admin_channel"
@@ -63,6 +70,7 @@ INTERACTION_TOKEN = "interaction_token"
 FOLLOWUP = "followup"
 BOT_TOKEN = "bot_token"
 DIRECT_MESSAGE = "direct_message"
+NARROW_PATHS = frozenset({DIRECT_MESSAGE, ADMIN_CHANNEL})
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,7 @@ class Deliverer:
         self._backoff_s = tuple(backoff_s)
         self._admin_channel_id = admin_channel_id
         self._showing = asyncio.Semaphore(shows_at_once)
+        self._narrow_lane = asyncio.Semaphore(NARROW_AT_ONCE)
         self._dm_channels: OrderedDict[int, int] = OrderedDict()  # player -> their DM channel
         self._dms_closed: dict[int, float] = {}  # player -> until when their closed DMs are not tried again
         self.by_path: Counter[str] = Counter()
@@ -168,8 +177,7 @@ class Deliverer:
         for attempt, delay in enumerate((0.0, *self._backoff_s), start=1):
             if delay:
                 await asyncio.sleep(delay)
-            async with self._showing:
-                path = await self._show(event, player_id, rendering, problems)
+            path = await self._show(event, player_id, rendering, problems)
             if path is not None:
                 self.by_path[path] += 1
                 metrics.delivered(event, path)
@@ -189,8 +197,9 @@ class Deliverer:
             channel = self._client.get_partial_messageable(self._admin_channel_id)
             attempts.append((ADMIN_CHANNEL, lambda: channel.send(**rendering().send_kwargs())))
         else:
-            if await self._notifications.offer(player_id, event):
-                return SUBSCRIPTION
+            async with self._showing:
+                if await self._notifications.offer(player_id, event):
+                    return SUBSCRIPTION
             ref = MessageRef.of(event, player_id)
             fresh = ref is not None and time.time() - ref.issued_at < TOKEN_LIFETIME_S
             if event.type == MATCH_REMINDER:
@@ -211,9 +220,11 @@ class Deliverer:
         tried: list[str] = []
         for path, attempt in attempts:
             where = path.replace("_", " ")
+            lane = self._narrow_lane if path in NARROW_PATHS else self._showing
             try:
-                # A call that never answers (a stalled connection) must not hold the event for ever.
-                async with asyncio.timeout(PATH_TIMEOUT_S):
+                # A call that never answers (a stalled connection) must not hold the event for ever; one that
+                # waits out a rate limit keeps its place.
+                async with lane, answered_within(PATH_TIMEOUT_S, RATE_LIMIT_PATIENCE_S):
                     await attempt()
                 return path
             except discord.HTTPException as exc:
@@ -223,7 +234,8 @@ class Deliverer:
                         self._dms_closed.pop(next(iter(self._dms_closed)))
                 tried.append(f"{where}: {_why(exc)}")
             except TimeoutError:
-                tried.append(f"{where}: no answer within {PATH_TIMEOUT_S:g} s")
+                tried.append(f"{where}: no answer within {PATH_TIMEOUT_S:g} s, or rate-limited past "
+                             f"{RATE_LIMIT_PATIENCE_S:g} s")  # fmt: skip
         if dms_closed:
             tried.append(CLOSED_DMS_NOT_TRIED)
         problems.append("; ".join(tried))

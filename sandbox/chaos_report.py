@@ -3,7 +3,6 @@ stand-in view shows, never from the bot's own claims."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Any
 
@@ -15,10 +14,10 @@ from sandbox.chaos_players import FOUND, ChaosTally, matches_in
 from sandbox.discord_standin import StandIn
 from sandbox.double_matches import DEFINITION as DOUBLE_MATCHED
 from sandbox.double_matches import MATCHES, double_matched
+from sandbox.player_view import RESULT, harmed_views
 from workers.rating_history import rating_mismatches
 
 REMINDER = "Reminder"
-RESULT = "Match completed"
 # Past its deadline by more than this, an entry or a match is stuck (the sweeps run every second, the
 # expiry every 30 s).
 SLACK_S = 60.0
@@ -124,7 +123,7 @@ async def chaos_report(
             kind: [f"match {m}, player {p}" for m, p in found[:20]] for kind, found in examples.items() if found
         },
         # What each harmed player's messages showed, version by version: where to start looking.
-        "views_of_harmed_players": _harmed_views(standin, [pair for found in examples.values() for pair in found[:4]]),
+        "views_of_harmed_players": harmed_views(standin, [pair for found in examples.values() for pair in found[:4]]),
         "definitions": DEFINITIONS,
     }
 
@@ -144,17 +143,3 @@ def _view(standin: StandIn, player_id: int, answers: set[int]) -> dict[str, Coun
         reminded.update(matches_in(message, REMINDER))
         result.update(matches_in(message, RESULT))
     return {"found": found, "reminded": reminded, "result": result}
-
-
-def _harmed_views(standin: StandIn, harmed: list[tuple[int, int]]) -> dict[str, list[list[str]]]:
-    """For the first few (match, player) pairs harmed: each of the player's messages that ever mentioned the
-    match, as the title and the end of the text of each of its versions."""
-    views = {}
-    for match_id, player_id in harmed[:10]:
-        tag = re.compile(rf"Match #{match_id}\b")
-        views[f"match {match_id}, player {player_id}"] = [
-            [f"{v.embeds[0].get('title') if v.embeds else v.content} | {v.text()[-30:]!r}" for v in m.versions]
-            for m in standin.messages_seen_by(player_id)
-            if any(tag.search(v.text()) for v in m.versions)
-        ]
-    return views

@@ -24,7 +24,7 @@ from sandbox import processes
 from sandbox.discord_standin import Message, StandIn, as_discord
 from sandbox.double_matches import double_matched
 from sandbox.match_play import admin_settles_disputes, play_match
-from sandbox.player_view import Shows, look, shows
+from sandbox.player_view import RESULT, Shows, harmed_views, look, shows
 from sandbox.players import PlayerStepFailed, cancel, matches_found_in, press_on_match, queue_up
 from sandbox.population import PROGRESS, SimulatedPlayer, seed_players, wait_for_bot
 from sandbox.run_life import Started, stop_on_sigterm, stop_tasks, unless_one_exits, what_failed, write_traceback
@@ -366,12 +366,12 @@ async def _report(
             duplicates += len(shown) - 1
             if m.committed:
                 latencies.append((min(shown) - m.committed) * 1000)
-    results_not_shown = sum(
-        1
+    results_missing = [
+        (m.id, p)
         for m in completed
         for p in (m.player1_id, m.player2_id)
-        if not any(_shows_result(message, m.id) for message in standin.messages_seen_by(p))
-    )
+        if not any(m.id in matches_found_in(message, RESULT) for message in standin.messages_seen_by(p))
+    ]
     stalls = [json.loads(line)["largest_stall_ms"] for line in bot_stats.read_text().splitlines()[1:]]
     return {
         **_partial_report(options, tally),
@@ -397,7 +397,8 @@ async def _report(
         "resolved": lifecycle.resolved,
         # Matches left waiting on someone past every deadline, and completed matches a player never saw end.
         "stuck": lifecycle.unfinished,
-        "results_not_shown": results_not_shown,
+        "results_not_shown": len(results_missing),
+        "results_not_shown_views": harmed_views(standin, results_missing),
         "ratings_consistent": not mismatches,
         "expired": states.get("expired", 0),
         "still_waiting": states.get("waiting", 0),
@@ -410,14 +411,6 @@ async def _report(
         "notify_latency_p99_ms": _percentile(latencies, 99),
         "bot_largest_stall_ms": max(stalls, default=None),
     }
-
-
-def _shows_result(message: Message, match_id: int) -> bool:
-    return (
-        bool(message.embeds)
-        and message.embeds[0].get("title") == "Match completed"
-        and (f"Match #{match_id}" in message.text())
-    )
 
 
 def _percentile(values: list[float], q: float) -> float | None:

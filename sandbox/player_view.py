@@ -11,6 +11,7 @@ from enum import StrEnum
 from sandbox.discord_standin import Message, StandIn
 
 MATCH_FOOTER = re.compile(r"Match #(\d+)")
+RESULT = "Match completed"
 
 
 class Shows(StrEnum):
@@ -75,3 +76,17 @@ def match_of(message: Message) -> int | None:
 def look(standin: StandIn, message: Message) -> Message:
     """The message as it stands now (the one in hand may be a moment old)."""
     return standin.message(message.id)
+
+
+def harmed_views(standin: StandIn, harmed: list[tuple[int, int]]) -> dict[str, list[list[str]]]:
+    """For the first few (match, player) pairs harmed: each of the player's messages that ever mentioned the
+    match, as the title and the end of the text of each of its versions."""
+    views = {}
+    for match_id, player_id in harmed[:10]:
+        tag = re.compile(rf"Match #{match_id}\b")
+        views[f"match {match_id}, player {player_id}"] = [
+            [f"{v.embeds[0].get('title') if v.embeds else v.content} | {v.text()[-30:]!r}" for v in m.versions]
+            for m in standin.messages_seen_by(player_id)
+            if any(tag.search(v.text()) for v in m.versions)
+        ]
+    return views

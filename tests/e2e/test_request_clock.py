@@ -1,0 +1,87 @@
+"""The delivery's deadline counts only while a request is on the wire: discord.py waiting out a rate limit keeps
+its place, a request Discord does not answer is given up. Real discord.py, real HTTP, the stand-in's limits."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import discord
+import pytest
+import pytest_asyncio
+
+from bot.request_clock import answered_within, request_trace
+from sandbox.discord_standin import StandIn, point_discord_at
+from sandbox.discord_standin.latency import Latency
+from sandbox.discord_standin.rate_limits import ROUTES, Bucket, RateLimits
+
+TOKEN = "request-clock-test-token"
+OPEN_DM = ("POST", "/users/@me/channels")
+# Two DM channels per two seconds: the sixth waits about four seconds for its turn.
+NARROW_DM_BUCKET = Bucket(2, 2.0, shared=True)
+ON_THE_WIRE_S = 0.5
+USERS_A, USERS_B, USERS_C = range(1001, 1007), range(2001, 2007), range(3001, 3002)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def rigged() -> AsyncIterator[tuple[StandIn, discord.Client, Latency]]:
+    latency = Latency()
+    standin = StandIn(TOKEN, rate_limits=RateLimits(enabled=True, routes={**ROUTES, OPEN_DM: NARROW_DM_BUCKET}),
+                      latency=latency)  # fmt: skip
+    for user in (*USERS_A, *USERS_B, *USERS_C):
+        standin.add_user(user)
+    await standin.start()
+    undo = point_discord_at(standin.api_base, standin.gateway_url)
+    client = discord.Client(intents=discord.Intents.none(), http_trace=request_trace())
+    await client.login(TOKEN)
+    try:
+        yield standin, client, latency
+    finally:
+        await client.close()
+        await standin.stop()
+        undo()
+
+
+async def open_dms(client: discord.Client, users: range, deadline: float | None) -> list[float]:
+    """Opens a DM with each user in turn, each under its own deadline; how long each took."""
+    took = []
+    for user in users:
+        started = time.monotonic()
+        if deadline is None:
+            async with answered_within(ON_THE_WIRE_S, waiting_s=30.0):
+                await client.create_dm(discord.Object(user))
+        else:
+            async with asyncio.timeout(deadline):
+                await client.create_dm(discord.Object(user))
+        took.append(time.monotonic() - started)
+    return took
+
+
+async def test_a_request_waiting_out_a_rate_limit_keeps_its_place(
+    rigged: tuple[StandIn, discord.Client, Latency],
+) -> None:
+    _, client, _ = rigged
+    await asyncio.sleep(NARROW_DM_BUCKET.window_s)  # a fresh window
+    took = await open_dms(client, USERS_A, deadline=None)
+    assert max(took) > 3 * ON_THE_WIRE_S, "some waited for the bucket far longer than the wire deadline"
+    assert sum(took) >= 3.5, "six DM channels through a bucket of two per two seconds"
+    # The same waits under a plain deadline of the same length: given up, though Discord would have answered.
+    await asyncio.sleep(NARROW_DM_BUCKET.window_s)
+    with pytest.raises(TimeoutError):
+        await open_dms(client, USERS_B, deadline=ON_THE_WIRE_S)
+
+
+async def test_a_request_discord_does_not_answer_is_given_up_on_the_wire_deadline(
+    rigged: tuple[StandIn, discord.Client, Latency],
+) -> None:
+    _, client, latency = rigged
+    await asyncio.sleep(NARROW_DM_BUCKET.window_s)
+    latency.one_way_s = 2.0  # a stalled connection, as the bot sees it
+    try:
+        started = time.monotonic()
+        with pytest.raises(TimeoutError):
+            await open_dms(client, USERS_C, deadline=None)
+        assert time.monotonic() - started < 1.5, "given up after the wire deadline, not after waiting_s"
+    finally:
+        latency.one_way_s = 0.0
