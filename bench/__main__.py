@@ -41,7 +41,9 @@ class Sizes:
     wave_repeat: int
     singles: int
     burst: int
+    burst_runs: int
     big_burst: int  # 0: not run
+    expired: int  # players reached by direct message once their tokens expired
     join_rounds: int
     cycles: int
 
@@ -57,7 +59,9 @@ FULL = Sizes(
     wave_repeat=3,
     singles=100,
     burst=1000,
+    burst_runs=3,
     big_burst=10_000,
+    expired=1000,
     join_rounds=5,
     cycles=10_000,
 )
@@ -72,7 +76,9 @@ QUICK = Sizes(
     wave_repeat=2,
     singles=20,
     burst=200,
+    burst_runs=2,
     big_burst=0,
+    expired=100,
     join_rounds=2,
     cycles=500,
 )
@@ -85,8 +91,11 @@ def sections(s: Sizes) -> dict[str, Callable[[], Any]]:
         "quality": lambda: quality.measure(s.quality_pools, s.quality_seeds),
         "simulation": lambda: simulation.measure(MATCHMAKERS, simulation.RATES, s.sim_hours, s.sim_seeds),
         "wave": lambda: wave.whole_wave(s.wave_repeat, s.wave_sizes),
-        "notify": lambda: asyncio.run(notify.measure(s.singles, s.burst)),
+        "notify": lambda: asyncio.run(notify.measure(s.singles, s.burst, burst_runs=s.burst_runs)),
         "notify_10000": lambda: asyncio.run(notify.measure(0, s.big_burst)) if s.big_burst else None,
+        "notify_discord": lambda: asyncio.run(
+            notify.measure(s.singles, s.burst, s.expired, burst_runs=s.burst_runs, discords_rules=True)
+        ),
         "joining": lambda: joining.measure(200, s.join_rounds),
         "memory": lambda: asyncio.run(memory.measure(s.cycles, 100, 100)),
     }

@@ -22,10 +22,12 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from sqlalchemy import text
 
 from bench.machine import machine
 from bench.stack import BotStack, JoinsFailed, bot_stack
+from sandbox.discord_standin.models import ReceivedBody
 
 RESULTS = Path(__file__).resolve().parent / "results" / "notify.json"
 # A Join reads every waiting entry for its searching view, so it answers more slowly the more players wait;
@@ -37,16 +39,31 @@ SET_ASIDE_EVERY = 2000
 # The joins are the set-up, not what is measured: the bot answers them one after another on its one core, so
 # twenty at a time join as fast as fifty, and each stays within Discord's 3 seconds on a busy machine.
 JOINS_AT_ONCE = 20
+# The bot's own number of deliveries in flight (bot.delivery.SHOWS_AT_ONCE), for the bare client.
+BARE_CLIENT_AT_ONCE = 64
+# Past an interaction token's 15 minutes.
+TOKENS_EXPIRED_AFTER_S = 16 * 60
 
 
-async def measure(singles: int, burst: int) -> dict[str, Any]:
-    async with bot_stack("ladder_bench_notify") as stack:
+async def measure(
+    singles: int, burst: int, expired: int = 0, *, burst_runs: int = 1, discords_rules: bool = False
+) -> dict[str, Any]:
+    """`burst_runs`: bursts of the same size, one after another, for the median and the spread. `expired`:
+    players whose interaction tokens are past 15 minutes when their match is found (measured last: it moves
+    the stand-in's clock on)."""
+    async with bot_stack("ladder_bench_notify", discords_rules=discords_rules, record_bodies=burst_runs > 1) as stack:
         ids = count(700_000_000_000_000_001)
-        figures: dict[str, Any] = {"machine": machine()}
+        figures: dict[str, Any] = {"machine": machine(), "discords_rules": discords_rules}
         if singles:
             figures["single_matches"] = await _singles(stack, singles, ids)
         if burst:
-            figures["burst"] = await _burst(stack, burst, ids)
+            figures["burst"] = await _bursts(stack, burst, ids, burst_runs)
+        if expired:
+            figures["expired_tokens"] = await _expired_tokens(stack, expired, ids)
+        standin = stack.standin
+        figures["rate_limited"] = standin.rate_limited
+        figures["invalid_requests"] = standin.invalid_requests
+        figures["invalid_requests_peak_per_10_min"] = standin.invalid_peak_per_10_min
     return figures
 
 
@@ -70,6 +87,51 @@ async def _singles(stack: BotStack, singles: int, ids: count[int]) -> dict[str, 
         "commit_to_edit_p50_ms": round(statistics.median(latencies), 2),
         "commit_to_edit_p99_ms": round(latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))], 2),
     }
+
+
+async def _bursts(stack: BotStack, burst: int, ids: count[int], runs: int) -> dict[str, Any]:
+    """The burst `runs` times: each figure is the median of the runs, with its spread (lowest, highest) beside.
+    After each run, a bare HTTP client sends the bot's own edits of that run to the same stand-in again, as
+    fast as it can: the most this machine and stand-in allow, so the bot's figure is also a share of it."""
+    if runs == 1:
+        return await _burst(stack, burst, ids)
+    done: list[dict[str, Any]] = []
+    for _ in range(runs):
+        bodies_before = len(stack.standin.bodies)
+        one = await _burst(stack, burst, ids)
+        if not one["completed"]:
+            return one
+        edits = [b for b in stack.standin.bodies[bodies_before:] if b.method == "PATCH" and "/webhooks/" in b.path]
+        bare = await _bare_client_edits_per_s(stack, edits)
+        one["bare_client_edits_per_s"] = bare
+        one["share_of_bare_client"] = round(one["deliveries_per_s"] / bare, 3) if edits else None
+        done.append(one)
+    figures: dict[str, Any] = {"events": burst, "completed": True, "runs": len(done)}
+    for key in ("deliveries", "commit_to_last_edit_s", "events_per_s", "deliveries_per_s", "bot_largest_stall_ms",
+                "bot_largest_busy_stall_ms", "bot_longest_gc_cpu_ms", "bare_client_edits_per_s",
+                "share_of_bare_client"):  # fmt: skip
+        values = [r[key] for r in done if r.get(key) is not None]
+        figures[key] = statistics.median(values) if values else None
+        figures[f"{key}_spread"] = [min(values), max(values)] if values else None
+    figures["each_run"] = done
+    return figures
+
+
+async def _bare_client_edits_per_s(stack: BotStack, edits: list[ReceivedBody]) -> float:
+    """The same edits, each to the same message through the same token, by a plain aiohttp client with as many
+    in flight as the bot allows itself (its SHOWS_AT_ONCE): edits per second."""
+    slots = asyncio.Semaphore(BARE_CLIENT_AT_ONCE)
+    headers = {"Content-Type": "application/json"}
+    base = stack.standin.api_base
+
+    async def send(session: aiohttp.ClientSession, edit: ReceivedBody) -> None:
+        async with slots, session.patch(base + edit.path, data=edit.text, headers=headers) as response:
+            await response.read()
+
+    async with aiohttp.ClientSession() as session:
+        started = time.monotonic()
+        await asyncio.gather(*(send(session, edit) for edit in edits))
+        return round(len(edits) / (time.monotonic() - started), 1)
 
 
 async def _burst(stack: BotStack, burst: int, ids: count[int]) -> dict[str, Any]:
@@ -113,6 +175,37 @@ async def _burst(stack: BotStack, burst: int, ids: count[int]) -> dict[str, Any]
         "events_per_s": round(result.matched_pairs / (last - committed), 1),
         "deliveries_per_s": round(len(seen) / (last - committed), 1),
         **_stalls(stack, burst_started, last),
+    }
+
+
+async def _expired_tokens(stack: BotStack, players_count: int, ids: count[int]) -> dict[str, Any]:
+    """Every player joined more than 15 minutes before their match: their searching message (ephemeral) can
+    no longer be edited, so each match reaches them by direct message, one DM channel opened per player."""
+    players = [next(ids) for _ in range(players_count - players_count % 2)]
+    messages = await stack.join_all(players, parallel=JOINS_AT_ONCE)
+    stack.standin.clock.advance(TOKENS_EXPIRED_AFTER_S)
+    limited_before = stack.standin.rate_limited
+    since = stack.log_position()
+    result = await asyncio.to_thread(stack.wave)
+    committed = stack.committed_at(result.wave_id)
+    shown = await stack.shown_at(messages, 120 + 3 * len(players), every_s=0.2, since=since)
+    # The stand-in's clock is ahead of the wall clock by the skip.
+    seen = sorted(at - TOKENS_EXPIRED_AFTER_S - committed for at in shown.values())
+    with stack.engine.connect() as conn:
+        paths: dict[str, int] = dict(
+            conn.execute(
+                text("SELECT path, count(*) FROM deliveries WHERE player_id = ANY(:p) GROUP BY path"),
+                {"p": players},
+            ).all()
+        )
+    return {
+        "players": len(players),
+        "matches": result.matched_pairs,
+        "paths": paths,
+        "first_saw_match_s": round(seen[0], 2),
+        "median_saw_match_s": round(statistics.median(seen), 2),
+        "last_saw_match_s": round(seen[-1], 2),
+        "rate_limited": stack.standin.rate_limited - limited_before,
     }
 
 

@@ -19,6 +19,10 @@ def latest(sections: dict[str, Any], notes: list[str], machine: dict[str, Any], 
     """The results file: the issue's keys first (null where not measured, the reason in `notes`), then detail."""
     speed, quality, sim = sections.get("speed"), sections.get("quality"), sections.get("simulation")
     wave, notify, big = sections.get("wave"), sections.get("notify"), sections.get("notify_10000")
+    discord = sections.get("notify_discord")
+    under = discord or {}
+    under_single, under_burst = under.get("single_matches") or {}, under.get("burst") or {}
+    expired = under.get("expired_tokens") or {}
     joining, memory = sections.get("joining"), sections.get("memory")
     single = (notify or {}).get("single_matches") or {}
     burst = (notify or {}).get("burst") or {}
@@ -35,6 +39,15 @@ def latest(sections: dict[str, Any], notes: list[str], machine: dict[str, Any], 
         "notify_burst_per_s": burst.get("events_per_s"),
         "notify_burst_10000_per_s": big_burst.get("events_per_s"),
         "notify_burst_min_per_s": min(bursts) if bursts else None,
+        # The same, under Discord's rate limits and 60 ms of latency each way.
+        "discord_notify_p50_ms": under_single.get("commit_to_edit_p50_ms"),
+        "discord_notify_p99_ms": under_single.get("commit_to_edit_p99_ms"),
+        "discord_notify_burst_per_s": under_burst.get("events_per_s"),
+        "discord_notify_burst_last_s": under_burst.get("commit_to_last_edit_s"),
+        "discord_expired_tokens_players": expired.get("players"),
+        "discord_expired_tokens_last_saw_match_s": expired.get("last_saw_match_s"),
+        "discord_rate_limited": under.get("rate_limited"),
+        "discord_invalid_requests_peak_per_10_min": under.get("invalid_requests_peak_per_10_min"),
         "loop_stall_max_ms": stall_burst.get("bot_largest_stall_ms"),
         "loop_busy_stall_max_ms": stall_burst.get("bot_largest_busy_stall_ms"),
         "loop_stall_burst": stall_burst.get("events"),
@@ -57,6 +70,7 @@ def latest(sections: dict[str, Any], notes: list[str], machine: dict[str, Any], 
         "whole_wave": wave,
         "notify": notify,
         "notify_burst_10000": big,
+        "notify_discord": discord,
         "joining": joining,
         "memory": memory,
     }
@@ -101,6 +115,33 @@ def _cell(value: Any, digits: int = 1, suffix: str = "") -> str:
     if isinstance(value, int):
         return f"{value:,}{suffix}"
     return f"{value}{suffix}"
+
+
+def _notify_rows(under: str, notify: dict[str, Any], big: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    single = notify.get("single_matches")
+    if single:
+        latency = f"p50 {single['commit_to_edit_p50_ms']} ms, p99 {single['commit_to_edit_p99_ms']} ms"
+        rows.append([under, "single matches, 10/s", f"{single['deliveries']:,} deliveries", latency, "—", "—"])
+    for burst in (notify.get("burst"), big.get("burst")):
+        if burst and burst.get("completed"):
+            rate = f"{burst['events_per_s']:,} events/s (last edit {burst['commit_to_last_edit_s']} s after commit)"
+            stall = _cell(burst["bot_largest_stall_ms"], 1, " ms")
+            busy = _cell(burst.get("bot_largest_busy_stall_ms"), 1, " ms")
+            rows.append([under, f"burst of {burst['events']:,} matches", f"{burst['deliveries']:,} deliveries", rate,
+                         stall, busy])  # fmt: skip
+        elif burst:
+            stall = _cell(burst["bot_largest_stall_ms_while_joining"], 1, " ms while the players joined")
+            busy = _cell(burst.get("bot_largest_busy_stall_ms_while_joining"), 1, " ms")
+            rows.append([under, f"burst of {burst['events']:,} matches", "not reached", burst["reason"], stall, busy])
+    expired = notify.get("expired_tokens")
+    if expired:
+        paths = ", ".join(f"{n:,} by {path.replace('_', ' ')}" for path, n in sorted(expired["paths"].items()))
+        seen = (f"median player saw it {expired['median_saw_match_s']} s after commit, the last "
+                f"{expired['last_saw_match_s']} s ({paths})")  # fmt: skip
+        rows.append([under, f"{expired['players']:,} players with expired tokens", f"{expired['matches']:,} matches",
+                     seen, "—", "—"])  # fmt: skip
+    return rows
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -272,35 +313,31 @@ def _servers(r: dict[str, Any], d: dict[str, Any], images: dict[str, str]) -> li
             _table(["waiting", "commit ms", "all published ms", "pairing ms", "matches", "runs"], rows),
         ]
     notify, big = d.get("notify") or {}, d.get("notify_burst_10000") or {}
-    if notify or big:
-        rows = []
-        single = notify.get("single_matches")
-        if single:
-            latency = f"p50 {single['commit_to_edit_p50_ms']} ms, p99 {single['commit_to_edit_p99_ms']} ms"
-            rows.append(["single matches, 10/s", f"{single['deliveries']:,} deliveries", latency, "—", "—"])
-        for burst in (notify.get("burst"), big.get("burst")):
-            if burst and burst.get("completed"):
-                rate = f"{burst['events_per_s']:,} events/s (last edit {burst['commit_to_last_edit_s']} s after commit)"
-                stall = _cell(burst["bot_largest_stall_ms"], 1, " ms")
-                busy = _cell(burst.get("bot_largest_busy_stall_ms"), 1, " ms")
-                rows.append(
-                    [f"burst of {burst['events']:,} matches", f"{burst['deliveries']:,} deliveries", rate, stall, busy]
-                )
-            elif burst:
-                stall = _cell(burst["bot_largest_stall_ms_while_joining"], 1, " ms while the players joined")
-                busy = _cell(burst.get("bot_largest_busy_stall_ms_while_joining"), 1, " ms")
-                rows.append([f"burst of {burst['events']:,} matches", "not reached", burst["reason"], stall, busy])
+    discord = d.get("notify_discord") or {}
+    if notify or big or discord:
+        rows = _notify_rows("no limits, no latency", notify, big)
+        rows += _notify_rows("Discord's rate limits, 60 ms latency", discord, {})
         out += [
             "### Notification\n",
             "The real bot process against the Discord stand-in; players join through the stand-in; latency is "
-            "from a wave's commit to the stand-in receiving the edit of the player's message. The loop stall is "
-            "the bot's largest event-loop stall during the burst (its `BOT_STATS_FILE`): how late the loop ran a "
-            "20 ms timer, whatever held it up, the machine included; the busy stall is the part of it the loop "
-            "spent running the bot's own code. Measured without Discord's rate limits and with no network delay "
-            "(the stand-in answers in-process at once); the demo and the chaos run apply both, these benchmarks do "
-            "not yet.\n",
-            _table(["run", "size", "figure", "largest loop stall", "largest busy stall"], rows),
+            "from a wave's commit to the stand-in receiving the edit of the player's message (or the direct "
+            "message that shows the match). The loop stall is the bot's largest event-loop stall during the burst "
+            "(its `BOT_STATS_FILE`): how late the loop ran a 20 ms timer, whatever held it up, the machine "
+            "included; the busy stall is the part of it the loop spent running the bot's own code. Each figure "
+            "is measured twice: with the stand-in answering in-process at once with no rate limits, and under "
+            "Discord's rules (its rate limits, 60 ms each way with jitter on every request and gateway "
+            "dispatch), as the demo and the chaos run apply them. The expired-token burst: players who joined "
+            "more than 15 minutes before their match, reached by direct message; opening a DM channel is one "
+            "bucket for the whole bot, whose size Discord does not publish (the stand-in assumes 10 per 10 s).\n",
+            _table(["under", "run", "size", "figure", "largest loop stall", "largest busy stall"], rows),
         ]
+        if discord:
+            out.append(
+                f"Under Discord's rules the bot received {discord.get('rate_limited', 0):,} 429s (each waited out "
+                f"and retried) and made {discord.get('invalid_requests', 0):,} invalid requests, at most "
+                f"{discord.get('invalid_requests_peak_per_10_min', 0):,} in any 10 minutes (Discord bans an IP past "
+                "10,000).\n"
+            )
     joining = d.get("joining")
     if joining:
         out += [

@@ -24,7 +24,7 @@ from db.engines import session_factory, sync_engine
 from db.migrate import upgrade
 from db.settings import get_settings
 from sandbox import processes
-from sandbox.discord_standin import StandIn
+from sandbox.discord_standin import StandIn, as_discord
 from sandbox.players import match_first_shown_at, queue_up
 from sandbox.servers import ServerUrls, drop_database, embedded_running, ensure_servers, fresh_database, stop_servers
 from workers.wave import WaveResult, run_wave
@@ -136,22 +136,26 @@ class BotStack:
     async def shown_at(
         self, messages: dict[int, int], timeout: float, every_s: float = 0.05, since: int = 0
     ) -> dict[int, float]:
-        """When each player's searching message first showed their match (the stand-in's clock, stamped as the
-        edit arrived). One incremental scan of the stand-in's log of message changes from `since`: each look
-        reads only the changes since the last one, so 20,000 players cost the stand-in's process (which this
-        one is) next to nothing, and the figures are the bot's, not the harness's."""
+        """When each player first saw their match, in their searching message or a direct message (the
+        stand-in's clock, stamped as the message arrived). One incremental scan of the stand-in's log of message
+        changes from `since`: each look reads only the changes since the last one, so 20,000 players cost the
+        stand-in's process (which this one is) next to nothing, and the figures are the bot's, not the
+        harness's."""
         store = self.standin.store
         player_of = {message_id: player for player, message_id in messages.items()}
+        players = set(messages)
         shown: dict[int, float] = {}
         looked = since
         deadline = time.monotonic() + timeout
         while True:
             changed, looked = store.message_log[looked:], len(store.message_log)
             for message_id in changed:
-                player = player_of.get(message_id)
-                if player is None or player in shown:
+                message = store.messages[message_id]
+                # Their searching message, or a new one only they see (a direct message).
+                player = player_of.get(message_id, message.visible_to)
+                if player is None or player in shown or player not in players:
                     continue
-                at = match_first_shown_at(store.messages[message_id])
+                at = match_first_shown_at(message)
                 if at is not None:
                     shown[player] = at
             if len(shown) == len(messages):
@@ -162,7 +166,11 @@ class BotStack:
 
 
 @asynccontextmanager
-async def bot_stack(prefix: str) -> AsyncIterator[BotStack]:
+async def bot_stack(
+    prefix: str, *, discords_rules: bool = False, record_bodies: bool = False
+) -> AsyncIterator[BotStack]:
+    """`discords_rules`: the stand-in applies Discord's rate limits and a network's latency (60 ms each way).
+    `record_bodies`: it keeps every request body the bot sent."""
     with servers() as urls, database(urls, prefix) as database_url:
         state = get_settings().state_dir
         logs = state / "bench"
@@ -171,7 +179,7 @@ async def bot_stack(prefix: str) -> AsyncIterator[BotStack]:
         stream = f"bench:{token}:events"
         stats_file = logs / f"bot-stats-{token}.jsonl"
         log = logs / f"bot-{prefix}.log"
-        standin = StandIn(TOKEN)
+        standin = StandIn(TOKEN, record_bodies=record_bodies, **(as_discord() if discords_rules else {}))
         await standin.start()
         env = {
             "DATABASE_URL": database_url,

@@ -11,15 +11,20 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+from urllib.parse import quote
 
-from jsonschema import Draft202012Validator
+import jsonschema_rs
+from jsonschema import Draft202012Validator, FormatChecker
 
-from .spec import SPEC_URI, cause, registry, spec
+from .spec import SPEC_URI, cause, registry, request_spec, spec
 
 BOT = "the bot sent"
 STANDIN = "the stand-in answered"
 JSON_TYPE = "application/json"
 MULTIPART = "multipart/form-data"
+# The spec's string formats that carry meaning for Discord (its own `snowflake`, `nonce`, `int32` are left to
+# the types): a timestamp Discord cannot read and a URL that is none are refused.
+FORMATS = FormatChecker(formats=("date-time", "uri"))
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,8 @@ def _query_value(raw: str, schema: dict[str, Any]) -> object:
 
 
 def _errors(pointer: str, instance: object, request: bool = False) -> list[tuple[tuple[str | int, ...], str]]:
+    if _quick_validator(pointer, request).is_valid(instance):
+        return []
     found = []
     for error in _validator(pointer, request).iter_errors(instance):
         best = cause(error)
@@ -149,8 +156,21 @@ def _errors(pointer: str, instance: object, request: bool = False) -> list[tuple
 
 
 @cache
+def _quick_validator(pointer: str, request: bool) -> jsonschema_rs.Draft202012Validator:
+    """The same schema compiled by jsonschema-rs: it tells a conforming payload (nearly all of them) in
+    microseconds where jsonschema takes milliseconds, which in a demo, a benchmark or the chaos run would load
+    the stand-in more than the bot it measures. jsonschema still finds and names each violation."""
+    document = request_spec() if request else spec()
+    return jsonschema_rs.Draft202012Validator(
+        {**document, "$ref": "#" + quote(pointer, safe="/~")}, validate_formats=True
+    )
+
+
+@cache
 def _validator(pointer: str, request: bool) -> Draft202012Validator:
-    return Draft202012Validator({"$ref": f"{SPEC_URI}#{pointer}"}, registry=registry(for_requests=request))
+    return Draft202012Validator(
+        {"$ref": f"{SPEC_URI}#{pointer}"}, registry=registry(for_requests=request), format_checker=FORMATS
+    )
 
 
 def _resolve(pointer: str, *, follow: bool = True) -> Any:

@@ -29,6 +29,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Routes Discord serves without the bot token: the interaction token in the path is the credential.
 UNAUTHENTICATED = ("/interactions/", "/webhooks/")
+# The answer to a request whose client went away before it was read (nginx's code): nobody receives it.
+CLIENT_CLOSED_REQUEST = 499
 # Where a handler leaves the request's body text for the request log.
 BODY = web.RequestKey("standin.body", str)
 # The request's operation in Discord's OpenAPI description, and every way a request or an answer broke it.
@@ -189,8 +191,8 @@ class Server:
             response = json_response(refusal.body(), refusal.status)
         except ConnectionResetError:
             # The bot went away in the middle of its request (killed): nobody is left to answer, and Discord drops
-            # such a request too. aiohttp takes this as the client's early goodbye.
-            raise
+            # such a request too. Nothing is recorded; the answer (nginx's "client closed request") goes nowhere.
+            return web.Response(status=CLIENT_CLOSED_REQUEST)
         except Exception as crash:
             # The stand-in's own bug: a 500 (which discord.py retries) recorded where a test will see it.
             log.exception("stand-in failed on %s %s", request.method, path)

@@ -82,3 +82,14 @@ def test_a_status_the_operation_does_not_return_is_a_violation() -> None:
     refusal = {"code": 50035, "message": "Invalid Form Body", "errors": {"content": too_long}}
     assert response_violations(CREATE_MESSAGE, 400, refusal) == []
     assert [v.where for v in response_violations(CREATE_MESSAGE, 400, {"message": "no code"})] == ["$"]
+
+
+def test_timestamps_and_urls_are_held_to_their_formats_both_ways() -> None:
+    assert CREATE_MESSAGE is not None
+    good = {"embeds": [{"title": "Match found", "timestamp": "2026-11-29T15:00:00+00:00", "url": "https://x.gg/m/1"}]}
+    assert body_violations(CREATE_MESSAGE, "application/json", good) == []
+    bad = {"embeds": [{"title": "Match found", "timestamp": "yesterday", "url": "not a link"}]}
+    found = body_violations(CREATE_MESSAGE, "application/json", bad)
+    assert sorted((v.side, v.where) for v in found) == [(BOT, "$.embeds[0].timestamp"), (BOT, "$.embeds[0].url")]
+    answered = response_violations(CREATE_MESSAGE, 200, _message(timestamp="29/11/2026 15:00"))
+    assert [(v.side, v.where) for v in answered] == [(STANDIN, "$.timestamp")]
