@@ -97,11 +97,10 @@ async def _bursts(stack: BotStack, burst: int, ids: count[int], runs: int) -> di
         return await _burst(stack, burst, ids)
     done: list[dict[str, Any]] = []
     for _ in range(runs):
-        bodies_before = len(stack.standin.bodies)
-        one = await _burst(stack, burst, ids)
+        edits: list[ReceivedBody] = []
+        one = await _burst(stack, burst, ids, edits)
         if not one["completed"]:
             return one
-        edits = [b for b in stack.standin.bodies[bodies_before:] if b.method == "PATCH" and "/webhooks/" in b.path]
         bare = await _bare_client_edits_per_s(stack, edits)
         one["bare_client_edits_per_s"] = bare
         one["share_of_bare_client"] = round(one["deliveries_per_s"] / bare, 3) if edits else None
@@ -134,8 +133,11 @@ async def _bare_client_edits_per_s(stack: BotStack, edits: list[ReceivedBody]) -
         return round(len(edits) / (time.monotonic() - started), 1)
 
 
-async def _burst(stack: BotStack, burst: int, ids: count[int]) -> dict[str, Any]:
-    """Every player waits, then one wave matches them all."""
+async def _burst(
+    stack: BotStack, burst: int, ids: count[int], edits: list[ReceivedBody] | None = None
+) -> dict[str, Any]:
+    """Every player waits, then one wave matches them all. `edits` receives the bot's edits of the players'
+    messages after the wave (the stand-in records bodies)."""
     players = [next(ids) for _ in range(2 * burst)]
     joins_began, joins_began_at = time.monotonic(), time.time()
     messages: dict[int, int] = {}
@@ -159,12 +161,14 @@ async def _burst(stack: BotStack, burst: int, ids: count[int]) -> dict[str, Any]
         _set_aside(stack, players, "cancelled", "waiting")
     joins_s = time.monotonic() - joins_began
     await asyncio.sleep(2)  # the stats file's windows before the burst are the joins', not the burst's
-    burst_started, since = time.time(), stack.log_position()
+    burst_started, since, bodies_from = time.time(), stack.log_position(), len(stack.standin.bodies)
     result = await asyncio.to_thread(stack.wave)
     committed = stack.committed_at(result.wave_id)
     seen = list((await stack.shown_at(messages, 60 + burst / 10, every_s=0.05, since=since)).values())
     last = max(seen)
     await asyncio.sleep(1.5)  # one more stats line covers the end of the burst
+    if edits is not None:
+        edits += [b for b in stack.standin.bodies[bodies_from:] if b.method == "PATCH" and "/webhooks/" in b.path]
     return {
         "events": result.matched_pairs,
         "completed": True,
