@@ -183,11 +183,23 @@ async def _burst(
 
 
 async def _expired_tokens(stack: BotStack, players_count: int, ids: count[int]) -> dict[str, Any]:
-    """Every player joined more than 15 minutes before their match: their searching message (ephemeral) can
-    no longer be edited, so each match reaches them by direct message, one DM channel opened per player."""
+    """The bot was away for more than 15 minutes while every player waited, and a wave matches them all as it
+    comes back: their searching messages (ephemeral) can no longer be edited, so each match reaches them by
+    direct message, one DM channel opened per player."""
     players = [next(ids) for _ in range(players_count - players_count % 2)]
     messages = await stack.join_all(players, parallel=JOINS_AT_ONCE)
+    await stack.restart_bot()
+    # Sixteen minutes pass: on Discord's clock (the stand-in's), and in the tokens' age as the bot recorded it.
     stack.standin.clock.advance(TOKENS_EXPIRED_AFTER_S)
+    with stack.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE queue_entries SET message_ref = jsonb_set(message_ref, '{issued_at}',"
+                " to_jsonb((message_ref->>'issued_at')::float8 - :skip)) WHERE player_id = ANY(:players)"
+            ),
+            {"skip": TOKENS_EXPIRED_AFTER_S, "players": players},
+        )
+    invalid_before = stack.standin.invalid_requests
     limited_before = stack.standin.rate_limited
     since = stack.log_position()
     result = await asyncio.to_thread(stack.wave)
@@ -210,6 +222,7 @@ async def _expired_tokens(stack: BotStack, players_count: int, ids: count[int]) 
         "median_saw_match_s": round(statistics.median(seen), 2),
         "last_saw_match_s": round(seen[-1], 2),
         "rate_limited": stack.standin.rate_limited - limited_before,
+        "invalid_requests": stack.standin.invalid_requests - invalid_before,
     }
 
 

@@ -85,6 +85,17 @@ class BotStack:
     client: redis.Redis
     stats_file: Path
     log: Path
+    env: dict[str, str]
+
+    async def restart_bot(self) -> None:
+        """Stops the bot (SIGTERM, its live subscriptions end with it) and starts it again, until it is ready."""
+        await asyncio.to_thread(processes.stop, self.bot)
+        identified = self.standin.identify_count
+        self.bot = processes.start_bot(self.env, self.log)
+        while self.standin.identify_count == identified:
+            if self.bot.poll() is not None:
+                raise RuntimeError(f"the bot exited; see {self.log}")
+            await asyncio.sleep(0.1)
 
     def wave(self) -> WaveResult:
         return run_wave(self.sessions, self.client, self.stream, starcraft())
@@ -192,7 +203,9 @@ async def bot_stack(
         bot = processes.start_bot(env, log)
         engine = sync_engine(database_url)
         client = redis.Redis.from_url(urls.redis_url)
-        stack = BotStack(database_url, stream, standin, bot, engine, session_factory(engine), client, stats_file, log)
+        stack = BotStack(
+            database_url, stream, standin, bot, engine, session_factory(engine), client, stats_file, log, env
+        )
         try:
             while not (standin.identify_count and standin.commands):
                 if bot.poll() is not None:

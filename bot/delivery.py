@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import metrics
 from bot.delivery_ledger import DeliveryLedger
 from bot.discord_api import edit_original_response, send_followup
+from bot.message_refs import token_alive
 from bot.notifications import NotificationService
 from bot.presenting import render_event
 from bot.renderings import Rendering
@@ -48,8 +49,6 @@ CLOSED_DMS_NOT_TRIED = f"direct message: not tried, DMs found closed (50007) wit
 # A token younger than this may belong to a press whose answer is still on its way to Discord.
 ANSWER_IN_FLIGHT_S = 5.0
 ANSWER_LANDING_PAUSES_S = (0.25, 0.5, 1.0)
-# An interaction token lives 15 minutes; leave a margin for the request in flight.
-TOKEN_LIFETIME_S = 15 * 60 - 20
 # DM channels remembered (a player's never changes): about 100 bytes each.
 DM_CHANNELS_KEPT = 100_000
 # Pauses between attempts to record a delivery while the database is unreachable (about half a minute).
@@ -201,7 +200,7 @@ class Deliverer:
                 if await self._notifications.offer(player_id, event):
                     return SUBSCRIPTION
             ref = MessageRef.of(event, player_id)
-            fresh = ref is not None and time.time() - ref.issued_at < TOKEN_LIFETIME_S
+            fresh = ref is not None and token_alive(ref.issued_at)
             if event.type == MATCH_REMINDER:
                 # A reminder must catch the eye: a new message notifies, an edit does not.
                 if ref is not None and fresh:

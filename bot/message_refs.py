@@ -7,6 +7,15 @@ from typing import Any
 
 import discord
 
+# An interaction token lives 15 minutes; leave a margin for the request in flight.
+TOKEN_LIFETIME_S = 15 * 60 - 20
+
+
+def token_alive(issued_at: float) -> bool:
+    """Whether a token issued then may still be used. A dead token's request is refused with a 401, which
+    Discord counts toward banning the bot's IP: it is never sent."""
+    return time.time() - issued_at < TOKEN_LIFETIME_S
+
 
 def message_ref(interaction: discord.Interaction[Any]) -> dict[str, Any]:
     """The message this interaction's answer edits: its token (for 15 minutes), channel and message ids."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -11,7 +12,7 @@ import discord
 
 from bot.actions.spam import slowed_down
 from bot.discord_api import edit_original_response
-from bot.message_refs import message_ref
+from bot.message_refs import message_ref, token_alive
 from bot.notifications import Sink
 from bot.presenting import render_event
 from bot.queue_errors import AlreadyQueued, InUnfinishedMatch, NeedsSetup, QueueError
@@ -88,6 +89,10 @@ async def _enter(interaction: discord.Interaction[Any], write: Callable[[], Awai
     log.info("player %s joined the queue (entry %s)", player_id, joined.entry_id, extra={"player_id": player_id})
 
 
+class TokenExpired(Exception):
+    """The live message can no longer be edited: the listener shows the event by another path."""
+
+
 def _live_sink(interaction: discord.Interaction[Any], player_id: int) -> Sink:
     return LiveMessage(interaction.client, interaction.application_id, interaction.token, player_id)
 
@@ -105,8 +110,11 @@ class LiveMessage:
     application_id: int
     token: str = field(repr=False)  # a credential: never in a log line
     player_id: int
+    issued_at: float = field(default_factory=time.time)
 
     async def __call__(self, event: Event) -> None:
+        if not token_alive(self.issued_at):
+            raise TokenExpired(f"the interaction token of player {self.player_id}'s live message has expired")
         rendering = render_event(event, self.player_id)
         await edit_original_response(
             self.client, self.application_id, self.token, embed=rendering.embed, view=rendering.view

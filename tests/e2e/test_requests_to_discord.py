@@ -1,5 +1,7 @@
-"""The delivery's deadline counts only while a request is on the wire: discord.py waiting out a rate limit keeps
-its place, a request Discord does not answer is given up. Real discord.py, real HTTP, the stand-in's limits."""
+"""What the bot asks of Discord, and when it gives up: the delivery's deadline counts only while a request is on
+the wire (discord.py waiting out a rate limit keeps its place, a request Discord does not answer is given up),
+and a token the bot knows is dead is never sent (Discord counts its 401 toward an IP ban). Real discord.py, real
+HTTP, the stand-in's limits."""
 
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ import discord
 import pytest
 import pytest_asyncio
 
+from bot.actions.join import LiveMessage, TokenExpired
 from bot.request_clock import answered_within, request_trace
+from db.events import MATCH_FOUND, Event
 from sandbox.discord_standin import StandIn, point_discord_at
 from sandbox.discord_standin.latency import Latency
 from sandbox.discord_standin.rate_limits import ROUTES, Bucket, RateLimits
@@ -85,3 +89,16 @@ async def test_a_request_discord_does_not_answer_is_given_up_on_the_wire_deadlin
         assert time.monotonic() - started < 1.5, "given up after the wire deadline, not after waiting_s"
     finally:
         latency.one_way_s = 0.0
+
+
+async def test_a_live_message_whose_token_has_expired_is_not_edited(
+    rigged: tuple[StandIn, discord.Client, Latency],
+) -> None:
+    standin, client, _ = rigged
+    assert client.application_id is not None
+    sixteen_minutes_ago = time.time() - 16 * 60
+    live = LiveMessage(client, client.application_id, "a-token", USERS_C[0], issued_at=sixteen_minutes_ago)
+    requests_before = len(standin.received)
+    with pytest.raises(TokenExpired):
+        await live(Event(1, MATCH_FOUND, (USERS_C[0],), {"match_id": 1}))
+    assert len(standin.received) == requests_before and standin.invalid_requests == 0
