@@ -17,16 +17,17 @@ import argparse
 import asyncio
 import json
 import statistics
+import sys
 import time
 from itertools import count
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 from sqlalchemy import text
 
 from bench.machine import machine
 from bench.stack import BotStack, JoinsFailed, bot_stack
+from db.settings import PROJECT_DIR
 from sandbox.discord_standin.models import ReceivedBody
 
 RESULTS = Path(__file__).resolve().parent / "results" / "notify.json"
@@ -117,20 +118,19 @@ async def _bursts(stack: BotStack, burst: int, ids: count[int], runs: int) -> di
 
 
 async def _bare_client_edits_per_s(stack: BotStack, edits: list[ReceivedBody]) -> float:
-    """The same edits, each to the same message through the same token, by a plain aiohttp client with as many
-    in flight as the bot allows itself (its SHOWS_AT_ONCE): edits per second."""
-    slots = asyncio.Semaphore(BARE_CLIENT_AT_ONCE)
-    headers = {"Content-Type": "application/json"}
-    base = stack.standin.api_base
-
-    async def send(session: aiohttp.ClientSession, edit: ReceivedBody) -> None:
-        async with slots, session.patch(base + edit.path, data=edit.text, headers=headers) as response:
-            await response.read()
-
-    async with aiohttp.ClientSession() as session:
-        started = time.monotonic()
-        await asyncio.gather(*(send(session, edit) for edit in edits))
-        return round(len(edits) / (time.monotonic() - started), 1)
+    """The same edits, each to the same message through the same token, by `bench.bare_client` in a process of
+    its own with as many in flight as the bot allows itself (its SHOWS_AT_ONCE): edits per second."""
+    edits_file = stack.log.parent / "bare-client-edits.jsonl"
+    edits_file.write_text("".join(json.dumps({"path": e.path, "text": e.text}) + "\n" for e in edits))
+    bare = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.bare_client", stack.standin.api_base, str(edits_file), str(BARE_CLIENT_AT_ONCE),
+        stdout=asyncio.subprocess.PIPE, cwd=PROJECT_DIR,
+    )  # fmt: skip
+    out, _ = await bare.communicate()
+    edits_file.unlink()
+    if bare.returncode != 0:
+        raise RuntimeError(f"bench.bare_client exited with {bare.returncode}")
+    return float(out.decode().strip())
 
 
 async def _burst(

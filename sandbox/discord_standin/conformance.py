@@ -121,6 +121,7 @@ def _query_errors(found: Operation, query: dict[str, str]) -> list[tuple[str, st
     return errors
 
 
+@cache
 def _parameters(found: Operation) -> list[tuple[str, dict[str, Any]]]:
     """Each parameter of the operation (the path's own first) with the JSON pointer where it is defined."""
     located = []
@@ -173,8 +174,10 @@ def _validator(pointer: str, request: bool) -> Draft202012Validator:
     )
 
 
+@cache
 def _resolve(pointer: str, *, follow: bool = True) -> Any:
-    """The node at the JSON pointer; with `follow`, every $ref on the way (and at the end) is followed."""
+    """The node at the JSON pointer; with `follow`, every $ref on the way (and at the end) is followed.
+    Remembered: the spec never changes, and every request asks for the same few pointers."""
     node: Any = spec()
     for part in pointer.lstrip("/").split("/"):
         key = part.replace("~1", "/").replace("~0", "~")
