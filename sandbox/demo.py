@@ -24,7 +24,7 @@ from sandbox import processes
 from sandbox.discord_standin import Message, StandIn, as_discord
 from sandbox.double_matches import double_matched
 from sandbox.match_play import admin_settles_disputes, play_match
-from sandbox.player_view import RESULT, Shows, harmed_views, look, shows
+from sandbox.player_view import MATCH_FOOTER, RESULT, Shows, harmed_views, look, shows
 from sandbox.players import PlayerStepFailed, cancel, matches_found_in, press_on_match, queue_up
 from sandbox.population import PROGRESS, SimulatedPlayer, seed_players, wait_for_bot
 from sandbox.run_life import Started, stop_on_sigterm, stop_tasks, unless_one_exits, what_failed, write_traceback
@@ -366,12 +366,15 @@ async def _report(
             duplicates += len(shown) - 1
             if m.committed:
                 latencies.append((min(shown) - m.committed) * 1000)
-    results_missing = [
-        (m.id, p)
-        for m in completed
-        for p in (m.player1_id, m.player2_id)
-        if not any(m.id in matches_found_in(message, RESULT) for message in standin.messages_seen_by(p))
-    ]
+    results_missing, results_overwritten = [], []
+    for m in completed:
+        for p in (m.player1_id, m.player2_id):
+            showed = [msg for msg in standin.messages_seen_by(p) if m.id in matches_found_in(msg, RESULT)]
+            if not showed:
+                results_missing.append((m.id, p))
+            elif not any(_shows_now(msg, RESULT, m.id) for msg in showed):
+                # The result was shown, then something older about the match was shown over it.
+                results_overwritten.append((m.id, p))
     stalls = [json.loads(line)["largest_stall_ms"] for line in bot_stats.read_text().splitlines()[1:]]
     return {
         **_partial_report(options, tally),
@@ -399,6 +402,8 @@ async def _report(
         "stuck": lifecycle.unfinished,
         "results_not_shown": len(results_missing),
         "results_not_shown_views": harmed_views(standin, results_missing),
+        "results_overwritten": len(results_overwritten),
+        "results_overwritten_views": harmed_views(standin, results_overwritten),
         "ratings_consistent": not mismatches,
         "expired": states.get("expired", 0),
         "still_waiting": states.get("waiting", 0),
@@ -411,6 +416,16 @@ async def _report(
         "notify_latency_p99_ms": _percentile(latencies, 99),
         "bot_largest_stall_ms": max(stalls, default=None),
     }
+
+
+def _shows_now(message: Message, title: str, match_id: int) -> bool:
+    """Whether the message, as it is now, shows the match under this title."""
+    footer = MATCH_FOOTER.search(message.text())
+    return (
+        bool(message.embeds)
+        and message.embeds[0].get("title", "").startswith(title)
+        and (footer is not None and int(footer.group(1)) == match_id)
+    )
 
 
 def _percentile(values: list[float], q: float) -> float | None:

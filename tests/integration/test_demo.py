@@ -34,7 +34,8 @@ def test_demo_matches_and_notifies_everyone_once(ladder_env: dict[str, str], tmp
     # The players play their matches to the end: results shown to both, ratings equal to a replay of history.
     assert figures["completed"] is True
     assert figures["matches_completed"] >= 5 and figures["confirmed"] >= figures["matches_completed"]
-    assert figures["stuck"] == 0 and figures["results_not_shown"] == 0 and figures["ratings_consistent"] is True
+    assert figures["stuck"] == 0 and figures["results_not_shown"] == 0 and figures["results_overwritten"] == 0
+    assert figures["ratings_consistent"] is True
     # Every match ended: played (a dispute is settled as a result), called off, or run out.
     assert figures["matches_completed"] + figures["aborted"] + figures["timed_out"] == figures["matches"]
     assert "Demo summary" in done.stdout and "players notified" in done.stdout
