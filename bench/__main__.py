@@ -1,7 +1,7 @@
 """`make bench` / `python -m bench`: every benchmark, then bench/results/latest.json, docs/BENCHMARKS.md and
 its plots (docs/bench/*.png), and a short table of the goals.
 
-    python -m bench                      # the full run (about 20-30 minutes on 2 cores)
+    python -m bench                      # the full run (about an hour on 2 cores)
     python -m bench --quick              # small sizes, a few minutes, written under .state/bench-quick/
     python -m bench --only speed wave    # some sections only; the others are null, with the reason
 

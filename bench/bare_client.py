@@ -25,6 +25,9 @@ async def edits_per_s(api_base: str, edits: list[dict[str, str]], at_once: int) 
     async def send(session: aiohttp.ClientSession, edit: dict[str, str]) -> None:
         async with slots, session.patch(api_base + edit["path"], data=edit["text"], headers=headers) as response:
             await response.read()
+            # A refused edit is no edit: the ceiling counts only what the stand-in did.
+            if response.status != 200:
+                raise RuntimeError(f"the stand-in answered {response.status} to a replayed edit")
 
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=at_once)) as session:
         started = time.monotonic()

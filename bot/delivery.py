@@ -57,9 +57,9 @@ RECORD_RETRY_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 # burst that started hundreds in one turn of the loop would stall it for tens of milliseconds, while this many
 # in flight keep a busy connection to Discord full (32 measured half the throughput on a loaded machine).
 SHOWS_AT_ONCE = 64
-# Deliveries at once by paths whose rate limits are narrow: opening direct messages (one bucket for the whole
-# bot) and the admins' channel (5 messages per 5 s). Kept apart so that a burst of them, each waiting its turn,
-# never holds up the players reached by their live view or their message.
+# Deliveries at once by each path whose rate limit is narrow: direct messages (opening a DM channel is one
+# bucket for the whole bot) and the admins' channel (5 messages per 5 s). Each has a lane of its own, so a burst
+# waiting its turn there takes none of the delivery slots of players reached by their live view or message.
 NARROW_AT_ONCE = 8
 # Recorded as the "player" of the admins' channel, where disputes are posted.
 ADMINS = 0
@@ -69,7 +69,6 @@ INTERACTION_TOKEN = "interaction_token"
 FOLLOWUP = "followup"
 BOT_TOKEN = "bot_token"
 DIRECT_MESSAGE = "direct_message"
-NARROW_PATHS = frozenset({DIRECT_MESSAGE, ADMIN_CHANNEL})
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,7 @@ class Deliverer:
         self._backoff_s = tuple(backoff_s)
         self._admin_channel_id = admin_channel_id
         self._showing = asyncio.Semaphore(shows_at_once)
-        self._narrow_lane = asyncio.Semaphore(NARROW_AT_ONCE)
+        self._narrow_lanes = {path: asyncio.Semaphore(NARROW_AT_ONCE) for path in (DIRECT_MESSAGE, ADMIN_CHANNEL)}
         self._dm_channels: OrderedDict[int, int] = OrderedDict()  # player -> their DM channel
         self._dms_closed: dict[int, float] = {}  # player -> until when their closed DMs are not tried again
         self.by_path: Counter[str] = Counter()
@@ -219,7 +218,7 @@ class Deliverer:
         tried: list[str] = []
         for path, attempt in attempts:
             where = path.replace("_", " ")
-            lane = self._narrow_lane if path in NARROW_PATHS else self._showing
+            lane = self._narrow_lanes.get(path, self._showing)
             try:
                 # A call that never answers (a stalled connection) must not hold the event for ever; one that
                 # waits out a rate limit keeps its place.

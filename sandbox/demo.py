@@ -373,7 +373,8 @@ async def _report(
             if not showed:
                 results_missing.append((m.id, p))
             elif not any(_shows_now(msg, RESULT, m.id) for msg in showed):
-                # The result was shown, then something older about the match was shown over it.
+                # The result was shown, then covered by another state of the match: a completed match has no
+                # later one, so an older event was shown over its result.
                 results_overwritten.append((m.id, p))
     stalls = [json.loads(line)["largest_stall_ms"] for line in bot_stats.read_text().splitlines()[1:]]
     return {

@@ -25,7 +25,7 @@ OPEN_DM = ("POST", "/users/@me/channels")
 # Two DM channels per two seconds: the sixth waits about four seconds for its turn.
 NARROW_DM_BUCKET = Bucket(2, 2.0, shared=True)
 ON_THE_WIRE_S = 0.5
-USERS_A, USERS_B, USERS_C = range(1001, 1007), range(2001, 2007), range(3001, 3002)
+USERS_A, USERS_B, USERS_C, USERS_D = range(1001, 1007), range(2001, 2007), range(3001, 3002), range(4001, 4007)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -33,7 +33,7 @@ async def rigged() -> AsyncIterator[tuple[StandIn, discord.Client, Latency]]:
     latency = Latency()
     standin = StandIn(TOKEN, rate_limits=RateLimits(enabled=True, routes={**ROUTES, OPEN_DM: NARROW_DM_BUCKET}),
                       latency=latency)  # fmt: skip
-    for user in (*USERS_A, *USERS_B, *USERS_C):
+    for user in (*USERS_A, *USERS_B, *USERS_C, *USERS_D):
         standin.add_user(user)
     await standin.start()
     undo = point_discord_at(standin.api_base, standin.gateway_url)
@@ -47,16 +47,17 @@ async def rigged() -> AsyncIterator[tuple[StandIn, discord.Client, Latency]]:
         undo()
 
 
-async def open_dms(client: discord.Client, users: range, deadline: float | None) -> list[float]:
-    """Opens a DM with each user in turn, each under its own deadline; how long each took."""
+async def open_dms(client: discord.Client, users: range, plain_timeout_s: float | None = None) -> list[float]:
+    """Opens a DM with each user in turn, each under its own deadline (the request clock's, or a plain timeout
+    when given); how long each took."""
     took = []
     for user in users:
         started = time.monotonic()
-        if deadline is None:
+        if plain_timeout_s is None:
             async with answered_within(ON_THE_WIRE_S, waiting_s=30.0):
                 await client.create_dm(discord.Object(user))
         else:
-            async with asyncio.timeout(deadline):
+            async with asyncio.timeout(plain_timeout_s):
                 await client.create_dm(discord.Object(user))
         took.append(time.monotonic() - started)
     return took
@@ -67,13 +68,27 @@ async def test_a_request_waiting_out_a_rate_limit_keeps_its_place(
 ) -> None:
     _, client, _ = rigged
     await asyncio.sleep(NARROW_DM_BUCKET.window_s)  # a fresh window
-    took = await open_dms(client, USERS_A, deadline=None)
+    took = await open_dms(client, USERS_A)
     assert max(took) > 3 * ON_THE_WIRE_S, "some waited for the bucket far longer than the wire deadline"
     assert sum(took) >= 3.5, "six DM channels through a bucket of two per two seconds"
     # The same waits under a plain deadline of the same length: given up, though Discord would have answered.
     await asyncio.sleep(NARROW_DM_BUCKET.window_s)
     with pytest.raises(TimeoutError):
-        await open_dms(client, USERS_B, deadline=ON_THE_WIRE_S)
+        await open_dms(client, USERS_B, plain_timeout_s=ON_THE_WIRE_S)
+
+
+async def test_after_each_answer_the_next_request_may_wait_its_turn_again(
+    rigged: tuple[StandIn, discord.Client, Latency],
+) -> None:
+    """One delivery path can make several requests (a DM: open the channel, then send): the wire deadline of
+    one does not run on while the next waits for its bucket."""
+    _, client, _ = rigged
+    await asyncio.sleep(NARROW_DM_BUCKET.window_s)
+    started = time.monotonic()
+    async with answered_within(ON_THE_WIRE_S, waiting_s=30.0):
+        for user in USERS_D:
+            await client.create_dm(discord.Object(user))
+    assert time.monotonic() - started >= 3.5, "six DM channels through a bucket of two per two seconds"
 
 
 async def test_a_request_discord_does_not_answer_is_given_up_on_the_wire_deadline(
@@ -85,7 +100,7 @@ async def test_a_request_discord_does_not_answer_is_given_up_on_the_wire_deadlin
     try:
         started = time.monotonic()
         with pytest.raises(TimeoutError):
-            await open_dms(client, USERS_C, deadline=None)
+            await open_dms(client, USERS_C)
         assert time.monotonic() - started < 1.5, "given up after the wire deadline, not after waiting_s"
     finally:
         latency.one_way_s = 0.0
