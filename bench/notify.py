@@ -27,6 +27,7 @@ from sqlalchemy import text
 
 from bench.machine import machine
 from bench.stack import BotStack, JoinsFailed, bot_stack
+from bot.delivery import SHOWS_AT_ONCE
 from db.settings import PROJECT_DIR
 from sandbox.discord_standin.models import ReceivedBody
 
@@ -40,8 +41,6 @@ SET_ASIDE_EVERY = 2000
 # The joins are the set-up, not what is measured: the bot answers them one after another on its one core, so
 # twenty at a time join as fast as fifty, and each stays within Discord's 3 seconds on a busy machine.
 JOINS_AT_ONCE = 20
-# The bot's own number of deliveries in flight (bot.delivery.SHOWS_AT_ONCE), for the bare client.
-BARE_CLIENT_AT_ONCE = 64
 # Past an interaction token's 15 minutes.
 TOKENS_EXPIRED_AFTER_S = 16 * 60
 
@@ -123,7 +122,7 @@ async def _bare_client_edits_per_s(stack: BotStack, edits: list[ReceivedBody]) -
     edits_file = stack.log.parent / "bare-client-edits.jsonl"
     edits_file.write_text("".join(json.dumps({"path": e.path, "text": e.text}) + "\n" for e in edits))
     bare = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.bare_client", stack.standin.api_base, str(edits_file), str(BARE_CLIENT_AT_ONCE),
+        sys.executable, "-m", "bench.bare_client", stack.standin.api_base, str(edits_file), str(SHOWS_AT_ONCE),
         stdout=asyncio.subprocess.PIPE, cwd=PROJECT_DIR,
     )  # fmt: skip
     out, _ = await bare.communicate()

@@ -92,7 +92,11 @@ class BotStack:
         await asyncio.to_thread(processes.stop, self.bot)
         identified = self.standin.identify_count
         self.bot = processes.start_bot(self.env, self.log)
-        while self.standin.identify_count == identified:
+        await self.until_ready(identified)
+
+    async def until_ready(self, identified_before: int = 0) -> None:
+        """Until the bot has identified once more than before and its commands are synced."""
+        while not (self.standin.identify_count > identified_before and self.standin.commands):
             if self.bot.poll() is not None:
                 raise RuntimeError(f"the bot exited; see {self.log}")
             await asyncio.sleep(0.1)
@@ -207,10 +211,7 @@ async def bot_stack(
             database_url, stream, standin, bot, engine, session_factory(engine), client, stats_file, log, env
         )
         try:
-            while not (standin.identify_count and standin.commands):
-                if bot.poll() is not None:
-                    raise RuntimeError(f"the bot exited; see {log}")
-                await asyncio.sleep(0.1)
+            await stack.until_ready()
             yield stack
         finally:
             await asyncio.to_thread(processes.stop, bot)  # the stand-in answers the bot's last calls meanwhile

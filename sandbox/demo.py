@@ -24,7 +24,7 @@ from sandbox import processes
 from sandbox.discord_standin import Message, StandIn, as_discord
 from sandbox.double_matches import double_matched
 from sandbox.match_play import admin_settles_disputes, play_match
-from sandbox.player_view import MATCH_FOOTER, RESULT, Shows, harmed_views, look, shows
+from sandbox.player_view import RESULT, Shows, harmed_views, look, match_of, shows
 from sandbox.players import PlayerStepFailed, cancel, matches_found_in, press_on_match, queue_up
 from sandbox.population import PROGRESS, SimulatedPlayer, seed_players, wait_for_bot
 from sandbox.run_life import Started, stop_on_sigterm, stop_tasks, unless_one_exits, what_failed, write_traceback
@@ -283,7 +283,7 @@ async def _show_progress(sessions: Any, standin: StandIn, tally: Tally, started:
         await asyncio.sleep(2)
         async with sessions() as session:
             row = (await session.execute(PROGRESS)).one()
-        notified = sum(1 for p in tally.searching_message if _seen_matches(standin, p))
+        notified = sum(1 for p in tally.searching_message if _seen_matches(standin.messages_seen_by(p)))
         print(
             f"  {time.monotonic() - started:5.0f}s  joined {tally.joined:5d}  waiting {row.waiting:5d}"
             f"  waves {row.waves:3d}  matches {row.matches:5d}  players notified {notified:5d}",
@@ -291,10 +291,10 @@ async def _show_progress(sessions: Any, standin: StandIn, tally: Tally, started:
         )
 
 
-def _seen_matches(standin: StandIn, player_id: int) -> dict[int, list[float]]:
+def _seen_matches(messages: list[Message]) -> dict[int, list[float]]:
     """Each match the player's view shows, with when each message showing it first did."""
     seen: dict[int, list[float]] = {}
-    for message in standin.messages_seen_by(player_id):
+    for message in messages:
         for match, at in matches_found_in(message).items():
             seen.setdefault(match, []).append(at)
     return seen
@@ -352,13 +352,15 @@ async def _report(
         states = dict((await session.execute(text("SELECT state, count(*) FROM queue_entries GROUP BY state"))).all())
         waves = (await session.execute(text("SELECT count(*) FROM waves"))).scalar() or 0
         doubled = await double_matched(session)
+    # Each player's messages, read once (every read copies them all).
+    seen_by = {p: standin.messages_seen_by(p) for m in matched for p in (m.player1_id, m.player2_id)}
     appearances: dict[int, int] = {}
     notified, lost, duplicates = 0, 0, 0
     latencies: list[float] = []
     for m in matched:
         for p in (m.player1_id, m.player2_id):
             appearances[p] = appearances.get(p, 0) + 1
-            shown = _seen_matches(standin, p).get(m.id, [])
+            shown = _seen_matches(seen_by[p]).get(m.id, [])
             if not shown:
                 lost += 1
                 continue
@@ -369,10 +371,10 @@ async def _report(
     results_missing, results_overwritten = [], []
     for m in completed:
         for p in (m.player1_id, m.player2_id):
-            showed = [msg for msg in standin.messages_seen_by(p) if m.id in matches_found_in(msg, RESULT)]
+            showed = [msg for msg in seen_by[p] if m.id in matches_found_in(msg, RESULT)]
             if not showed:
                 results_missing.append((m.id, p))
-            elif not any(_shows_now(msg, RESULT, m.id) for msg in showed):
+            elif not any(shows(msg) is Shows.COMPLETED and match_of(msg) == m.id for msg in showed):
                 # The result was shown, then covered by another state of the match: a completed match has no
                 # later one, so an older event was shown over its result.
                 results_overwritten.append((m.id, p))
@@ -417,16 +419,6 @@ async def _report(
         "notify_latency_p99_ms": _percentile(latencies, 99),
         "bot_largest_stall_ms": max(stalls, default=None),
     }
-
-
-def _shows_now(message: Message, title: str, match_id: int) -> bool:
-    """Whether the message, as it is now, shows the match under this title."""
-    footer = MATCH_FOOTER.search(message.text())
-    return (
-        bool(message.embeds)
-        and message.embeds[0].get("title", "").startswith(title)
-        and (footer is not None and int(footer.group(1)) == match_id)
-    )
 
 
 def _percentile(values: list[float], q: float) -> float | None:
