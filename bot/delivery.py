@@ -31,6 +31,7 @@ from bot.notifications import NotificationService
 from bot.presenting import render_event
 from bot.renderings import Rendering
 from bot.request_clock import answered_within
+from bot.stream_consumer import step_aside
 from bot.views.dispute import dispute_rendering
 from db import deliveries
 from db.events import MATCH_DISPUTED, MATCH_REMINDER, Event
@@ -59,7 +60,8 @@ RECORD_RETRY_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 SHOWS_AT_ONCE = 64
 # Deliveries at once by each path whose rate limit is narrow: direct messages (opening a DM channel is one
 # bucket for the whole bot) and the admins' channel (5 messages per 5 s). Each has a lane of its own, so a burst
-# waiting its turn there takes none of the delivery slots of players reached by their live view or message.
+# waiting its turn there takes none of the delivery slots of players reached by their live view or message, and
+# its events step aside from the listener's events in flight.
 NARROW_AT_ONCE = 8
 # Recorded as the "player" of the admins' channel, where disputes are posted.
 ADMINS = 0
@@ -174,6 +176,7 @@ class Deliverer:
         problems: list[str] = []
         for attempt, delay in enumerate((0.0, *self._backoff_s), start=1):
             if delay:
+                step_aside()
                 await asyncio.sleep(delay)
             path = await self._show(event, player_id, rendering, problems)
             if path is not None:
@@ -218,7 +221,12 @@ class Deliverer:
         tried: list[str] = []
         for path, attempt in attempts:
             where = path.replace("_", " ")
-            lane = self._narrow_lanes.get(path, self._showing)
+            lane = self._narrow_lanes.get(path)
+            if lane is None:
+                lane = self._showing
+            else:
+                # Its turn may be minutes away (a burst of direct messages): the listener reads on meanwhile.
+                step_aside()
             try:
                 # A call that never answers (a stalled connection) must not hold the event for ever; one that
                 # waits out a rate limit keeps its place.

@@ -5,7 +5,9 @@ twice, and an entry may be claimed from a dead consumer after it was handled). A
 after its handler returned: a handler that raises leaves it pending, to be retried or claimed.
 
 While it runs, entries are handled concurrently (up to `max_in_flight`), each acknowledged when its own
-handler returns, so one slow delivery never holds up the players behind it.
+handler returns, so one slow delivery never holds up the players behind it. A handler about to wait its turn on
+something slow and narrow (a rate limit, a backoff) calls `step_aside()`: its entry moves to a larger reserve
+(`max_set_aside`) and frees its place for the entries behind it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -25,6 +29,48 @@ from db.events import Event, MalformedEvent
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Event], Awaitable[None]]
+
+
+@dataclass
+class _Reserve:
+    """Entries set aside: waiting for something slow, counted apart from those in flight, up to a bound."""
+
+    limit: int
+    held: int = 0
+
+
+class _Place:
+    """Where one entry's handling counts: among those in flight, then perhaps among those set aside."""
+
+    def __init__(self, in_flight: asyncio.Semaphore, reserve: _Reserve) -> None:
+        self._in_flight = in_flight
+        self._reserve = reserve
+        self._state = "in_flight"
+
+    def step_aside(self) -> None:
+        # Never waits: with the reserve full, the entry keeps its place (the reading slows down, nothing grows).
+        if self._state == "in_flight" and self._reserve.held < self._reserve.limit:
+            self._reserve.held += 1
+            self._in_flight.release()
+            self._state = "set_aside"
+
+    def leave(self) -> None:
+        if self._state == "in_flight":
+            self._in_flight.release()
+        elif self._state == "set_aside":
+            self._reserve.held -= 1
+        self._state = "gone"
+
+
+_place: ContextVar[_Place | None] = ContextVar("stream_entry_place", default=None)
+
+
+def step_aside() -> None:
+    """Called by a handler (or a task it started) that is about to wait for something slow and narrow: its entry
+    stops counting against `max_in_flight`, so the entries behind it are read and handled meanwhile."""
+    place = _place.get()
+    if place is not None:
+        place.step_aside()
 
 
 class EventConsumer:
@@ -41,6 +87,7 @@ class EventConsumer:
         batch: int = 100,
         remember: int = 100_000,
         max_in_flight: int = 200,
+        max_set_aside: int = 5_000,
     ) -> None:
         self._redis = client
         self._stream = stream
@@ -53,12 +100,17 @@ class EventConsumer:
         self._handled: OrderedDict[int, None] = OrderedDict()
         self._remember = remember
         self._slots = asyncio.Semaphore(max_in_flight)
+        self._reserve = _Reserve(max_set_aside)
         self._in_flight: dict[str, asyncio.Task[None]] = {}
         self._handling: dict[int, asyncio.Task[Any]] = {}
         self.handled_count = 0
         self.duplicates_skipped = 0
         # The acknowledgements of entries handled at the same moment go out as one XACK.
         self._acks: Coalescer[bytes | str, None] = Coalescer(self._acknowledge)
+
+    @property
+    def set_aside_count(self) -> int:
+        return self._reserve.held
 
     async def ensure_group(self) -> None:
         try:
@@ -175,17 +227,19 @@ class EventConsumer:
         if key in self._in_flight:
             return []
         await self._slots.acquire()
-        task = asyncio.create_task(self._handle(entry_id, fields), name=f"event-entry-{key}")
+        place = _Place(self._slots, self._reserve)
+        task = asyncio.create_task(self._handle(entry_id, fields, place), name=f"event-entry-{key}")
         self._in_flight[key] = task
 
         def _done(_: asyncio.Task[None]) -> None:
             self._in_flight.pop(key, None)
-            self._slots.release()
+            place.leave()
 
         task.add_done_callback(_done)
         return [task]
 
-    async def _handle(self, entry_id: bytes | str, fields: dict[Any, Any]) -> None:
+    async def _handle(self, entry_id: bytes | str, fields: dict[Any, Any], place: _Place) -> None:
+        _place.set(place)  # this task's own context, copied into the tasks the handler starts
         try:
             await self._handle_once(entry_id, fields)
         except (RedisError, OSError) as exc:
