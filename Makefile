@@ -5,32 +5,46 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 
-.PHONY: install test test-slow lint unit integration demo run servers-stop bench clean
+.PHONY: install lock test check test-slow lint unit integration demo run servers-stop bench clean
 
-$(STAMP): pyproject.toml
+# Installs exactly what requirements.lock pins (`make lock` after changing pyproject.toml's dependencies).
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
 
+# Pins every dependency (runtime and the dev, sandbox and bench extras) to the newest release the ranges allow.
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --upgrade --extra dev --extra sandbox --extra bench --strip-extras \
+		--no-emit-find-links --no-emit-index-url --no-emit-trusted-host -o requirements.lock pyproject.toml
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
+# The whole suite but the slow demo runs: what CI runs (about 10 minutes).
 test: lint
 	$(BIN)/pytest -q
+
+# Lint, then the unit and integration tests, not the end-to-end ones (about two minutes).
+check: lint
+	$(BIN)/pytest -q -m '(unit or integration) and not slow'
 
 # The default demo five times in a row with five seeds (about 13 minutes).
 test-slow: $(STAMP)
 	$(BIN)/pytest -q -m slow
 
 unit: $(STAMP)
-	$(BIN)/pytest -q tests/unit
+	$(BIN)/pytest -q -m 'unit and not slow'
 
 integration: $(STAMP)
-	$(BIN)/pytest -q tests/integration
+	$(BIN)/pytest -q -m 'integration and not slow'
 
 demo: $(STAMP)
 	$(BIN)/python -m sandbox demo $(ARGS)

@@ -13,8 +13,8 @@ from db import admin
 from db.admin import Done, OpenDispute, Waiting
 from db.ladder import Ladder
 from db.outbox import publish_now
+from db.rating import Elo
 from db.status import LadderStatus, StreamStatus, ladder_status, stream_status
-from workers.rating import Elo
 
 
 class AdminService:

@@ -22,7 +22,7 @@ from db.logs import log_context
 from db.match_payloads import load_match, match_payload
 from db.matches import Move
 from db.outbox import publish_now
-from workers.rating import Elo
+from db.rating import Elo
 
 log = logging.getLogger(__name__)
 

@@ -25,6 +25,14 @@ settings.register_profile("dev", suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each test is marked by its folder (unit, integration, e2e): `make check` runs the first two."""
+    for item in items:
+        kind = item.path.parent.name
+        if kind in ("unit", "integration", "e2e"):
+            item.add_marker(kind)
+
+
 @pytest.fixture(scope="session")
 def server_urls() -> Iterator[ServerUrls]:
     configured_db = os.environ.get("DATABASE_URL", "")

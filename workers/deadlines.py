@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.ladder import Ladder
 from db.match_deadlines import Swept, sweep_deadlines
 from db.outbox import publish
-from workers.rating import Elo
+from db.rating import Elo
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from db.ladder import Ladder
-from workers.rating import Elo, PlayedMatch, replay
+from db.rating import Elo, PlayedMatch, replay
 
 
 def rating_mismatches(session: Session, ladder: Ladder, initial: dict[tuple[int, str], float]) -> list[str]:

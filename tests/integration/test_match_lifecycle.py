@@ -17,7 +17,7 @@ from db import matches
 from db.events import MATCH_ABORTED, MATCH_COMPLETED, MATCH_CONFIRMED, MATCH_DISPUTED, MATCH_REMINDER
 from db.ladder import Ladder
 from db.match_deadlines import sweep_deadlines
-from workers.rating import Elo
+from db.rating import Elo
 from workers.rating_history import rating_mismatches
 from workers.wave import run_wave
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from db.ladder import Ladder
 from db.players import rank_of
-from workers.rating import DRAW, PLAYER1, PLAYER2, Elo, PlayedMatch, replay
+from db.rating import DRAW, PLAYER1, PLAYER2, Elo, PlayedMatch, replay
 
 ELO = Elo(k_factor=40, divisor=500)
 ratings = st.floats(min_value=0, max_value=4000, allow_nan=False)
