@@ -15,14 +15,14 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.admin_access import is_admin, post_to_admin_log
 from bot.admin_status import status_text
 from bot.answer_in_time import Reply, answer_privately
+from bot.drawing.profile import profile_embed
+from bot.drawing.renderings import name, race, timestamp
 from bot.health import BotHealth
-from bot.renderings import name, race, timestamp
 from bot.services import services_of
-from bot.views.profile import profile_embed
 from db.admin import RESOLUTIONS, Done
-from db.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -39,24 +39,6 @@ admin_group = app_commands.Group(
 queue_group = app_commands.Group(name="queue", description="The queue", parent=admin_group)
 match_group = app_commands.Group(name="match", description="Matches", parent=admin_group)
 player_group = app_commands.Group(name="player", description="Players", parent=admin_group)
-
-
-def is_admin(interaction: discord.Interaction[Any]) -> bool:
-    """Manage Server, or the admin role, in the ladder's home server; nobody anywhere else."""
-    member = interaction.user
-    home = _settings(interaction.client).home_guild_id()
-    if home is None or interaction.guild_id != home or not isinstance(member, discord.Member):
-        return False
-    # The permissions Discord computed for this member in this channel, sent with the interaction.
-    if interaction.permissions.manage_guild:
-        return True
-    role_id = _settings(interaction.client).admin_role_id
-    return role_id is not None and any(r.id == role_id for r in member.roles)
-
-
-def _settings(client: discord.Client) -> Settings:
-    settings: Settings = getattr(client, "settings")  # noqa: B009 - LadderBot's, not discord.Client's
-    return settings
 
 
 async def _refused(interaction: discord.Interaction[Any]) -> bool:
@@ -80,19 +62,6 @@ async def _answer(interaction: discord.Interaction[Any], action: Coroutine[Any, 
     await answer_privately(interaction, summary())
     if outcome and outcome[0].changed:
         await post_to_admin_log(interaction.client, f"{interaction.user} ({interaction.user.id}): {outcome[0].summary}")
-
-
-async def post_to_admin_log(client: discord.Client, text: str) -> None:
-    """Best effort: the audit row is the record; a log channel that is gone or closed must not fail the action."""
-    channel_id = _settings(client).admin_channel_id
-    if not channel_id:
-        return
-    try:
-        await client.get_partial_messageable(channel_id).send(
-            text[:2000], allowed_mentions=discord.AllowedMentions.none()
-        )
-    except discord.HTTPException as exc:
-        log.warning("could not post to the admins' log channel: %s %s", exc.status, exc.code)
 
 
 @admin_group.command(name="status", description="The queue, the last wave, events not yet shown, the bot's health")

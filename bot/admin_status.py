@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.drawing.renderings import timestamp
 from bot.health import BotHealth
-from bot.renderings import timestamp
 from db.status import LadderStatus, StreamStatus
 
 

@@ -19,6 +19,13 @@ from bot import metrics
 from bot.admin_commands import admin_group
 from bot.admin_service import AdminService
 from bot.commands import COMMANDS
+from bot.components.dispute import ResolveButton
+from bot.components.leaderboard import PageButton
+from bot.components.match import MatchButton
+from bot.components.player_setup import RegionSelect
+from bot.components.searching import CancelButton
+from bot.components.setup import JoinButton, RaceSelect, VetoSelect
+from bot.components.stray import answer_stray, is_stray
 from bot.delivery import Deliverer
 from bot.discord_api import point_gateway_as_told
 from bot.failures import answer_command_error
@@ -32,13 +39,6 @@ from bot.request_clock import request_trace
 from bot.services import Services
 from bot.spam_guard import SpamGuard
 from bot.stream_consumer import EventConsumer
-from bot.views.dispute import ResolveButton
-from bot.views.leaderboard import PageButton
-from bot.views.match import MatchButton
-from bot.views.player_setup import RegionSelect
-from bot.views.searching import CancelButton
-from bot.views.setup import JoinButton, RaceSelect, VetoSelect
-from bot.views.stray import answer_stray, is_stray
 from db.engines import async_engine, async_session_factory
 from db.ladder import Ladder
 from db.outbox import publish_now

@@ -7,13 +7,13 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.actions.setup import queue_setup
 from bot.answer_in_time import Reply, answer_privately
+from bot.drawing.leaderboard import board_rendering
+from bot.drawing.player_setup import region_embed, region_view
+from bot.drawing.profile import profile_embed
 from bot.player_service import SetupRefused
 from bot.services import services_of
-from bot.views.leaderboard import board_rendering
-from bot.views.player_setup import region_embed, region_view
-from bot.views.profile import profile_embed
-from bot.views.setup import initial_state, setup_embed, setup_view
 
 _EVERYWHERE = {"guilds": True, "dms": True, "private_channels": False}
 
@@ -37,13 +37,8 @@ async def queue_command(interaction: discord.Interaction[Any]) -> None:
             ephemeral=_private(interaction),
         )
         return
-    last = await services.queue.last_choice(player_id)
-    state = initial_state(services.ladder, last.races if last else (), last.vetoes if last else ())
-    await interaction.response.send_message(
-        embed=setup_embed(services.ladder),
-        view=setup_view(services.ladder, player_id, state),
-        ephemeral=_private(interaction),
-    )
+    embed, view = await queue_setup(services, player_id)
+    await interaction.response.send_message(embed=embed, view=view, ephemeral=_private(interaction))
 
 
 @app_commands.command(name="setup", description="Set the name other players see and the region you play from.")

@@ -26,13 +26,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import metrics
 from bot.delivery_ledger import DeliveryLedger
 from bot.discord_api import edit_original_response, send_followup
+from bot.drawing.dispute import dispute_rendering
+from bot.drawing.presenting import render_event
+from bot.drawing.renderings import Rendering
 from bot.message_refs import token_alive
 from bot.notifications import NotificationService
-from bot.presenting import render_event
-from bot.renderings import Rendering
 from bot.request_clock import answered_within
 from bot.stream_consumer import step_aside
-from bot.views.dispute import dispute_rendering
 from db import deliveries
 from db.events import MATCH_DISPUTED, MATCH_REMINDER, Event
 from db.logs import log_context

@@ -6,12 +6,12 @@ from typing import Any
 
 import discord
 
+from bot.actions.owner import belongs_to
 from bot.actions.spam import slowed_down
+from bot.drawing.match import match_rendering
+from bot.drawing.renderings import left_queue_embed
 from bot.queue_service import AlreadyMatched, Cancelled
-from bot.renderings import left_queue_embed
 from bot.services import services_of
-from bot.views.match import match_rendering
-from bot.views.owner import belongs_to
 from db.deliveries import match_found_payload
 
 

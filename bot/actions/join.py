@@ -6,27 +6,33 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
+from bot.actions.owner import belongs_to
 from bot.actions.spam import slowed_down
 from bot.discord_api import edit_original_response
+from bot.drawing.match import match_rendering
+from bot.drawing.player_setup import region_view
+from bot.drawing.presenting import render_event
+from bot.drawing.searching import searching_embed, searching_view
+from bot.drawing.setup import SetupState
 from bot.message_refs import message_ref, token_alive
 from bot.notifications import Sink
-from bot.presenting import render_event
 from bot.queue_errors import AlreadyQueued, InUnfinishedMatch, NeedsSetup, QueueError
 from bot.queue_service import Joined
 from bot.services import services_of
-from bot.views.match import match_rendering
-from bot.views.player_setup import region_view
-from bot.views.searching import searching_embed, searching_view
 from db.events import Event
 
-if TYPE_CHECKING:
-    from bot.views.setup import SetupState
-
 log = logging.getLogger(__name__)
+
+
+async def press_join(interaction: discord.Interaction[Any], player_id: int) -> None:
+    """Join on the setup message: the races and vetoes picked on it, read back from the message."""
+    if not await belongs_to(interaction, player_id):
+        return
+    await join_queue(interaction, SetupState.from_message(interaction.message))
 
 
 async def join_queue(interaction: discord.Interaction[Any], state: SetupState) -> None:

@@ -11,7 +11,9 @@ from typing import Any
 
 import discord
 
-_OWNER = re.compile(r"^ladder:[a-z]+(?::[a-z0-9_]{1,32})?:(?P<player>[0-9]{1,20})$")
+from bot.drawing.custom_ids import OWNED
+
+_OWNER = re.compile(OWNED)
 
 
 def is_stray(interaction: discord.Interaction[Any]) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.renderings import Rendering, render_expired, render_other, render_removed, render_someone_waiting
-from bot.views.match import match_rendering
+from bot.drawing.match import match_rendering
+from bot.drawing.renderings import Rendering, render_expired, render_other, render_removed, render_someone_waiting
 from db.events import (
     MATCH_ABORTED,
     MATCH_COMPLETED,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.renderings import NEUTRAL_COLOUR
+from bot.drawing.renderings import NEUTRAL_COLOUR
 from db.ladder import Ladder
 from db.players import Profile
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 import discord
 
-from bot.actions.cancel import cancel_queue
-from bot.failures import answers_failure
+from bot.drawing import custom_ids
+from bot.drawing.renderings import NEUTRAL_COLOUR, timestamp
+from bot.drawing.routed import routed_view
 from bot.queue_service import Joined, QueueSnapshot
-from bot.renderings import NEUTRAL_COLOUR, timestamp
-from bot.views.routed import routed_view
 from db.ladder import Ladder
 
 
@@ -39,7 +35,10 @@ def searching_embed(ladder: Ladder, joined: Joined, snapshot: QueueSnapshot, wav
 
 
 def searching_view(player_id: int) -> discord.ui.View:
-    return routed_view(CancelButton(player_id))
+    cancel = discord.ui.Button[discord.ui.View](
+        label="Cancel", style=discord.ButtonStyle.secondary, custom_id=custom_ids.cancel_button(player_id)
+    )
+    return routed_view(cancel)
 
 
 def _estimate(snapshot: QueueSnapshot) -> str:
@@ -52,23 +51,3 @@ def _estimate(snapshot: QueueSnapshot) -> str:
 
 def _players(count: int) -> str:
     return "1 player" if count == 1 else f"{count} players"
-
-
-class CancelButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"^ladder:cancel:(?P<player>[0-9]{1,20})$"):
-    def __init__(self, player_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Cancel", style=discord.ButtonStyle.secondary, custom_id=f"ladder:cancel:{player_id}"
-            )
-        )
-        self.player_id = player_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> CancelButton:
-        return cls(int(match["player"]))
-
-    @answers_failure
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await cancel_queue(interaction, self.player_id)

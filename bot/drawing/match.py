@@ -1,21 +1,14 @@
-"""The match view: what a player sees of their match in each state, and the buttons they press on it.
-
-Every button carries the match id and the player it belongs to (`ladder:{action}:{match}:{player}`), so it
-works after a restart and refuses anyone else's press.
-"""
+"""The match message: what a player sees of their match in each state, and the buttons they may press on it."""
 
 from __future__ import annotations
 
-import logging
-import re
 from typing import Any
 
 import discord
 
-from bot.failures import answers_failure
-from bot.match_service import MatchService
-from bot.message_refs import message_ref
-from bot.renderings import (
+from bot.drawing import custom_ids
+from bot.drawing.custom_ids import ABORT, CONFIRM, DRAW, LOST, REQUEUE, WON
+from bot.drawing.renderings import (
     ENDED_COLOUR,
     FOUND_COLOUR,
     NEUTRAL_COLOUR,
@@ -27,22 +20,9 @@ from bot.renderings import (
     rating,
     sides,
 )
-from bot.services import services_of
-from bot.views.owner import belongs_to
-from bot.views.routed import routed_view
+from bot.drawing.routed import routed_view
 from db.events import MATCH_REMINDER
-from db.matches import Move
 
-log = logging.getLogger(__name__)
-
-CONFIRM = "confirm"
-ABORT = "abort"
-WON = "won"
-LOST = "lost"
-DRAW = "draw"
-REQUEUE = "requeue"
-# The report each result button files.
-REPORT_OF = {WON: "win", LOST: "loss", DRAW: "draw"}
 _BUTTONS = {
     CONFIRM: ("Confirm", discord.ButtonStyle.success),
     ABORT: ("Abort", discord.ButtonStyle.danger),
@@ -51,65 +31,6 @@ _BUTTONS = {
     DRAW: ("Draw", discord.ButtonStyle.secondary),
     REQUEUE: ("Back to the queue", discord.ButtonStyle.primary),
 }
-
-
-class MatchButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"^ladder:(?P<action>confirm|abort|won|lost|draw|requeue):(?P<match>[0-9]{1,19}):(?P<player>[0-9]{1,20})$",
-):
-    def __init__(self, action: str, match_id: int, player_id: int) -> None:
-        label, style = _BUTTONS[action]
-        super().__init__(
-            discord.ui.Button(label=label, style=style, custom_id=f"ladder:{action}:{match_id}:{player_id}")
-        )
-        self.action = action
-        self.match_id = match_id
-        self.player_id = player_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> MatchButton:
-        return cls(match["action"], int(match["match"]), int(match["player"]))
-
-    @answers_failure
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        if not await belongs_to(interaction, self.player_id):
-            return
-        if self.action == REQUEUE:
-            from bot.actions.join import requeue  # the searching view imports this module's neighbours
-
-            await requeue(interaction, self.match_id)
-            return
-        matches: MatchService = services_of(interaction).matches
-        ref = message_ref(interaction)
-        if self.action == CONFIRM:
-            move = await matches.confirm(self.match_id, self.player_id, ref)
-        elif self.action == ABORT:
-            move = await matches.abort(self.match_id, self.player_id, ref)
-        else:
-            move = await matches.report(self.match_id, self.player_id, REPORT_OF[self.action], ref)
-        await answer_move(interaction, move, self.player_id)
-
-
-async def answer_move(interaction: discord.Interaction[Any], move: Move, player_id: int) -> None:
-    """Shows the presser their match as it now stands; a refusal also says why, privately."""
-    if move.refused and not move.match:
-        await interaction.response.send_message(move.message, ephemeral=True)
-        return
-    event = move.event_for(player_id)
-    payload, type_ = (event.payload, event.type) if event else (move.match, "")
-    try:
-        await interaction.response.edit_message(**match_rendering(payload, player_id, type_).kwargs())
-    except discord.HTTPException:
-        # The answer came too late (the interaction expired) or was refused: the move is done and recorded as
-        # seen by the presser, so the listener will not show it to them; it is shown to them another way.
-        deliverer = getattr(interaction.client, "deliverer", None)
-        if event is not None and deliverer is not None:
-            await deliverer.show_instead_of_answer(event, player_id)
-        raise
-    if move.refused:
-        await interaction.followup.send(move.message, ephemeral=True)
 
 
 def match_rendering(payload: dict[str, Any], player_id: int, type_: str = "") -> Rendering:
@@ -262,4 +183,9 @@ def _buttons(payload: dict[str, Any], player_id: int, actions: list[str]) -> dis
     match_id = payload.get("match_id")
     if not isinstance(match_id, int):
         return None
-    return routed_view(*(MatchButton(action, match_id, player_id) for action in actions))
+    return routed_view(*(_button(action, match_id, player_id) for action in actions))
+
+
+def _button(action: str, match_id: int, player_id: int) -> discord.ui.Button[Any]:
+    label, style = _BUTTONS[action]
+    return discord.ui.Button(label=label, style=style, custom_id=custom_ids.match_button(action, match_id, player_id))

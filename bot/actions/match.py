@@ -1,0 +1,55 @@
+"""A player's press on their match: confirm, abort, report a result, or go back to the queue after an abort."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.actions.join import requeue
+from bot.actions.owner import belongs_to
+from bot.drawing.custom_ids import ABORT, CONFIRM, DRAW, LOST, REQUEUE, WON
+from bot.drawing.match import match_rendering
+from bot.message_refs import message_ref
+from bot.services import services_of
+from db.matches import Move
+
+# The report each result button files.
+REPORT_OF = {WON: "win", LOST: "loss", DRAW: "draw"}
+
+
+async def act_on_match(interaction: discord.Interaction[Any], action: str, match_id: int, player_id: int) -> None:
+    if not await belongs_to(interaction, player_id):
+        return
+    if action == REQUEUE:
+        await requeue(interaction, match_id)
+        return
+    matches = services_of(interaction).matches
+    ref = message_ref(interaction)
+    if action == CONFIRM:
+        move = await matches.confirm(match_id, player_id, ref)
+    elif action == ABORT:
+        move = await matches.abort(match_id, player_id, ref)
+    else:
+        move = await matches.report(match_id, player_id, REPORT_OF[action], ref)
+    await answer_move(interaction, move, player_id)
+
+
+async def answer_move(interaction: discord.Interaction[Any], move: Move, player_id: int) -> None:
+    """Shows the presser their match as it now stands; a refusal also says why, privately."""
+    if move.refused and not move.match:
+        await interaction.response.send_message(move.message, ephemeral=True)
+        return
+    event = move.event_for(player_id)
+    payload, type_ = (event.payload, event.type) if event else (move.match, "")
+    try:
+        await interaction.response.edit_message(**match_rendering(payload, player_id, type_).kwargs())
+    except discord.HTTPException:
+        # The answer came too late (the interaction expired) or was refused: the move is done and recorded as
+        # seen by the presser, so the listener will not show it to them; it is shown to them another way.
+        deliverer = getattr(interaction.client, "deliverer", None)
+        if event is not None and deliverer is not None:
+            await deliverer.show_instead_of_answer(event, player_id)
+        raise
+    if move.refused:
+        await interaction.followup.send(move.message, ephemeral=True)

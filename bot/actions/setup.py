@@ -1,0 +1,41 @@
+"""The /queue setup message: opening it with the player's last choice, and each pick on it redrawing it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.actions.owner import belongs_to
+from bot.drawing.setup import SetupState, initial_state, setup_embed, setup_view
+from bot.services import Services, services_of
+
+
+async def queue_setup(services: Services, player_id: int) -> tuple[discord.Embed, discord.ui.View]:
+    """The setup message as the player left it last time (their last races and vetoes picked)."""
+    last = await services.queue.last_choice(player_id)
+    state = initial_state(services.ladder, last.races if last else (), last.vetoes if last else ())
+    return setup_embed(services.ladder), setup_view(services.ladder, player_id, state)
+
+
+async def pick_races(interaction: discord.Interaction[Any], side: str, player_id: int) -> None:
+    if not await belongs_to(interaction, player_id):
+        return
+    ladder = services_of(interaction).ladder
+    state = SetupState.from_message(interaction.message).with_side(ladder, side, picked_values(interaction))
+    await interaction.response.edit_message(view=setup_view(ladder, player_id, state))
+
+
+async def pick_vetoes(interaction: discord.Interaction[Any], player_id: int) -> None:
+    if not await belongs_to(interaction, player_id):
+        return
+    ladder = services_of(interaction).ladder
+    state = SetupState.from_message(interaction.message).with_vetoes(ladder, picked_values(interaction))
+    await interaction.response.edit_message(view=setup_view(ladder, player_id, state))
+
+
+def picked_values(interaction: discord.Interaction[Any]) -> list[str]:
+    """A select's picked values as the interaction carries them, bounded (a forged press may carry anything)."""
+    data: Any = interaction.data or {}
+    values = data.get("values", [])
+    return [str(v)[:100] for v in values][:25] if isinstance(values, list) else []

@@ -1,0 +1,67 @@
+"""The custom id of every control the bot draws: what drawing writes and what `bot.components` routes on.
+
+Each control carries what its press needs (the player it belongs to, the match, the page), so a press works
+after a restart with nothing kept in memory, and a press by anyone else is refused.
+"""
+
+from __future__ import annotations
+
+_PLAYER = r"(?P<player>[0-9]{1,20})"
+_MATCH = r"(?P<match>[0-9]{1,19})"
+
+# The race select of a ladder without sides carries this in place of a side's code.
+ALL_RACES = "all"
+
+# Match buttons: each action a player may take on their match.
+CONFIRM = "confirm"
+ABORT = "abort"
+WON = "won"
+LOST = "lost"
+DRAW = "draw"
+REQUEUE = "requeue"
+
+MATCH_BUTTON = rf"^ladder:(?P<action>confirm|abort|won|lost|draw|requeue):{_MATCH}:{_PLAYER}$"
+CANCEL_BUTTON = rf"^ladder:cancel:{_PLAYER}$"
+RACE_SELECT = rf"^ladder:race:(?P<side>[a-z0-9_]{{1,32}}):{_PLAYER}$"
+VETO_SELECT = rf"^ladder:veto:{_PLAYER}$"
+JOIN_BUTTON = rf"^ladder:join:{_PLAYER}$"
+REGION_SELECT = rf"^ladder:region:{_PLAYER}$"
+RESOLVE_BUTTON = rf"^ladder:resolve:{_MATCH}:(?P<result>player1|player2|draw|invalidate)$"
+PAGE_BUTTON = r"^ladder:board:(?P<page>[0-9]{1,7}):(?P<race>[a-z0-9_]{1,32})$"
+# Any control that names its player last: a press by someone else is answered as such.
+OWNED = rf"^ladder:[a-z]+(?::[a-z0-9_]{{1,32}})?:{_PLAYER}$"
+
+RACE_PREFIX = "ladder:race:"
+VETO_PREFIX = "ladder:veto:"
+
+
+def match_button(action: str, match_id: int, player_id: int) -> str:
+    return f"ladder:{action}:{match_id}:{player_id}"
+
+
+def cancel_button(player_id: int) -> str:
+    return f"ladder:cancel:{player_id}"
+
+
+def race_select(side: str, player_id: int) -> str:
+    return f"{RACE_PREFIX}{side}:{player_id}"
+
+
+def veto_select(player_id: int) -> str:
+    return f"{VETO_PREFIX}{player_id}"
+
+
+def join_button(player_id: int) -> str:
+    return f"ladder:join:{player_id}"
+
+
+def region_select(player_id: int) -> str:
+    return f"ladder:region:{player_id}"
+
+
+def resolve_button(match_id: int, result: str) -> str:
+    return f"ladder:resolve:{match_id}:{result}"
+
+
+def page_button(race: str, page: int) -> str:
+    return f"ladder:board:{max(page, 0)}:{race}"

@@ -1,0 +1,41 @@
+"""The dispute message in the admins' channel: both reports, and a button for each way to settle it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.drawing import custom_ids
+from bot.drawing.renderings import WARNING_COLOUR, Rendering, name, race
+from bot.drawing.routed import routed_view
+from db.admin import RESOLUTIONS
+
+_LABELS = {"player1": "{p1} won", "player2": "{p2} won", "draw": "Draw", "invalidate": "Invalidate"}
+_WHY = {
+    "reports_differ": "The two reports disagree.",
+    "one_report": "Only one player reported in time.",
+    "no_report": "Nobody reported in time.",
+}
+
+
+def dispute_rendering(payload: dict[str, Any]) -> Rendering:
+    match_id = payload.get("match_id")
+    players = [p for p in payload.get("players", []) if isinstance(p, dict)][:2]
+    lines = [_WHY.get(str(payload.get("end_reason")), "The result is in question.")]
+    for n, p in enumerate(players, start=1):
+        lines.append(f"player{n}: **{name(p)}** ({race(p)}, {p.get('rating')}) reported: {p.get('report') or '—'}")
+    embed = discord.Embed(title=f"Match #{match_id} disputed", description="\n".join(lines), colour=WARNING_COLOUR)
+    if not isinstance(match_id, int) or len(players) != 2:
+        return Rendering(embed)
+    # Button labels are plain text: the names as they are, not escaped for markdown.
+    names = {
+        f"p{n}": str(p.get("display_name") or f"Player {p.get('player_id')}")[:30] for n, p in enumerate(players, 1)
+    }
+    buttons = [_resolve_button(match_id, result, _LABELS[result].format(**names)) for result in RESOLUTIONS]
+    return Rendering(embed, routed_view(*buttons))
+
+
+def _resolve_button(match_id: int, result: str, label: str) -> discord.ui.Button[discord.ui.View]:
+    style = discord.ButtonStyle.danger if result == "invalidate" else discord.ButtonStyle.primary
+    return discord.ui.Button(label=label[:80], style=style, custom_id=custom_ids.resolve_button(match_id, result))
