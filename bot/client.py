@@ -30,6 +30,7 @@ from bot.delivery import Deliverer
 from bot.discord_api import point_gateway_as_told
 from bot.failures import answer_command_error
 from bot.health import BotHealth
+from bot.live_messages import LiveMessages
 from bot.loop_watch import LoopWatch
 from bot.match_service import MatchService
 from bot.notifications import NotificationService
@@ -95,6 +96,7 @@ class LadderBot(commands.Bot):
                 publish=lambda ids: publish_now(sessions, redis_client, settings.event_stream, ids),
             ),
             notifications=notifications,
+            live_messages=LiveMessages(self),
             matches=MatchService(sessions, self._redis, settings.event_stream, self.ladder),
             players=PlayerService(sessions, self.ladder),
             admin=AdminService(

@@ -5,8 +5,10 @@ in order in the player's live message (the interaction that put them in the queu
 the Join is written, so a match found in the instant between the write and the answer to the player waits
 for the answer instead of racing it. Nothing here knows Discord: the sink is any coroutine that shows an event.
 
-A waiting player costs a few small objects and no task: tens of thousands wait at once, and everything they
-hold is walked by each full garbage collection, a pause of the whole event loop.
+A waiting player costs one object and no task: tens of thousands wait at once, and everything they hold is
+walked by each full garbage collection, a pause of the whole event loop. So a sink is shared by every
+subscription that shows events the same way, each with its own address (plain values, which the collector
+does not track), and the queue of pending events exists only while one is pending.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 from db.events import MATCH_FOUND, QUEUE_EXPIRED, QUEUE_REMOVED, Event
 
 log = logging.getLogger(__name__)
 
-Sink = Callable[[Event], Awaitable[None]]
+# Shows an event: called as `sink(event, *address)`.
+Sink = Callable[..., Awaitable[None]]
 
 # After one of these the player is no longer waiting, so the subscription ends.
 ENDS_WAITING = frozenset({MATCH_FOUND, QUEUE_EXPIRED, QUEUE_REMOVED})
@@ -36,8 +40,9 @@ class _Notice:
 @dataclass(eq=False, slots=True)
 class Subscription:
     player_id: int
-    pending: deque[_Notice] = field(default_factory=deque)
+    pending: deque[_Notice] | None = None  # only while an event waits to be shown
     sink: Sink | None = None  # set once the player's live message exists
+    address: tuple[Any, ...] = ()
     task: asyncio.Task[None] | None = None  # only while something is being shown
     ended: bool = False
 
@@ -61,11 +66,12 @@ class NotificationService:
         self._subscriptions[player_id] = sub
         return sub
 
-    def activate(self, sub: Subscription, sink: Sink) -> None:
-        """The player's live message exists now: events may be shown in it."""
+    def activate(self, sub: Subscription, sink: Sink, address: tuple[Any, ...] = ()) -> None:
+        """The player's live message exists now: events may be shown in it, by `sink(event, *address)`."""
         if sub.ended:
             return
         sub.sink = sink
+        sub.address = address
         self._show_pending(sub)
 
     def unsubscribe(self, player_id: int, sub: Subscription | None = None) -> None:
@@ -82,6 +88,8 @@ class NotificationService:
         if sub is None:
             return False
         shown: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        if sub.pending is None:
+            sub.pending = deque()
         sub.pending.append(_Notice(event, shown))
         self._show_pending(sub)
         try:
@@ -108,7 +116,7 @@ class NotificationService:
                 notice = sub.pending.popleft()
                 try:
                     assert sub.sink is not None
-                    await sub.sink(notice.event)
+                    await sub.sink(notice.event, *sub.address)
                 except asyncio.CancelledError:
                     _settle(notice.shown, False)
                     raise
@@ -125,12 +133,15 @@ class NotificationService:
                     return
         finally:
             sub.task = None
+            if not sub.pending:
+                sub.pending = None
 
 
 def _end(sub: Subscription) -> None:
     sub.ended = True
     while sub.pending:
         _settle(sub.pending.popleft().shown, False)
+    sub.pending = None
     if sub.task is not None and sub.task is not asyncio.current_task():
         sub.task.cancel()
 

@@ -9,6 +9,7 @@ import discord
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin_service import AdminService
+from bot.live_messages import LiveMessages
 from bot.match_service import MatchService
 from bot.notifications import NotificationService
 from bot.player_service import PlayerService
@@ -23,6 +24,7 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     queue: QueueService
     notifications: NotificationService
+    live_messages: LiveMessages
     matches: MatchService
     players: PlayerService
     admin: AdminService

@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import discord
 
 from bot.actions.owner import belongs_to
 from bot.actions.spam import slowed_down
-from bot.discord_api import edit_original_response
 from bot.drawing.match import match_rendering
 from bot.drawing.player_setup import region_view
-from bot.drawing.presenting import render_event
 from bot.drawing.searching import searching_embed, searching_view
 from bot.drawing.setup import SetupState
-from bot.message_refs import message_ref, token_alive
-from bot.notifications import Sink
+from bot.live_messages import LiveMessages
+from bot.message_refs import message_ref
 from bot.queue_errors import AlreadyQueued, InUnfinishedMatch, NeedsSetup, QueueError
 from bot.queue_service import Joined
 from bot.services import services_of
-from db.events import Event
 
 log = logging.getLogger(__name__)
 
@@ -91,37 +86,6 @@ async def _enter(interaction: discord.Interaction[Any], write: Callable[[], Awai
         embed = searching_embed(services.ladder, joined, snapshot, services.queue.wave_interval_s)
         await interaction.response.edit_message(content=None, embed=embed, view=searching_view(player_id))
     finally:
-        services.notifications.activate(sub, _live_sink(interaction, player_id))
+        address = LiveMessages.address(interaction.application_id, interaction.token, player_id)
+        services.notifications.activate(sub, services.live_messages.show, address)
     log.info("player %s joined the queue (entry %s)", player_id, joined.entry_id, extra={"player_id": player_id})
-
-
-class TokenExpired(Exception):
-    """The live message can no longer be edited: the listener shows the event by another path."""
-
-
-def _live_sink(interaction: discord.Interaction[Any], player_id: int) -> Sink:
-    return LiveMessage(interaction.client, interaction.application_id, interaction.token, player_id)
-
-
-@dataclass(frozen=True, slots=True)
-class LiveMessage:
-    """Shows events in the message a Join answered, knowing only its interaction's token.
-
-    Not the Interaction itself, nor a closure: each waiting player's Interaction (with the message, member and
-    components it came with) would be a hundred more objects for every full garbage collection to walk, and
-    tens of thousands of players wait at once. This is one object.
-    """
-
-    client: discord.Client
-    application_id: int
-    token: str = field(repr=False)  # a credential: never in a log line
-    player_id: int
-    issued_at: float = field(default_factory=time.time)
-
-    async def __call__(self, event: Event) -> None:
-        if not token_alive(self.issued_at):
-            raise TokenExpired(f"the interaction token of player {self.player_id}'s live message has expired")
-        rendering = render_event(event, self.player_id)
-        await edit_original_response(
-            self.client, self.application_id, self.token, embed=rendering.embed, view=rendering.view
-        )

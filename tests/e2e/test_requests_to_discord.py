@@ -13,7 +13,7 @@ import discord
 import pytest
 import pytest_asyncio
 
-from bot.actions.join import LiveMessage, TokenExpired
+from bot.live_messages import LiveMessages, TokenExpired
 from bot.request_clock import answered_within, request_trace
 from db.events import MATCH_FOUND, Event
 from sandbox.discord_standin import StandIn, point_discord_at
@@ -112,8 +112,8 @@ async def test_a_live_message_whose_token_has_expired_is_not_edited(
     standin, client, _ = rigged
     assert client.application_id is not None
     sixteen_minutes_ago = time.time() - 16 * 60
-    live = LiveMessage(client, client.application_id, "a-token", USERS_C[0], issued_at=sixteen_minutes_ago)
+    address = LiveMessages.address(client.application_id, "a-token", USERS_C[0], issued_at=sixteen_minutes_ago)
     requests_before = len(standin.received)
     with pytest.raises(TokenExpired):
-        await live(Event(1, MATCH_FOUND, (USERS_C[0],), {"match_id": 1}))
+        await LiveMessages(client).show(Event(1, MATCH_FOUND, (USERS_C[0],), {"match_id": 1}), *address)
     assert len(standin.received) == requests_before and standin.invalid_requests == 0
