@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 
-.PHONY: install lock test check test-slow lint unit integration demo run servers-stop bench clean
+.PHONY: install lock docs test check test-slow lint unit integration demo run servers-stop bench clean
 
 # Installs exactly what requirements.lock pins (`make lock` after changing pyproject.toml's dependencies).
 $(STAMP): pyproject.toml requirements.lock
@@ -21,6 +21,10 @@ install: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --upgrade --extra dev --extra sandbox --extra bench --strip-extras \
 		--no-emit-find-links --no-emit-index-url --no-emit-trusted-host -o requirements.lock pyproject.toml
+
+# docs/CONFIGURATION.md, from the settings class.
+docs: $(STAMP)
+	$(BIN)/python -m db.configuration_doc
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""`python -m bot`: the Discord bot. Needs DISCORD_TOKEN, DATABASE_URL and REDIS_URL (see the README)."""
+"""`python -m bot`: the Discord bot. Needs DISCORD_TOKEN, DATABASE_URL and REDIS_URL (docs/CONFIGURATION.md)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def main() -> int:
         if not value
     ]
     if missing:
-        print(f"Set {', '.join(missing)} before starting the bot (the README says how).", file=sys.stderr)
+        print(f"Set {', '.join(missing)} before starting the bot (docs/DISCORD.md says how).", file=sys.stderr)
         return 2
     try:
         ladder = settings.ladder()

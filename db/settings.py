@@ -17,57 +17,115 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
 
-    database_url: str = Field(default="", description="postgresql+psycopg://... ; empty: the embedded server")
-    redis_url: str = Field(default="", description="redis://... ; empty: the embedded server")
-    discord_token: SecretStr = SecretStr("")
-    discord_guild_id: int | None = None
-    # Members with this role may use /admin (besides those with Manage Server); disputes and the admin log go to
-    # this channel. Both optional.
-    admin_role_id: int | None = None
-    admin_channel_id: int | None = None
-    # The ladder's home server: /admin works there only (the bot may be in other servers, whose admins are not
-    # the ladder's). Unset: DISCORD_GUILD_ID; both unset: nobody is an admin.
-    admin_guild_id: int | None = None
-    flower_basic_auth: SecretStr = SecretStr("")
-    ladder_config: Path | None = None
-    # Overrides the ladder file's wave interval (the demo runs shorter waves).
-    wave_interval_s: float | None = None
-    # Overrides the ladder file's confirmation window (the demo plays its matches in seconds, not minutes).
-    confirm_window_s: float | None = None
-    event_stream: str = "ladder:events"
-    celery_queue: str = "ladder"
-    # How often the relay publishes outbox rows a dead worker left unpublished.
-    relay_interval_s: float = 5.0
-    # How often a worker sweeps match deadlines (reminders, confirmations run out, report windows closed).
-    deadline_sweep_s: float = 5.0
-    # Stream entries the bot's listener handles at once: more gives a burst more throughput, fewer keeps each
-    # turn of the event loop short.
-    listener_in_flight: int = Field(default=64, ge=1, le=1000)
-    consumer_group: str = "bot"
-    # How long a stream entry stays pending (its reader died, stalled, or its delivery failed) before the
-    # listener claims it and handles it again.
-    consumer_claim_idle_ms: int = Field(default=30_000, ge=100)
-    # Stable across restarts, so a restarted bot replays what it read and never acknowledged.
-    consumer_name: str = "bot-1"
-    # Where discord.py sends its REST calls; empty: Discord itself. The sandbox points it at the stand-in.
-    discord_api_base: str = ""
-    # Pauses between the bot's attempts to show a player an event before it records the delivery as failed.
-    delivery_backoff_s: list[float] = [1.0, 3.0, 10.0]
-    # When set, the bot writes its delivery figures and event-loop stalls here as JSON every few seconds.
-    bot_stats_file: Path | None = None
-    # Prometheus metrics: the port each process serves /metrics on; 0 serves nothing. The worker's main process
-    # serves what its pool processes recorded (prometheus_client's multiprocess mode) and, read at scrape time,
-    # the queue, the outbox and the stream.
-    bot_metrics_port: int = Field(default=0, ge=0, le=65535)
-    worker_metrics_port: int = Field(default=0, ge=0, le=65535)
-    # "json": one JSON object a line (what a log platform parses); "text": lines for a person at a terminal.
-    log_format: Literal["json", "text"] = "json"
-    log_level: str = "INFO"
-    # Join and Cancel spam: a player has this many presses in hand and gets one back every so many seconds.
-    queue_spam_burst: int = Field(default=6, ge=1)
-    queue_spam_refill_s: float = Field(default=3.0, gt=0)
-    # Where the embedded servers keep their data.
-    state_dir: Path = PROJECT_DIR / ".state"
+    database_url: str = Field(
+        default="",
+        description="PostgreSQL, `postgresql://user:password@host:5432/ladder` (empty: the embedded server)",
+    )
+    redis_url: str = Field(
+        default="", description="Redis or Valkey: the Celery broker and the event stream (empty: the embedded server)"
+    )
+    discord_token: SecretStr = Field(default=SecretStr(""), description="the bot's token (a secret: never logged)")
+    discord_guild_id: int | None = Field(
+        default=None,
+        description="sync the slash commands to this one server (at once; for testing) instead of globally; "
+        "server commands are not offered in DMs",
+    )
+    admin_role_id: int | None = Field(
+        default=None, description="members with this role may use `/admin`, besides those with Manage Server"
+    )
+    admin_channel_id: int | None = Field(
+        default=None,
+        description="the admins' channel: disputes are posted there with a button per resolution, and every admin "
+        "action is logged there",
+    )
+    admin_guild_id: int | None = Field(
+        default=None,
+        description="the ladder's home server, the only one where `/admin` works (default: `DISCORD_GUILD_ID`; "
+        "with neither, nobody is an admin)",
+    )
+    flower_basic_auth: SecretStr = Field(
+        default=SecretStr(""), description="`user:password` for Flower; Flower refuses to start without it"
+    )
+    ladder_config: Path | None = Field(
+        default=None, description="the ladder file (default `ladders/starcraft.toml`; see docs/LADDER.md)"
+    )
+    wave_interval_s: float | None = Field(
+        default=None, description="overrides the ladder file's wave interval (the demo runs shorter waves)"
+    )
+    confirm_window_s: float | None = Field(
+        default=None, description="overrides the ladder file's confirmation window (the demo's is 15 s)"
+    )
+    event_stream: str = Field(default="ladder:events", description="the event stream's key in Redis")
+    celery_queue: str = Field(default="ladder", description="the Celery queue the waves and the sweeps run on")
+    relay_interval_s: float = Field(
+        default=5.0, description="how often the relay publishes outbox rows a dead worker left unpublished"
+    )
+    deadline_sweep_s: float = Field(
+        default=5.0,
+        description="how often a worker sweeps match deadlines: reminders, confirmations run out, report windows "
+        "closed",
+    )
+    listener_in_flight: int = Field(
+        default=64,
+        ge=1,
+        le=1000,
+        description="stream entries the bot's listener handles at once: more gives a burst more throughput, fewer "
+        "keeps each turn of the event loop short",
+    )
+    consumer_group: str = Field(default="bot", description="the bot's consumer group on the event stream")
+    consumer_claim_idle_ms: int = Field(
+        default=30_000,
+        ge=100,
+        description="how long a stream entry stays pending (its reader died or stalled, or its delivery failed) "
+        "before the listener claims it and handles it again",
+    )
+    consumer_name: str = Field(
+        default="bot-1",
+        description="the bot's name in the consumer group; keep it stable across restarts, so a restarted bot "
+        "replays what it read and never acknowledged",
+    )
+    discord_api_base: str = Field(
+        default="",
+        description="where discord.py sends its REST calls (empty: Discord itself); the demo and the tests point "
+        "it at the stand-in",
+    )
+    delivery_backoff_s: list[float] = Field(
+        default=[1.0, 3.0, 10.0],
+        description="pauses between the bot's attempts to show a player an event before it records the delivery "
+        "as failed, as JSON",
+    )
+    bot_stats_file: Path | None = Field(
+        default=None,
+        description="the bot appends its delivery counts and event-loop stalls here as JSON lines, every second",
+    )
+    bot_metrics_port: int = Field(
+        default=0, ge=0, le=65535, description="the bot serves Prometheus metrics on this port (0: off)"
+    )
+    worker_metrics_port: int = Field(
+        default=0,
+        ge=0,
+        le=65535,
+        description="a worker serves Prometheus metrics on this port (0: off): what its pool processes recorded and, "
+        "read at scrape time, the queue, the outbox and the stream",
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="`json`: one JSON object a line, with `match_id` and `player_id` where there is one (what a "
+        "log platform parses); `text`: lines for a person at a terminal",
+    )
+    log_level: str = Field(default="INFO", description="the lowest level logged")
+    queue_spam_burst: int = Field(
+        default=6,
+        ge=1,
+        description="Join and Cancel spam: the presses a player has in hand; past them they are asked, politely, "
+        "to wait",
+    )
+    queue_spam_refill_s: float = Field(
+        default=3.0, gt=0, description="Join and Cancel spam: a player gets one press back every so many seconds"
+    )
+    state_dir: Path = Field(
+        default=PROJECT_DIR / ".state", description="where the embedded servers keep their data (default `.state/`)"
+    )
 
     def ladder(self) -> Ladder:
         ladder = load_ladder(self.ladder_config)

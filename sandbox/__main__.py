@@ -137,7 +137,7 @@ def _run() -> int:
     if settings.discord_token.get_secret_value():
         processes.insert(0, "bot")
     else:
-        print("DISCORD_TOKEN is not set: running without the bot (the README says how to create one).")
+        print("DISCORD_TOKEN is not set: running without the bot (docs/DISCORD.md says how to create one).")
     os.environ.update(env)
     # The Procfile names `celery` and `python`: the ones of this environment, as on a deploy host.
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
