@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from db.refusals import Refusal
+
 
 class QueueError(Exception):
     """A domain error: the request is refused and nothing was written."""
@@ -65,4 +67,8 @@ class OnCooldown(QueueError):
 
 
 class CannotRequeue(QueueError):
-    pass
+    """Why the match does not put the player back in the queue: worded by the bot (`refusal_text`)."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(str(refusal))
+        self.refusal = refusal

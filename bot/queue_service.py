@@ -26,6 +26,7 @@ from bot.queue_errors import (
 )
 from db import matches, queue
 from db.ladder import Ladder
+from db.refusals import Refusal
 
 _MAX_ID = 2**63 - 1
 
@@ -143,7 +144,7 @@ class QueueService:
         try:
             async with self._sessions.begin() as session:
                 done = await session.run_sync(lambda s: matches.requeue(s, match_id, player_id, message_ref))
-                if isinstance(done, str):
+                if isinstance(done, Refusal):
                     raise CannotRequeue(done)
                 ratings = await queue.ensure_ratings(session, player_id, done.races, self._ladder.rating.start)
         except IntegrityError as exc:

@@ -20,13 +20,7 @@ from db.ladder import Ladder
 from db.match_payloads import load_match, match_payload, write_match_event
 from db.match_results import RatingRule, agreed_result, complete
 from db.models import PLAYING_MATCH_STATES, REPORTS
-
-# Why a press changed nothing. Each has a sentence the bot shows as it is.
-NOT_FOUND = "not_found"
-NOT_YOURS = "not_yours"
-ALREADY = "already"
-TOO_LATE = "too_late"
-CANNOT = "cannot"
+from db.refusals import Refusal, Why
 
 
 @dataclass(frozen=True)
@@ -34,14 +28,13 @@ class Move:
     """What a press did: the events it wrote (none when it changed nothing, and then why), and the match as
     it stands after it, for the presser's own view."""
 
-    refused: str = ""
-    message: str = ""
+    refused: Refusal | None = None
     events: tuple[Event, ...] = ()
     match: dict[str, Any] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
-        return not self.refused
+        return self.refused is None
 
     def event_for(self, player_id: int) -> Event | None:
         """The last event this move wrote that concerns the player: what their own view should now show."""
@@ -114,7 +107,7 @@ def report(
     """The player reports win, loss or draw. Two agreeing reports complete the match (the rating moves);
     two that disagree make it disputed, for the admins."""
     if outcome not in REPORTS:
-        return Move(refused=CANNOT, message="That is not a result this ladder knows.")
+        return Move(refused=Refusal(Why.UNKNOWN_RESULT))
     reports = session.execute(
         text(
             "UPDATE matches SET"
@@ -156,22 +149,22 @@ class Requeued:
     joined_at: datetime
 
 
-def requeue(session: Session, match_id: int, player_id: int, ref: dict[str, Any] | None) -> Requeued | str:
+def requeue(session: Session, match_id: int, player_id: int, ref: dict[str, Any] | None) -> Requeued | Refusal:
     """Puts a player whose match the other side called off back into the queue, with the races, vetoes and
-    waves waited of the entry that matched them. Returns the new entry, or why not in words for the player."""
+    waves waited of the entry that matched them. Returns the new entry, or why not."""
     match = load_match(session, match_id)
     slot = match.slot(player_id) if match is not None else None
     if match is None or slot is None:
-        return "That match is not yours."
+        return Refusal(Why.MATCH_NOT_YOURS)
     offered = match.state == "aborted" and (
         (match.values["end_reason"] == "aborted" and match.values["aborted_by"] != player_id)
         or (match.values["end_reason"] == "timeout" and match.values[f"player{slot}_confirmed_at"] is not None)
     )
     if not offered:
-        return "This match does not put you back in the queue. Use /queue to join it."
+        return Refusal(Why.NO_REQUEUE_OFFERED)
     banned = session.execute(text("SELECT banned FROM players WHERE id = :p FOR UPDATE"), {"p": player_id}).scalar()
     if banned:
-        return "You are banned from this ladder."
+        return Refusal(Why.BANNED)
     entry = session.execute(
         text(
             "SELECT e.id, e.races, e.vetoes, e.waves_waited FROM queue_entries e"
@@ -180,7 +173,7 @@ def requeue(session: Session, match_id: int, player_id: int, ref: dict[str, Any]
         {"p": player_id, "m": match_id},
     ).one_or_none()
     if entry is None:
-        return "Use /queue to join the queue."
+        return Refusal(Why.NOTHING_TO_REQUEUE)
     moved_on = session.execute(
         text(
             "SELECT EXISTS (SELECT 1 FROM queue_entries WHERE player_id = :p AND id > :e)"
@@ -189,7 +182,7 @@ def requeue(session: Session, match_id: int, player_id: int, ref: dict[str, Any]
         {"p": player_id, "e": entry.id, "states": list(PLAYING_MATCH_STATES)},
     ).scalar_one()
     if moved_on:
-        return "You have queued again since this match. Use /queue to see where you are."
+        return Refusal(Why.QUEUED_SINCE)
     row = session.execute(
         text(
             "INSERT INTO queue_entries (player_id, races, vetoes, waves_waited, message_ref)"
@@ -219,38 +212,27 @@ def _moved(session: Session, match_id: int, ladder: Ladder, events: tuple[Event,
 
 
 def _refusal(session: Session, match_id: int, player_id: int, ladder: Ladder, verb: str) -> Move:
-    """Why the press changed nothing, in words for the presser, and the match as it stands."""
+    """Why the press changed nothing, and the match as it stands."""
     match = load_match(session, match_id)
     if match is None:
-        return Move(refused=NOT_FOUND, message="That match does not exist.")
+        return Move(refused=Refusal(Why.MATCH_NOT_FOUND))
     slot = match.slot(player_id)
     if slot is None:
-        return Move(refused=NOT_YOURS, message="This match is not yours; its buttons belong to its two players.")
+        return Move(refused=Refusal(Why.MATCH_NOT_YOURS))
     payload = match_payload(match, ladder)
     state = match.state
     if verb == "confirm" and state == "awaiting_confirmation":
         if match.values[f"player{slot}_confirmed_at"] is not None:
-            return Move(refused=ALREADY, message="You have already confirmed this match.", match=payload)
-        return Move(refused=TOO_LATE, message="The time to confirm this match has run out.", match=payload)
+            return Move(refused=Refusal(Why.ALREADY_CONFIRMED), match=payload)
+        return Move(refused=Refusal(Why.CONFIRM_TIME_OVER), match=payload)
     if verb == "report" and state == "confirmed":
         mine = match.values[f"player{slot}_report"]
         if mine is None:
-            return Move(refused=TOO_LATE, message="The time to report this match has run out.", match=payload)
-        return Move(refused=ALREADY, message=f"You have already reported a {mine}.", match=payload)
+            return Move(refused=Refusal(Why.REPORT_TIME_OVER), match=payload)
+        return Move(refused=Refusal(Why.ALREADY_REPORTED, {"report": str(mine)}), match=payload)
     if verb == "abort" and state == "awaiting_confirmation":
-        return Move(refused=TOO_LATE, message="The time to confirm this match has run out.", match=payload)
-    return Move(refused=TOO_LATE, message=_state_sentence(state), match=payload)
-
-
-def _state_sentence(state: str) -> str:
-    return {
-        "awaiting_confirmation": "This match is still waiting for both players to confirm.",
-        "confirmed": "This match is confirmed; report its result with the buttons.",
-        "aborted": "This match was called off.",
-        "completed": "This match is over and its result is recorded.",
-        "disputed": "The reports of this match disagree; an admin will settle it.",
-        "invalidated": "An admin has invalidated this match.",
-    }.get(state, "This match cannot take that any more.")
+        return Move(refused=Refusal(Why.CONFIRM_TIME_OVER), match=payload)
+    return Move(refused=Refusal(Why.MATCH_MOVED_ON, {"state": state}), match=payload)
 
 
 def _json(value: dict[str, Any] | None) -> str | None:

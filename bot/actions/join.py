@@ -12,11 +12,12 @@ from bot.actions.owner import belongs_to
 from bot.actions.spam import slowed_down
 from bot.drawing.match import match_rendering
 from bot.drawing.player_setup import region_view
+from bot.drawing.refusals import refusal_text
 from bot.drawing.searching import searching_embed, searching_view
 from bot.drawing.setup import SetupState
 from bot.live_messages import LiveMessages
 from bot.message_refs import message_ref
-from bot.queue_errors import AlreadyQueued, InUnfinishedMatch, NeedsSetup, QueueError
+from bot.queue_errors import AlreadyQueued, CannotRequeue, InUnfinishedMatch, NeedsSetup, QueueError
 from bot.queue_service import Joined
 from bot.services import services_of
 
@@ -74,6 +75,8 @@ async def _enter(interaction: discord.Interaction[Any], write: Callable[[], Awai
             await interaction.response.send_message(
                 err.message, ephemeral=True, view=region_view(services.ladder, player_id)
             )
+        elif isinstance(err, CannotRequeue):
+            await interaction.response.send_message(refusal_text(err.refusal), ephemeral=True)
         else:
             await interaction.response.send_message(err.message, ephemeral=True)
         return

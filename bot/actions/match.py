@@ -10,6 +10,7 @@ from bot.actions.join import requeue
 from bot.actions.owner import belongs_to
 from bot.drawing.custom_ids import ABORT, CONFIRM, DRAW, LOST, REQUEUE, WON
 from bot.drawing.match import match_rendering
+from bot.drawing.refusals import refusal_text
 from bot.message_refs import message_ref
 from bot.services import services_of
 from db.matches import Move
@@ -37,8 +38,8 @@ async def act_on_match(interaction: discord.Interaction[Any], action: str, match
 
 async def answer_move(interaction: discord.Interaction[Any], move: Move, player_id: int) -> None:
     """Shows the presser their match as it now stands; a refusal also says why, privately."""
-    if move.refused and not move.match:
-        await interaction.response.send_message(move.message, ephemeral=True)
+    if move.refused is not None and not move.match:
+        await interaction.response.send_message(refusal_text(move.refused), ephemeral=True)
         return
     event = move.event_for(player_id)
     payload, type_ = (event.payload, event.type) if event else (move.match, "")
@@ -51,5 +52,5 @@ async def answer_move(interaction: discord.Interaction[Any], move: Move, player_
         if event is not None and deliverer is not None:
             await deliverer.show_instead_of_answer(event, player_id)
         raise
-    if move.refused:
-        await interaction.followup.send(move.message, ephemeral=True)
+    if move.refused is not None:
+        await interaction.followup.send(refusal_text(move.refused), ephemeral=True)

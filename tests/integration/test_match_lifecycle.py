@@ -12,12 +12,14 @@ import redis
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.drawing.refusals import refusal_text
 from bot.queue_service import QueueService
 from db import matches
 from db.events import MATCH_ABORTED, MATCH_COMPLETED, MATCH_CONFIRMED, MATCH_DISPUTED, MATCH_REMINDER
 from db.ladder import Ladder
 from db.match_deadlines import sweep_deadlines
 from db.rating import Elo
+from db.refusals import Refusal, Why
 from workers.rating_history import rating_mismatches
 from workers.wave import run_wave
 
@@ -133,7 +135,8 @@ async def test_a_report_pressed_twice_counts_once_and_disagreement_is_disputed(
         move(sessions, matches.confirm, match_id, p, ladder, None)
     assert move(sessions, matches.report, match_id, 1, "win", ladder, elo, None).changed
     again = move(sessions, matches.report, match_id, 1, "loss", ladder, elo, None)
-    assert again.refused == matches.ALREADY and "already reported a win" in again.message
+    assert again.refused == Refusal(Why.ALREADY_REPORTED, {"report": "win"})
+    assert refusal_text(again.refused) == "You have already reported a win."
     disputed = move(sessions, matches.report, match_id, 2, "win", ladder, elo, None)
     assert [e.type for e in disputed.events] == [MATCH_DISPUTED]
     m = match_state(engine, match_id)
@@ -147,12 +150,12 @@ async def test_someone_else_and_a_stale_press_change_nothing(
 ) -> None:
     match_id = await pair()
     stranger = move(sessions, matches.confirm, match_id, 99, ladder, None)
-    assert stranger.refused == matches.NOT_YOURS
+    assert stranger.refused == Refusal(Why.MATCH_NOT_YOURS)
     missing = move(sessions, matches.abort, 10**12, 1, ladder, None)
-    assert missing.refused == matches.NOT_FOUND
+    assert missing.refused == Refusal(Why.MATCH_NOT_FOUND)
     elo = Elo.of(ladder)
     early = move(sessions, matches.report, match_id, 1, "win", ladder, elo, None)
-    assert early.refused and "waiting for both players to confirm" in early.message
+    assert early.refused is not None and "waiting for both players to confirm" in refusal_text(early.refused)
     assert events_of(engine, match_id) == [("match_found", [1, 2])]
 
 
