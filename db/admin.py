@@ -15,8 +15,9 @@ from db.ladder import Ladder
 from db.match_payloads import load_match, match_payload, write_match_event
 from db.match_results import RatingRule, complete
 from db.outbox import insert_events
+from db.states import Resolution
 
-RESOLUTIONS = ("player1", "player2", "draw", "invalidate")
+RESOLUTIONS = tuple(Resolution)
 
 
 @dataclass(frozen=True)

@@ -9,35 +9,38 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-MATCH_FOUND = "match_found"
-MATCH_CONFIRMED = "match_confirmed"
-MATCH_ABORTED = "match_aborted"
-MATCH_COMPLETED = "match_completed"
-MATCH_DISPUTED = "match_disputed"
-MATCH_INVALIDATED = "match_invalidated"
-# Sent to a player who has not confirmed yet when a third of the confirmation window is left.
-MATCH_REMINDER = "match_reminder"
-QUEUE_EXPIRED = "queue_expired"
-# An admin took the player out of the queue (removed, cleared, or banned).
-QUEUE_REMOVED = "queue_removed"
-# To players who asked (/notify on) and are not in the queue: someone has just joined it.
-SOMEONE_WAITING = "someone_waiting"
-EVENT_TYPES = frozenset(
-    {
-        MATCH_FOUND,
-        MATCH_CONFIRMED,
-        MATCH_ABORTED,
-        MATCH_COMPLETED,
-        MATCH_DISPUTED,
-        MATCH_INVALIDATED,
-        MATCH_REMINDER,
-        QUEUE_EXPIRED,
-        SOMEONE_WAITING,
-        QUEUE_REMOVED,
-    }
-)
+
+class EventType(StrEnum):
+    MATCH_FOUND = "match_found"
+    MATCH_CONFIRMED = "match_confirmed"
+    MATCH_ABORTED = "match_aborted"
+    MATCH_COMPLETED = "match_completed"
+    MATCH_DISPUTED = "match_disputed"
+    MATCH_INVALIDATED = "match_invalidated"
+    # Sent to a player who has not confirmed yet when a third of the confirmation window is left.
+    MATCH_REMINDER = "match_reminder"
+    QUEUE_EXPIRED = "queue_expired"
+    # An admin took the player out of the queue (removed, cleared, or banned).
+    QUEUE_REMOVED = "queue_removed"
+    # To players who asked (/notify on) and are not in the queue: someone has just joined it.
+    SOMEONE_WAITING = "someone_waiting"
+
+
+# The names the code uses: each is the type itself, a string as stored.
+MATCH_FOUND = EventType.MATCH_FOUND
+MATCH_CONFIRMED = EventType.MATCH_CONFIRMED
+MATCH_ABORTED = EventType.MATCH_ABORTED
+MATCH_COMPLETED = EventType.MATCH_COMPLETED
+MATCH_DISPUTED = EventType.MATCH_DISPUTED
+MATCH_INVALIDATED = EventType.MATCH_INVALIDATED
+MATCH_REMINDER = EventType.MATCH_REMINDER
+QUEUE_EXPIRED = EventType.QUEUE_EXPIRED
+QUEUE_REMOVED = EventType.QUEUE_REMOVED
+SOMEONE_WAITING = EventType.SOMEONE_WAITING
+EVENT_TYPES = frozenset(EventType)
 
 
 class MalformedEvent(ValueError):

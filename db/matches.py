@@ -19,8 +19,9 @@ from db.events import MATCH_ABORTED, MATCH_CONFIRMED, MATCH_DISPUTED, Event
 from db.ladder import Ladder
 from db.match_payloads import load_match, match_payload, write_match_event
 from db.match_results import RatingRule, agreed_result, complete
-from db.models import PLAYING_MATCH_STATES, REPORTS
+from db.models import REPORTS
 from db.refusals import Refusal, Why
+from db.states import PLAYING_MATCH_STATES
 
 
 @dataclass(frozen=True)

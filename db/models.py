@@ -22,18 +22,16 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-ENTRY_STATES = ("waiting", "matched", "cancelled", "expired")
-MATCH_STATES = ("awaiting_confirmation", "confirmed", "aborted", "completed", "disputed", "invalidated")
-REPORTS = ("win", "loss", "draw")
-RESULTS = ("player1", "player2", "draw")
-UNFINISHED_MATCH_STATES = ("awaiting_confirmation", "confirmed", "disputed")
-# A player in one of these is busy with their match and cannot queue; a disputed match is in the admins'
-# hands and keeps nobody from playing on.
-PLAYING_MATCH_STATES = ("awaiting_confirmation", "confirmed")
+from db.states import UNFINISHED_MATCH_STATES, EntryState, MatchState, Report, Result
+
+ENTRY_STATES = tuple(EntryState)
+MATCH_STATES = tuple(MatchState)
+REPORTS = tuple(Report)
+RESULTS = tuple(Result)
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 class Base(DeclarativeBase):

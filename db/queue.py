@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import PLAYING_MATCH_STATES
+from db.states import PLAYING_MATCH_STATES
 
 
 @dataclass(frozen=True)

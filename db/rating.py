@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from db.ladder import Ladder
+from db.states import Result
 
 # Who won, as the match records it.
-PLAYER1 = "player1"
-PLAYER2 = "player2"
-DRAW = "draw"
+PLAYER1 = Result.PLAYER1
+PLAYER2 = Result.PLAYER2
+DRAW = Result.DRAW
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,8 @@ class Elo:
 
     def changes(self, rating1: float, rating2: float, result: str) -> tuple[float, float]:
         """How much each player's rating moves for `result` (player1, player2 or draw)."""
-        score1, score2 = {PLAYER1: (1.0, 0.0), PLAYER2: (0.0, 1.0), DRAW: (self.draw_score, self.draw_score)}[result]
+        scores = {PLAYER1: (1.0, 0.0), PLAYER2: (0.0, 1.0), DRAW: (self.draw_score, self.draw_score)}
+        score1, score2 = scores[Result(result)]
         change1 = self.k_factor * (score1 - self.expected(rating1, rating2))
         change2 = self.k_factor * (score2 - self.expected(rating2, rating1))
         return change1, change2
@@ -65,7 +67,8 @@ def replay(
         c1, c2 = elo.changes(r1.rating, r2.rating, m.result)
         r1.rating += c1
         r2.rating += c2
-        outcomes = {PLAYER1: ("wins", "losses"), PLAYER2: ("losses", "wins"), DRAW: ("draws", "draws")}[m.result]
+        counted = {PLAYER1: ("wins", "losses"), PLAYER2: ("losses", "wins"), DRAW: ("draws", "draws")}
+        outcomes = counted[Result(m.result)]
         for record, outcome in zip((r1, r2), outcomes, strict=True):
             record.games += 1
             setattr(record, outcome, getattr(record, outcome) + 1)

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from db.bulk import copy_rows
-from db.models import PLAYING_MATCH_STATES
+from db.states import PLAYING_MATCH_STATES
 
 # One fixed key: every wave on every worker contends for the same lock, so at most one runs at a time.
 WAVE_LOCK_KEY = 0x4C414444_57415645  # "LADDWAVE"

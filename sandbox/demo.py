@@ -18,8 +18,8 @@ from sqlalchemy import text
 from db.engines import async_engine, async_session_factory
 from db.ladder import Ladder, load_ladder
 from db.migrate import upgrade
-from db.models import UNFINISHED_MATCH_STATES
 from db.settings import get_settings
+from db.states import UNFINISHED_MATCH_STATES
 from sandbox import processes
 from sandbox.discord_standin import Message, StandIn, as_discord
 from sandbox.double_matches import double_matched
