@@ -3,36 +3,30 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import discord
 
-from db.settings import Settings
+from bot.ladder_client import Interaction, LadderClient
 
 log = logging.getLogger(__name__)
 
 
-def is_admin(interaction: discord.Interaction[Any]) -> bool:
+def is_admin(interaction: Interaction) -> bool:
     """Manage Server, or the admin role, in the ladder's home server; nobody anywhere else."""
     member = interaction.user
-    home = settings_of(interaction.client).home_guild_id()
+    home = interaction.client.settings.home_guild_id()
     if home is None or interaction.guild_id != home or not isinstance(member, discord.Member):
         return False
     # The permissions Discord computed for this member in this channel, sent with the interaction.
     if interaction.permissions.manage_guild:
         return True
-    role_id = settings_of(interaction.client).admin_role_id
+    role_id = interaction.client.settings.admin_role_id
     return role_id is not None and any(r.id == role_id for r in member.roles)
 
 
-def settings_of(client: discord.Client) -> Settings:
-    settings: Settings = getattr(client, "settings")  # noqa: B009 - LadderBot's, not discord.Client's
-    return settings
-
-
-async def post_to_admin_log(client: discord.Client, text: str) -> None:
+async def post_to_admin_log(client: LadderClient, text: str) -> None:
     """Best effort: the audit row is the record; a log channel that is gone or closed must not fail the action."""
-    channel_id = settings_of(client).admin_channel_id
+    channel_id = client.settings.admin_channel_id
     if not channel_id:
         return
     try:

@@ -21,7 +21,7 @@ from bot.answer_in_time import Reply, answer_privately
 from bot.drawing.profile import profile_embed
 from bot.drawing.renderings import name, race, timestamp
 from bot.health import BotHealth
-from bot.services import services_of
+from bot.ladder_client import Interaction, services_of
 from db.admin import RESOLUTIONS, Done
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ match_group = app_commands.Group(name="match", description="Matches", parent=adm
 player_group = app_commands.Group(name="player", description="Players", parent=admin_group)
 
 
-async def _refused(interaction: discord.Interaction[Any]) -> bool:
+async def _refused(interaction: Interaction) -> bool:
     if is_admin(interaction):
         return False
     await interaction.response.send_message(
@@ -51,7 +51,7 @@ async def _refused(interaction: discord.Interaction[Any]) -> bool:
     return True
 
 
-async def _answer(interaction: discord.Interaction[Any], action: Coroutine[Any, Any, Done]) -> None:
+async def _answer(interaction: Interaction, action: Coroutine[Any, Any, Done]) -> None:
     """Runs the admin's action, tells them what it did, and logs it for the other admins when it changed something."""
     outcome: list[Done] = []
 
@@ -65,26 +65,26 @@ async def _answer(interaction: discord.Interaction[Any], action: Coroutine[Any, 
 
 
 @admin_group.command(name="status", description="The queue, the last wave, events not yet shown, the bot's health")
-async def status(interaction: discord.Interaction[Any]) -> None:
+async def status(interaction: Interaction) -> None:
     if await _refused(interaction):
         return
     await answer_privately(interaction, _status(interaction))
 
 
-async def _status(interaction: discord.Interaction[Any]) -> Reply:
+async def _status(interaction: Interaction) -> Reply:
     ladder, stream = await services_of(interaction).admin.status()
-    health: BotHealth | None = getattr(interaction.client, "health", None)
+    health: BotHealth | None = interaction.client.health
     return {"content": status_text(ladder, stream, health)}
 
 
 @queue_group.command(name="list", description="Who is waiting, longest first")
-async def queue_list(interaction: discord.Interaction[Any]) -> None:
+async def queue_list(interaction: Interaction) -> None:
     if await _refused(interaction):
         return
     await answer_privately(interaction, _queue_list(interaction))
 
 
-async def _queue_list(interaction: discord.Interaction[Any]) -> Reply:
+async def _queue_list(interaction: Interaction) -> Reply:
     total, waiting = await services_of(interaction).admin.queue_list()
     lines = [
         f"{discord.utils.escape_markdown(w.display_name or str(w.player_id))} ({w.player_id}) · "
@@ -95,27 +95,27 @@ async def _queue_list(interaction: discord.Interaction[Any]) -> Reply:
 
 
 @queue_group.command(name="remove", description="Take a player out of the queue")
-async def queue_remove(interaction: discord.Interaction[Any], player: discord.User) -> None:
+async def queue_remove(interaction: Interaction, player: discord.User) -> None:
     if await _refused(interaction):
         return
     await _answer(interaction, services_of(interaction).admin.queue_remove(interaction.user.id, player.id))
 
 
 @queue_group.command(name="clear", description="Take everyone out of the queue")
-async def queue_clear(interaction: discord.Interaction[Any]) -> None:
+async def queue_clear(interaction: Interaction) -> None:
     if await _refused(interaction):
         return
     await _answer(interaction, services_of(interaction).admin.queue_clear(interaction.user.id))
 
 
 @match_group.command(name="disputes", description="Disputed matches waiting for an admin, oldest first")
-async def match_disputes(interaction: discord.Interaction[Any]) -> None:
+async def match_disputes(interaction: Interaction) -> None:
     if await _refused(interaction):
         return
     await answer_privately(interaction, _disputes(interaction))
 
 
-async def _disputes(interaction: discord.Interaction[Any]) -> Reply:
+async def _disputes(interaction: Interaction) -> Reply:
     total, disputes = await services_of(interaction).admin.open_disputes()
     lines = [f"{total} disputed match{'es' if total != 1 else ''} waiting."]
     for d in disputes:
@@ -128,15 +128,13 @@ async def _disputes(interaction: discord.Interaction[Any]) -> Reply:
 
 
 @match_group.command(name="show", description="A match's players, state and reports")
-async def match_show(
-    interaction: discord.Interaction[Any], match_id: app_commands.Range[int, 1, DISCORD_MAX_INTEGER]
-) -> None:
+async def match_show(interaction: Interaction, match_id: app_commands.Range[int, 1, DISCORD_MAX_INTEGER]) -> None:
     if await _refused(interaction):
         return
     await answer_privately(interaction, _match(interaction, match_id))
 
 
-async def _match(interaction: discord.Interaction[Any], match_id: int) -> Reply:
+async def _match(interaction: Interaction, match_id: int) -> Reply:
     payload = await services_of(interaction).admin.match_show(match_id)
     if payload is None:
         return {"content": f"There is no match #{match_id}."}
@@ -152,7 +150,7 @@ async def _match(interaction: discord.Interaction[Any], match_id: int) -> Reply:
 @match_group.command(name="resolve", description="Settle a disputed match")
 @app_commands.choices(result=[app_commands.Choice(name=r, value=r) for r in RESOLUTIONS])
 async def match_resolve(
-    interaction: discord.Interaction[Any], match_id: app_commands.Range[int, 1, DISCORD_MAX_INTEGER], result: str
+    interaction: Interaction, match_id: app_commands.Range[int, 1, DISCORD_MAX_INTEGER], result: str
 ) -> None:
     if await _refused(interaction):
         return
@@ -160,13 +158,13 @@ async def match_resolve(
 
 
 @player_group.command(name="show", description="A player's profile, ban included")
-async def player_show(interaction: discord.Interaction[Any], player: discord.User) -> None:
+async def player_show(interaction: Interaction, player: discord.User) -> None:
     if await _refused(interaction):
         return
     await answer_privately(interaction, _player(interaction, player.id))
 
 
-async def _player(interaction: discord.Interaction[Any], player_id: int) -> Reply:
+async def _player(interaction: Interaction, player_id: int) -> Reply:
     services = services_of(interaction)
     profile = await services.players.profile(player_id)
     if profile is None:
@@ -176,7 +174,7 @@ async def _player(interaction: discord.Interaction[Any], player_id: int) -> Repl
 
 @player_group.command(name="rating", description="Set a player's rating of a race")
 async def player_rating(
-    interaction: discord.Interaction[Any],
+    interaction: Interaction,
     player: discord.User,
     race: app_commands.Range[str, 1, 32],
     rating: app_commands.Range[float, 0, 10_000],
@@ -189,7 +187,7 @@ async def player_rating(
 
 @player_group.command(name="ban", description="Ban a player from the ladder")
 async def player_ban(
-    interaction: discord.Interaction[Any], player: discord.User, reason: app_commands.Range[str, 1, 200] | None = None
+    interaction: Interaction, player: discord.User, reason: app_commands.Range[str, 1, 200] | None = None
 ) -> None:
     if await _refused(interaction):
         return
@@ -197,7 +195,7 @@ async def player_ban(
 
 
 @player_group.command(name="unban", description="Lift a player's ban")
-async def player_unban(interaction: discord.Interaction[Any], player: discord.User) -> None:
+async def player_unban(interaction: Interaction, player: discord.User) -> None:
     if await _refused(interaction):
         return
     await _answer(interaction, services_of(interaction).admin.unban(interaction.user.id, player.id))

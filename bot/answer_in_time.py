@@ -8,7 +8,7 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any
 
-import discord
+from bot.ladder_client import Interaction
 
 # What the answer's own work may take before the player is shown "thinking…": the rest of the 3 seconds is for
 # the network both ways and a busy event loop.
@@ -18,7 +18,7 @@ DEFER_AFTER_S = 1.0
 Reply = dict[str, Any]
 
 
-async def answer_privately(interaction: discord.Interaction[Any], reply: Coroutine[Any, Any, Reply]) -> None:
+async def answer_privately(interaction: Interaction, reply: Coroutine[Any, Any, Reply]) -> None:
     pending = asyncio.ensure_future(reply)
     try:
         done, _ = await asyncio.wait({pending}, timeout=DEFER_AFTER_S)

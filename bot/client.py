@@ -1,4 +1,4 @@
-"""The bot: a `commands.Bot` that builds its services once, registers its views and runs the listener."""
+"""The bot: the `LadderClient` that builds its services once, registers its components and runs the listener."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from bot.delivery import Deliverer
 from bot.discord_api import point_gateway_as_told
 from bot.failures import answer_command_error
 from bot.health import BotHealth
+from bot.ladder_client import Interaction, LadderClient
 from bot.live_messages import LiveMessages
 from bot.loop_watch import LoopWatch
 from bot.match_service import MatchService
@@ -48,7 +49,7 @@ from db.settings import Settings
 log = logging.getLogger(__name__)
 
 
-class LadderBot(commands.Bot):
+class LadderBot(LadderClient):
     def __init__(self, settings: Settings, ladder: Ladder) -> None:
         intents = discord.Intents(guilds=True)
         super().__init__(
@@ -141,7 +142,7 @@ class LadderBot(commands.Bot):
         if settings.bot_stats_file:
             self._background.append(asyncio.create_task(self._write_stats(settings.bot_stats_file), name="stats"))
 
-    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+    async def on_interaction(self, interaction: Interaction) -> None:
         if is_stray(interaction):
             await answer_stray(interaction)
 

@@ -12,13 +12,13 @@ from bot.answer_in_time import Reply, answer_privately
 from bot.drawing.leaderboard import board_rendering
 from bot.drawing.player_setup import region_embed, region_view
 from bot.drawing.profile import profile_embed
+from bot.ladder_client import Interaction, services_of
 from bot.player_service import SetupRefused
-from bot.services import services_of
 
 _EVERYWHERE = {"guilds": True, "dms": True, "private_channels": False}
 
 
-def _private(interaction: discord.Interaction[Any]) -> bool:
+def _private(interaction: Interaction) -> bool:
     # Private in a server channel; in a DM it is private anyway, and a plain message can be edited later
     # with the bot token once the interaction token has expired.
     return interaction.guild_id is not None
@@ -27,7 +27,7 @@ def _private(interaction: discord.Interaction[Any]) -> bool:
 @app_commands.command(name="queue", description="Pick your races and map vetoes, then join the ladder's queue.")
 @app_commands.allowed_contexts(**_EVERYWHERE)
 @app_commands.allowed_installs(guilds=True, users=False)
-async def queue_command(interaction: discord.Interaction[Any]) -> None:
+async def queue_command(interaction: Interaction) -> None:
     services = services_of(interaction)
     player_id = interaction.user.id
     if not await services.players.is_set_up(player_id):
@@ -46,7 +46,7 @@ async def queue_command(interaction: discord.Interaction[Any]) -> None:
 @app_commands.allowed_contexts(**_EVERYWHERE)
 @app_commands.allowed_installs(guilds=True, users=False)
 async def setup_command(
-    interaction: discord.Interaction[Any],
+    interaction: Interaction,
     name: app_commands.Range[str, 1, 100] | None = None,
     region: app_commands.Range[str, 1, 100] | None = None,
 ) -> None:
@@ -74,11 +74,11 @@ async def setup_command(
 @app_commands.describe(player="Whose profile (yours if left out)")
 @app_commands.allowed_contexts(**_EVERYWHERE)
 @app_commands.allowed_installs(guilds=True, users=False)
-async def profile_command(interaction: discord.Interaction[Any], player: discord.User | None = None) -> None:
+async def profile_command(interaction: Interaction, player: discord.User | None = None) -> None:
     await answer_privately(interaction, _profile(interaction, player or interaction.user))
 
 
-async def _profile(interaction: discord.Interaction[Any], whom: discord.User | discord.Member) -> Reply:
+async def _profile(interaction: Interaction, whom: discord.User | discord.Member) -> Reply:
     services = services_of(interaction)
     profile = await services.players.profile(whom.id)
     if profile is None:
@@ -96,7 +96,7 @@ async def _profile(interaction: discord.Interaction[Any], whom: discord.User | d
 @app_commands.allowed_contexts(**_EVERYWHERE)
 @app_commands.allowed_installs(guilds=True, users=False)
 async def leaderboard_command(
-    interaction: discord.Interaction[Any],
+    interaction: Interaction,
     race: app_commands.Range[str, 1, 100] | None = None,
     page: app_commands.Range[int, 1, 1_000_000] = 1,
 ) -> None:
@@ -111,7 +111,7 @@ async def leaderboard_command(
     await answer_privately(interaction, _board(interaction, code, page))
 
 
-async def _board(interaction: discord.Interaction[Any], race: str, page: int) -> Reply:
+async def _board(interaction: Interaction, race: str, page: int) -> Reply:
     services = services_of(interaction)
     board = await services.players.leaderboard(race, page)
     return board_rendering(services.ladder, board).send_kwargs()
@@ -126,7 +126,7 @@ async def _board(interaction: discord.Interaction[Any], race: str, page: int) ->
 )
 @app_commands.allowed_contexts(**_EVERYWHERE)
 @app_commands.allowed_installs(guilds=True, users=False)
-async def notify_command(interaction: discord.Interaction[Any], setting: str) -> None:
+async def notify_command(interaction: Interaction, setting: str) -> None:
     services = services_of(interaction)
     if setting not in ("on", "off"):  # Discord offers only the two choices; anything else is forged
         await interaction.response.send_message("Use /notify on or /notify off.", ephemeral=True)

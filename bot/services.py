@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
 
-import discord
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin_service import AdminService
@@ -30,13 +28,3 @@ class Services:
     admin: AdminService
     # Join, Back to the queue and Cancel share one budget per player.
     queue_spam: SpamGuard
-
-
-class HasServices(Protocol):
-    @property
-    def services(self) -> Services: ...
-
-
-def services_of(interaction: discord.Interaction[Any]) -> Services:
-    client: HasServices = interaction.client  # type: ignore[assignment]
-    return client.services

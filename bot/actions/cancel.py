@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import discord
-
 from bot.actions.owner import belongs_to
 from bot.actions.spam import slowed_down
 from bot.drawing.match import match_rendering
 from bot.drawing.renderings import left_queue_embed
+from bot.ladder_client import Interaction, services_of
 from bot.queue_service import AlreadyMatched, Cancelled
-from bot.services import services_of
 from db.deliveries import match_found_payload
 
 
-async def cancel_queue(interaction: discord.Interaction[Any], player_id: int) -> None:
+async def cancel_queue(interaction: Interaction, player_id: int) -> None:
     if not await belongs_to(interaction, player_id) or await slowed_down(interaction, player_id):
         return
     services = services_of(interaction)

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
-
-import discord
 
 from bot.actions.owner import belongs_to
 from bot.actions.spam import slowed_down
@@ -15,23 +12,23 @@ from bot.drawing.player_setup import region_view
 from bot.drawing.refusals import refusal_text
 from bot.drawing.searching import searching_embed, searching_view
 from bot.drawing.setup import SetupState
+from bot.ladder_client import Interaction, services_of
 from bot.live_messages import LiveMessages
 from bot.message_refs import message_ref
 from bot.queue_errors import AlreadyQueued, CannotRequeue, InUnfinishedMatch, NeedsSetup, QueueError
 from bot.queue_service import Joined
-from bot.services import services_of
 
 log = logging.getLogger(__name__)
 
 
-async def press_join(interaction: discord.Interaction[Any], player_id: int) -> None:
+async def press_join(interaction: Interaction, player_id: int) -> None:
     """Join on the setup message: the races and vetoes picked on it, read back from the message."""
     if not await belongs_to(interaction, player_id):
         return
     await join_queue(interaction, SetupState.from_message(interaction.message))
 
 
-async def join_queue(interaction: discord.Interaction[Any], state: SetupState) -> None:
+async def join_queue(interaction: Interaction, state: SetupState) -> None:
     services = services_of(interaction)
     player_id = interaction.user.id
     ref = message_ref(interaction)
@@ -43,14 +40,14 @@ async def join_queue(interaction: discord.Interaction[Any], state: SetupState) -
     )
 
 
-async def requeue(interaction: discord.Interaction[Any], match_id: int) -> None:
+async def requeue(interaction: Interaction, match_id: int) -> None:
     """Back into the queue after the other side called the match off, keeping the waves waited."""
     services = services_of(interaction)
     ref = message_ref(interaction)
     await _enter(interaction, lambda: services.queue.requeue(match_id, interaction.user.id, ref))
 
 
-async def _enter(interaction: discord.Interaction[Any], write: Callable[[], Awaitable[Joined]]) -> None:
+async def _enter(interaction: Interaction, write: Callable[[], Awaitable[Joined]]) -> None:
     """Writes the entry, turns the pressed message into the searching view and subscribes the player to it."""
     services = services_of(interaction)
     player_id = interaction.user.id

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import discord
 
 from bot.actions.join import requeue
@@ -11,15 +9,15 @@ from bot.actions.owner import belongs_to
 from bot.drawing.custom_ids import ABORT, CONFIRM, DRAW, LOST, REQUEUE, WON
 from bot.drawing.match import match_rendering
 from bot.drawing.refusals import refusal_text
+from bot.ladder_client import Interaction, services_of
 from bot.message_refs import message_ref
-from bot.services import services_of
 from db.matches import Move
 
 # The report each result button files.
 REPORT_OF = {WON: "win", LOST: "loss", DRAW: "draw"}
 
 
-async def act_on_match(interaction: discord.Interaction[Any], action: str, match_id: int, player_id: int) -> None:
+async def act_on_match(interaction: Interaction, action: str, match_id: int, player_id: int) -> None:
     if not await belongs_to(interaction, player_id):
         return
     if action == REQUEUE:
@@ -36,7 +34,7 @@ async def act_on_match(interaction: discord.Interaction[Any], action: str, match
     await answer_move(interaction, move, player_id)
 
 
-async def answer_move(interaction: discord.Interaction[Any], move: Move, player_id: int) -> None:
+async def answer_move(interaction: Interaction, move: Move, player_id: int) -> None:
     """Shows the presser their match as it now stands; a refusal also says why, privately."""
     if move.refused is not None and not move.match:
         await interaction.response.send_message(refusal_text(move.refused), ephemeral=True)
@@ -48,7 +46,7 @@ async def answer_move(interaction: discord.Interaction[Any], move: Move, player_
     except discord.HTTPException:
         # The answer came too late (the interaction expired) or was refused: the move is done and recorded as
         # seen by the presser, so the listener will not show it to them; it is shown to them another way.
-        deliverer = getattr(interaction.client, "deliverer", None)
+        deliverer = interaction.client.deliverer
         if event is not None and deliverer is not None:
             await deliverer.show_instead_of_answer(event, player_id)
         raise

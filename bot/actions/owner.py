@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import discord
+from bot.ladder_client import Interaction
 
 
-async def belongs_to(interaction: discord.Interaction[Any], player_id: int) -> bool:
+async def belongs_to(interaction: Interaction, player_id: int) -> bool:
     """True when the presser is the player; otherwise answers them politely (privately) and changes nothing."""
     if interaction.user.id == player_id:
         return True

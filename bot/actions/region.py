@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import discord
 
 from bot.actions.owner import belongs_to
 from bot.actions.setup import picked_values, queue_setup
+from bot.ladder_client import Interaction, services_of
 from bot.player_service import SetupRefused
-from bot.services import services_of
 
 
-async def pick_region(interaction: discord.Interaction[Any], player_id: int) -> None:
+async def pick_region(interaction: Interaction, player_id: int) -> None:
     if not await belongs_to(interaction, player_id):
         return
     services = services_of(interaction)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import discord
 
 from bot.admin_access import is_admin, post_to_admin_log
-from bot.services import services_of
+from bot.ladder_client import Interaction, services_of
 
 
-async def resolve_dispute(interaction: discord.Interaction[Any], match_id: int, result: str) -> None:
+async def resolve_dispute(interaction: Interaction, match_id: int, result: str) -> None:
     if not is_admin(interaction):
         await interaction.response.send_message("Only the ladder's admins can settle a dispute.", ephemeral=True)
         return

@@ -8,7 +8,8 @@ import discord
 
 from bot.actions.owner import belongs_to
 from bot.drawing.setup import SetupState, initial_state, setup_embed, setup_view
-from bot.services import Services, services_of
+from bot.ladder_client import Interaction, services_of
+from bot.services import Services
 
 
 async def queue_setup(services: Services, player_id: int) -> tuple[discord.Embed, discord.ui.View]:
@@ -18,7 +19,7 @@ async def queue_setup(services: Services, player_id: int) -> tuple[discord.Embed
     return setup_embed(services.ladder), setup_view(services.ladder, player_id, state)
 
 
-async def pick_races(interaction: discord.Interaction[Any], side: str, player_id: int) -> None:
+async def pick_races(interaction: Interaction, side: str, player_id: int) -> None:
     if not await belongs_to(interaction, player_id):
         return
     ladder = services_of(interaction).ladder
@@ -26,7 +27,7 @@ async def pick_races(interaction: discord.Interaction[Any], side: str, player_id
     await interaction.response.edit_message(view=setup_view(ladder, player_id, state))
 
 
-async def pick_vetoes(interaction: discord.Interaction[Any], player_id: int) -> None:
+async def pick_vetoes(interaction: Interaction, player_id: int) -> None:
     if not await belongs_to(interaction, player_id):
         return
     ladder = services_of(interaction).ladder
@@ -34,7 +35,7 @@ async def pick_vetoes(interaction: discord.Interaction[Any], player_id: int) -> 
     await interaction.response.edit_message(view=setup_view(ladder, player_id, state))
 
 
-def picked_values(interaction: discord.Interaction[Any]) -> list[str]:
+def picked_values(interaction: Interaction) -> list[str]:
     """A select's picked values as the interaction carries them, bounded (a forged press may carry anything)."""
     data: Any = interaction.data or {}
     values = data.get("values", [])

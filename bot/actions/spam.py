@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
-import discord
-
-from bot.services import services_of
+from bot.ladder_client import Interaction, services_of
 from bot.spam_guard import slow_down_message
 
 
-async def slowed_down(interaction: discord.Interaction[Any], player_id: int) -> bool:
+async def slowed_down(interaction: Interaction, player_id: int) -> bool:
     """True when the press was refused (and the player told so); nothing else happens then."""
     wait_s = services_of(interaction).queue_spam.wait_s(player_id, time.monotonic())
     if wait_s <= 0:
