@@ -202,6 +202,7 @@ class LadderBot(LadderClient):
             "events_handled": self._consumer.handled_count if self._consumer else 0,
             "duplicates_skipped": self._consumer.duplicates_skipped if self._consumer else 0,
             "events_set_aside": self._consumer.set_aside_count if self._consumer else 0,
+            "events_malformed": self._consumer.malformed_count if self._consumer else 0,
             "deliveries_by_path": dict(self.deliverer.by_path) if self.deliverer else {},
             "deliveries_failed": self.deliverer.failed if self.deliverer else 0,
             "subscriptions": notifications.subscriptions if notifications else 0,

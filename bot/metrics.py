@@ -67,6 +67,8 @@ class BotCollector:
                                   value=getattr(self._consumer, "handled_count", 0))  # fmt: skip
         yield CounterMetricFamily("ladder_events_duplicates_skipped", "Stream events skipped as already handled",
                                   value=getattr(self._consumer, "duplicates_skipped", 0))  # fmt: skip
+        yield CounterMetricFamily("ladder_events_malformed", "Stream entries off the event contract, dropped",
+                                  value=getattr(self._consumer, "malformed_count", 0))  # fmt: skip
 
 
 def serve(port: int, health: BotHealth, consumer: Any) -> Any:

@@ -25,6 +25,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from bot.coalesce import Coalescer
 from db.events import Event, MalformedEvent
+from db.payloads import read_event
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,7 @@ class EventConsumer:
         self._handling: dict[int, asyncio.Task[Any]] = {}
         self.handled_count = 0
         self.duplicates_skipped = 0
+        self.malformed_count = 0
         # The acknowledgements of entries handled at the same moment go out as one XACK.
         self._acks: Coalescer[bytes | str, None] = Coalescer(self._acknowledge)
 
@@ -248,8 +250,10 @@ class EventConsumer:
 
     async def _handle_once(self, entry_id: bytes | str, fields: dict[Any, Any]) -> None:
         try:
-            event = Event.from_fields(fields)
+            event = read_event(fields)
         except MalformedEvent as exc:
+            # Handled again it would fail again: acknowledged, so it never holds the stream up.
+            self.malformed_count += 1
             log.error("dropping stream entry %s: %s", _text(entry_id), exc)
             await self._acks.submit(entry_id)
             return

@@ -55,7 +55,7 @@ async def test_a_burst_of_direct_messages_leaves_room_for_live_views(
     standin, client = dm_client
     # Each player of the burst has no message the bot could edit: only a direct message reaches them.
     burst = [_outbox_event(engine, QUEUE_EXPIRED, (player,), {"waited_s": 900}) for player in DM_PLAYERS]
-    live = _outbox_event(engine, MATCH_FOUND, LIVE_PLAYERS, {})
+    live = _outbox_event(engine, MATCH_FOUND, LIVE_PLAYERS, {"match_id": 1})
     notifications = NotificationService()
     live_shown_at: list[float] = []
 

@@ -80,7 +80,7 @@ async def test_trimming_keeps_what_a_consumer_has_not_acknowledged(
     from db.outbox import trim_stream
 
     for i in range(10):
-        redis_client.xadd(stream, Event(i + 1, "match_found", (1, 2), {}).to_fields())  # type: ignore[arg-type]
+        redis_client.xadd(stream, Event(i + 1, "match_found", (1, 2), {"match_id": i + 1}).to_fields())  # type: ignore[arg-type]
     assert trim_stream(redis_client, stream) == 0, "no group has read anything yet"
     redis_client.xgroup_create(stream, "bot", id="0")
     read = redis_client.xreadgroup("bot", "c1", {stream: ">"}, count=6)
@@ -96,7 +96,7 @@ async def test_consumer_that_dies_mid_handling_is_taken_over(
     redis_client: redis.Redis, stream: str, ladder_env: dict[str, str]
 ) -> None:
     for i in range(5):
-        redis_client.xadd(stream, Event(i + 1, "match_found", (1, 2), {}).to_fields())  # type: ignore[arg-type]
+        redis_client.xadd(stream, Event(i + 1, "match_found", (1, 2), {"match_id": i + 1}).to_fields())  # type: ignore[arg-type]
     stuck = asyncio.Event()
     handled_by: dict[int, str] = {}
 
@@ -131,7 +131,7 @@ async def test_consumer_that_dies_mid_handling_is_taken_over(
 async def test_consumer_replays_its_own_pending_after_a_restart(
     redis_client: redis.Redis, stream: str, ladder_env: dict[str, str]
 ) -> None:
-    redis_client.xadd(stream, Event(1, "match_found", (1, 2), {}).to_fields())  # type: ignore[arg-type]
+    redis_client.xadd(stream, Event(1, "match_found", (1, 2), {"match_id": 1}).to_fields())  # type: ignore[arg-type]
     redis_client.xgroup_create(stream, "bot", id="0")
     redis_client.xreadgroup("bot", "bot-1", {stream: ">"})  # read, then the process died
     seen: list[int] = []
@@ -149,7 +149,7 @@ async def test_consumer_replays_its_own_pending_after_a_restart(
 async def test_a_failing_handler_leaves_the_event_pending(
     redis_client: redis.Redis, stream: str, ladder_env: dict[str, str]
 ) -> None:
-    redis_client.xadd(stream, Event(1, "match_found", (1, 2), {}).to_fields())  # type: ignore[arg-type]
+    redis_client.xadd(stream, Event(1, "match_found", (1, 2), {"match_id": 1}).to_fields())  # type: ignore[arg-type]
 
     async def failing(event: Event) -> None:
         raise RuntimeError("Discord is down")
@@ -161,3 +161,25 @@ async def test_a_failing_handler_leaves_the_event_pending(
     await client.aclose()
     assert consumer.handled_count == 0
     assert redis_client.xpending(stream, "bot")["pending"] == 1
+
+
+async def test_an_entry_off_the_contract_is_counted_and_acknowledged_and_the_next_is_handled(
+    redis_client: redis.Redis, stream: str, ladder_env: dict[str, str]
+) -> None:
+    redis_client.xadd(stream, Event(1, "match_found", (1, 2), {"match_id": "one"}).to_fields())  # type: ignore[arg-type]
+    redis_client.xadd(stream, {"event_id": "2", "type": "match_found"})
+    redis_client.xadd(stream, Event(3, "match_found", (1, 2), {"match_id": 3}).to_fields())  # type: ignore[arg-type]
+    seen: list[int] = []
+
+    async def handler(event: Event) -> None:
+        seen.append(event.id)
+
+    client = aioredis.Redis.from_url(ladder_env["REDIS_URL"])
+    consumer = EventConsumer(client, stream, "bot", "bot-1", handler, block_ms=50)
+    await consumer.ensure_group()
+    while await consumer.read_new():
+        pass
+    await client.aclose()
+    assert seen == [3]
+    assert consumer.malformed_count == 2
+    assert redis_client.xpending(stream, "bot")["pending"] == 0
