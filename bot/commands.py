@@ -12,6 +12,7 @@ from bot.answer_in_time import Reply, answer_privately
 from bot.drawing.leaderboard import board_rendering
 from bot.drawing.player_setup import region_embed, region_view
 from bot.drawing.profile import profile_embed
+from bot.drawing.refusals import refusal_text
 from bot.ladder_client import Interaction, services_of
 from bot.player_service import SetupRefused
 
@@ -61,7 +62,7 @@ async def setup_command(
             interaction.user.id, name or interaction.user.display_name, region
         )
     except SetupRefused as err:
-        await interaction.response.send_message(err.message, ephemeral=True)
+        await interaction.response.send_message(refusal_text(err.refusal), ephemeral=True)
         return
     region_name = services.ladder.region_by_code[saved_region].name
     await interaction.response.send_message(

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.queue_errors import QueueError
 from db import players
 from db.ladder import Ladder
+from db.refusals import Refusal, Why
 
 MAX_NAME = 32
 
@@ -24,11 +25,11 @@ class PlayerService:
         """Saves the name other players see and the player's region; returns them as saved."""
         name = clean_name(display_name)
         if not name:
-            raise SetupRefused("Your name needs at least one letter or digit.")
+            raise SetupRefused(Refusal(Why.NAME_WITHOUT_LETTERS))
         region = next((code for code in self._ladder.region_codes if code.lower() == region.strip().lower()), region)
         if region not in self._ladder.region_codes:
             listed = ", ".join(f"{r.code} ({r.name})" for r in self._ladder.regions)
-            raise SetupRefused(f"That is not a region of this ladder. Pick one of: {listed}."[:1900])
+            raise SetupRefused(Refusal(Why.UNKNOWN_REGION, {"regions": listed[:1800]}))
         async with self._sessions.begin() as session:
             await players.set_up(session, player_id, name, region)
         return name, region

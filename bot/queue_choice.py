@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.queue_errors import NoRaceChosen, TooManyVetoes, TwoRacesOnOneSide, UnknownMap, UnknownRace
 from db.ladder import Ladder
+from db.refusals import Refusal, Why
 
 # Longer than any code or map name a ladder file allows; anything longer is not worth echoing back.
 _SHOWN = 40
@@ -26,24 +27,24 @@ def check_choice(ladder: Ladder, races: Sequence[str], vetoes: Sequence[str]) ->
         vetoes = [vetoes]
     chosen = list(dict.fromkeys(str(r) for r in races))
     if not chosen:
-        raise NoRaceChosen("Pick a race before you join.")
+        raise NoRaceChosen()
     for race in chosen:
         if race not in ladder.race_by_code:
-            raise UnknownRace(f"{_show(race)} is not a race of this ladder.")
+            raise UnknownRace(_cut(race))
     if ladder.has_sides:
         for side in ladder.sides:
             of_side = [r for r in chosen if ladder.race_by_code[r].side == side.code]
             if len(of_side) > 1:
-                raise TwoRacesOnOneSide(f"Pick one {side.name} race, not {len(of_side)}.")
+                raise TwoRacesOnOneSide(Refusal(Why.TWO_RACES_ON_A_SIDE, {"side": side.name, "count": len(of_side)}))
     elif len(chosen) > 1:
-        raise TwoRacesOnOneSide("Pick one race: this ladder has no sides.")
+        raise TwoRacesOnOneSide(Refusal(Why.ONE_RACE_ONLY))
     vetoed = list(dict.fromkeys(str(v) for v in vetoes))
     pool = set(ladder.maps.pool)
     for name in vetoed:
         if name not in pool:
-            raise UnknownMap(f"{_show(name)} is not in this ladder's map pool.")
+            raise UnknownMap(_cut(name))
     if len(vetoed) > ladder.maps.vetoes:
-        raise TooManyVetoes(f"You can veto at most {ladder.maps.vetoes} maps; you chose {len(vetoed)}.")
+        raise TooManyVetoes(ladder.maps.vetoes, len(vetoed))
     order = {r.code: i for i, r in enumerate(ladder.races)}
     map_order = {m: i for i, m in enumerate(ladder.maps.pool)}
     return QueueChoice(
@@ -52,6 +53,6 @@ def check_choice(ladder: Ladder, races: Sequence[str], vetoes: Sequence[str]) ->
     )
 
 
-def _show(value: object) -> str:
+def _cut(value: object) -> str:
     text = str(value)
-    return repr(text if len(text) <= _SHOWN else text[:_SHOWN] + "…")
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"

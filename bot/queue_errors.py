@@ -1,30 +1,34 @@
-"""Why a player cannot join or leave the queue. Each carries a message fit to show the player as it is."""
+"""Why a player cannot join the queue or set up: each error carries a `Refusal`, which the bot words
+(`bot/drawing/refusals.py`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from db.refusals import Refusal
+from db.refusals import Refusal, Why
 
 
 class QueueError(Exception):
     """A domain error: the request is refused and nothing was written."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(str(refusal))
+        self.refusal = refusal
 
 
 class InvalidPlayer(QueueError):
-    pass
+    def __init__(self) -> None:
+        super().__init__(Refusal(Why.NOT_A_PLAYER))
 
 
 class NoRaceChosen(QueueError):
-    pass
+    def __init__(self) -> None:
+        super().__init__(Refusal(Why.NO_RACE_CHOSEN))
 
 
 class UnknownRace(QueueError):
-    pass
+    def __init__(self, race: str) -> None:
+        super().__init__(Refusal(Why.UNKNOWN_RACE, {"race": race}))
 
 
 class TwoRacesOnOneSide(QueueError):
@@ -32,43 +36,41 @@ class TwoRacesOnOneSide(QueueError):
 
 
 class UnknownMap(QueueError):
-    pass
+    def __init__(self, map_name: str) -> None:
+        super().__init__(Refusal(Why.UNKNOWN_MAP, {"map": map_name}))
 
 
 class TooManyVetoes(QueueError):
-    pass
+    def __init__(self, most: int, chosen: int) -> None:
+        super().__init__(Refusal(Why.TOO_MANY_VETOES, {"most": most, "chosen": chosen}))
 
 
 class AlreadyQueued(QueueError):
-    pass
+    def __init__(self) -> None:
+        super().__init__(Refusal(Why.ALREADY_QUEUED))
 
 
 class InUnfinishedMatch(QueueError):
     def __init__(self, match_id: int) -> None:
-        super().__init__(f"You are still in match #{match_id}. Finish it before you queue again.")
+        super().__init__(Refusal(Why.IN_UNFINISHED_MATCH, {"match_id": match_id}))
         self.match_id = match_id
 
 
 class Banned(QueueError):
-    pass
+    def __init__(self, reason: str | None) -> None:
+        super().__init__(Refusal(Why.BANNED_FROM_QUEUE, {"reason": reason or ""}))
 
 
 class NeedsSetup(QueueError):
     def __init__(self) -> None:
-        super().__init__("Before your first game, tell the ladder your name and region with /setup.")
+        super().__init__(Refusal(Why.NEEDS_SETUP))
 
 
 class OnCooldown(QueueError):
     def __init__(self, until: datetime) -> None:
-        super().__init__(
-            f"You called off or missed a match recently, so you can queue again <t:{int(until.timestamp())}:R>."
-        )
+        super().__init__(Refusal(Why.ON_COOLDOWN, {"until": int(until.timestamp())}))
         self.until = until
 
 
 class CannotRequeue(QueueError):
-    """Why the match does not put the player back in the queue: worded by the bot (`refusal_text`)."""
-
-    def __init__(self, refusal: Refusal) -> None:
-        super().__init__(str(refusal))
-        self.refusal = refusal
+    """Why the match does not put the player back in the queue."""

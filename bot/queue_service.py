@@ -113,8 +113,7 @@ class QueueService:
             async with self._sessions.begin() as session:
                 standing = await queue.ensure_player(session, player_id, name)
                 if standing.banned:
-                    reason = f" Reason: {standing.ban_reason}" if standing.ban_reason else ""
-                    raise Banned(f"You are banned from this ladder.{reason}")
+                    raise Banned(standing.ban_reason)
                 if self._require_setup and not standing.set_up:
                     raise NeedsSetup()
                 if standing.cooldown_until is not None:
@@ -132,7 +131,7 @@ class QueueService:
                 )
         except IntegrityError as exc:
             if "queue_entries_one_waiting_per_player" in str(exc.orig):
-                raise AlreadyQueued("You are already in the queue.") from None
+                raise AlreadyQueued() from None
             raise
         if told is not None and self._publish is not None:
             await self._publish([told])
@@ -149,7 +148,7 @@ class QueueService:
                 ratings = await queue.ensure_ratings(session, player_id, done.races, self._ladder.rating.start)
         except IntegrityError as exc:
             if "queue_entries_one_waiting_per_player" in str(exc.orig):
-                raise AlreadyQueued("You are already in the queue.") from None
+                raise AlreadyQueued() from None
             raise
         choice = QueueChoice(tuple(done.races), tuple(done.vetoes))
         return Joined(entry_id=done.entry_id, joined_at=done.joined_at, choice=choice, ratings=ratings)
@@ -199,7 +198,7 @@ class QueueService:
 
 def _check_player_id(player_id: object) -> None:
     if isinstance(player_id, bool) or not isinstance(player_id, int) or not 0 < player_id <= _MAX_ID:
-        raise InvalidPlayer("That is not a player this ladder knows.")
+        raise InvalidPlayer()
 
 
 def _clean_name(display_name: object) -> str | None:

@@ -24,6 +24,22 @@ class Why(StrEnum):
     BANNED = "banned"
     NOTHING_TO_REQUEUE = "nothing_to_requeue"
     QUEUED_SINCE = "queued_since"
+    # Joining the queue:
+    NOT_A_PLAYER = "not_a_player"
+    NO_RACE_CHOSEN = "no_race_chosen"
+    UNKNOWN_RACE = "unknown_race"  # params: race (as sent, cut to 40 characters)
+    TWO_RACES_ON_A_SIDE = "two_races_on_a_side"  # params: side (its name), count
+    ONE_RACE_ONLY = "one_race_only"
+    UNKNOWN_MAP = "unknown_map"  # params: map (as sent, cut to 40 characters)
+    TOO_MANY_VETOES = "too_many_vetoes"  # params: most, chosen
+    ALREADY_QUEUED = "already_queued"
+    BANNED_FROM_QUEUE = "banned_from_queue"  # params: reason ("" when none was given)
+    NEEDS_SETUP = "needs_setup"
+    ON_COOLDOWN = "on_cooldown"  # params: until (a Unix timestamp)
+    IN_UNFINISHED_MATCH = "in_unfinished_match"  # params: match_id
+    # Setting up:
+    NAME_WITHOUT_LETTERS = "name_without_letters"
+    UNKNOWN_REGION = "unknown_region"  # params: regions (the ladder's, as "code (name)", comma-separated)
 
 
 @dataclass(frozen=True)

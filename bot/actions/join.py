@@ -15,7 +15,7 @@ from bot.drawing.setup import SetupState
 from bot.ladder_client import Interaction, services_of
 from bot.live_messages import LiveMessages
 from bot.message_refs import message_ref
-from bot.queue_errors import AlreadyQueued, CannotRequeue, InUnfinishedMatch, NeedsSetup, QueueError
+from bot.queue_errors import AlreadyQueued, InUnfinishedMatch, NeedsSetup, QueueError
 from bot.queue_service import Joined
 
 log = logging.getLogger(__name__)
@@ -60,22 +60,22 @@ async def _enter(interaction: Interaction, write: Callable[[], Awaitable[Joined]
     except QueueError as err:
         services.notifications.unsubscribe(player_id, sub)
         if isinstance(err, AlreadyQueued):  # offer the way out with the refusal
-            await interaction.response.send_message(err.message, ephemeral=True, view=searching_view(player_id))
+            await interaction.response.send_message(
+                refusal_text(err.refusal), ephemeral=True, view=searching_view(player_id)
+            )
         elif isinstance(err, InUnfinishedMatch):  # the match they may have lost sight of, with its buttons
             payload = await services.matches.current(err.match_id)
             if payload is None:
-                await interaction.response.send_message(err.message, ephemeral=True)
+                await interaction.response.send_message(refusal_text(err.refusal), ephemeral=True)
             else:
                 shown = match_rendering(payload, player_id).send_kwargs()
-                await interaction.response.send_message(err.message, ephemeral=True, **shown)
+                await interaction.response.send_message(refusal_text(err.refusal), ephemeral=True, **shown)
         elif isinstance(err, NeedsSetup):  # offer the setup with the refusal
             await interaction.response.send_message(
-                err.message, ephemeral=True, view=region_view(services.ladder, player_id)
+                refusal_text(err.refusal), ephemeral=True, view=region_view(services.ladder, player_id)
             )
-        elif isinstance(err, CannotRequeue):
-            await interaction.response.send_message(refusal_text(err.refusal), ephemeral=True)
         else:
-            await interaction.response.send_message(err.message, ephemeral=True)
+            await interaction.response.send_message(refusal_text(err.refusal), ephemeral=True)
         return
     except Exception:
         services.notifications.unsubscribe(player_id, sub)

@@ -6,6 +6,7 @@ import discord
 
 from bot.actions.owner import belongs_to
 from bot.actions.setup import picked_values, queue_setup
+from bot.drawing.refusals import refusal_text
 from bot.ladder_client import Interaction, services_of
 from bot.player_service import SetupRefused
 
@@ -19,7 +20,7 @@ async def pick_region(interaction: Interaction, player_id: int) -> None:
     try:
         name, region = await services.players.set_up(player_id, interaction.user.display_name, region)
     except SetupRefused as err:
-        await interaction.response.send_message(err.message, ephemeral=True)
+        await interaction.response.send_message(refusal_text(err.refusal), ephemeral=True)
         return
     embed, view = await queue_setup(services, player_id)
     region_name = services.ladder.region_by_code[region].name

@@ -16,6 +16,19 @@ _SAID = {
     Why.BANNED: "You are banned from this ladder.",
     Why.NOTHING_TO_REQUEUE: "Use /queue to join the queue.",
     Why.QUEUED_SINCE: "You have queued again since this match. Use /queue to see where you are.",
+    Why.NOT_A_PLAYER: "That is not a player this ladder knows.",
+    Why.NO_RACE_CHOSEN: "Pick a race before you join.",
+    Why.UNKNOWN_RACE: "{race!r} is not a race of this ladder.",
+    Why.TWO_RACES_ON_A_SIDE: "Pick one {side} race, not {count}.",
+    Why.ONE_RACE_ONLY: "Pick one race: this ladder has no sides.",
+    Why.UNKNOWN_MAP: "{map!r} is not in this ladder's map pool.",
+    Why.TOO_MANY_VETOES: "You can veto at most {most} maps; you chose {chosen}.",
+    Why.ALREADY_QUEUED: "You are already in the queue.",
+    Why.NEEDS_SETUP: "Before your first game, tell the ladder your name and region with /setup.",
+    Why.ON_COOLDOWN: "You called off or missed a match recently, so you can queue again <t:{until}:R>.",
+    Why.IN_UNFINISHED_MATCH: "You are still in match #{match_id}. Finish it before you queue again.",
+    Why.NAME_WITHOUT_LETTERS: "Your name needs at least one letter or digit.",
+    Why.UNKNOWN_REGION: "That is not a region of this ladder. Pick one of: {regions}.",
 }
 _MATCH_NOW = {
     "awaiting_confirmation": "This match is still waiting for both players to confirm.",
@@ -28,6 +41,9 @@ _MATCH_NOW = {
 
 
 def refusal_text(refusal: Refusal) -> str:
+    if refusal.why is Why.BANNED_FROM_QUEUE:
+        reason = refusal.params.get("reason")
+        return "You are banned from this ladder." + (f" Reason: {reason}" if reason else "")
     if refusal.why is Why.MATCH_MOVED_ON:
         return _MATCH_NOW.get(str(refusal.params.get("state")), "This match cannot take that any more.")
     return _SAID[refusal.why].format_map(dict(refusal.params))

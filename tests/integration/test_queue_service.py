@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.drawing.refusals import refusal_text
 from bot.queue_errors import AlreadyQueued, Banned, InUnfinishedMatch, InvalidPlayer, QueueError, TooManyVetoes
 from bot.queue_service import AlreadyMatched, Cancelled, NotQueued, QueueService
 from db import waves
@@ -45,8 +46,9 @@ async def test_existing_rating_is_kept(queue_service: QueueService, engine: Engi
 async def test_already_queued_writes_nothing(queue_service: QueueService, engine: Engine) -> None:
     await queue_service.join(1, ["bw_zerg"])
     before = dump(engine)
-    with pytest.raises(AlreadyQueued, match="already in the queue"):
+    with pytest.raises(AlreadyQueued) as refused:
         await queue_service.join(1, ["sc2_terran"], ["Pylon"])
+    assert refusal_text(refused.value.refusal) == "You are already in the queue."
     assert dump(engine) == before
 
 
@@ -54,8 +56,9 @@ async def test_banned_player_is_refused(queue_service: QueueService, engine: Eng
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO players (id, banned, ban_reason) VALUES (5, true, 'smurfing')"))
     before = dump(engine)
-    with pytest.raises(Banned, match="smurfing"):
+    with pytest.raises(Banned) as refused:
         await queue_service.join(5, ["bw_zerg"])
+    assert refusal_text(refused.value.refusal) == "You are banned from this ladder. Reason: smurfing"
     assert dump(engine) == before
 
 
@@ -69,8 +72,9 @@ async def test_player_in_an_unfinished_match_is_refused(queue_service: QueueServ
             )
         )
     before = dump(engine)
-    with pytest.raises(InUnfinishedMatch, match="#77"):
+    with pytest.raises(InUnfinishedMatch) as refused:
         await queue_service.join(2, ["bw_zerg"])
+    assert "match #77" in refusal_text(refused.value.refusal)
     assert dump(engine) == before
 
 
