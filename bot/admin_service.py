@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import redis.asyncio as aioredis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -13,6 +12,7 @@ from db import admin
 from db.admin import Done, OpenDispute, Waiting
 from db.ladder import Ladder
 from db.outbox import publish_now
+from db.payloads import MatchPayload
 from db.rating import Elo
 from db.status import LadderStatus, StreamStatus, ladder_status, stream_status
 
@@ -63,7 +63,7 @@ class AdminService:
         async with self._sessions() as session:
             return await session.run_sync(admin.open_disputes)
 
-    async def match_show(self, match_id: int) -> dict[str, Any] | None:
+    async def match_show(self, match_id: int) -> MatchPayload | None:
         async with self._sessions() as session:
             return await session.run_sync(lambda s: admin.match_show(s, match_id, self._ladder))
 

@@ -17,7 +17,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
-from typing import Any
+from typing import Any, cast
 
 import discord
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -36,6 +36,7 @@ from bot.stream_consumer import step_aside
 from db import deliveries
 from db.events import MATCH_DISPUTED, MATCH_REMINDER, Event
 from db.logs import log_context
+from db.payloads import MatchPayload
 
 log = logging.getLogger(__name__)
 
@@ -304,7 +305,10 @@ async def _until_written(write: Callable[[], Awaitable[None]]) -> None:
 
 
 def _draw(event: Event, player_id: int) -> Rendering:
-    return dispute_rendering(event.payload) if player_id == ADMINS else render_event(event, player_id)
+    if player_id == ADMINS:
+        # A `match_disputed` event, read by the listener through the contract of db/payloads.py.
+        return dispute_rendering(cast(MatchPayload, event.payload))
+    return render_event(event, player_id)
 
 
 def _nonce(event_id: int, player_id: int) -> int:

@@ -22,6 +22,7 @@ from db.logs import log_context
 from db.match_payloads import load_match, match_payload
 from db.matches import Move
 from db.outbox import publish_now
+from db.payloads import MatchPayload
 from db.rating import Elo
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class MatchService:
             match_id, player_id, lambda s: matches.report(s, match_id, player_id, outcome, self.ladder, self._elo, ref)
         )
 
-    async def current(self, match_id: int) -> dict[str, Any] | None:
+    async def current(self, match_id: int) -> MatchPayload | None:
         """The match as its view shows it now (for a player who lost their match message)."""
         async with self._sessions() as session:
             return await session.run_sync(lambda s: _payload(s, match_id, self.ladder))
@@ -81,6 +82,6 @@ class MatchService:
         return done
 
 
-def _payload(session: Session, match_id: int, ladder: Ladder) -> dict[str, Any] | None:
+def _payload(session: Session, match_id: int, ladder: Ladder) -> MatchPayload | None:
     match = load_match(session, match_id)
     return match_payload(match, ladder) if match is not None else None

@@ -15,6 +15,7 @@ from db.ladder import Ladder
 from db.match_payloads import load_match, match_payload, write_match_event
 from db.match_results import RatingRule, complete
 from db.outbox import insert_events
+from db.payloads import MatchPayload
 from db.states import Resolution
 
 RESOLUTIONS = tuple(Resolution)
@@ -158,7 +159,7 @@ def open_disputes(session: Session, limit: int = 20) -> tuple[int, list[OpenDisp
     return int(total), [OpenDispute(r.id, (r.n1, r.n2), r.end_reason, r.updated_at) for r in rows]
 
 
-def match_show(session: Session, match_id: int, ladder: Ladder) -> dict[str, Any] | None:
+def match_show(session: Session, match_id: int, ladder: Ladder) -> MatchPayload | None:
     match = load_match(session, match_id)
     return match_payload(match, ladder) if match is not None else None
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.payloads import MatchPayload
 
 
 async def delivered_to(session: AsyncSession, event_id: int, player_ids: list[int]) -> set[int]:
@@ -72,7 +74,7 @@ async def record_failure(session: AsyncSession, event_id: int, player_id: int, a
     )
 
 
-async def match_found_payload(session: AsyncSession, match_id: int) -> dict[str, Any] | None:
+async def match_found_payload(session: AsyncSession, match_id: int) -> MatchPayload | None:
     """The payload of a match's `match_found` event: everything its view shows, with no other query."""
     row = await session.execute(
         text(
@@ -82,4 +84,5 @@ async def match_found_payload(session: AsyncSession, match_id: int) -> dict[str,
         {"m": match_id},
     )
     payload = row.scalar()
-    return dict(payload) if payload is not None else None
+    # Written by the wave to the contract of db/payloads.py.
+    return cast(MatchPayload, payload) if payload is not None else None

@@ -7,7 +7,7 @@ A stream entry carries the outbox id, so a consumer can tell an event it has alr
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -53,7 +53,7 @@ class NewEvent:
 
     type: str
     player_ids: tuple[int, ...]
-    payload: dict[str, Any]
+    payload: Mapping[str, Any]
 
 
 @dataclass(frozen=True)

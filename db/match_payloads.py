@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from db.events import Event, NewEvent
 from db.ladder import Ladder
 from db.outbox import insert_events
+from db.payloads import MatchPayload, MatchSide
 
 # The match row, the players' names and regions, and where each player's match message lives: the ref the
 # player's last press on it left, else the searching message their queue entry recorded.
@@ -63,10 +64,10 @@ def load_match(session: Session, match_id: int) -> MatchRow | None:
     return MatchRow(dict(row)) if row is not None else None
 
 
-def match_payload(match: MatchRow, ladder: Ladder, **extra: Any) -> dict[str, Any]:
+def match_payload(match: MatchRow, ladder: Ladder, **extra: Any) -> MatchPayload:
     v = match.values
 
-    def side(n: int) -> dict[str, Any]:
+    def side(n: int) -> MatchSide:
         race = v[f"player{n}_race"]
         known = ladder.race_by_code.get(race)
         change = v[f"player{n}_rating_change"]
@@ -82,7 +83,7 @@ def match_payload(match: MatchRow, ladder: Ladder, **extra: Any) -> dict[str, An
             "rating_change": round(change, 1) if change is not None else None,
         }
 
-    return {
+    payload = {
         "match_id": match.id,
         "state": match.state,
         "players": [side(1), side(2)],
@@ -97,6 +98,7 @@ def match_payload(match: MatchRow, ladder: Ladder, **extra: Any) -> dict[str, An
         "message_refs": {str(v["player1_id"]): v["ref1"], str(v["player2_id"]): v["ref2"]},
         **extra,
     }
+    return cast(MatchPayload, payload)  # `extra` adds the keys a few event types carry
 
 
 def write_match_event(

@@ -8,7 +8,7 @@ workers call them directly, the bot through `AsyncSession.run_sync`, so its even
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from db.ladder import Ladder
 from db.match_payloads import load_match, match_payload, write_match_event
 from db.match_results import RatingRule, agreed_result, complete
 from db.models import REPORTS
+from db.payloads import MatchPayload
 from db.refusals import Refusal, Why
 from db.states import PLAYING_MATCH_STATES
 
@@ -31,7 +32,7 @@ class Move:
 
     refused: Refusal | None = None
     events: tuple[Event, ...] = ()
-    match: dict[str, Any] = field(default_factory=dict)
+    match: MatchPayload | None = None
 
     @property
     def changed(self) -> bool:

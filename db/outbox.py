@@ -63,7 +63,7 @@ def insert_events(session: Session, events: Sequence[NewEvent]) -> list[Event]:
             ),
             {"type": e.type, "players": list(e.player_ids), "payload": json.dumps(e.payload, separators=(",", ":"))},
         ).scalar_one()
-        written.append(Event(event_id, e.type, e.player_ids, e.payload))
+        written.append(Event(event_id, e.type, e.player_ids, dict(e.payload)))
     return written
 
 

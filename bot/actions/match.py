@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import discord
 
 from bot.actions.join import requeue
@@ -12,6 +14,7 @@ from bot.drawing.refusals import refusal_text
 from bot.ladder_client import Interaction, services_of
 from bot.message_refs import message_ref
 from db.matches import Move
+from db.payloads import MatchPayload
 
 # The report each result button files.
 REPORT_OF = {WON: "win", LOST: "loss", DRAW: "draw"}
@@ -36,11 +39,14 @@ async def act_on_match(interaction: Interaction, action: str, match_id: int, pla
 
 async def answer_move(interaction: Interaction, move: Move, player_id: int) -> None:
     """Shows the presser their match as it now stands; a refusal also says why, privately."""
-    if move.refused is not None and not move.match:
+    if move.refused is not None and move.match is None:
         await interaction.response.send_message(refusal_text(move.refused), ephemeral=True)
         return
     event = move.event_for(player_id)
-    payload, type_ = (event.payload, event.type) if event else (move.match, "")
+    # The listener reads this event's payload through the same contract (db/payloads.py).
+    payload = cast(MatchPayload, event.payload) if event is not None else move.match
+    type_ = event.type if event is not None else ""
+    assert payload is not None, "a move that changed something carries its match"
     try:
         await interaction.response.edit_message(**match_rendering(payload, player_id, type_).kwargs())
     except discord.HTTPException:

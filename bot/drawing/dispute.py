@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import discord
 
 from bot.drawing import custom_ids
 from bot.drawing.renderings import WARNING_COLOUR, Rendering, name, race
 from bot.drawing.routed import routed_view
 from db.admin import RESOLUTIONS
+from db.payloads import MatchPayload
 
 _LABELS = {"player1": "{p1} won", "player2": "{p2} won", "draw": "Draw", "invalidate": "Invalidate"}
 _WHY = {
@@ -19,7 +18,7 @@ _WHY = {
 }
 
 
-def dispute_rendering(payload: dict[str, Any]) -> Rendering:
+def dispute_rendering(payload: MatchPayload) -> Rendering:
     match_id = payload.get("match_id")
     players = [p for p in payload.get("players", []) if isinstance(p, dict)][:2]
     lines = [_WHY.get(str(payload.get("end_reason")), "The result is in question.")]

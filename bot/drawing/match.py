@@ -22,6 +22,7 @@ from bot.drawing.renderings import (
 )
 from bot.drawing.routed import routed_view
 from db.events import MATCH_REMINDER
+from db.payloads import MatchPayload, MatchSide
 
 _BUTTONS = {
     CONFIRM: ("Confirm", discord.ButtonStyle.success),
@@ -33,16 +34,14 @@ _BUTTONS = {
 }
 
 
-def match_rendering(payload: dict[str, Any], player_id: int, type_: str = "") -> Rendering:
+def match_rendering(payload: MatchPayload, player_id: int, type_: str = "") -> Rendering:
     """The player's match message for the match as the payload describes it."""
     state = str(payload.get("state") or "awaiting_confirmation")
     render = _BY_STATE.get(state, _awaiting)
     return render(payload, player_id, type_)
 
 
-def _details(
-    embed: discord.Embed, payload: dict[str, Any], me: dict[str, Any] | None, opp: dict[str, Any] | None
-) -> None:
+def _details(embed: discord.Embed, payload: MatchPayload, me: MatchSide | None, opp: MatchSide | None) -> None:
     if me:
         embed.add_field(name="You", value=f"{race(me)} · {rating(me.get('rating'))}", inline=True)
     if opp:
@@ -52,7 +51,7 @@ def _details(
     embed.set_footer(text=f"Match #{payload.get('match_id', '?')}")
 
 
-def _awaiting(payload: dict[str, Any], player_id: int, type_: str) -> Rendering:
+def _awaiting(payload: MatchPayload, player_id: int, type_: str) -> Rendering:
     me, opp = sides(payload, player_id)
     confirmed = bool(me and me.get("confirmed"))
     deadline = iso_timestamp(payload.get("confirm_by"))
@@ -72,7 +71,7 @@ def _awaiting(payload: dict[str, Any], player_id: int, type_: str) -> Rendering:
     return Rendering(embed, _buttons(payload, player_id, actions))
 
 
-def _confirmed(payload: dict[str, Any], player_id: int, _type: str) -> Rendering:
+def _confirmed(payload: MatchPayload, player_id: int, _type: str) -> Rendering:
     me, opp = sides(payload, player_id)
     deadline = iso_timestamp(payload.get("report_by"))
     mine = me.get("report") if me else None
@@ -87,7 +86,7 @@ def _confirmed(payload: dict[str, Any], player_id: int, _type: str) -> Rendering
     return Rendering(embed, None if mine else _buttons(payload, player_id, [WON, LOST, DRAW]))
 
 
-def _completed(payload: dict[str, Any], player_id: int, _type: str) -> Rendering:
+def _completed(payload: MatchPayload, player_id: int, _type: str) -> Rendering:
     me, opp = sides(payload, player_id)
     result = payload.get("result")
     slot = _slot(payload, player_id)
@@ -122,7 +121,7 @@ _DISPUTE_WHY = {
 }
 
 
-def _disputed(payload: dict[str, Any], player_id: int, _type: str) -> Rendering:
+def _disputed(payload: MatchPayload, player_id: int, _type: str) -> Rendering:
     why = _DISPUTE_WHY.get(str(payload.get("end_reason")), "The result is in question.")
     embed = discord.Embed(
         title="Match disputed", description=f"{why} An admin will settle it; ratings wait until then.",
@@ -132,7 +131,7 @@ def _disputed(payload: dict[str, Any], player_id: int, _type: str) -> Rendering:
     return Rendering(embed)
 
 
-def _aborted(payload: dict[str, Any], player_id: int, _type: str) -> Rendering:
+def _aborted(payload: MatchPayload, player_id: int, _type: str) -> Rendering:
     me, opp = sides(payload, player_id)
     offered = player_id in (payload.get("requeue") or [])
     if payload.get("end_reason") == "timeout":
@@ -151,7 +150,7 @@ def _aborted(payload: dict[str, Any], player_id: int, _type: str) -> Rendering:
     return Rendering(embed, _buttons(payload, player_id, [REQUEUE]) if offered else None)
 
 
-def _invalidated(payload: dict[str, Any], player_id: int, _type: str) -> Rendering:
+def _invalidated(payload: MatchPayload, player_id: int, _type: str) -> Rendering:
     embed = discord.Embed(
         title="Match invalidated",
         description="An admin invalidated this match. It does not count, and no rating moved.",
@@ -171,7 +170,7 @@ _BY_STATE = {
 }
 
 
-def _slot(payload: dict[str, Any], player_id: int) -> int | None:
+def _slot(payload: MatchPayload, player_id: int) -> int | None:
     players = [p for p in payload.get("players", []) if isinstance(p, dict)]
     for n, p in enumerate(players[:2], start=1):
         if p.get("player_id") == player_id:
@@ -179,7 +178,7 @@ def _slot(payload: dict[str, Any], player_id: int) -> int | None:
     return None
 
 
-def _buttons(payload: dict[str, Any], player_id: int, actions: list[str]) -> discord.ui.View | None:
+def _buttons(payload: MatchPayload, player_id: int, actions: list[str]) -> discord.ui.View | None:
     match_id = payload.get("match_id")
     if not isinstance(match_id, int):
         return None

@@ -21,7 +21,8 @@ from db.events import (
     Event,
 )
 
-Renderer = Callable[[dict[str, Any], int, str], Rendering]
+# Each takes its event type's payload (db/payloads.py), which the listener checked as it read the entry.
+Renderer = Callable[[Any, int, str], Rendering]
 
 _RENDERERS: dict[str, Renderer] = {
     MATCH_FOUND: match_rendering,
@@ -38,5 +39,5 @@ _RENDERERS: dict[str, Renderer] = {
 
 
 def render_event(event: Event, player_id: int) -> Rendering:
-    render = _RENDERERS.get(event.type, render_other)
+    render: Renderer = _RENDERERS.get(event.type, render_other)
     return render(event.payload, player_id, event.type)

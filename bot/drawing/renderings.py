@@ -8,6 +8,8 @@ from typing import Any
 
 import discord
 
+from db.payloads import MatchPayload, MatchSide, QueueEndedPayload, SomeoneWaitingPayload
+
 FOUND_COLOUR = discord.Colour.green()
 NEUTRAL_COLOUR = discord.Colour.blurple()
 ENDED_COLOUR = discord.Colour.dark_grey()
@@ -29,7 +31,7 @@ class Rendering:
         return {"embed": self.embed, "view": self.view} if self.view else {"embed": self.embed}
 
 
-def render_expired(payload: dict[str, Any], _player_id: int, _type: str) -> Rendering:
+def render_expired(payload: QueueEndedPayload, _player_id: int, _type: str) -> Rendering:
     minutes = round(float(payload.get("waited_s", 0)) / 60)
     embed = discord.Embed(
         title="Queue expired",
@@ -46,14 +48,14 @@ _REMOVED_WHY = {
 }
 
 
-def render_removed(payload: dict[str, Any], _player_id: int, _type: str) -> Rendering:
+def render_removed(payload: QueueEndedPayload, _player_id: int, _type: str) -> Rendering:
     text = _REMOVED_WHY.get(str(payload.get("why")), "You left the queue.")
     if payload.get("why") != "banned":
         text += " Use /queue to join again."
     return Rendering(left_queue_embed(text))
 
 
-def render_someone_waiting(payload: dict[str, Any], _player_id: int, _type: str) -> Rendering:
+def render_someone_waiting(payload: SomeoneWaitingPayload, _player_id: int, _type: str) -> Rendering:
     races = ", ".join(str(r) for r in payload.get("races", []) if isinstance(r, str))[:200]
     embed = discord.Embed(
         title="Someone is looking for a game",
@@ -70,7 +72,7 @@ def render_other(payload: dict[str, Any], _player_id: int, type_: str) -> Render
     return Rendering(embed)
 
 
-def sides(payload: dict[str, Any], player_id: int) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def sides(payload: MatchPayload, player_id: int) -> tuple[MatchSide | None, MatchSide | None]:
     """The player's own side of a match payload, and their opponent's."""
     players = [p for p in payload.get("players", []) if isinstance(p, dict)]
     me = next((p for p in players if p.get("player_id") == player_id), None)
@@ -78,12 +80,12 @@ def sides(payload: dict[str, Any], player_id: int) -> tuple[dict[str, Any] | Non
     return me, opponent
 
 
-def name(player: dict[str, Any]) -> str:
+def name(player: MatchSide | SomeoneWaitingPayload) -> str:
     shown = player.get("display_name") or f"Player {player.get('player_id', '?')}"
     return discord.utils.escape_markdown(str(shown))
 
 
-def race(player: dict[str, Any]) -> str:
+def race(player: MatchSide) -> str:
     return str(player.get("race_name") or player.get("race") or "?")
 
 
