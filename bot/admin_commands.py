@@ -18,6 +18,7 @@ from discord import app_commands
 from bot.admin_access import is_admin, post_to_admin_log
 from bot.admin_status import status_text
 from bot.answer_in_time import Reply, answer_privately
+from bot.drawing.admin_notes import admin_summary
 from bot.drawing.profile import profile_embed
 from bot.drawing.renderings import name, race, timestamp
 from bot.health import BotHealth
@@ -57,11 +58,13 @@ async def _answer(interaction: Interaction, action: Coroutine[Any, Any, Done]) -
 
     async def summary() -> Reply:
         outcome.append(await action)
-        return {"content": outcome[0].summary[:2000]}
+        return {"content": admin_summary(outcome[0])[:2000]}
 
     await answer_privately(interaction, summary())
     if outcome and outcome[0].changed:
-        await post_to_admin_log(interaction.client, f"{interaction.user} ({interaction.user.id}): {outcome[0].summary}")
+        await post_to_admin_log(
+            interaction.client, f"{interaction.user} ({interaction.user.id}): {admin_summary(outcome[0])}"
+        )
 
 
 @admin_group.command(name="status", description="The queue, the last wave, events not yet shown, the bot's health")

@@ -4,7 +4,9 @@ transaction. Sync functions on a Session (the bot runs them through `AsyncSessio
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import text
@@ -21,12 +23,32 @@ from db.states import Resolution
 RESOLUTIONS = tuple(Resolution)
 
 
+class Note(StrEnum):
+    """What an admin action did, or why it did nothing: the bot words it for the admin and the log channel."""
+
+    NOT_IN_QUEUE = "not_in_queue"  # player
+    REMOVED = "removed"  # player
+    CLEARED = "cleared"  # count
+    UNKNOWN_RESOLUTION = "unknown_resolution"  # resolutions
+    NO_SUCH_MATCH = "no_such_match"  # match
+    NOT_DISPUTED = "not_disputed"  # match, state
+    RESOLVED = "resolved"  # match, resolution
+    UNKNOWN_RACE = "unknown_race"  # race
+    RATING_OUT_OF_RANGE = "rating_out_of_range"
+    NEVER_PLAYED = "never_played"  # player
+    RATING_SET = "rating_set"  # player, race, old ("none" when there was none), new
+    BANNED = "banned"  # player, left_queue (1 or 0)
+    NOT_BANNED = "not_banned"  # player
+    UNBANNED = "unbanned"  # player
+
+
 @dataclass(frozen=True)
 class Done:
-    """What an admin action did, in words for the admin and the log channel; `changed` False: nothing."""
+    """What an admin action did; `changed` False: nothing, and `note` says why."""
 
     changed: bool
-    summary: str
+    note: Note
+    params: Mapping[str, str | int | float] = field(default_factory=dict)
     events: tuple[Event, ...] = ()
 
 
@@ -100,22 +122,22 @@ def _take_out(session: Session, why: str, player_id: int | None = None) -> list[
 def queue_remove(session: Session, actor_id: int, player_id: int) -> Done:
     events = _take_out(session, "removed", player_id)
     if not events:
-        return Done(False, f"Player {player_id} is not in the queue.")
+        return Done(False, Note.NOT_IN_QUEUE, {"player": player_id})
     audit(session, actor_id, "queue_remove", player_id=player_id)
-    return Done(True, f"Removed player {player_id} from the queue.", tuple(events))
+    return Done(True, Note.REMOVED, {"player": player_id}, tuple(events))
 
 
 def queue_clear(session: Session, actor_id: int) -> Done:
     events = _take_out(session, "cleared")
     audit(session, actor_id, "queue_clear", removed=len(events))
-    return Done(bool(events), f"Cleared the queue: {len(events)} players removed.", tuple(events))
+    return Done(bool(events), Note.CLEARED, {"count": len(events)}, tuple(events))
 
 
 def resolve(session: Session, actor_id: int, match_id: int, resolution: str, ladder: Ladder, rule: RatingRule) -> Done:
     """Settles a disputed match: a winner or a draw (the rating moves once), or invalidated (nothing moves).
     Of two admins resolving at the same moment, one does it; the other is told it is already settled."""
     if resolution not in RESOLUTIONS:
-        return Done(False, f"Resolve as one of: {', '.join(RESOLUTIONS)}.")
+        return Done(False, Note.UNKNOWN_RESOLUTION, {"resolutions": ", ".join(RESOLUTIONS)})
     if resolution == "invalidate":
         moved = session.execute(
             text(
@@ -130,10 +152,10 @@ def resolve(session: Session, actor_id: int, match_id: int, resolution: str, lad
     if event is None:
         match = load_match(session, match_id)
         if match is None:
-            return Done(False, f"There is no match #{match_id}.")
-        return Done(False, f"Match #{match_id} is {match.state.replace('_', ' ')}, not disputed: nothing to resolve.")
+            return Done(False, Note.NO_SUCH_MATCH, {"match": match_id})
+        return Done(False, Note.NOT_DISPUTED, {"match": match_id, "state": match.state})
     audit(session, actor_id, "match_resolve", match_id=match_id, resolution=resolution)
-    return Done(True, f"Match #{match_id} resolved: {resolution}.", (event,))
+    return Done(True, Note.RESOLVED, {"match": match_id, "resolution": resolution}, (event,))
 
 
 @dataclass(frozen=True)
@@ -166,12 +188,12 @@ def match_show(session: Session, match_id: int, ladder: Ladder) -> MatchPayload 
 
 def set_rating(session: Session, actor_id: int, player_id: int, race: str, rating: float, ladder: Ladder) -> Done:
     if race not in ladder.race_by_code:
-        return Done(False, f"{race[:40]!r} is not a race of this ladder.")
+        return Done(False, Note.UNKNOWN_RACE, {"race": race[:40]})
     if not 0 <= rating <= 10_000:
-        return Done(False, "A rating must be between 0 and 10000.")
+        return Done(False, Note.RATING_OUT_OF_RANGE)
     exists = session.execute(text("SELECT 1 FROM players WHERE id = :p"), {"p": player_id}).scalar()
     if not exists:
-        return Done(False, f"Player {player_id} has never used this ladder.")
+        return Done(False, Note.NEVER_PLAYED, {"player": player_id})
     old = session.execute(
         text("SELECT rating FROM ratings WHERE player_id = :p AND race = :r FOR UPDATE"), {"p": player_id, "r": race}
     ).scalar()
@@ -183,7 +205,8 @@ def set_rating(session: Session, actor_id: int, player_id: int, race: str, ratin
         {"p": player_id, "r": race, "v": rating},
     )
     audit(session, actor_id, "rating_set", player_id=player_id, race=race, old=old, new=rating)
-    return Done(True, f"Player {player_id}'s {race} rating: {round(old) if old is not None else 'none'} → {rating:g}.")
+    shown_old = str(round(old)) if old is not None else "none"
+    return Done(True, Note.RATING_SET, {"player": player_id, "race": race, "old": shown_old, "new": f"{rating:g}"})
 
 
 def ban(session: Session, actor_id: int, player_id: int, reason: str | None) -> Done:
@@ -196,7 +219,7 @@ def ban(session: Session, actor_id: int, player_id: int, reason: str | None) -> 
     )
     left = _take_out(session, "banned", player_id)
     audit(session, actor_id, "ban", player_id=player_id, reason=reason, removed_from_queue=bool(left))
-    return Done(True, f"Player {player_id} is banned" + (" and out of the queue." if left else "."), tuple(left))
+    return Done(True, Note.BANNED, {"player": player_id, "left_queue": int(bool(left))}, tuple(left))
 
 
 def unban(session: Session, actor_id: int, player_id: int) -> Done:
@@ -205,6 +228,6 @@ def unban(session: Session, actor_id: int, player_id: int) -> Done:
         {"p": player_id},
     ).scalar()
     if moved is None:
-        return Done(False, f"Player {player_id} is not banned.")
+        return Done(False, Note.NOT_BANNED, {"player": player_id})
     audit(session, actor_id, "unban", player_id=player_id)
-    return Done(True, f"Player {player_id} is no longer banned.")
+    return Done(True, Note.UNBANNED, {"player": player_id})

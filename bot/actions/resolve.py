@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.admin_access import is_admin, post_to_admin_log
+from bot.drawing.admin_notes import admin_summary
 from bot.ladder_client import Interaction, services_of
 
 
@@ -14,7 +15,7 @@ async def resolve_dispute(interaction: Interaction, match_id: int, result: str) 
         return
     done = await services_of(interaction).admin.resolve(interaction.user.id, match_id, result)
     if not done.changed:
-        await interaction.response.send_message(done.summary, ephemeral=True)
+        await interaction.response.send_message(admin_summary(done), ephemeral=True)
         return
     embed = interaction.message.embeds[0] if interaction.message and interaction.message.embeds else None
     settled = discord.Embed(
@@ -24,4 +25,4 @@ async def resolve_dispute(interaction: Interaction, match_id: int, result: str) 
         colour=discord.Colour.dark_grey(),
     )
     await interaction.response.edit_message(embed=settled, view=None)
-    await post_to_admin_log(interaction.client, f"{interaction.user} ({interaction.user.id}): {done.summary}")
+    await post_to_admin_log(interaction.client, f"{interaction.user} ({interaction.user.id}): {admin_summary(done)}")

@@ -1,8 +1,10 @@
-"""Every reason a service may give for a "no" has words for the player, with its parameters filled in."""
+"""Every reason a service may give for a "no", and every admin note, has words, with its parameters filled in."""
 
 from __future__ import annotations
 
+from bot.drawing.admin_notes import admin_summary
 from bot.drawing.refusals import refusal_text
+from db.admin import Done, Note
 from db.refusals import Refusal, Why
 
 PARAMS: dict[Why, dict[str, str | int | float]] = {
@@ -29,3 +31,16 @@ def test_every_refusal_is_worded() -> None:
     assert refusal_text(Refusal(Why.BANNED_FROM_QUEUE, {"reason": ""})) == "You are banned from this ladder."
     # A state this version does not know still gets a sentence, not an error.
     assert refusal_text(Refusal(Why.MATCH_MOVED_ON, {"state": "archived"})) == "This match cannot take that any more."
+
+
+def test_every_admin_note_is_worded() -> None:
+    params: dict[str, str | int | float] = {"player": 5, "count": 3, "resolutions": "player1, draw", "match": 7,
+                                            "state": "awaiting_confirmation", "resolution": "draw", "race": "bw_zerg",
+                                            "old": "none", "new": "1600", "left_queue": 1}  # fmt: skip
+    for note in Note:
+        text = admin_summary(Done(False, note, params))
+        assert text and "{" not in text, note
+    assert admin_summary(Done(False, Note.NOT_DISPUTED, {"match": 7, "state": "awaiting_confirmation"})) == (
+        "Match #7 is awaiting confirmation, not disputed: nothing to resolve."
+    )
+    assert admin_summary(Done(True, Note.BANNED, {"player": 5, "left_queue": 0})) == "Player 5 is banned."

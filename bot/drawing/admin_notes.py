@@ -1,0 +1,32 @@
+"""What an admin action did, in words for the admin and the admins' log channel (English only: admins' texts)."""
+
+from __future__ import annotations
+
+from db.admin import Done, Note
+
+_SAID = {
+    Note.NOT_IN_QUEUE: "Player {player} is not in the queue.",
+    Note.REMOVED: "Removed player {player} from the queue.",
+    Note.CLEARED: "Cleared the queue: {count} players removed.",
+    Note.UNKNOWN_RESOLUTION: "Resolve as one of: {resolutions}.",
+    Note.NO_SUCH_MATCH: "There is no match #{match}.",
+    Note.RESOLVED: "Match #{match} resolved: {resolution}.",
+    Note.UNKNOWN_RACE: "{race!r} is not a race of this ladder.",
+    Note.RATING_OUT_OF_RANGE: "A rating must be between 0 and 10000.",
+    Note.NEVER_PLAYED: "Player {player} has never used this ladder.",
+    Note.RATING_SET: "Player {player}'s {race} rating: {old} → {new}.",
+    Note.NOT_BANNED: "Player {player} is not banned.",
+    Note.UNBANNED: "Player {player} is no longer banned.",
+}
+
+
+def admin_summary(done: Done) -> str:
+    params = dict(done.params)
+    if done.note is Note.NOT_DISPUTED:
+        state = str(params.get("state", "")).replace("_", " ")
+        return f"Match #{params.get('match')} is {state}, not disputed: nothing to resolve."
+    if done.note is Note.BANNED:
+        return f"Player {params.get('player')} is banned" + (
+            " and out of the queue." if params.get("left_queue") else "."
+        )
+    return _SAID[done.note].format_map(params)
