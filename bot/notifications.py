@@ -17,7 +17,7 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from db.events import MATCH_FOUND, QUEUE_EXPIRED, QUEUE_REMOVED, Event
@@ -42,7 +42,7 @@ class Subscription:
     player_id: int
     pending: deque[_Notice] | None = None  # only while an event waits to be shown
     sink: Sink | None = None  # set once the player's live message exists
-    address: tuple[Any, ...] = ()
+    address: tuple[Any, ...] = field(default=(), repr=False)  # may hold a credential (an interaction token)
     task: asyncio.Task[None] | None = None  # only while something is being shown
     ended: bool = False
 

@@ -157,7 +157,7 @@ def requeue(session: Session, match_id: int, player_id: int, ref: dict[str, Any]
     match = load_match(session, match_id)
     slot = match.slot(player_id) if match is not None else None
     if match is None or slot is None:
-        return Refusal(Why.MATCH_NOT_YOURS)
+        return Refusal(Why.NOT_YOUR_MATCH_TO_REQUEUE)
     offered = match.state == "aborted" and (
         (match.values["end_reason"] == "aborted" and match.values["aborted_by"] != player_id)
         or (match.values["end_reason"] == "timeout" and match.values[f"player{slot}_confirmed_at"] is not None)

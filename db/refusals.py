@@ -14,6 +14,7 @@ from enum import StrEnum
 class Why(StrEnum):
     MATCH_NOT_FOUND = "match_not_found"
     MATCH_NOT_YOURS = "match_not_yours"
+    NOT_YOUR_MATCH_TO_REQUEUE = "not_your_match_to_requeue"
     UNKNOWN_RESULT = "unknown_result"
     ALREADY_CONFIRMED = "already_confirmed"
     ALREADY_REPORTED = "already_reported"  # params: report (win, loss or draw)

@@ -7,6 +7,7 @@ from db.refusals import Refusal, Why
 _SAID = {
     Why.MATCH_NOT_FOUND: "That match does not exist.",
     Why.MATCH_NOT_YOURS: "This match is not yours; its buttons belong to its two players.",
+    Why.NOT_YOUR_MATCH_TO_REQUEUE: "That match is not yours.",
     Why.UNKNOWN_RESULT: "That is not a result this ladder knows.",
     Why.ALREADY_CONFIRMED: "You have already confirmed this match.",
     Why.ALREADY_REPORTED: "You have already reported a {report}.",
