@@ -1,4 +1,4 @@
-"""The region pick of a player's first setup: saves the setup, then opens the queue's setup message."""
+"""Setting up a player: /setup, and the region pick of a first setup (which then opens the queue's setup message)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import discord
 
 from bot.actions.owner import belongs_to
 from bot.actions.setup import picked_values, queue_setup
+from bot.drawing.player_setup import region_embed, region_view
 from bot.drawing.refusals import refusal_text
 from bot.ladder_client import Interaction, services_of
 from bot.player_service import SetupRefused
@@ -28,3 +29,25 @@ async def pick_region(interaction: Interaction, player_id: int) -> None:
         embed.description or ""
     )
     await interaction.response.edit_message(embed=embed, view=view)
+
+
+async def set_up_by_command(interaction: Interaction, name: str | None, region: str | None) -> None:
+    """/setup: with a region, saves the name and region; without one, offers the region pick."""
+    services = services_of(interaction)
+    if region is None:
+        await interaction.response.send_message(
+            embed=region_embed(), view=region_view(services.ladder, interaction.user.id), ephemeral=True
+        )
+        return
+    try:
+        saved_name, saved_region = await services.players.set_up(
+            interaction.user.id, name or interaction.user.display_name, region
+        )
+    except SetupRefused as err:
+        await interaction.response.send_message(refusal_text(err.refusal), ephemeral=True)
+        return
+    region_name = services.ladder.region_by_code[saved_region].name
+    await interaction.response.send_message(
+        f"You are set up as **{discord.utils.escape_markdown(saved_name)}** in {region_name}. Use /queue to play.",
+        ephemeral=True,
+    )
