@@ -38,22 +38,27 @@ async def test_a_match_arriving_mid_command_and_the_command_both_work(
     bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
 ) -> None:
     alice, bob = new_user(), new_user()
-    with waves_held(engine):
-        searching = await queue_up(standin, ladder, alice, ["bw_terran"])
-        await queue_up(standin, ladder, bob, ["sc2_protoss"])
-        second_setup = await open_queue(standin, alice)  # alice opens /queue again, in another message
     picks = 0
-    matched = asyncio.create_task(wait_for_match(standin, alice))
-    while not matched.done():  # she keeps changing her picks while the wave runs and the match arrives
+
+    async def pick() -> None:
+        nonlocal second_setup, picks
         race = ["bw_zerg", "bw_protoss"][picks % 2]
         result = await standin.pick(alice, second_setup.id, f"ladder:race:bw:{alice}", [race])
         assert result.answered and not result.failed and result.message is not None
         second_setup = result.message
         picks += 1
+
+    with waves_held(engine):
+        searching = await queue_up(standin, ladder, alice, ["bw_terran"])
+        await queue_up(standin, ladder, bob, ["sc2_protoss"])
+        second_setup = await open_queue(standin, alice)  # alice opens /queue again, in another message
+        await pick()  # one pick before any wave may run, however fast the next one comes
+    matched = asyncio.create_task(wait_for_match(standin, alice))
+    while not matched.done():  # she keeps changing her picks while the wave runs and the match arrives
+        await pick()
         await asyncio.sleep(0.05)
     seen = await matched
     assert seen.id == searching.id and match_shown(seen) is not None
-    assert picks > 1
     assert standin.message(second_setup.id).component(f"ladder:join:{alice}") is not None  # untouched by the match
 
 
