@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 
-.PHONY: install lock docs test check test-slow lint unit integration demo run servers-stop bench clean
+.PHONY: install lock docs messages catalogs test check test-slow lint unit integration demo run servers-stop bench clean
 
 # Installs exactly what requirements.lock pins (`make lock` after changing pyproject.toml's dependencies).
 $(STAMP): pyproject.toml requirements.lock
@@ -15,7 +15,21 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+# The bot's words: each language's .po compiled (never committed), and the test-only pseudo-language generated.
+PO_FILES := $(wildcard bot/locales/*/LC_MESSAGES/bot.po)
+CATALOGS := bot/locales/.compiled
+$(CATALOGS): $(STAMP) $(PO_FILES) bot/locales/bot.pot bot/pseudo.py
+	$(BIN)/python -m bot.catalog_build compile
+	touch $(CATALOGS)
+
+catalogs: $(CATALOGS)
+
+install: $(STAMP) $(CATALOGS)
+
+# After changing a text in the code: bot/locales/bot.pot extracted again, every .po brought up to it (a new
+# text has an empty translation until someone writes it; `make test` says which).
+messages: $(STAMP)
+	$(BIN)/python -m bot.catalog_build extract
 
 # Pins every dependency (runtime and the dev, sandbox and bench extras) to the newest release the ranges allow.
 lock: $(STAMP)
@@ -33,28 +47,28 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 # The whole suite but the slow demo runs: what CI runs (about 10 minutes).
-test: lint
+test: lint $(CATALOGS)
 	$(BIN)/pytest -q
 
 # Lint, then the unit and integration tests, not the end-to-end ones (about two minutes).
-check: lint
+check: lint $(CATALOGS)
 	$(BIN)/pytest -q -m '(unit or integration) and not slow'
 
 # The default demo five times in a row with five seeds (about 13 minutes).
-test-slow: $(STAMP)
+test-slow: $(STAMP) $(CATALOGS)
 	$(BIN)/pytest -q -m slow
 
-unit: $(STAMP)
+unit: $(STAMP) $(CATALOGS)
 	$(BIN)/pytest -q -m 'unit and not slow'
 
-integration: $(STAMP)
+integration: $(STAMP) $(CATALOGS)
 	$(BIN)/pytest -q -m 'integration and not slow'
 
-demo: $(STAMP)
+demo: $(STAMP) $(CATALOGS)
 	$(BIN)/python -m sandbox demo $(ARGS)
 
 # The Procfile's processes under honcho, against the configured or the embedded servers.
-run: $(STAMP)
+run: $(STAMP) $(CATALOGS)
 	$(BIN)/python -m sandbox run
 
 servers-stop: $(STAMP)
@@ -63,7 +77,7 @@ servers-stop: $(STAMP)
 # Every benchmark: pairing speed and quality beside the two baselines, the ladder simulation, a whole wave,
 # notification, joining, memory. Writes bench/results/latest.json, docs/BENCHMARKS.md and docs/bench/*.png
 # (about 15 minutes on 2 cores; `ARGS=--quick` for a few minutes, written under .state/bench-quick/).
-bench: $(STAMP)
+bench: $(STAMP) $(CATALOGS)
 	$(BIN)/python -m bench $(ARGS)
 	$(BIN)/python -m bench.leaderboard
 

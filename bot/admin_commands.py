@@ -23,6 +23,7 @@ from bot.drawing.profile import profile_embed
 from bot.drawing.renderings import name, race, timestamp
 from bot.health import BotHealth
 from bot.ladder_client import Interaction, services_of
+from bot.languages import SOURCE
 from db.admin import RESOLUTIONS, Done
 
 log = logging.getLogger(__name__)
@@ -138,12 +139,14 @@ async def match_show(interaction: Interaction, match_id: app_commands.Range[int,
 
 
 async def _match(interaction: Interaction, match_id: int) -> Reply:
-    payload = await services_of(interaction).admin.match_show(match_id)
+    services = services_of(interaction)
+    words = services.catalogs.words(SOURCE)
+    payload = await services.admin.match_show(match_id)
     if payload is None:
         return {"content": f"There is no match #{match_id}."}
     lines = [f"Match #{match_id}: {payload['state'].replace('_', ' ')}"]
     for n, p in enumerate(payload["players"], start=1):
-        lines.append(f"player{n}: {name(p)} ({p['player_id']}) · {race(p)} · {p['rating']} · "
+        lines.append(f"player{n}: {name(words, p)} ({p['player_id']}) · {race(words, p)} · {p['rating']} · "
                      f"confirmed: {'yes' if p['confirmed'] else 'no'} · report: {p['report'] or '—'}")  # fmt: skip
     if payload.get("result"):
         lines.append(f"result: {payload['result']}")
@@ -172,7 +175,7 @@ async def _player(interaction: Interaction, player_id: int) -> Reply:
     profile = await services.players.profile(player_id)
     if profile is None:
         return {"content": "That player has never used this ladder."}
-    return {"embed": profile_embed(services.ladder, profile)}
+    return {"embed": profile_embed(services.ladder, profile, services.catalogs.words(SOURCE))}
 
 
 @player_group.command(name="rating", description="Set a player's rating of a race")

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot import metrics
 from bot.admin_commands import admin_group
 from bot.admin_service import AdminService
+from bot.catalogs import load_catalogs
+from bot.command_translator import LadderTranslator
 from bot.commands import COMMANDS
 from bot.components.dispute import ResolveButton
 from bot.components.leaderboard import PageButton
@@ -35,6 +37,7 @@ from bot.live_messages import LiveMessages
 from bot.loop_watch import LoopWatch
 from bot.match_service import MatchService
 from bot.notifications import NotificationService
+from bot.player_languages import PlayerLanguages
 from bot.player_service import PlayerService
 from bot.queue_service import QueueService
 from bot.request_clock import request_trace
@@ -87,6 +90,8 @@ class LadderBot(LadderClient):
         pool = aioredis.BlockingConnectionPool.from_url(settings.redis_url, max_connections=64, timeout=30)
         self._redis = redis_client = aioredis.Redis.from_pool(pool)
         notifications = NotificationService()
+        catalogs = load_catalogs(self.ladder, pseudo=settings.pseudo_language)
+        players = PlayerService(sessions, self.ladder)
         self._services = Services(
             ladder=self.ladder,
             sessions=sessions,
@@ -97,18 +102,21 @@ class LadderBot(LadderClient):
                 publish=lambda ids: publish_now(sessions, redis_client, settings.event_stream, ids),
             ),
             notifications=notifications,
-            live_messages=LiveMessages(self),
+            live_messages=LiveMessages(self, catalogs),
             matches=MatchService(sessions, self._redis, settings.event_stream, self.ladder),
-            players=PlayerService(sessions, self.ladder),
+            players=players,
             admin=AdminService(
                 sessions, self._redis, settings.event_stream, self.ladder, consumer_group=settings.consumer_group
             ),
             queue_spam=SpamGuard(settings.queue_spam_burst, settings.queue_spam_refill_s),
+            catalogs=catalogs,
+            languages=PlayerLanguages(players.chosen_language),
         )
         self.deliverer = Deliverer(
             self,
             sessions,
             notifications,
+            catalogs,
             backoff_s=settings.delivery_backoff_s,
             admin_channel_id=settings.admin_channel_id,
         )
@@ -128,6 +136,7 @@ class LadderBot(LadderClient):
             self.tree.add_command(command)
         self.tree.add_command(admin_group)
         self.tree.error(answer_command_error)
+        await self.tree.set_translator(LadderTranslator(catalogs))
         await point_gateway_as_told(self)
         await self._sync_commands()
         # What start-up built lives for the whole run: out of the collector's sight, a full collection during
@@ -141,6 +150,10 @@ class LadderBot(LadderClient):
             self._metrics_server = metrics.serve(settings.bot_metrics_port, self.health, self._consumer)
         if settings.bot_stats_file:
             self._background.append(asyncio.create_task(self._write_stats(settings.bot_stats_file), name="stats"))
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        if guild.id == self.settings.home_guild_id() and self._services is not None:
+            self._services.catalogs.house_locale = str(guild.preferred_locale.value)
 
     async def on_interaction(self, interaction: Interaction) -> None:
         if is_stray(interaction):

@@ -6,6 +6,7 @@ from typing import Any
 
 import discord
 from discord import app_commands
+from discord.app_commands import locale_str
 
 from bot.actions.leaderboard import open_board
 from bot.actions.notify import set_notify
@@ -13,6 +14,7 @@ from bot.actions.open_queue import open_queue
 from bot.actions.profile import show_profile
 from bot.actions.region import set_up_by_command
 from bot.ladder_client import Interaction
+from bot.languages import LANGUAGES, NATIVE_NAMES
 
 _EVERYWHERE = {"guilds": True, "dms": True, "private_channels": False}
 
@@ -24,16 +26,27 @@ async def queue_command(interaction: Interaction) -> None:
     await open_queue(interaction)
 
 
-@app_commands.command(name="setup", description="Set the name other players see and the region you play from.")
-@app_commands.describe(name="The name other players see (your Discord name if left out)", region="Your region code")
+@app_commands.command(
+    name="setup", description="Set the name other players see, the region you play from and your language."
+)
+@app_commands.describe(
+    name="The name other players see (your Discord name if left out)",
+    region="Your region code",
+    language="The language the ladder speaks to you (your Discord language if never set)",
+)
+@app_commands.choices(
+    # Each language by its own name, the same in every language: not translated.
+    language=[app_commands.Choice(name=locale_str(NATIVE_NAMES[c], verbatim=True), value=c) for c in LANGUAGES]
+)
 @app_commands.allowed_contexts(**_EVERYWHERE)
 @app_commands.allowed_installs(guilds=True, users=False)
 async def setup_command(
     interaction: Interaction,
     name: app_commands.Range[str, 1, 100] | None = None,
     region: app_commands.Range[str, 1, 100] | None = None,
+    language: str | None = None,
 ) -> None:
-    await set_up_by_command(interaction, name, region)
+    await set_up_by_command(interaction, name, region, language)
 
 
 @app_commands.command(name="profile", description="A player's ratings, record, rank and last matches.")

@@ -24,11 +24,14 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
+from bot.catalogs import Catalogs
 from bot.delivery_ledger import DeliveryLedger
 from bot.discord_api import edit_original_response, send_followup
 from bot.drawing.dispute import dispute_rendering
 from bot.drawing.presenting import render_event
 from bot.drawing.renderings import Rendering
+from bot.event_language import words_for_event
+from bot.languages import SOURCE
 from bot.message_refs import token_alive
 from bot.notifications import NotificationService
 from bot.request_clock import answered_within
@@ -82,6 +85,8 @@ class MessageRef:
     message_id: int | None
     ephemeral: bool
     issued_at: float
+    # The language the message was drawn in.
+    locale: str | None = None
 
     @classmethod
     def of(cls, event: Event, player_id: int) -> MessageRef | None:
@@ -97,6 +102,7 @@ class MessageRef:
                 message_id=int(raw["message_id"]) if raw.get("message_id") else None,
                 ephemeral=bool(raw.get("ephemeral")),
                 issued_at=float(raw.get("issued_at", 0)),
+                locale=str(raw["locale"])[:16] if raw.get("locale") else None,
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -108,6 +114,7 @@ class Deliverer:
         client: discord.Client,
         sessions: async_sessionmaker[AsyncSession],
         notifications: NotificationService,
+        catalogs: Catalogs,
         *,
         backoff_s: Sequence[float] = (1.0, 3.0, 10.0),
         admin_channel_id: int | None = None,
@@ -117,6 +124,7 @@ class Deliverer:
         self._sessions = sessions
         self._ledger = DeliveryLedger(sessions)
         self._notifications = notifications
+        self._catalogs = catalogs
         self._backoff_s = tuple(backoff_s)
         self._admin_channel_id = admin_channel_id
         self._showing = asyncio.Semaphore(shows_at_once)
@@ -173,7 +181,7 @@ class Deliverer:
     async def _deliver(self, event: Event, player_id: int) -> tuple[str | None, str]:
         """The path that showed the event, or None and the last problem after every retry."""
         # Drawn once, and only for a path past the live subscription (which draws its own).
-        rendering = cache(partial(_draw, event, player_id))
+        rendering = cache(partial(self._draw, event, player_id))
         problems: list[str] = []
         for attempt, delay in enumerate((0.0, *self._backoff_s), start=1):
             if delay:
@@ -188,6 +196,15 @@ class Deliverer:
                 return path, ""
             log.warning("event %s not shown to player %s (attempt %d): %s", event.id, player_id, attempt, problems[-1])
         return None, problems[-1]
+
+    def _draw(self, event: Event, player_id: int) -> Rendering:
+        if player_id == ADMINS:
+            # A `match_disputed` event, read by the listener through the contract of db/payloads.py; the
+            # admins read English.
+            return dispute_rendering(cast(MatchPayload, event.payload), self._catalogs.words(SOURCE))
+        ref = MessageRef.of(event, player_id)
+        words = words_for_event(self._catalogs, event, player_id, ref.locale if ref else None)
+        return render_event(event, player_id, words)
 
     async def _show(
         self, event: Event, player_id: int, rendering: Callable[[], Rendering], problems: list[str]
@@ -302,13 +319,6 @@ async def _until_written(write: Callable[[], Awaitable[None]]) -> None:
                 raise
             log.warning("could not record a delivery (%s); retrying in %g s", type(exc).__name__, delay)
             await asyncio.sleep(delay)
-
-
-def _draw(event: Event, player_id: int) -> Rendering:
-    if player_id == ADMINS:
-        # A `match_disputed` event, read by the listener through the contract of db/payloads.py.
-        return dispute_rendering(cast(MatchPayload, event.payload))
-    return render_event(event, player_id)
 
 
 def _nonce(event_id: int, player_id: int) -> int:

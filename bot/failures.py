@@ -15,9 +15,12 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
+from bot.catalogs import source_words
+from bot.speaking import words_without_asking
+from bot.words import Words
+
 log = logging.getLogger(__name__)
 
-SORRY = "Sorry, that did not work on our side. Please try again in a moment."
 
 Item = TypeVar("Item")
 
@@ -44,11 +47,20 @@ def answers_failure(
     return guarded
 
 
+def sorry_text(words: Words) -> str:
+    return words._("Sorry, that did not work on our side. Please try again in a moment.")
+
+
+# In English, as the admins (and the tests) read it.
+SORRY = sorry_text(source_words())
+
+
 async def _say_sorry(interaction: discord.Interaction[Any], what: str) -> None:
+    sorry = sorry_text(words_without_asking(interaction))
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(SORRY, ephemeral=True)
+            await interaction.followup.send(sorry, ephemeral=True)
         else:
-            await interaction.response.send_message(SORRY, ephemeral=True)
+            await interaction.response.send_message(sorry, ephemeral=True)
     except discord.HTTPException as exc:  # the interaction is gone (answered too late); the log has the cause
         log.warning("could not tell user %s that %s failed: %s", interaction.user.id, what, exc.status)

@@ -12,13 +12,16 @@ import time
 
 import discord
 
+from bot.catalogs import Catalogs
 from bot.discord_api import edit_original_response
 from bot.drawing.presenting import render_event
+from bot.event_language import words_for_event
 from bot.message_refs import token_alive
 from db.events import Event
 
-# application id, interaction token (a credential: never in a log line), player id, when the token was issued
-LiveAddress = tuple[int, str, int, float]
+# application id, interaction token (a credential: never in a log line), player id, when the token was issued,
+# the language the message was drawn in
+LiveAddress = tuple[int, str, int, float, str]
 
 
 class TokenExpired(Exception):
@@ -26,17 +29,22 @@ class TokenExpired(Exception):
 
 
 class LiveMessages:
-    def __init__(self, client: discord.Client) -> None:
+    def __init__(self, client: discord.Client, catalogs: Catalogs) -> None:
         self._client = client
+        self._catalogs = catalogs
         # One bound method for every subscription (each `self._show` lookup would make a new one).
         self.show = self._show
 
     @staticmethod
-    def address(application_id: int, token: str, player_id: int, issued_at: float | None = None) -> LiveAddress:
-        return (application_id, token, player_id, time.time() if issued_at is None else issued_at)
+    def address(
+        application_id: int, token: str, player_id: int, drawn_in: str, issued_at: float | None = None
+    ) -> LiveAddress:
+        return (application_id, token, player_id, time.time() if issued_at is None else issued_at, drawn_in)
 
-    async def _show(self, event: Event, application_id: int, token: str, player_id: int, issued_at: float) -> None:
+    async def _show(
+        self, event: Event, application_id: int, token: str, player_id: int, issued_at: float, drawn_in: str
+    ) -> None:
         if not token_alive(issued_at):
             raise TokenExpired(f"the interaction token of player {player_id}'s live message has expired")
-        rendering = render_event(event, player_id)
+        rendering = render_event(event, player_id, words_for_event(self._catalogs, event, player_id, drawn_in))
         await edit_original_response(self._client, application_id, token, embed=rendering.embed, view=rendering.view)

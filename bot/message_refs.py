@@ -17,8 +17,9 @@ def token_alive(issued_at: float) -> bool:
     return time.time() - issued_at < TOKEN_LIFETIME_S
 
 
-def message_ref(interaction: discord.Interaction[Any]) -> dict[str, Any]:
-    """The message this interaction's answer edits: its token (for 15 minutes), channel and message ids."""
+def message_ref(interaction: discord.Interaction[Any], drawn_in: str) -> dict[str, Any]:
+    """The message this interaction's answer edits: its token (for 15 minutes), channel and message ids, and
+    the language it is drawn in (which a later edit keeps, unless the player chose another since)."""
     message = interaction.message
     return {
         "application_id": str(interaction.application_id),
@@ -28,4 +29,5 @@ def message_ref(interaction: discord.Interaction[Any]) -> dict[str, Any]:
         "ephemeral": bool(message and message.flags.ephemeral),
         # The token lives 15 minutes from the interaction, by the bot's clock.
         "issued_at": time.time(),
+        "locale": drawn_in,
     }

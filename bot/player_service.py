@@ -21,18 +21,34 @@ class PlayerService:
         self._sessions = sessions
         self._ladder = ladder
 
-    async def set_up(self, player_id: int, display_name: str, region: str) -> tuple[str, str]:
-        """Saves the name other players see and the player's region; returns them as saved."""
+    async def set_up(
+        self,
+        player_id: int,
+        display_name: str,
+        region: str,
+        *,
+        language: str | None = None,
+        locale: str | None = None,
+    ) -> tuple[str, str]:
+        """Saves the name other players see and the player's region (and the language they chose, if they
+        chose one now); returns the name and region as saved."""
         name = clean_name(display_name)
         if not name:
             raise SetupRefused(Refusal(Why.NAME_WITHOUT_LETTERS))
         region = next((code for code in self._ladder.region_codes if code.lower() == region.strip().lower()), region)
         if region not in self._ladder.region_codes:
-            listed = ", ".join(f"{r.code} ({r.name})" for r in self._ladder.regions)
-            raise SetupRefused(Refusal(Why.UNKNOWN_REGION, {"regions": listed[:1800]}))
+            raise SetupRefused(Refusal(Why.UNKNOWN_REGION, {"region": region[:100]}))
         async with self._sessions.begin() as session:
-            await players.set_up(session, player_id, name, region)
+            await players.set_up(session, player_id, name, region, language=language, locale=locale)
         return name, region
+
+    async def set_language(self, player_id: int, language: str) -> None:
+        async with self._sessions.begin() as session:
+            await players.set_language(session, player_id, language)
+
+    async def chosen_language(self, player_id: int) -> str | None:
+        async with self._sessions() as session:
+            return await players.chosen_language(session, player_id)
 
     async def is_set_up(self, player_id: int) -> bool:
         async with self._sessions() as session:

@@ -103,15 +103,17 @@ class QueueService:
         *,
         display_name: str | None = None,
         message_ref: dict[str, Any] | None = None,
+        locale: str | None = None,
     ) -> Joined:
-        """Puts the player in the queue, or raises the QueueError that says why not (writing nothing)."""
+        """Puts the player in the queue, or raises the QueueError that says why not (writing nothing).
+        `locale`: the player's client's, kept for what the bot later tells them outside this message."""
         _check_player_id(player_id)
         choice = check_choice(self._ladder, races, vetoes)
         name = _clean_name(display_name)
         races_list, vetoes_list = list(choice.races), list(choice.vetoes)
         try:
             async with self._sessions.begin() as session:
-                standing = await queue.ensure_player(session, player_id, name)
+                standing = await queue.ensure_player(session, player_id, name, locale)
                 if standing.banned:
                     raise Banned(standing.ban_reason)
                 if self._require_setup and not standing.set_up:
@@ -125,9 +127,9 @@ class QueueService:
                 entry_id, joined_at = await queue.insert_entry(session, player_id, races_list, vetoes_list, message_ref)
                 await queue.save_choice(session, player_id, races_list, vetoes_list)
                 notify = self._ladder.notify
-                race_names = [self._ladder.race_by_code[r].name for r in races_list]
+                # Race codes: each recipient reads the races' names in their own language.
                 told = await queue.tell_who_asked(
-                    session, player_id, race_names, notify.cooldown_s, notify.max_per_join
+                    session, player_id, races_list, notify.cooldown_s, notify.max_per_join
                 )
         except IntegrityError as exc:
             if "queue_entries_one_waiting_per_player" in str(exc.orig):

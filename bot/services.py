@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin_service import AdminService
+from bot.catalogs import Catalogs
 from bot.live_messages import LiveMessages
 from bot.match_service import MatchService
 from bot.notifications import NotificationService
+from bot.player_languages import PlayerLanguages
 from bot.player_service import PlayerService
 from bot.queue_service import QueueService
 from bot.spam_guard import SpamGuard
@@ -28,3 +30,6 @@ class Services:
     admin: AdminService
     # Join, Back to the queue and Cancel share one budget per player.
     queue_spam: SpamGuard
+    # Every language's words, and which language each player chose.
+    catalogs: Catalogs
+    languages: PlayerLanguages

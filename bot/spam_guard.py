@@ -8,7 +8,6 @@ a penalty). No Discord in here, and the clock is passed in, so the algorithm is 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 # Players whose bucket is full again are forgotten every this many checks, so the map stays the size of the
@@ -54,11 +53,3 @@ class SpamGuard:
         rested = [p for p, b in self._buckets.items() if self._refilled(b, now) >= self.burst]
         for player_id in rested:
             del self._buckets[player_id]
-
-
-def slow_down_message(wait_s: float) -> str:
-    seconds = max(1, math.ceil(wait_s))
-    return (
-        f"You are joining and leaving the queue very quickly. Please wait {seconds} second"
-        f"{'' if seconds == 1 else 's'} and try again."
-    )

@@ -9,9 +9,9 @@ import tomllib
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 LADDERS_DIR = Path(__file__).resolve().parent.parent / "ladders"
 DEFAULT_LADDER_FILE = LADDERS_DIR / "starcraft.toml"
@@ -25,27 +25,44 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+
+
+# A language code as Discord writes it (`ko`, `es-419`, `zh-CN`), and what a thing is called in it.
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,3})?$")]
+LocalName = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+# Names by language: `{ ko = "테란", ru = "Терран" }`; a language not given shows the default name.
+Names = dict[LanguageCode, LocalName]
+
+
 class LadderInfo(_Strict):
     name: str = Field(min_length=1, max_length=100)
+    names: Names = Field(default_factory=dict)
 
 
 class Side(_Strict):
     code: str = Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_]+$")
     name: str = Field(min_length=1, max_length=80)
+    names: Names = Field(default_factory=dict)
 
 
 class Race(_Strict):
     code: str = Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_]+$")
     name: str = Field(min_length=1, max_length=80)
+    names: Names = Field(default_factory=dict)
     side: str | None = None
 
 
 class Maps(_Strict):
     pool: list[str] = Field(default_factory=list, max_length=25)
     vetoes: int = Field(default=0, ge=0)
+    # A map's name in other languages, by its name in the pool: `Radeon = { ko = "라데온" }`.
+    names: dict[str, Names] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _check(self) -> Self:
+        for map_name in self.names:
+            if map_name not in self.pool:
+                raise ValueError(f"names: {map_name!r} is not in the pool")
         if len(set(self.pool)) != len(self.pool):
             raise ValueError("pool: a map is listed twice")
         if self.pool and 2 * self.vetoes >= len(self.pool):
@@ -61,6 +78,7 @@ class Maps(_Strict):
 class Region(_Strict):
     code: str = Field(min_length=1, max_length=16)
     name: str = Field(min_length=1, max_length=80)
+    names: Names = Field(default_factory=dict)
 
 
 class ServerPair(_Strict):
@@ -72,6 +90,16 @@ class Servers(_Strict):
     default_region: str
     fallback: str = Field(min_length=1, max_length=80)
     pairs: list[ServerPair] = Field(default_factory=list)
+    # A server's name in other languages: `"US West" = { ko = "미국 서부" }`.
+    names: dict[str, Names] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        known = {self.fallback, *(p.server for p in self.pairs)}
+        for server in self.names:
+            if server not in known:
+                raise ValueError(f"names: {server!r} is not a server of the pairs or the fallback")
+        return self
 
 
 class Rating(_Strict):

@@ -19,6 +19,7 @@ from db.payloads import MatchPayload, MatchSide
 # player's last press on it left, else the searching message their queue entry recorded.
 _MATCH = text(
     "SELECT m.*, p1.display_name AS name1, p1.region AS region1, p2.display_name AS name2, p2.region AS region2,"
+    " p1.language AS language1, p1.locale AS locale1, p2.language AS language2, p2.locale AS locale2,"
     " COALESCE(m.player1_message_ref, (SELECT e.message_ref FROM queue_entries e"
     "   WHERE e.player_id = m.player1_id AND e.match_id = m.id ORDER BY e.id DESC LIMIT 1)) AS ref1,"
     " COALESCE(m.player2_message_ref, (SELECT e.message_ref FROM queue_entries e"
@@ -78,6 +79,8 @@ def match_payload(match: MatchRow, ladder: Ladder, **extra: Any) -> MatchPayload
             "race_name": known.name if known else race,
             "rating": round(v[f"player{n}_rating"]),
             "region": v[f"region{n}"],
+            "language": v[f"language{n}"],
+            "locale": v[f"locale{n}"],
             "confirmed": v[f"player{n}_confirmed_at"] is not None,
             "report": v[f"player{n}_report"],
             "rating_change": round(change, 1) if change is not None else None,

@@ -55,6 +55,11 @@ class Player(Base):
     # /notify on: a direct message when someone joins the queue while this player is not in it.
     notify_on_join: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     notified_at: Mapped[datetime | None]
+    # The language the player chose with /setup (a locale code such as `ko`); None: their client's.
+    language: Mapped[str | None] = mapped_column(String(16))
+    # The locale the player's client showed last time they queued or set up: what they read when no message of
+    # theirs says otherwise.
+    locale: Mapped[str | None] = mapped_column(String(16))
 
 
 class Rating(Base):

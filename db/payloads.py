@@ -26,6 +26,10 @@ class MatchSide(TypedDict, total=False):
     race_name: str
     rating: float
     region: str | None
+    # The language the player chose, and their client's locale when last seen (a delivery draws in the first
+    # of: the chosen language, the one their message was drawn in, this locale, the guild's).
+    language: str | None
+    locale: str | None
     confirmed: bool
     report: str | None
     rating_change: float | None
@@ -71,6 +75,8 @@ class SomeoneWaitingPayload(TypedDict, total=False):
     player_id: int
     display_name: str | None
     races: list[str]
+    # Each recipient's language, where known (by player id).
+    languages: dict[str, str]
 
 
 _MATCH = TypeAdapter(MatchPayload)

@@ -66,15 +66,41 @@ class BoardPage:
     rows: list[BoardRow]
 
 
-async def set_up(session: AsyncSession, player_id: int, display_name: str, region: str) -> None:
+async def set_up(
+    session: AsyncSession,
+    player_id: int,
+    display_name: str,
+    region: str,
+    *,
+    language: str | None = None,
+    locale: str | None = None,
+) -> None:
+    """`language`: the player's choice (None keeps the one they had); `locale`: their client's."""
     await session.execute(
         text(
-            "INSERT INTO players (id, display_name, region, setup_at) VALUES (:p, :name, :region, now())"
+            "INSERT INTO players (id, display_name, region, setup_at, language, locale)"
+            " VALUES (:p, :name, :region, now(), :language, :locale)"
             " ON CONFLICT (id) DO UPDATE SET display_name = EXCLUDED.display_name, region = EXCLUDED.region,"
-            " setup_at = now()"
+            " setup_at = now(), language = COALESCE(EXCLUDED.language, players.language),"
+            " locale = COALESCE(EXCLUDED.locale, players.locale)"
         ),
-        {"p": player_id, "name": display_name, "region": region},
+        {"p": player_id, "name": display_name, "region": region, "language": language, "locale": locale},
     )
+
+
+async def set_language(session: AsyncSession, player_id: int, language: str) -> None:
+    await session.execute(
+        text(
+            "INSERT INTO players (id, language) VALUES (:p, :language)"
+            " ON CONFLICT (id) DO UPDATE SET language = EXCLUDED.language"
+        ),
+        {"p": player_id, "language": language},
+    )
+
+
+async def chosen_language(session: AsyncSession, player_id: int) -> str | None:
+    found = await session.execute(text("SELECT language FROM players WHERE id = :p"), {"p": player_id})
+    return found.scalar()
 
 
 async def is_set_up(session: AsyncSession, player_id: int) -> bool:

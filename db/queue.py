@@ -20,6 +20,8 @@ class PlayerStanding:
     set_up: bool
     # Set while the player may not queue (they aborted a match, or let one run out).
     cooldown_until: datetime | None
+    # The language the player chose (/setup), if any.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,9 @@ class LatestEntry:
     match_id: int | None
 
 
-async def ensure_player(session: AsyncSession, player_id: int, display_name: str | None) -> PlayerStanding:
+async def ensure_player(
+    session: AsyncSession, player_id: int, display_name: str | None, locale: str | None = None
+) -> PlayerStanding:
     """Creates or updates the player and locks their row until the caller commits.
 
     The lock is what keeps a Join and a wave apart: a wave locks the rows of the players it claims.
@@ -37,17 +41,18 @@ async def ensure_player(session: AsyncSession, player_id: int, display_name: str
     row = (
         await session.execute(
             text(
-                "INSERT INTO players (id, display_name) VALUES (:id, :name)"
+                "INSERT INTO players (id, display_name, locale) VALUES (:id, :name, :locale)"
                 # The name set with /setup stays; before setup, the front end's name is the best there is.
                 " ON CONFLICT (id) DO UPDATE SET display_name = CASE WHEN players.setup_at IS NOT NULL"
-                " THEN players.display_name ELSE COALESCE(EXCLUDED.display_name, players.display_name) END"
+                " THEN players.display_name ELSE COALESCE(EXCLUDED.display_name, players.display_name) END,"
+                " locale = COALESCE(EXCLUDED.locale, players.locale)"
                 " RETURNING banned, ban_reason, setup_at IS NOT NULL AS set_up,"
-                " CASE WHEN cooldown_until > now() THEN cooldown_until END AS cooldown_until"
+                " CASE WHEN cooldown_until > now() THEN cooldown_until END AS cooldown_until, language"
             ),
-            {"id": player_id, "name": display_name},
+            {"id": player_id, "name": display_name, "locale": locale},
         )
     ).one()
-    return PlayerStanding(row.banned, row.ban_reason, row.set_up, row.cooldown_until)
+    return PlayerStanding(row.banned, row.ban_reason, row.set_up, row.cooldown_until, row.language)
 
 
 async def unfinished_match(session: AsyncSession, player_id: int) -> int | None:
@@ -179,24 +184,27 @@ async def tell_who_asked(
                     " AND NOT EXISTS (SELECT 1 FROM queue_entries e WHERE e.player_id = p.id AND e.state = 'waiting')"
                     " AND NOT EXISTS (SELECT 1 FROM matches m WHERE (m.player1_id = p.id OR m.player2_id = p.id)"
                     "   AND m.state = ANY(:states))"
-                    " ORDER BY p.notified_at NULLS FIRST LIMIT :n FOR UPDATE SKIP LOCKED) RETURNING id"
+                    " ORDER BY p.notified_at NULLS FIRST LIMIT :n FOR UPDATE SKIP LOCKED)"
+                    " RETURNING id, COALESCE(language, locale) AS language"
                 ),
                 {"joined": joined_id, "cooldown": cooldown_s, "states": list(PLAYING_MATCH_STATES), "n": limit},
             )
         )
-        .scalars()
+        .tuples()
         .all()
     )
     if not told:
         return None
     name = (await session.execute(text("SELECT display_name FROM players WHERE id = :p"), {"p": joined_id})).scalar()
-    payload = {"player_id": joined_id, "display_name": name, "races": races}
+    # Each recipient reads it in their own language: the one they chose, else their client's.
+    languages = {str(player): language for player, language in told if language}
+    payload = {"player_id": joined_id, "display_name": name, "races": races, "languages": languages}
     event_id = await session.execute(
         text(
             "INSERT INTO outbox (type, player_ids, payload)"
             " VALUES ('someone_waiting', :players, CAST(:payload AS jsonb)) RETURNING id"
         ),
-        {"players": list(told), "payload": json.dumps(payload)},
+        {"players": [player for player, _ in told], "payload": json.dumps(payload)},
     )
     return int(event_id.scalar_one())
 

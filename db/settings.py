@@ -43,6 +43,11 @@ class Settings(BaseSettings):
         description="the ladder's home server, the only one where `/admin` works (default: `DISCORD_GUILD_ID`; "
         "with neither, nobody is an admin)",
     )
+    pseudo_language: bool = Field(
+        default=False,
+        description="also speak the test-only pseudo-language `en-XA` (every text marked and lengthened) to clients "
+        "whose locale is `en-XA`: the demo's players that check no text escaped the catalogs",
+    )
     flower_basic_auth: SecretStr = Field(
         default=SecretStr(""), description="`user:password` for Flower; Flower refuses to start without it"
     )

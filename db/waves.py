@@ -27,6 +27,8 @@ class ClaimedEntry:
     message_ref: dict[str, Any] | None
     display_name: str | None
     region: str | None
+    language: str | None
+    locale: str | None
 
 
 def try_wave_lock(session: Session) -> bool:
@@ -48,7 +50,7 @@ def claim_waiting(session: Session) -> list[ClaimedEntry]:
     rows = session.execute(
         text(
             "SELECT e.id, e.player_id, e.races, e.vetoes, e.waves_waited, e.joined_at, e.message_ref,"
-            " p.display_name, p.region"
+            " p.display_name, p.region, p.language, p.locale"
             " FROM queue_entries e JOIN players p ON p.id = e.player_id"
             " WHERE e.state = 'waiting' AND NOT EXISTS (SELECT 1 FROM matches m"
             "  WHERE (m.player1_id = e.player_id OR m.player2_id = e.player_id) AND m.state = ANY(:states))"

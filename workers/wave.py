@@ -186,6 +186,8 @@ def _match_found(
             "race_name": ladder.race_by_code[race.race].name,
             "rating": round(race.rating),
             "region": entry.region,
+            "language": entry.language,
+            "locale": entry.locale,
             "entry_id": s.entry_id,
             "joined_at": entry.joined_at.isoformat(),
             "waves_waited": entry.waves_waited,

@@ -17,6 +17,8 @@ from bot.live_messages import LiveMessages
 from bot.message_refs import message_ref
 from bot.queue_errors import AlreadyQueued, InUnfinishedMatch, NeedsSetup, QueueError
 from bot.queue_service import Joined
+from bot.speaking import client_locale, words_for
+from bot.words import Words
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +33,18 @@ async def press_join(interaction: Interaction, player_id: int) -> None:
 async def join_queue(interaction: Interaction, state: SetupState) -> None:
     services = services_of(interaction)
     player_id = interaction.user.id
-    ref = message_ref(interaction)
+    words = await words_for(interaction)
+    ref = message_ref(interaction, words.code)
     await _enter(
         interaction,
+        words,
         lambda: services.queue.join(
-            player_id, state.races, state.vetoes, display_name=interaction.user.display_name, message_ref=ref
+            player_id,
+            state.races,
+            state.vetoes,
+            display_name=interaction.user.display_name,
+            message_ref=ref,
+            locale=client_locale(interaction),
         ),
     )
 
@@ -43,15 +52,16 @@ async def join_queue(interaction: Interaction, state: SetupState) -> None:
 async def requeue(interaction: Interaction, match_id: int) -> None:
     """Back into the queue after the other side called the match off, keeping the waves waited."""
     services = services_of(interaction)
-    ref = message_ref(interaction)
-    await _enter(interaction, lambda: services.queue.requeue(match_id, interaction.user.id, ref))
+    words = await words_for(interaction)
+    ref = message_ref(interaction, words.code)
+    await _enter(interaction, words, lambda: services.queue.requeue(match_id, interaction.user.id, ref))
 
 
-async def _enter(interaction: Interaction, write: Callable[[], Awaitable[Joined]]) -> None:
+async def _enter(interaction: Interaction, words: Words, write: Callable[[], Awaitable[Joined]]) -> None:
     """Writes the entry, turns the pressed message into the searching view and subscribes the player to it."""
     services = services_of(interaction)
     player_id = interaction.user.id
-    if await slowed_down(interaction, player_id):
+    if await slowed_down(interaction, player_id, words):
         return
     # Subscribed before the entry exists: a match found before we answer waits for the answer.
     sub = services.notifications.subscribe(player_id)
@@ -61,21 +71,21 @@ async def _enter(interaction: Interaction, write: Callable[[], Awaitable[Joined]
         services.notifications.unsubscribe(player_id, sub)
         if isinstance(err, AlreadyQueued):  # offer the way out with the refusal
             await interaction.response.send_message(
-                refusal_text(err.refusal), ephemeral=True, view=searching_view(player_id)
+                refusal_text(words, err.refusal), ephemeral=True, view=searching_view(player_id, words)
             )
         elif isinstance(err, InUnfinishedMatch):  # the match they may have lost sight of, with its buttons
             payload = await services.matches.current(err.match_id)
             if payload is None:
-                await interaction.response.send_message(refusal_text(err.refusal), ephemeral=True)
+                await interaction.response.send_message(refusal_text(words, err.refusal), ephemeral=True)
             else:
-                shown = match_rendering(payload, player_id).send_kwargs()
-                await interaction.response.send_message(refusal_text(err.refusal), ephemeral=True, **shown)
+                shown = match_rendering(payload, player_id, "", words).send_kwargs()
+                await interaction.response.send_message(refusal_text(words, err.refusal), ephemeral=True, **shown)
         elif isinstance(err, NeedsSetup):  # offer the setup with the refusal
             await interaction.response.send_message(
-                refusal_text(err.refusal), ephemeral=True, view=region_view(services.ladder, player_id)
+                refusal_text(words, err.refusal), ephemeral=True, view=region_view(services.ladder, player_id, words)
             )
         else:
-            await interaction.response.send_message(refusal_text(err.refusal), ephemeral=True)
+            await interaction.response.send_message(refusal_text(words, err.refusal), ephemeral=True)
         return
     except Exception:
         services.notifications.unsubscribe(player_id, sub)
@@ -83,9 +93,9 @@ async def _enter(interaction: Interaction, write: Callable[[], Awaitable[Joined]
     try:
         ratings = list(joined.ratings.values())
         snapshot = await services.queue.snapshot(sum(ratings) / len(ratings) if ratings else None)
-        embed = searching_embed(services.ladder, joined, snapshot, services.queue.wave_interval_s)
-        await interaction.response.edit_message(content=None, embed=embed, view=searching_view(player_id))
+        embed = searching_embed(services.ladder, joined, snapshot, services.queue.wave_interval_s, words)
+        await interaction.response.edit_message(content=None, embed=embed, view=searching_view(player_id, words))
     finally:
-        address = LiveMessages.address(interaction.application_id, interaction.token, player_id)
+        address = LiveMessages.address(interaction.application_id, interaction.token, player_id, words.code)
         services.notifications.activate(sub, services.live_messages.show, address)
     log.info("player %s joined the queue (entry %s)", player_id, joined.entry_id, extra={"player_id": player_id})

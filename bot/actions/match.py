@@ -13,6 +13,8 @@ from bot.drawing.match import match_rendering
 from bot.drawing.refusals import refusal_text
 from bot.ladder_client import Interaction, services_of
 from bot.message_refs import message_ref
+from bot.speaking import words_for
+from bot.words import Words
 from db.matches import Move
 from db.payloads import MatchPayload
 
@@ -27,20 +29,21 @@ async def act_on_match(interaction: Interaction, action: str, match_id: int, pla
         await requeue(interaction, match_id)
         return
     matches = services_of(interaction).matches
-    ref = message_ref(interaction)
+    words = await words_for(interaction)
+    ref = message_ref(interaction, words.code)
     if action == CONFIRM:
         move = await matches.confirm(match_id, player_id, ref)
     elif action == ABORT:
         move = await matches.abort(match_id, player_id, ref)
     else:
         move = await matches.report(match_id, player_id, REPORT_OF[action], ref)
-    await answer_move(interaction, move, player_id)
+    await answer_move(interaction, move, player_id, words)
 
 
-async def answer_move(interaction: Interaction, move: Move, player_id: int) -> None:
+async def answer_move(interaction: Interaction, move: Move, player_id: int, words: Words) -> None:
     """Shows the presser their match as it now stands; a refusal also says why, privately."""
     if move.refused is not None and move.match is None:
-        await interaction.response.send_message(refusal_text(move.refused), ephemeral=True)
+        await interaction.response.send_message(refusal_text(words, move.refused), ephemeral=True)
         return
     event = move.event_for(player_id)
     # The listener reads this event's payload through the same contract (db/payloads.py).
@@ -48,7 +51,7 @@ async def answer_move(interaction: Interaction, move: Move, player_id: int) -> N
     type_ = event.type if event is not None else ""
     assert payload is not None, "a move that changed something carries its match"
     try:
-        await interaction.response.edit_message(**match_rendering(payload, player_id, type_).kwargs())
+        await interaction.response.edit_message(**match_rendering(payload, player_id, type_, words).kwargs())
     except discord.HTTPException:
         # The answer came too late (the interaction expired) or was refused: the move is done and recorded as
         # seen by the presser, so the listener will not show it to them; it is shown to them another way.
@@ -57,4 +60,4 @@ async def answer_move(interaction: Interaction, move: Move, player_id: int) -> N
             await deliverer.show_instead_of_answer(event, player_id)
         raise
     if move.refused is not None:
-        await interaction.followup.send(refusal_text(move.refused), ephemeral=True)
+        await interaction.followup.send(refusal_text(words, move.refused), ephemeral=True)

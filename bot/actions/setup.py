@@ -10,13 +10,15 @@ from bot.actions.owner import belongs_to
 from bot.drawing.setup import SetupState, initial_state, setup_embed, setup_view
 from bot.ladder_client import Interaction, services_of
 from bot.services import Services
+from bot.speaking import words_for
+from bot.words import Words
 
 
-async def queue_setup(services: Services, player_id: int) -> tuple[discord.Embed, discord.ui.View]:
+async def queue_setup(services: Services, player_id: int, words: Words) -> tuple[discord.Embed, discord.ui.View]:
     """The setup message as the player left it last time (their last races and vetoes picked)."""
     last = await services.queue.last_choice(player_id)
     state = initial_state(services.ladder, last.races if last else (), last.vetoes if last else ())
-    return setup_embed(services.ladder), setup_view(services.ladder, player_id, state)
+    return setup_embed(services.ladder, words), setup_view(services.ladder, player_id, state, words)
 
 
 async def pick_races(interaction: Interaction, side: str, player_id: int) -> None:
@@ -24,7 +26,7 @@ async def pick_races(interaction: Interaction, side: str, player_id: int) -> Non
         return
     ladder = services_of(interaction).ladder
     state = SetupState.from_message(interaction.message).with_side(ladder, side, picked_values(interaction))
-    await interaction.response.edit_message(view=setup_view(ladder, player_id, state))
+    await interaction.response.edit_message(view=setup_view(ladder, player_id, state, await words_for(interaction)))
 
 
 async def pick_vetoes(interaction: Interaction, player_id: int) -> None:
@@ -32,7 +34,7 @@ async def pick_vetoes(interaction: Interaction, player_id: int) -> None:
         return
     ladder = services_of(interaction).ladder
     state = SetupState.from_message(interaction.message).with_vetoes(ladder, picked_values(interaction))
-    await interaction.response.edit_message(view=setup_view(ladder, player_id, state))
+    await interaction.response.edit_message(view=setup_view(ladder, player_id, state, await words_for(interaction)))
 
 
 def picked_values(interaction: Interaction) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any
 import discord
 
 from bot.drawing.custom_ids import OWNED
+from bot.speaking import words_for
 
 _OWNER = re.compile(OWNED)
 
@@ -29,10 +30,11 @@ def is_stray(interaction: discord.Interaction[Any]) -> bool:
 async def answer_stray(interaction: discord.Interaction[Any]) -> None:
     data: Any = interaction.data or {}
     owner = _OWNER.match(str(data.get("custom_id", ""))[:100])
+    words = await words_for(interaction)
     if owner is not None and int(owner["player"]) != interaction.user.id:
-        text = "This button belongs to another player. Use /queue to open your own."
+        text = words._("This button belongs to another player. Use /queue to open your own.")
     else:
-        text = "That control is not on this message any more. Use /queue to start again."
+        text = words._("That control is not on this message any more. Use /queue to start again.")
     await interaction.response.send_message(text, ephemeral=True)
 
 

@@ -1,4 +1,6 @@
-"""The dispute message in the admins' channel: both reports, and a button for each way to settle it."""
+"""The dispute message in the admins' channel: both reports, and a button for each way to settle it.
+
+Admins' texts stay in English (docs/LANGUAGES.md); the ladder's own names are its default ones."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import discord
 from bot.drawing import custom_ids
 from bot.drawing.renderings import WARNING_COLOUR, Rendering, name, race
 from bot.drawing.routed import routed_view
+from bot.words import Words
 from db.admin import RESOLUTIONS
 from db.payloads import MatchPayload
 
@@ -18,12 +21,15 @@ _WHY = {
 }
 
 
-def dispute_rendering(payload: MatchPayload) -> Rendering:
+def dispute_rendering(payload: MatchPayload, words: Words) -> Rendering:
+    """`words`: the source language's, for the players' names and races."""
     match_id = payload.get("match_id")
     players = [p for p in payload.get("players", []) if isinstance(p, dict)][:2]
     lines = [_WHY.get(str(payload.get("end_reason")), "The result is in question.")]
     for n, p in enumerate(players, start=1):
-        lines.append(f"player{n}: **{name(p)}** ({race(p)}, {p.get('rating')}) reported: {p.get('report') or '—'}")
+        lines.append(
+            f"player{n}: **{name(words, p)}** ({race(words, p)}, {p.get('rating')}) reported: {p.get('report') or '—'}"
+        )
     embed = discord.Embed(title=f"Match #{match_id} disputed", description="\n".join(lines), colour=WARNING_COLOUR)
     if not isinstance(match_id, int) or len(players) != 2:
         return Rendering(embed)

@@ -18,145 +18,201 @@ from bot.drawing.renderings import (
     name,
     race,
     rating,
+    report_name,
     sides,
 )
 from bot.drawing.routed import routed_view
+from bot.words import Words
 from db.events import MATCH_REMINDER
 from db.payloads import MatchPayload, MatchSide
 
-_BUTTONS = {
-    CONFIRM: ("Confirm", discord.ButtonStyle.success),
-    ABORT: ("Abort", discord.ButtonStyle.danger),
-    WON: ("I won", discord.ButtonStyle.success),
-    LOST: ("I lost", discord.ButtonStyle.secondary),
-    DRAW: ("Draw", discord.ButtonStyle.secondary),
-    REQUEUE: ("Back to the queue", discord.ButtonStyle.primary),
+_STYLES = {
+    CONFIRM: discord.ButtonStyle.success,
+    ABORT: discord.ButtonStyle.danger,
+    WON: discord.ButtonStyle.success,
+    LOST: discord.ButtonStyle.secondary,
+    DRAW: discord.ButtonStyle.secondary,
+    REQUEUE: discord.ButtonStyle.primary,
 }
 
 
-def match_rendering(payload: MatchPayload, player_id: int, type_: str = "") -> Rendering:
+def _label(words: Words, action: str) -> str:
+    if action == CONFIRM:
+        return words.pgettext("button", "Confirm")
+    if action == ABORT:
+        return words.pgettext("button", "Abort")
+    if action == WON:
+        return words.pgettext("button", "I won")
+    if action == LOST:
+        return words.pgettext("button", "I lost")
+    if action == DRAW:
+        return words.pgettext("button", "Draw")
+    return words.pgettext("button", "Back to the queue")
+
+
+def match_rendering(payload: MatchPayload, player_id: int, type_: str, words: Words) -> Rendering:
     """The player's match message for the match as the payload describes it."""
     state = str(payload.get("state") or "awaiting_confirmation")
     render = _BY_STATE.get(state, _awaiting)
-    return render(payload, player_id, type_)
+    return render(payload, player_id, type_, words)
 
 
-def _details(embed: discord.Embed, payload: MatchPayload, me: MatchSide | None, opp: MatchSide | None) -> None:
+def _footer(embed: discord.Embed, payload: MatchPayload, words: Words) -> None:
+    embed.set_footer(text=words._("Match #{match}", match=payload.get("match_id", "?")))
+
+
+def _details(
+    embed: discord.Embed, payload: MatchPayload, me: MatchSide | None, opp: MatchSide | None, words: Words
+) -> None:
     if me:
-        embed.add_field(name="You", value=f"{race(me)} · {rating(me.get('rating'))}", inline=True)
+        embed.add_field(
+            name=words._("You"), value=f"{race(words, me)} · {rating(words, me.get('rating'))}", inline=True
+        )
     if opp:
-        embed.add_field(name="Opponent", value=f"{name(opp)} · {race(opp)} · {rating(opp.get('rating'))}")
-    embed.add_field(name="Map", value=str(payload.get("map") or "any map"), inline=False)
-    embed.add_field(name="Server", value=str(payload.get("server") or "agree with your opponent"), inline=True)
-    embed.set_footer(text=f"Match #{payload.get('match_id', '?')}")
+        embed.add_field(
+            name=words._("Opponent"),
+            value=f"{name(words, opp)} · {race(words, opp)} · {rating(words, opp.get('rating'))}",
+        )
+    map_name = payload.get("map")
+    embed.add_field(name=words._("Map"), value=words.map(map_name) if map_name else words._("any map"), inline=False)
+    server = payload.get("server")
+    shown = words.server(server) if server else words._("agree with your opponent")
+    embed.add_field(name=words._("Server"), value=shown, inline=True)
+    _footer(embed, payload, words)
 
 
-def _awaiting(payload: MatchPayload, player_id: int, type_: str) -> Rendering:
+def _opponent(words: Words, opp: MatchSide | None) -> str:
+    return name(words, opp) if opp else words._("your opponent")
+
+
+def _awaiting(payload: MatchPayload, player_id: int, type_: str, words: Words) -> Rendering:
     me, opp = sides(payload, player_id)
     confirmed = bool(me and me.get("confirmed"))
     deadline = iso_timestamp(payload.get("confirm_by"))
-    if confirmed:
-        text = f"You confirmed. Waiting for {name(opp) if opp else 'your opponent'} to confirm"
+    if confirmed and deadline:
+        text = words._("You confirmed. Waiting for {opponent} to confirm {deadline}.", opponent=_opponent(words, opp),
+                       deadline=deadline)  # fmt: skip
+    elif confirmed:
+        text = words._("You confirmed. Waiting for {opponent} to confirm.", opponent=_opponent(words, opp))
+    elif me and opp:
+        versus = {"race": race(words, me), "opponent": name(words, opp), "opponent_race": race(words, opp)}
+        if deadline:
+            text = words._("You play **{race}** against **{opponent}** ({opponent_race}). Confirm {deadline}.",
+                           deadline=deadline, **versus)  # fmt: skip
+        else:
+            text = words._("You play **{race}** against **{opponent}** ({opponent_race}). Confirm.", **versus)
     else:
-        text = f"You play **{race(me)}** against **{name(opp)}** ({race(opp)}). Confirm" if me and opp else "Confirm"
-    text += f" {deadline}." if deadline else "."
-    title = "Match found"
+        text = words._("Confirm {deadline}.", deadline=deadline) if deadline else words._("Confirm.")
+    title = words._("Match found")
     if type_ == MATCH_REMINDER and not confirmed:
         # Its own title: the reminder is a second message about the match, not the match found again.
-        title = "Reminder: your match is waiting"
+        title = words._("Reminder: your match is waiting")
         text = f"⏰ {text}"
     embed = discord.Embed(title=title, description=text, colour=FOUND_COLOUR)
-    _details(embed, payload, me, opp)
+    _details(embed, payload, me, opp, words)
     actions = [ABORT] if confirmed else [CONFIRM, ABORT]
-    return Rendering(embed, _buttons(payload, player_id, actions))
+    return Rendering(embed, _buttons(payload, player_id, actions, words))
 
 
-def _confirmed(payload: MatchPayload, player_id: int, _type: str) -> Rendering:
+def _confirmed(payload: MatchPayload, player_id: int, _type: str, words: Words) -> Rendering:
     me, opp = sides(payload, player_id)
     deadline = iso_timestamp(payload.get("report_by"))
     mine = me.get("report") if me else None
     if mine:
-        text = f"You reported a **{mine}**. Waiting for {name(opp) if opp else 'your opponent'}'s report"
-        text += f" (until {deadline})." if deadline else "."
+        reported = {"report": report_name(words, mine), "opponent": _opponent(words, opp)}
+        if deadline:
+            text = words._("You reported a **{report}**. Waiting for the report of {opponent} (until {deadline}).",
+                           deadline=deadline, **reported)  # fmt: skip
+        else:
+            text = words._("You reported a **{report}**. Waiting for the report of {opponent}.", **reported)
+    elif deadline:
+        text = words._("Both players confirmed. Play your game, then report the result here {deadline}.",
+                       deadline=deadline)  # fmt: skip
     else:
-        text = "Both players confirmed. Play your game, then report the result here"
-        text += f" {deadline}." if deadline else "."
-    embed = discord.Embed(title="Match confirmed — good luck, have fun!", description=text, colour=FOUND_COLOUR)
-    _details(embed, payload, me, opp)
-    return Rendering(embed, None if mine else _buttons(payload, player_id, [WON, LOST, DRAW]))
+        text = words._("Both players confirmed. Play your game, then report the result here.")
+    embed = discord.Embed(title=words._("Match confirmed — good luck, have fun!"), description=text,
+                          colour=FOUND_COLOUR)  # fmt: skip
+    _details(embed, payload, me, opp, words)
+    return Rendering(embed, None if mine else _buttons(payload, player_id, [WON, LOST, DRAW], words))
 
 
-def _completed(payload: MatchPayload, player_id: int, _type: str) -> Rendering:
+def _completed(payload: MatchPayload, player_id: int, _type: str, words: Words) -> Rendering:
     me, opp = sides(payload, player_id)
     result = payload.get("result")
     slot = _slot(payload, player_id)
     if result == "draw":
-        headline = "The match was a draw."
+        headline = words._("The match was a draw.")
     elif slot is not None and result == f"player{slot}":
-        headline = "You won."
+        headline = words._("You won.")
     elif slot is not None:
-        headline = "You lost."
+        headline = words._("You lost.")
     else:
-        headline = "The result is recorded."
+        headline = words._("The result is recorded.")
     if payload.get("resolved_by"):
-        headline += " An admin settled the result."
-    embed = discord.Embed(title="Match completed", description=headline, colour=NEUTRAL_COLOUR)
+        headline += " " + words._("An admin settled the result.")
+    embed = discord.Embed(title=words._("Match completed"), description=headline, colour=NEUTRAL_COLOUR)
     new_ratings = payload.get("new_ratings") if isinstance(payload.get("new_ratings"), dict) else {}
-    for side, label in ((me, "Your rating"), (opp, "Opponent's rating")):
+    for side, label in ((me, words._("Your rating")), (opp, words._("Opponent's rating"))):
         if not side:
             continue
         change = side.get("rating_change")
         new = new_ratings.get(str(side.get("player_id"))) if new_ratings else None
-        moved = f" ({change:+.0f})" if isinstance(change, int | float) else ""
-        shown = rating(new) if new is not None else rating(side.get("rating"))
-        embed.add_field(name=label, value=f"{race(side)}: {shown}{moved}", inline=True)
-    embed.set_footer(text=f"Match #{payload.get('match_id', '?')}")
+        moved = f" ({words.signed(change)})" if isinstance(change, int | float) else ""
+        shown = rating(words, new) if new is not None else rating(words, side.get("rating"))
+        embed.add_field(name=label, value=f"{race(words, side)}: {shown}{moved}", inline=True)
+    _footer(embed, payload, words)
     return Rendering(embed)
 
 
-_DISPUTE_WHY = {
-    "reports_differ": "The two reports disagree.",
-    "one_report": "Only one player reported in time.",
-    "no_report": "Nobody reported a result in time.",
-}
+def dispute_why(words: Words, end_reason: object) -> str:
+    if end_reason == "reports_differ":
+        return words._("The two reports disagree.")
+    if end_reason == "one_report":
+        return words._("Only one player reported in time.")
+    if end_reason == "no_report":
+        return words._("Nobody reported a result in time.")
+    return words._("The result is in question.")
 
 
-def _disputed(payload: MatchPayload, player_id: int, _type: str) -> Rendering:
-    why = _DISPUTE_WHY.get(str(payload.get("end_reason")), "The result is in question.")
+def _disputed(payload: MatchPayload, player_id: int, _type: str, words: Words) -> Rendering:
+    why = dispute_why(words, payload.get("end_reason"))
     embed = discord.Embed(
-        title="Match disputed", description=f"{why} An admin will settle it; ratings wait until then.",
+        title=words._("Match disputed"),
+        description=why + " " + words._("An admin will settle it; ratings wait until then."),
         colour=WARNING_COLOUR,
-    )  # fmt: skip
-    embed.set_footer(text=f"Match #{payload.get('match_id', '?')}")
+    )
+    _footer(embed, payload, words)
     return Rendering(embed)
 
 
-def _aborted(payload: MatchPayload, player_id: int, _type: str) -> Rendering:
+def _aborted(payload: MatchPayload, player_id: int, _type: str, words: Words) -> Rendering:
     me, opp = sides(payload, player_id)
     offered = player_id in (payload.get("requeue") or [])
     if payload.get("end_reason") == "timeout":
         if me and me.get("confirmed"):
-            text = f"{name(opp) if opp else 'Your opponent'} did not confirm in time, so the match is off."
+            text = words._("{opponent} did not confirm in time, so the match is off.", opponent=_opponent(words, opp))
         else:
-            text = "You did not confirm in time, so the match is off. A short cooldown applies before you queue again."
+            text = words._(
+                "You did not confirm in time, so the match is off. A short cooldown applies before you queue again."
+            )
     elif payload.get("aborted_by") == player_id:
-        text = "You aborted this match. A short cooldown applies before you queue again."
+        text = words._("You aborted this match. A short cooldown applies before you queue again.")
     else:
-        text = f"{name(opp) if opp else 'Your opponent'} aborted this match."
+        text = words._("{opponent} aborted this match.", opponent=_opponent(words, opp))
     if offered:
-        text += " You can go back into the queue and keep the waves you waited."
-    embed = discord.Embed(title="Match aborted", description=text, colour=ENDED_COLOUR)
-    embed.set_footer(text=f"Match #{payload.get('match_id', '?')}")
-    return Rendering(embed, _buttons(payload, player_id, [REQUEUE]) if offered else None)
+        text += " " + words._("You can go back into the queue and keep the waves you waited.")
+    embed = discord.Embed(title=words._("Match aborted"), description=text, colour=ENDED_COLOUR)
+    _footer(embed, payload, words)
+    return Rendering(embed, _buttons(payload, player_id, [REQUEUE], words) if offered else None)
 
 
-def _invalidated(payload: MatchPayload, player_id: int, _type: str) -> Rendering:
+def _invalidated(payload: MatchPayload, player_id: int, _type: str, words: Words) -> Rendering:
     embed = discord.Embed(
-        title="Match invalidated",
-        description="An admin invalidated this match. It does not count, and no rating moved.",
+        title=words._("Match invalidated"),
+        description=words._("An admin invalidated this match. It does not count, and no rating moved."),
         colour=ENDED_COLOUR,
     )
-    embed.set_footer(text=f"Match #{payload.get('match_id', '?')}")
+    _footer(embed, payload, words)
     return Rendering(embed)
 
 
@@ -178,13 +234,16 @@ def _slot(payload: MatchPayload, player_id: int) -> int | None:
     return None
 
 
-def _buttons(payload: MatchPayload, player_id: int, actions: list[str]) -> discord.ui.View | None:
+def _buttons(payload: MatchPayload, player_id: int, actions: list[str], words: Words) -> discord.ui.View | None:
     match_id = payload.get("match_id")
     if not isinstance(match_id, int):
         return None
-    return routed_view(*(_button(action, match_id, player_id) for action in actions))
+    return routed_view(*(_button(action, match_id, player_id, words) for action in actions))
 
 
-def _button(action: str, match_id: int, player_id: int) -> discord.ui.Button[Any]:
-    label, style = _BUTTONS[action]
-    return discord.ui.Button(label=label, style=style, custom_id=custom_ids.match_button(action, match_id, player_id))
+def _button(action: str, match_id: int, player_id: int, words: Words) -> discord.ui.Button[Any]:
+    return discord.ui.Button(
+        label=_label(words, action)[:80],
+        style=_STYLES[action],
+        custom_id=custom_ids.match_button(action, match_id, player_id),
+    )

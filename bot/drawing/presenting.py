@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.drawing.match import match_rendering
 from bot.drawing.renderings import Rendering, render_expired, render_other, render_removed, render_someone_waiting
+from bot.words import Words
 from db.events import (
     MATCH_ABORTED,
     MATCH_COMPLETED,
@@ -22,7 +23,7 @@ from db.events import (
 )
 
 # Each takes its event type's payload (db/payloads.py), which the listener checked as it read the entry.
-Renderer = Callable[[Any, int, str], Rendering]
+Renderer = Callable[[Any, int, str, Words], Rendering]
 
 _RENDERERS: dict[str, Renderer] = {
     MATCH_FOUND: match_rendering,
@@ -38,6 +39,6 @@ _RENDERERS: dict[str, Renderer] = {
 }
 
 
-def render_event(event: Event, player_id: int) -> Rendering:
+def render_event(event: Event, player_id: int, words: Words) -> Rendering:
     render: Renderer = _RENDERERS.get(event.type, render_other)
-    return render(event.payload, player_id, event.type)
+    return render(event.payload, player_id, event.type, words)

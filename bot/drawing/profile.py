@@ -5,32 +5,60 @@ from __future__ import annotations
 import discord
 
 from bot.drawing.renderings import NEUTRAL_COLOUR
+from bot.words import Words
 from db.ladder import Ladder
 from db.players import Profile
 
-_RESULT = {"win": "won", "loss": "lost", "draw": "drew"}
 
-
-def profile_embed(ladder: Ladder, profile: Profile) -> discord.Embed:
-    name = discord.utils.escape_markdown(profile.display_name or f"Player {profile.player_id}")
-    known = ladder.region_by_code.get(profile.region or "")
-    region = known.name if known else "not set"
-    embed = discord.Embed(title=f"{name}", description=f"Region: {region}", colour=NEUTRAL_COLOUR)
+def profile_embed(ladder: Ladder, profile: Profile, words: Words) -> discord.Embed:
+    if profile.display_name:
+        name = discord.utils.escape_markdown(profile.display_name)
+    else:
+        name = words._("Player {id}", id=profile.player_id)
+    region = words.region(profile.region) or words._("not set")
+    embed = discord.Embed(title=name, description=words._("Region: {region}", region=region), colour=NEUTRAL_COLOUR)
     if profile.banned:
-        embed.description = (embed.description or "") + "\nBanned from this ladder."
+        embed.description = (embed.description or "") + "\n" + words._("Banned from this ladder.")
     for s in profile.standings[:10]:
-        race = ladder.race_by_code[s.race].name if s.race in ladder.race_by_code else s.race
-        rank = f"rank {s.rank} (#{s.position})" if s.rank else "unranked"
-        embed.add_field(
-            name=race, value=f"{round(s.rating)} · {s.wins}-{s.losses}-{s.draws} ({s.games} games) · {rank}"
-        )
+        rank = words._("rank {rank} (#{position})", rank=s.rank, position=s.position) if s.rank else words._("unranked")
+        record = words.ngettext(
+            "{rating} · {wins}-{losses}-{draws} ({count} game) · {rank}",
+            "{rating} · {wins}-{losses}-{draws} ({count} games) · {rank}",
+            s.games,
+            rating=words.number(s.rating), wins=s.wins, losses=s.losses, draws=s.draws, rank=rank,
+        )  # fmt: skip
+        embed.add_field(name=words.race(s.race), value=record)
     if not profile.standings:
-        embed.add_field(name="Ratings", value="No games yet.", inline=False)
+        embed.add_field(name=words._("Ratings"), value=words._("No games yet."), inline=False)
     lines = []
     for m in profile.recent:
-        opponent = discord.utils.escape_markdown(m.opponent_name or f"Player {m.opponent_id}")
-        outcome = _RESULT.get(m.result or "", m.state.replace("_", " "))
-        change = f" ({m.rating_change:+.0f})" if m.rating_change is not None else ""
-        lines.append(f"#{m.match_id} vs {opponent}: {outcome}{change}")
-    embed.add_field(name="Last matches", value="\n".join(lines) or "None yet.", inline=False)
+        if m.opponent_name:
+            opponent = discord.utils.escape_markdown(m.opponent_name)
+        else:
+            opponent = words._("Player {id}", id=m.opponent_id)
+        change = f" ({words.signed(m.rating_change)})" if m.rating_change is not None else ""
+        line = words._("#{match} vs {opponent}: {outcome}", match=m.match_id, opponent=opponent,
+                       outcome=_outcome(words, m.result, m.state))  # fmt: skip
+        lines.append(line + change)
+    embed.add_field(name=words._("Last matches"), value="\n".join(lines)[:1024] or words._("None yet."), inline=False)
     return embed
+
+
+def _outcome(words: Words, result: str | None, state: str) -> str:
+    if result == "win":
+        return words._("won")
+    if result == "loss":
+        return words._("lost")
+    if result == "draw":
+        return words._("drew")
+    if state == "awaiting_confirmation":
+        return words._("waiting for confirmation")
+    if state == "confirmed":
+        return words._("being played")
+    if state == "aborted":
+        return words._("aborted")
+    if state == "disputed":
+        return words._("disputed")
+    if state == "invalidated":
+        return words._("invalidated")
+    return words._("completed")

@@ -2,49 +2,93 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from bot.drawing.renderings import report_name
+from bot.words import Words
 from db.refusals import Refusal, Why
 
-_SAID = {
-    Why.MATCH_NOT_FOUND: "That match does not exist.",
-    Why.MATCH_NOT_YOURS: "This match is not yours; its buttons belong to its two players.",
-    Why.NOT_YOUR_MATCH_TO_REQUEUE: "That match is not yours.",
-    Why.UNKNOWN_RESULT: "That is not a result this ladder knows.",
-    Why.ALREADY_CONFIRMED: "You have already confirmed this match.",
-    Why.ALREADY_REPORTED: "You have already reported a {report}.",
-    Why.CONFIRM_TIME_OVER: "The time to confirm this match has run out.",
-    Why.REPORT_TIME_OVER: "The time to report this match has run out.",
-    Why.NO_REQUEUE_OFFERED: "This match does not put you back in the queue. Use /queue to join it.",
-    Why.BANNED: "You are banned from this ladder.",
-    Why.NOTHING_TO_REQUEUE: "Use /queue to join the queue.",
-    Why.QUEUED_SINCE: "You have queued again since this match. Use /queue to see where you are.",
-    Why.NOT_A_PLAYER: "That is not a player this ladder knows.",
-    Why.NO_RACE_CHOSEN: "Pick a race before you join.",
-    Why.UNKNOWN_RACE: "{race!r} is not a race of this ladder.",
-    Why.TWO_RACES_ON_A_SIDE: "Pick one {side} race, not {count}.",
-    Why.ONE_RACE_ONLY: "Pick one race: this ladder has no sides.",
-    Why.UNKNOWN_MAP: "{map!r} is not in this ladder's map pool.",
-    Why.TOO_MANY_VETOES: "You can veto at most {most} maps; you chose {chosen}.",
-    Why.ALREADY_QUEUED: "You are already in the queue.",
-    Why.NEEDS_SETUP: "Before your first game, tell the ladder your name and region with /setup.",
-    Why.ON_COOLDOWN: "You called off or missed a match recently, so you can queue again <t:{until}:R>.",
-    Why.IN_UNFINISHED_MATCH: "You are still in match #{match_id}. Finish it before you queue again.",
-    Why.NAME_WITHOUT_LETTERS: "Your name needs at least one letter or digit.",
-    Why.UNKNOWN_REGION: "That is not a region of this ladder. Pick one of: {regions}.",
-}
-_MATCH_NOW = {
-    "awaiting_confirmation": "This match is still waiting for both players to confirm.",
-    "confirmed": "This match is confirmed; report its result with the buttons.",
-    "aborted": "This match was called off.",
-    "completed": "This match is over and its result is recorded.",
-    "disputed": "The reports of this match disagree; an admin will settle it.",
-    "invalidated": "An admin has invalidated this match.",
+
+def _said(words: Words, refusal: Refusal) -> str:
+    w, p = refusal.why, dict(refusal.params)
+    if w is Why.MATCH_NOT_FOUND:
+        return words._("That match does not exist.")
+    if w is Why.MATCH_NOT_YOURS:
+        return words._("This match is not yours; its buttons belong to its two players.")
+    if w is Why.NOT_YOUR_MATCH_TO_REQUEUE:
+        return words._("That match is not yours.")
+    if w is Why.UNKNOWN_RESULT:
+        return words._("That is not a result this ladder knows.")
+    if w is Why.ALREADY_CONFIRMED:
+        return words._("You have already confirmed this match.")
+    if w is Why.ALREADY_REPORTED:
+        return words._("You have already reported a {report}.", report=report_name(words, p.get("report")))
+    if w is Why.CONFIRM_TIME_OVER:
+        return words._("The time to confirm this match has run out.")
+    if w is Why.REPORT_TIME_OVER:
+        return words._("The time to report this match has run out.")
+    if w is Why.NO_REQUEUE_OFFERED:
+        return words._("This match does not put you back in the queue. Use /queue to join it.")
+    if w is Why.BANNED:
+        return words._("You are banned from this ladder.")
+    if w is Why.BANNED_FROM_QUEUE:
+        reason = p.get("reason")
+        if reason:
+            return words._("You are banned from this ladder. Reason: {reason}", reason=reason)
+        return words._("You are banned from this ladder.")
+    if w is Why.NOTHING_TO_REQUEUE:
+        return words._("Use /queue to join the queue.")
+    if w is Why.QUEUED_SINCE:
+        return words._("You have queued again since this match. Use /queue to see where you are.")
+    if w is Why.NOT_A_PLAYER:
+        return words._("That is not a player this ladder knows.")
+    if w is Why.NO_RACE_CHOSEN:
+        return words._("Pick a race before you join.")
+    if w is Why.UNKNOWN_RACE:
+        return words._("“{race}” is not a race of this ladder.", race=p.get("race"))
+    if w is Why.TWO_RACES_ON_A_SIDE:
+        return words.ngettext("Pick one {side} race, not {count}.", "Pick one {side} race, not {count}.",
+                              int(p.get("count", 2)), side=words.side(str(p.get("side"))))  # fmt: skip
+    if w is Why.ONE_RACE_ONLY:
+        return words._("Pick one race: this ladder has no sides.")
+    if w is Why.UNKNOWN_MAP:
+        return words._("“{map}” is not in this ladder's map pool.", map=p.get("map"))
+    if w is Why.TOO_MANY_VETOES:
+        return words.ngettext("You can veto at most {count} map; you chose {chosen}.",
+                              "You can veto at most {count} maps; you chose {chosen}.",
+                              int(p.get("most", 0)), chosen=words.number(int(p.get("chosen", 0))))  # fmt: skip
+    if w is Why.ALREADY_QUEUED:
+        return words._("You are already in the queue.")
+    if w is Why.NEEDS_SETUP:
+        return words._("Before your first game, tell the ladder your name and region with /setup.")
+    if w is Why.ON_COOLDOWN:
+        when = "<t:" + str(p.get("until")) + ":R>"
+        return words._("You called off or missed a match recently, so you can queue again {when}.", when=when)
+    if w is Why.IN_UNFINISHED_MATCH:
+        return words._("You are still in match #{match}. Finish it before you queue again.", match=p.get("match_id"))
+    if w is Why.NAME_WITHOUT_LETTERS:
+        return words._("Your name needs at least one letter or digit.")
+    if w is Why.UNKNOWN_REGION:
+        listed = ", ".join(f"{code} ({name})" for code, name in words.names.regions.items())
+        return words._("That is not a region of this ladder. Pick one of: {regions}.", regions=listed[:1800])
+    if w is Why.MATCH_MOVED_ON:
+        return _MATCH_NOW.get(str(p.get("state")), _cannot)(words)
+    raise KeyError(w)
+
+
+def _cannot(words: Words) -> str:
+    return words._("This match cannot take that any more.")
+
+
+_MATCH_NOW: dict[str, Callable[[Words], str]] = {
+    "awaiting_confirmation": lambda w: w._("This match is still waiting for both players to confirm."),
+    "confirmed": lambda w: w._("This match is confirmed; report its result with the buttons."),
+    "aborted": lambda w: w._("This match was called off."),
+    "completed": lambda w: w._("This match is over and its result is recorded."),
+    "disputed": lambda w: w._("The reports of this match disagree; an admin will settle it."),
+    "invalidated": lambda w: w._("An admin has invalidated this match."),
 }
 
 
-def refusal_text(refusal: Refusal) -> str:
-    if refusal.why is Why.BANNED_FROM_QUEUE:
-        reason = refusal.params.get("reason")
-        return "You are banned from this ladder." + (f" Reason: {reason}" if reason else "")
-    if refusal.why is Why.MATCH_MOVED_ON:
-        return _MATCH_NOW.get(str(refusal.params.get("state")), "This match cannot take that any more.")
-    return _SAID[refusal.why].format_map(dict(refusal.params))
+def refusal_text(words: Words, refusal: Refusal) -> str:
+    return _said(words, refusal)

@@ -8,6 +8,7 @@ from typing import Any
 
 import discord
 
+from bot.words import Words
 from db.payloads import MatchPayload, MatchSide, QueueEndedPayload, SomeoneWaitingPayload
 
 FOUND_COLOUR = discord.Colour.green()
@@ -31,44 +32,53 @@ class Rendering:
         return {"embed": self.embed, "view": self.view} if self.view else {"embed": self.embed}
 
 
-def render_expired(payload: QueueEndedPayload, _player_id: int, _type: str) -> Rendering:
+def render_expired(payload: QueueEndedPayload, _player_id: int, _type: str, words: Words) -> Rendering:
     minutes = round(float(payload.get("waited_s", 0)) / 60)
     embed = discord.Embed(
-        title="Queue expired",
-        description=f"Nobody was found for you in {minutes} minutes, so you left the queue. Use /queue to join again.",
+        title=words._("Queue expired"),
+        description=words.ngettext(
+            "Nobody was found for you in {count} minute, so you left the queue. Use /queue to join again.",
+            "Nobody was found for you in {count} minutes, so you left the queue. Use /queue to join again.",
+            minutes,
+        ),
         colour=ENDED_COLOUR,
     )
     return Rendering(embed)
 
 
-_REMOVED_WHY = {
-    "removed": "An admin took you out of the queue.",
-    "cleared": "An admin cleared the queue.",
-    "banned": "You are banned from this ladder, so you left the queue.",
-}
+def render_removed(payload: QueueEndedPayload, _player_id: int, _type: str, words: Words) -> Rendering:
+    why = payload.get("why")
+    if why == "removed":
+        text = words._("An admin took you out of the queue. Use /queue to join again.")
+    elif why == "cleared":
+        text = words._("An admin cleared the queue. Use /queue to join again.")
+    elif why == "banned":
+        text = words._("You are banned from this ladder, so you left the queue.")
+    else:
+        text = words._("You left the queue. Use /queue to join again.")
+    return Rendering(left_queue_embed(words, text))
 
 
-def render_removed(payload: QueueEndedPayload, _player_id: int, _type: str) -> Rendering:
-    text = _REMOVED_WHY.get(str(payload.get("why")), "You left the queue.")
-    if payload.get("why") != "banned":
-        text += " Use /queue to join again."
-    return Rendering(left_queue_embed(text))
-
-
-def render_someone_waiting(payload: SomeoneWaitingPayload, _player_id: int, _type: str) -> Rendering:
-    races = ", ".join(str(r) for r in payload.get("races", []) if isinstance(r, str))[:200]
+def render_someone_waiting(payload: SomeoneWaitingPayload, _player_id: int, _type: str, words: Words) -> Rendering:
+    races = [words.race(r) for r in payload.get("races", []) if isinstance(r, str)]
+    joined = words._(
+        "{name} just joined the queue ({races}).", name=name(words, payload), races=words.either(races)[:200]
+    )
+    if not races:
+        joined = words._("{name} just joined the queue.", name=name(words, payload))
     embed = discord.Embed(
-        title="Someone is looking for a game",
-        description=f"{name(payload)} just joined the queue" + (f" ({races})" if races else "") + ". "
-        "Use /queue to play them. (/notify off stops these messages.)",
+        title=words._("Someone is looking for a game"),
+        description=joined + " " + words._("Use /queue to play them. (/notify off stops these messages.)"),
         colour=NEUTRAL_COLOUR,
     )
     return Rendering(embed)
 
 
-def render_other(payload: dict[str, Any], _player_id: int, type_: str) -> Rendering:
-    match = f" (match #{payload['match_id']})" if "match_id" in payload else ""
-    embed = discord.Embed(title="Ladder update", description=f"{type_.replace('_', ' ')}{match}", colour=NEUTRAL_COLOUR)
+def render_other(payload: dict[str, Any], _player_id: int, type_: str, words: Words) -> Rendering:
+    """An event this bot does not know yet (a newer backend): a neutral note rather than nothing."""
+    match_id = payload.get("match_id")
+    text = words._("Match #{match} changed.", match=match_id) if match_id else words._("Something changed.")
+    embed = discord.Embed(title=words._("Ladder update"), description=text, colour=NEUTRAL_COLOUR)
     return Rendering(embed)
 
 
@@ -80,21 +90,39 @@ def sides(payload: MatchPayload, player_id: int) -> tuple[MatchSide | None, Matc
     return me, opponent
 
 
-def name(player: MatchSide | SomeoneWaitingPayload) -> str:
-    shown = player.get("display_name") or f"Player {player.get('player_id', '?')}"
+def name(words: Words, player: MatchSide | SomeoneWaitingPayload) -> str:
+    shown = player.get("display_name")
+    if not shown:
+        return words._("Player {id}", id=player.get("player_id", "?"))
     return discord.utils.escape_markdown(str(shown))
 
 
-def race(player: MatchSide) -> str:
-    return str(player.get("race_name") or player.get("race") or "?")
+def plain_name(words: Words, player: MatchSide) -> str:
+    """For a button label, which shows no markdown: the name as it is."""
+    return str(player.get("display_name") or words._("Player {id}", id=player.get("player_id", "?")))
 
 
-def rating(value: object) -> str:
-    return f"{round(float(value))}" if isinstance(value, int | float) else "?"
+def race(words: Words, player: MatchSide) -> str:
+    return words.race(player.get("race"), player.get("race_name"))
 
 
-def left_queue_embed(text: str) -> discord.Embed:
-    return discord.Embed(title="Not in the queue", description=text, colour=ENDED_COLOUR)
+def rating(words: Words, value: object) -> str:
+    return words.number(float(value)) if isinstance(value, int | float) else "?"
+
+
+def report_name(words: Words, report: object) -> str:
+    """A player's report of their game, as a noun: "a **win**"."""
+    if report == "win":
+        return words.pgettext("report", "win")
+    if report == "loss":
+        return words.pgettext("report", "loss")
+    if report == "draw":
+        return words.pgettext("report", "draw")
+    return str(report)
+
+
+def left_queue_embed(words: Words, text: str) -> discord.Embed:
+    return discord.Embed(title=words._("Not in the queue"), description=text, colour=ENDED_COLOUR)
 
 
 def timestamp(moment: datetime, style: str = "R") -> str:

@@ -8,46 +8,54 @@ from bot.drawing import custom_ids
 from bot.drawing.renderings import NEUTRAL_COLOUR, timestamp
 from bot.drawing.routed import routed_view
 from bot.queue_service import Joined, QueueSnapshot
+from bot.words import Words
 from db.ladder import Ladder
 
 
-def searching_embed(ladder: Ladder, joined: Joined, snapshot: QueueSnapshot, wave_interval_s: float) -> discord.Embed:
-    embed = discord.Embed(title="Searching for an opponent…", colour=NEUTRAL_COLOUR)
+def searching_embed(
+    ladder: Ladder, joined: Joined, snapshot: QueueSnapshot, wave_interval_s: float, words: Words
+) -> discord.Embed:
+    embed = discord.Embed(title=words._("Searching for an opponent…"), colour=NEUTRAL_COLOUR)
     races = "\n".join(
-        f"{ladder.race_by_code[code].name} · {round(joined.ratings.get(code, ladder.rating.start))}"
+        f"{words.race(code)} · {words.number(joined.ratings.get(code, ladder.rating.start))}"
         for code in joined.choice.races
     )
-    embed.add_field(name="You queued with", value=races or "—", inline=True)
-    vetoes = ", ".join(joined.choice.vetoes) or "none"
-    embed.add_field(name="Vetoed maps", value=vetoes[:1024], inline=True)
-    embed.add_field(name="Waiting since", value=timestamp(joined.joined_at), inline=False)
+    embed.add_field(name=words._("You queued with"), value=races or "—", inline=True)
+    vetoes = words.listing([words.map(m) for m in joined.choice.vetoes]) or words._("none")
+    embed.add_field(name=words._("Vetoed maps"), value=vetoes[:1024], inline=True)
+    embed.add_field(name=words._("Waiting since"), value=timestamp(joined.joined_at), inline=False)
     if snapshot.next_wave_at is None:
-        next_wave = f"the first wave is due within {round(wave_interval_s)} seconds"
+        next_wave = words.ngettext("the first wave is due within {count} second",
+                                   "the first wave is due within {count} seconds", round(wave_interval_s))  # fmt: skip
     elif snapshot.next_wave_at > joined.joined_at:
         next_wave = timestamp(snapshot.next_wave_at)
     else:
-        next_wave = "any moment now (the wave is due)"
-    embed.add_field(name="Next wave", value=next_wave, inline=True)
-    embed.add_field(name="In the queue", value=_players(snapshot.waiting), inline=True)
-    embed.add_field(name="Expected wait", value=_estimate(snapshot), inline=True)
-    embed.set_footer(text="You will see your match here as soon as a wave finds one.")
+        next_wave = words._("any moment now (the wave is due)")
+    embed.add_field(name=words._("Next wave"), value=next_wave, inline=True)
+    waiting = words.ngettext("{count} player", "{count} players", snapshot.waiting)
+    embed.add_field(name=words._("In the queue"), value=waiting, inline=True)
+    embed.add_field(name=words._("Expected wait"), value=_estimate(snapshot, words), inline=True)
+    embed.set_footer(text=words._("You will see your match here as soon as a wave finds one."))
     return embed
 
 
-def searching_view(player_id: int) -> discord.ui.View:
+def searching_view(player_id: int, words: Words) -> discord.ui.View:
     cancel = discord.ui.Button[discord.ui.View](
-        label="Cancel", style=discord.ButtonStyle.secondary, custom_id=custom_ids.cancel_button(player_id)
+        label=words.pgettext("button", "Cancel")[:80],
+        style=discord.ButtonStyle.secondary,
+        custom_id=custom_ids.cancel_button(player_id),
     )
     return routed_view(cancel)
 
 
-def _estimate(snapshot: QueueSnapshot) -> str:
+def _estimate(snapshot: QueueSnapshot, words: Words) -> str:
     if snapshot.estimated_wait_s is None or snapshot.estimate_basis < 3:
-        return "not enough recent games near your rating to tell"
-    minutes = snapshot.estimated_wait_s / 60
-    about = "under a minute" if minutes < 1 else f"about {round(minutes)} min"
-    return f"{about} (from {snapshot.estimate_basis} recent matches near your rating)"
-
-
-def _players(count: int) -> str:
-    return "1 player" if count == 1 else f"{count} players"
+        return words._("not enough recent games near your rating to tell")
+    minutes = round(snapshot.estimated_wait_s / 60)
+    basis = snapshot.estimate_basis
+    if minutes < 1:
+        return words.ngettext("under a minute (from {count} recent match near your rating)",
+                              "under a minute (from {count} recent matches near your rating)", basis)  # fmt: skip
+    return words.ngettext("about {minutes} min (from {count} recent match near your rating)",
+                          "about {minutes} min (from {count} recent matches near your rating)", basis,
+                          minutes=words.number(minutes))  # fmt: skip

@@ -14,6 +14,7 @@ import discord
 from bot.drawing import custom_ids
 from bot.drawing.custom_ids import ALL_RACES, RACE_PREFIX, VETO_PREFIX
 from bot.drawing.routed import routed_view
+from bot.words import Words
 from db.ladder import Ladder
 
 
@@ -49,59 +50,74 @@ class SetupState:
         return SetupState(self.races, tuple(p for p in picked if p in pool)[: ladder.maps.vetoes])
 
 
-def setup_embed(ladder: Ladder) -> discord.Embed:
+def setup_embed(ladder: Ladder, words: Words) -> discord.Embed:
     lines = []
     if ladder.has_sides:
-        names = " and ".join(side.name for side in ladder.sides)
-        lines.append(f"Pick the race you play in {names} (one, or one of each to play either side).")
+        names = words.listing([words.side(side.code) for side in ladder.sides])
+        lines.append(words._("Pick the race you play in {sides} (one, or one of each to play either side).",
+                             sides=names))  # fmt: skip
     else:
-        lines.append("Pick your race.")
+        lines.append(words._("Pick your race."))
     if ladder.maps.vetoes:
-        lines.append(f"Veto up to {ladder.maps.vetoes} maps you do not want to play.")
-    lines.append("Then press **Join**.")
-    return discord.Embed(title=f"{ladder.ladder.name} — queue", description="\n".join(lines))
+        vetoes = ladder.maps.vetoes
+        lines.append(words.ngettext("Veto up to {count} map you do not want to play.",
+                                    "Veto up to {count} maps you do not want to play.", vetoes))  # fmt: skip
+    lines.append(words._("Then press **Join**."))
+    return discord.Embed(title=words._("{ladder} — queue", ladder=words.names.ladder or ladder.ladder.name), description="\n".join(lines))
 
 
-def setup_view(ladder: Ladder, player_id: int, state: SetupState) -> discord.ui.View:
-    sides = [(s.code, s.name) for s in ladder.sides] if ladder.has_sides else [(ALL_RACES, "Race")]
+def setup_view(ladder: Ladder, player_id: int, state: SetupState, words: Words) -> discord.ui.View:
+    sides = [(s.code, words.side(s.code)) for s in ladder.sides] if ladder.has_sides else [(ALL_RACES, "")]
     items: list[discord.ui.Item[Any]] = [
-        _race_select(ladder, side, name, player_id, state, row) for row, (side, name) in enumerate(sides)
+        _race_select(ladder, side, name, player_id, state, row, words) for row, (side, name) in enumerate(sides)
     ]
     if ladder.maps.vetoes and ladder.maps.pool:
-        items.append(_veto_select(ladder, player_id, state, len(items)))
+        items.append(_veto_select(ladder, player_id, state, len(items), words))
     join = discord.ui.Button[discord.ui.View](
-        label="Join", style=discord.ButtonStyle.success, custom_id=custom_ids.join_button(player_id), row=len(items)
+        label=words.pgettext("button", "Join")[:80],
+        style=discord.ButtonStyle.success,
+        custom_id=custom_ids.join_button(player_id),
+        row=len(items),
     )
     items.append(join)
     return routed_view(*items)
 
 
 def _race_select(
-    ladder: Ladder, side: str, side_name: str, player_id: int, state: SetupState, row: int
+    ladder: Ladder, side: str, side_name: str, player_id: int, state: SetupState, row: int, words: Words
 ) -> discord.ui.Select[discord.ui.View]:
     options = [
-        discord.SelectOption(label=ladder.race_by_code[c].name, value=c, default=c in state.races)
+        discord.SelectOption(label=words.race(c)[:100], value=c, default=c in state.races)
         for c in _side_codes(ladder, side)[:25]
     ]
-    placeholder = f"{side_name}: pick a race" + (" (optional)" if ladder.has_sides else "")
+    if ladder.has_sides:
+        placeholder = words._("{side}: pick a race (optional)", side=side_name)
+    else:
+        placeholder = words._("Pick a race")
     return discord.ui.Select(
         custom_id=custom_ids.race_select(side, player_id),
         placeholder=placeholder[:150],
         min_values=0,
         max_values=1,
-        options=options or [discord.SelectOption(label="(none)", value="-")],
+        options=options or [discord.SelectOption(label=words._("(none)"), value="-")],
         row=row,
     )
 
 
-def _veto_select(ladder: Ladder, player_id: int, state: SetupState, row: int) -> discord.ui.Select[discord.ui.View]:
+def _veto_select(
+    ladder: Ladder, player_id: int, state: SetupState, row: int, words: Words
+) -> discord.ui.Select[discord.ui.View]:
     pool = ladder.maps.pool[:25]
+    placeholder = words.ngettext("Veto up to {count} map (optional)", "Veto up to {count} maps (optional)",
+                                 ladder.maps.vetoes)  # fmt: skip
     return discord.ui.Select(
         custom_id=custom_ids.veto_select(player_id),
-        placeholder=f"Veto up to {ladder.maps.vetoes} maps (optional)",
+        placeholder=placeholder[:150],
         min_values=0,
         max_values=max(1, min(ladder.maps.vetoes, len(pool))),
-        options=[discord.SelectOption(label=m[:100], value=m[:100], default=m in state.vetoes) for m in pool],
+        options=[
+            discord.SelectOption(label=words.map(m)[:100], value=m[:100], default=m in state.vetoes) for m in pool
+        ],
         row=row,
     )
 

@@ -1,0 +1,111 @@
+"""Words: everything a player reads, in one language. Built once per language at start (bot/catalogs.py reads
+the compiled catalogs); every drawing takes the `Words` of the player it draws for.
+
+`_`, `ngettext` and `pgettext` are the names `pybabel extract` looks for (Makefile, `make messages`): a text
+passed to them is in the catalogs; a text built any other way is not, and the pseudo-language shows it.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from babel import Locale
+from babel.lists import format_list
+from babel.numbers import format_decimal, format_percent
+
+from bot.pseudo import pseudo
+from db.ladder import Ladder, Names
+
+
+@dataclass(frozen=True)
+class LadderNames:
+    """The ladder's own words (races, sides, regions, maps, servers) in one language; a name the ladder file
+    gives no translation for is its default name."""
+
+    ladder: str = ""
+    races: Mapping[str, str] = field(default_factory=dict)
+    sides: Mapping[str, str] = field(default_factory=dict)
+    regions: Mapping[str, str] = field(default_factory=dict)
+    maps: Mapping[str, str] = field(default_factory=dict)
+    servers: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, ladder: Ladder, code: str, *, pseudo_language: bool = False) -> LadderNames:
+        def local(default: str, names: Names) -> str:
+            return pseudo(default) if pseudo_language else names.get(code, default)
+
+        servers = {ladder.servers.fallback, *(p.server for p in ladder.servers.pairs)}
+        return cls(
+            ladder=local(ladder.ladder.name, ladder.ladder.names),
+            races={r.code: local(r.name, r.names) for r in ladder.races},
+            sides={s.code: local(s.name, s.names) for s in ladder.sides},
+            regions={r.code: local(r.name, r.names) for r in ladder.regions},
+            maps={m: local(m, ladder.maps.names.get(m, {})) for m in ladder.maps.pool},
+            servers={s: local(s, ladder.servers.names.get(s, {})) for s in servers},
+        )
+
+
+class Words:
+    def __init__(self, code: str, translations: gettext.NullTranslations, locale: Locale, names: LadderNames) -> None:
+        self.code = code
+        self.locale = locale
+        self.names = names
+        self._gettext = translations.gettext
+        self._ngettext = translations.ngettext
+        self._pgettext = translations.pgettext
+        self._numbers: dict[int, str] = {}
+
+    def _(self, message: str, /, **params: object) -> str:
+        text = self._gettext(message)
+        return text.format_map(params) if params else text
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **params: object) -> str:
+        return self._ngettext(singular, plural, n).format_map({"count": self.number(n), **params})
+
+    def pgettext(self, context: str, message: str, /, **params: object) -> str:
+        text = self._pgettext(context, message)
+        return text.format_map(params) if params else text
+
+    def number(self, value: float) -> str:
+        """A whole number as the reader's language writes it (1,500 · 1 500 · 1.500)."""
+        n = round(value)
+        shown = self._numbers.get(n)
+        if shown is None:
+            shown = format_decimal(n, locale=self.locale)
+            if len(self._numbers) < 20_000:
+                self._numbers[n] = shown
+        return shown
+
+    def signed(self, value: float) -> str:
+        """A change, with its sign: +12, -8."""
+        return format_decimal(round(value), format="+#,##0;-#,##0", locale=self.locale)
+
+    def either(self, items: list[str]) -> str:
+        """Alternatives as the language lists them: "A or B", "A 또는 B"."""
+        return format_list(items, style="or", locale=self.locale) if items else ""
+
+    def listing(self, items: list[str]) -> str:
+        """Items as the language lists them: "A, B and C", "A、B和C"."""
+        return format_list(items, style="standard", locale=self.locale) if items else ""
+
+    def percent(self, value: float) -> str:
+        return format_percent(value, locale=self.locale)
+
+    def race(self, code: str | None, default: str | None = None) -> str:
+        if code is None:
+            return default or "?"
+        return self.names.races.get(code) or default or code
+
+    def side(self, code: str) -> str:
+        return self.names.sides.get(code, code)
+
+    def region(self, code: str | None) -> str | None:
+        return self.names.regions.get(code) if code else None
+
+    def map(self, name: str) -> str:
+        return self.names.maps.get(name, name)
+
+    def server(self, name: str) -> str:
+        return self.names.servers.get(name, name)
