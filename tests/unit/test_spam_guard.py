@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.spam_guard import SpamGuard, slow_down_message
+from bot.actions.spam import slow_down_message
+from bot.catalogs import source_words
+from bot.spam_guard import SpamGuard
 
 
 def test_a_burst_goes_through_then_the_next_press_waits_for_a_refill() -> None:
@@ -46,5 +48,5 @@ def test_never_more_presses_than_the_burst_plus_the_refills(gaps: list[float], b
 
 
 def test_the_message_says_how_long_to_wait() -> None:
-    assert "wait 1 second " in slow_down_message(0.2)
-    assert "wait 3 seconds" in slow_down_message(2.4)
+    assert "wait 1 second " in slow_down_message(source_words(), 0.2)
+    assert "wait 3 seconds" in slow_down_message(source_words(), 2.4)
