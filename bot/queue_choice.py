@@ -35,7 +35,7 @@ def check_choice(ladder: Ladder, races: Sequence[str], vetoes: Sequence[str]) ->
         for side in ladder.sides:
             of_side = [r for r in chosen if ladder.race_by_code[r].side == side.code]
             if len(of_side) > 1:
-                raise TwoRacesOnOneSide(Refusal(Why.TWO_RACES_ON_A_SIDE, {"side": side.name, "count": len(of_side)}))
+                raise TwoRacesOnOneSide(Refusal(Why.TWO_RACES_ON_A_SIDE, {"side": side.code, "count": len(of_side)}))
     elif len(chosen) > 1:
         raise TwoRacesOnOneSide(Refusal(Why.ONE_RACE_ONLY))
     vetoed = list(dict.fromkeys(str(v) for v in vetoes))

@@ -56,6 +56,7 @@ class Words:
         self._ngettext = translations.ngettext
         self._pgettext = translations.pgettext
         self._numbers: dict[int, str] = {}
+        self._ratings: dict[int, str] = {}
 
     def _(self, message: str, /, **params: object) -> str:
         text = self._gettext(message)
@@ -78,9 +79,19 @@ class Words:
                 self._numbers[n] = shown
         return shown
 
+    def rating(self, value: float) -> str:
+        """A rating, whole and ungrouped as players know them (1520, not 1,520), in the language's digits."""
+        n = round(value)
+        shown = self._ratings.get(n)
+        if shown is None:
+            shown = format_decimal(n, format="0", locale=self.locale)
+            if len(self._ratings) < 20_000:
+                self._ratings[n] = shown
+        return shown
+
     def signed(self, value: float) -> str:
-        """A change, with its sign: +12, -8."""
-        return format_decimal(round(value), format="+#,##0;-#,##0", locale=self.locale)
+        """A rating's change, with its sign: +12, -8."""
+        return format_decimal(round(value), format="+0;-0", locale=self.locale)
 
     def either(self, items: list[str]) -> str:
         """Alternatives as the language lists them: "A or B", "A 또는 B"."""

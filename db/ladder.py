@@ -25,8 +25,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-
-
 # A language code as Discord writes it (`ko`, `es-419`, `zh-CN`), and what a thing is called in it.
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,3})?$")]
 LocalName = Annotated[str, StringConstraints(min_length=1, max_length=80)]

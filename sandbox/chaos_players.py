@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from db.ladder import Ladder
 from sandbox.discord_standin import Message, NotConnected, StandIn
 from sandbox.match_play import play_match
-from sandbox.player_view import Shows, look, shows
+from sandbox.player_view import FOUND, Shows, look, shows
 from sandbox.players import PlayerStepFailed, cancel, choose, join, matches_found_in, open_queue, press_on_match
 from sandbox.population import SimulatedPlayer
 
-FOUND = "Match found"
 NEW_MESSAGE = 4  # the interaction response that creates a message (7 edits the pressed one)
 # The bot did not answer, or is not connected at all (killed, or reconnecting after a stall).
 STEP_ERRORS = (PlayerStepFailed, TimeoutError, LookupError, NotConnected)

@@ -10,11 +10,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.ladder import Ladder
-from sandbox.chaos_players import FOUND, ChaosTally, matches_in
+from sandbox.chaos_players import ChaosTally, matches_in
 from sandbox.discord_standin import StandIn
 from sandbox.double_matches import DEFINITION as DOUBLE_MATCHED
 from sandbox.double_matches import MATCHES, double_matched
-from sandbox.player_view import RESULT, harmed_views
+from sandbox.player_view import FOUND, RESULT, harmed_views
 from workers.rating_history import rating_mismatches
 
 REMINDER = "Reminder"

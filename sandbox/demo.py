@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from bot.languages import PSEUDO
 from db.engines import async_engine, async_session_factory
 from db.ladder import Ladder, load_ladder
 from db.migrate import upgrade
@@ -27,6 +28,7 @@ from sandbox.match_play import admin_settles_disputes, play_match
 from sandbox.player_view import RESULT, Shows, harmed_views, look, match_of, shows
 from sandbox.players import PlayerStepFailed, cancel, matches_found_in, press_on_match, queue_up
 from sandbox.population import PROGRESS, SimulatedPlayer, seed_players, wait_for_bot
+from sandbox.reading import names_pattern, untranslated
 from sandbox.run_life import Started, stop_on_sigterm, stop_tasks, unless_one_exits, what_failed, write_traceback
 from sandbox.servers import embedded_running, ensure_servers, fresh_database
 from workers.rating_history import rating_mismatches
@@ -38,6 +40,10 @@ DEMO_BOT_TOKEN = "demo-bot-token"
 ADMIN_ID = 999_999
 # Of the players whose opponent called a match off, the share who go back to the queue (the others leave).
 REQUEUE_SHARE = 0.5
+# The languages of the players' Discord clients, by share: every language the bot speaks, and the test-only
+# pseudo-language, whose players count every text they read that never went through the catalogs.
+CLIENT_LOCALES = (("en-US", 0.3), ("es-ES", 0.1), ("es-419", 0.1), ("ko", 0.1), ("ru", 0.1), ("zh-CN", 0.1),
+                  (PSEUDO, 0.2))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,7 @@ async def _run(options: DemoOptions, logs: Path, started: Started, tally: Tally)
         # Disputes go to the stand-in's guild channel, where the demo's admin settles them.
         "ADMIN_CHANNEL_ID": str(standin.store.identity.channel_id),
         "ADMIN_GUILD_ID": str(standin.store.identity.guild_id),
+        "PSEUDO_LANGUAGE": "true",
         **({"LADDER_CONFIG": str(options.ladder)} if options.ladder else {}),
     }
     print(f"Servers and the Discord stand-in ready. Logs of the bot, worker and beat: {logs}/")
@@ -154,6 +161,7 @@ async def _play_out(
     """The players play, the matches end, and the report is counted from what the players' views show."""
     rng = random.Random(options.seed)
     players, initial = await seed_players(sessions, ladder, options.players, rng)
+    locales = _speak(standin, players, options.seed)
     progress = started.task(_show_progress(sessions, standin, tally, time.monotonic()), "progress")
     standin.make_admin(ADMIN_ID)
     admin_done = asyncio.Event()
@@ -164,7 +172,40 @@ async def _play_out(
     await admin
     await stop_tasks([progress])
     report = await _report(sessions, standin, tally, options, ladder, initial, Path(env["BOT_STATS_FILE"]))
-    return {**report, "completed": True}
+    return {**report, **_languages_report(standin, players, locales), "completed": True}
+
+
+def _speak(standin: StandIn, players: list[SimulatedPlayer], seed: int) -> dict[int, str]:
+    """Gives each player's Discord client a language (its own draw: the rest of the run is as without)."""
+    draw = random.Random(f"{seed}:locales")
+    codes, shares = zip(*CLIENT_LOCALES, strict=True)
+    locales = {p.id: draw.choices(codes, shares)[0] for p in players}
+    for player_id, locale in locales.items():
+        standin.add_user(player_id, f"Player {player_id}", locale=locale)
+    return locales
+
+
+def _languages_report(standin: StandIn, players: list[SimulatedPlayer], locales: dict[int, str]) -> dict[str, Any]:
+    """How many players read each language, and the messages a pseudo-language player read with a text in them
+    that never went through the catalogs (it must be none)."""
+    names = names_pattern(f"Player {p.id}" for p in players)
+    untranslated_seen, examples = 0, []
+    for player_id, locale in locales.items():
+        if locale != PSEUDO:
+            continue
+        for message in standin.messages_seen_by(player_id):
+            found = untranslated(message, names)
+            if found:
+                untranslated_seen += 1
+                examples += found[:1]
+    by_language: dict[str, int] = {}
+    for locale in locales.values():
+        by_language[locale] = by_language.get(locale, 0) + 1
+    return {
+        "players_by_language": dict(sorted(by_language.items())),
+        "untranslated_seen": untranslated_seen,
+        "untranslated_examples": examples[:10],
+    }
 
 
 def _partial_report(options: DemoOptions, tally: Tally) -> dict[str, Any]:

@@ -5,12 +5,14 @@ expected the message to show.
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
+from functools import cache
 
-from sandbox.discord_standin import Message, StandIn
+from sandbox.discord_standin import Message, MessageVersion, StandIn
+from sandbox.reading import match_named, titles
 
-MATCH_FOOTER = re.compile(r"Match #(\d+)")
+# Titles by their English source text: a player reads them in their own language (sandbox/reading.py).
+FOUND = "Match found"
 RESULT = "Match completed"
 
 
@@ -41,14 +43,21 @@ _BY_BUTTON = (
     ("ladder:abort:", Shows.CONFIRMED_WAITING),
 )
 _BY_TITLE = (
-    ("Match confirmed", Shows.REPORTED),
-    ("Match completed", Shows.COMPLETED),
+    ("Match confirmed — good luck, have fun!", Shows.REPORTED),
+    (RESULT, Shows.COMPLETED),
     ("Match disputed", Shows.DISPUTED),
     ("Match aborted", Shows.ABORTED),
     ("Match invalidated", Shows.INVALIDATED),
     ("Queue expired", Shows.EXPIRED),
     ("Not in the queue", Shows.NOT_IN_QUEUE),
 )
+
+
+@cache
+def _state_by_title() -> dict[str, Shows]:
+    return {title: state for source, state in _BY_TITLE for title in titles(source)}
+
+
 # Nothing left on the message for the player to press.
 AT_REST = frozenset(
     {Shows.REPORTED, Shows.COMPLETED, Shows.DISPUTED, Shows.ABORTED, Shows.INVALIDATED, Shows.EXPIRED,
@@ -64,13 +73,19 @@ def shows(message: Message) -> Shows:
         if any(i.startswith(prefix) for i in ids):
             return state
     title = message.embeds[0].get("title", "") if message.embeds else ""
-    return next((state for start, state in _BY_TITLE if title.startswith(start)), Shows.OTHER)
+    return _state_by_title().get(title, Shows.OTHER)
 
 
 def match_of(message: Message) -> int | None:
     """The match the message is about now, if it is about one."""
-    found = MATCH_FOOTER.search(message.text())
-    return int(found.group(1)) if found else None
+    return match_named(message.text())
+
+
+def titled_as(version: Message | MessageVersion, source: str) -> bool:
+    """Whether the message's embed carries this title (by its English source text) in any language, or, in
+    English, a title that starts with it."""
+    title = version.embeds[0].get("title", "") if version.embeds else ""
+    return title in titles(source) or (bool(title) and title.startswith(source))
 
 
 def look(standin: StandIn, message: Message) -> Message:
@@ -83,10 +98,9 @@ def harmed_views(standin: StandIn, harmed: list[tuple[int, int]]) -> dict[str, l
     match, as the title and the end of the text of each of its versions."""
     views = {}
     for match_id, player_id in harmed[:10]:
-        tag = re.compile(rf"Match #{match_id}\b")
         views[f"match {match_id}, player {player_id}"] = [
             [f"{v.embeds[0].get('title') if v.embeds else v.content} | {v.text()[-30:]!r}" for v in m.versions]
             for m in standin.messages_seen_by(player_id)
-            if any(tag.search(v.text()) for v in m.versions)
+            if any(match_named(v.text()) == match_id for v in m.versions)
         ]
     return views

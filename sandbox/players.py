@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 
 from db.ladder import Ladder
 from sandbox.discord_standin import InteractionResult, Message, StandIn
-from sandbox.player_view import MATCH_FOOTER, Shows, look, shows
+from sandbox.player_view import FOUND, Shows, look, shows, titled_as
+from sandbox.reading import match_named
 
 
 class PlayerStepFailed(AssertionError):
@@ -91,27 +92,24 @@ async def press_on_match(standin: StandIn, user_id: int, message: Message, actio
 
 
 def titled(title: str) -> Callable[[Message], bool]:
-    """A message whose embed now carries this title."""
-    return lambda m: bool(m.embeds) and m.embeds[0].get("title", "").startswith(title)
+    """A message whose embed now carries this title (its English source text), in any language."""
+    return lambda m: titled_as(m, title)
 
 
 def match_shown(message: Message) -> int | None:
     """The match id a message shows as found, if it does."""
-    if not message.embeds or message.embeds[0].get("title") != "Match found":
-        return None
-    found = MATCH_FOOTER.search(message.text())
-    return int(found.group(1)) if found else None
+    return match_named(message.text()) if titled_as(message, FOUND) else None
 
 
-def matches_found_in(message: Message, title: str = "Match found") -> dict[int, float]:
+def matches_found_in(message: Message, title: str = FOUND) -> dict[int, float]:
     """Every match the message ever showed under this title (it may have moved on since, and a message a player
     took back to the queue can show a second match), each with when it first did (the stand-in's clock)."""
     found: dict[int, float] = {}
     for version in message.versions:
-        if version.embeds and version.embeds[0].get("title", "").startswith(title):
-            match = MATCH_FOOTER.search(version.text())
-            if match:
-                found.setdefault(int(match.group(1)), version.at)
+        if titled_as(version, title):
+            match = match_named(version.text())
+            if match is not None:
+                found.setdefault(match, version.at)
     return found
 
 

@@ -21,7 +21,7 @@ def board_rendering(ladder: Ladder, board: BoardPage, words: Words) -> Rendering
             name = words._("Player {id}", id=row.player_id)
         rank = row.rank or words._("unranked")
         lines.append(
-            f"**{row.position}.** {name} · {words.number(row.rating)} · {row.wins}-{row.losses}-{row.draws} · {rank}"
+            f"**{row.position}.** {name} · {words.rating(row.rating)} · {row.wins}-{row.losses}-{row.draws} · {rank}"
         )
     embed = discord.Embed(
         title=words._("Leaderboard — {race}", race=words.race(board.race)),

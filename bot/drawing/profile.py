@@ -25,7 +25,7 @@ def profile_embed(ladder: Ladder, profile: Profile, words: Words) -> discord.Emb
             "{rating} · {wins}-{losses}-{draws} ({count} game) · {rank}",
             "{rating} · {wins}-{losses}-{draws} ({count} games) · {rank}",
             s.games,
-            rating=words.number(s.rating), wins=s.wins, losses=s.losses, draws=s.draws, rank=rank,
+            rating=words.rating(s.rating), wins=s.wins, losses=s.losses, draws=s.draws, rank=rank,
         )  # fmt: skip
         embed.add_field(name=words.race(s.race), value=record)
     if not profile.standings:

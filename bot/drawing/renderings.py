@@ -107,7 +107,7 @@ def race(words: Words, player: MatchSide) -> str:
 
 
 def rating(words: Words, value: object) -> str:
-    return words.number(float(value)) if isinstance(value, int | float) else "?"
+    return words.rating(float(value)) if isinstance(value, int | float) else "?"
 
 
 def report_name(words: Words, report: object) -> str:

@@ -17,7 +17,7 @@ def searching_embed(
 ) -> discord.Embed:
     embed = discord.Embed(title=words._("Searching for an opponent…"), colour=NEUTRAL_COLOUR)
     races = "\n".join(
-        f"{words.race(code)} · {words.number(joined.ratings.get(code, ladder.rating.start))}"
+        f"{words.race(code)} · {words.rating(joined.ratings.get(code, ladder.rating.start))}"
         for code in joined.choice.races
     )
     embed.add_field(name=words._("You queued with"), value=races or "—", inline=True)

@@ -63,7 +63,9 @@ def setup_embed(ladder: Ladder, words: Words) -> discord.Embed:
         lines.append(words.ngettext("Veto up to {count} map you do not want to play.",
                                     "Veto up to {count} maps you do not want to play.", vetoes))  # fmt: skip
     lines.append(words._("Then press **Join**."))
-    return discord.Embed(title=words._("{ladder} — queue", ladder=words.names.ladder or ladder.ladder.name), description="\n".join(lines))
+    return discord.Embed(
+        title=words._("{ladder} — queue", ladder=words.names.ladder or ladder.ladder.name), description="\n".join(lines)
+    )
 
 
 def setup_view(ladder: Ladder, player_id: int, state: SetupState, words: Words) -> discord.ui.View:

@@ -7,10 +7,12 @@ every refusal has the status, code and message Discord gives (discord.py turns t
 
 from __future__ import annotations
 
-import re
+import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from .models import JSON
+from .spec import locales
 
 # Error codes, as in Discord's documentation.
 UNKNOWN_CHANNEL = 10003
@@ -51,10 +53,10 @@ LINK_STYLE = 5
 PREMIUM_STYLE = 6
 COMPONENTS_V2 = 1 << 15
 
-COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
 MAX_COMMANDS = 100
 MAX_COMMAND_OPTIONS = 25
 MAX_COMMAND_DESCRIPTION = 100
+MAX_CHOICE_NAME = 100
 
 
 class DiscordError(Exception):
@@ -294,11 +296,12 @@ def check_commands(commands: Any) -> None:
     for i, command in enumerate(commands):
         kind = int(command.get("type", 1))
         name = command.get("name")
-        if not isinstance(name, str) or not COMMAND_NAME.match(name) or (kind == 1 and name != name.lower()):
+        if not isinstance(name, str) or not valid_command_name(name, chat_input=kind == 1):
             errors.add((i, "name"), "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
         elif (name, kind) in names:
             errors.add((i, "name"), "APPLICATION_COMMANDS_DUPLICATE_NAME", "Application command names must be unique")
         names.add((str(name), kind))
+        _check_localizations(command, (i,), errors, chat_input=kind == 1)
         if kind == 1:
             description = command.get("description")
             if not isinstance(description, str) or not 1 <= len(description) <= MAX_COMMAND_DESCRIPTION:
@@ -307,14 +310,76 @@ def check_commands(commands: Any) -> None:
     errors.raise_if_any()
 
 
+def valid_command_name(name: str, *, chat_input: bool = True) -> bool:
+    """Discord's naming rule for slash commands and their options: `^[-_'\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]{1,32}$`
+    (unicode), and a letter that has a lower-case form must be in it. Other command types may mix case and
+    hold spaces."""
+    if not 1 <= len(name) <= 32:
+        return False
+    if not chat_input:
+        return True
+    return name == name.lower() and all(_name_character(ch) for ch in name)
+
+
+def _name_character(ch: str) -> bool:
+    if ch in "-_'":
+        return True
+    category = unicodedata.category(ch)
+    if category[0] in "LN":
+        return True
+    # Devanagari and Thai carry their vowel signs as marks.
+    return category in ("Mn", "Mc") and unicodedata.name(ch, "").startswith(("DEVANAGARI", "THAI"))
+
+
+def _check_localizations(
+    item: JSON, path: tuple[str | int, ...], errors: FormErrors, *, chat_input: bool, names_are_labels: bool = False
+) -> None:
+    """`name_localizations` and `description_localizations`: keyed by Discord's own locales, each value held to
+    the rule of the field it translates."""
+
+    def name_ok(value: str) -> bool:
+        if names_are_labels:
+            return 1 <= len(value) <= MAX_CHOICE_NAME
+        return valid_command_name(value, chat_input=chat_input)
+
+    checks: dict[str, tuple[Callable[[str], bool], str, str]] = {
+        "name_localizations": (name_ok, "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid"),
+        "description_localizations": (
+            lambda value: 1 <= len(value) <= MAX_COMMAND_DESCRIPTION,
+            "BASE_TYPE_BAD_LENGTH",
+            "Must be between 1 and 100 in length.",
+        ),
+    }
+    for field, (ok, code, message) in checks.items():
+        localized = item.get(field)
+        if localized is None:
+            continue
+        if not isinstance(localized, dict):
+            errors.add((*path, field), "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType")
+            continue
+        for locale, value in localized.items():
+            if locale not in locales():
+                errors.add((*path, field, locale), "BASE_TYPE_CHOICES", f"Value must be one of {sorted(locales())}.")
+            elif not isinstance(value, str) or not ok(value):
+                errors.add((*path, field, locale), code, message)
+
+
 def _check_options(options: list[JSON], path: tuple[str | int, ...], errors: FormErrors) -> None:
     if len(options) > MAX_COMMAND_OPTIONS:
         errors.add(path, "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_COMMAND_OPTIONS} or fewer in length.")
     optional_seen = False
     for k, option in enumerate(options):
         name = option.get("name")
-        if not isinstance(name, str) or not COMMAND_NAME.match(name) or name != name.lower():
+        if not isinstance(name, str) or not valid_command_name(name):
             errors.add((*path, k, "name"), "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
+        _check_localizations(option, (*path, k), errors, chat_input=True)
+        for c, choice in enumerate(option.get("choices") or []):
+            choice_name = choice.get("name")
+            if not isinstance(choice_name, str) or not 1 <= len(choice_name) <= MAX_CHOICE_NAME:
+                errors.add(
+                    (*path, k, "choices", c, "name"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."
+                )
+            _check_localizations(choice, (*path, k, "choices", c), errors, chat_input=True, names_are_labels=True)
         description = option.get("description")
         if not isinstance(description, str) or not 1 <= len(description) <= MAX_COMMAND_DESCRIPTION:
             errors.add((*path, k, "description"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")

@@ -65,6 +65,13 @@ def registry(for_requests: bool = False) -> Registry[Any]:
 
 
 @cache
+def locales() -> frozenset[str]:
+    """Discord's locales (`AvailableLocalesEnum`): the only keys a command's localizations may have."""
+    branches = spec()["components"]["schemas"]["AvailableLocalesEnum"]["oneOf"]
+    return frozenset(str(branch["const"]) for branch in branches)
+
+
+@cache
 def schema_validator(name: str) -> Draft202012Validator:
     """A validator for one of the spec's named schemas (`components/schemas/<name>`)."""
     if name not in spec()["components"]["schemas"]:

@@ -144,9 +144,10 @@ class StandIn:
 
     # Simulated users
 
-    def add_user(self, user_id: int, name: str | None = None) -> None:
-        """Name a simulated user before it acts (users are otherwise created on first use as "user<id>")."""
-        self.store.user(user_id, name)
+    def add_user(self, user_id: int, name: str | None = None, *, locale: str | None = None) -> None:
+        """Name a simulated user before it acts (users are otherwise created on first use as "user<id>"), and
+        set the language of their Discord client (`en-US` unless told)."""
+        self.store.user(user_id, name, locale)
 
     async def run_command(
         self,

@@ -42,6 +42,8 @@ class User:
     id: int
     name: str
     bot: bool = False
+    # The language of the user's Discord client: every interaction of theirs carries it (`locale`).
+    locale: str = "en-US"
 
 
 @dataclass
@@ -110,13 +112,15 @@ class Store:
 
     # Users and channels
 
-    def user(self, user_id: int, name: str | None = None) -> User:
+    def user(self, user_id: int, name: str | None = None, locale: str | None = None) -> User:
         """The simulated user with this id, created on first mention."""
         user = self.users.get(user_id)
         if user is None:
             user = self.users[user_id] = User(user_id, name or f"user{user_id}")
         elif name is not None:
             user.name = name
+        if locale is not None:
+            user.locale = locale
         return user
 
     def sent_with_nonce(self, author_id: int, nonce: str) -> Message | None:

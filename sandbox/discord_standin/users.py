@@ -142,7 +142,7 @@ class SimulatedUsers:
             "type": interaction.kind,
             "token": interaction.token,
             "version": 1,
-            "locale": "en-US",
+            "locale": user.locale,
             "channel_id": str(channel.id),
             "channel": payloads.channel(store, channel),
             "app_permissions": payloads.BOT_PERMISSIONS,

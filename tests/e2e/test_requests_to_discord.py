@@ -13,9 +13,11 @@ import discord
 import pytest
 import pytest_asyncio
 
+from bot.catalogs import load_catalogs
 from bot.live_messages import LiveMessages, TokenExpired
 from bot.request_clock import answered_within, request_trace
 from db.events import MATCH_FOUND, Event
+from db.ladder import load_ladder
 from sandbox.discord_standin import StandIn, point_discord_at
 from sandbox.discord_standin.latency import Latency
 from sandbox.discord_standin.rate_limits import ROUTES, Bucket, RateLimits
@@ -112,8 +114,10 @@ async def test_a_live_message_whose_token_has_expired_is_not_edited(
     standin, client, _ = rigged
     assert client.application_id is not None
     sixteen_minutes_ago = time.time() - 16 * 60
-    address = LiveMessages.address(client.application_id, "a-token", USERS_C[0], issued_at=sixteen_minutes_ago)
+    address = LiveMessages.address(client.application_id, "a-token", USERS_C[0], "en-US", issued_at=sixteen_minutes_ago)
     requests_before = len(standin.received)
     with pytest.raises(TokenExpired):
-        await LiveMessages(client).show(Event(1, MATCH_FOUND, (USERS_C[0],), {"match_id": 1}), *address)
+        await LiveMessages(client, load_catalogs(load_ladder())).show(
+            Event(1, MATCH_FOUND, (USERS_C[0],), {"match_id": 1}), *address
+        )
     assert len(standin.received) == requests_before and standin.invalid_requests == 0

@@ -8,9 +8,11 @@ import discord
 from sqlalchemy import Engine, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.catalogs import load_catalogs
 from bot.delivery import Deliverer
 from bot.notifications import NotificationService
 from db.events import MATCH_FOUND, Event
+from db.ladder import load_ladder
 
 PAIRS = 40
 AT_ONCE = 8
@@ -35,7 +37,7 @@ async def test_a_burst_shows_every_player_with_a_bounded_number_of_shows_at_once
         for player in event.player_ids:
             notifications.activate(notifications.subscribe(player), sink)
     client = discord.Client(intents=discord.Intents.none())  # never called: every player has a live message
-    deliverer = Deliverer(client, asessions, notifications, shows_at_once=AT_ONCE)
+    deliverer = Deliverer(client, asessions, notifications, load_catalogs(load_ladder()), shows_at_once=AT_ONCE)
 
     await asyncio.gather(*(deliverer.handle(event) for event in events))
 

@@ -36,6 +36,9 @@ def test_demo_matches_and_notifies_everyone_once(ladder_env: dict[str, str], tmp
     assert figures["matches_completed"] >= 5 and figures["confirmed"] >= figures["matches_completed"]
     assert figures["stuck"] == 0 and figures["results_not_shown"] == 0 and figures["results_overwritten"] == 0
     assert figures["ratings_consistent"] is True
+    # Players of every language, and of the pseudo-language, which shows any text that escaped the catalogs.
+    assert figures["players_by_language"].get("en-XA", 0) >= 3 and len(figures["players_by_language"]) >= 5
+    assert figures["untranslated_seen"] == 0, figures["untranslated_examples"]
     # Every match ended: played (a dispute is settled as a result), called off, or run out.
     assert figures["matches_completed"] + figures["aborted"] + figures["timed_out"] == figures["matches"]
     assert "Demo summary" in done.stdout and "players notified" in done.stdout

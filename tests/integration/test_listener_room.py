@@ -15,10 +15,12 @@ import redis.asyncio as aioredis
 from sqlalchemy import Engine, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.catalogs import load_catalogs
 from bot.delivery import Deliverer
 from bot.notifications import NotificationService
 from bot.stream_consumer import EventConsumer
 from db.events import MATCH_FOUND, QUEUE_EXPIRED, Event
+from db.ladder import load_ladder
 from sandbox.discord_standin import StandIn, point_discord_at
 from sandbox.discord_standin.rate_limits import ROUTES, Bucket, RateLimits
 
@@ -67,7 +69,7 @@ async def test_a_burst_of_direct_messages_leaves_room_for_live_views(
     for event in (*burst, live):  # the live event last, behind the whole burst
         redis_client.xadd(stream, event.to_fields())  # type: ignore[arg-type]
 
-    deliverer = Deliverer(client, asessions, notifications)
+    deliverer = Deliverer(client, asessions, notifications, load_catalogs(load_ladder()))
     events = aioredis.Redis.from_url(ladder_env["REDIS_URL"])
     consumer = EventConsumer(events, stream, "bot", "bot-1", deliverer.handle, block_ms=50, max_in_flight=IN_FLIGHT)
     started = time.monotonic()

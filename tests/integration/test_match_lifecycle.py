@@ -12,6 +12,7 @@ import redis
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.catalogs import source_words
 from bot.drawing.refusals import refusal_text
 from bot.queue_service import QueueService
 from db import matches
@@ -22,6 +23,8 @@ from db.rating import Elo
 from db.refusals import Refusal, Why
 from workers.rating_history import rating_mismatches
 from workers.wave import run_wave
+
+ENGLISH = source_words()
 
 
 async def matched_pair(
@@ -136,7 +139,7 @@ async def test_a_report_pressed_twice_counts_once_and_disagreement_is_disputed(
     assert move(sessions, matches.report, match_id, 1, "win", ladder, elo, None).changed
     again = move(sessions, matches.report, match_id, 1, "loss", ladder, elo, None)
     assert again.refused == Refusal(Why.ALREADY_REPORTED, {"report": "win"})
-    assert refusal_text(again.refused) == "You have already reported a win."
+    assert refusal_text(ENGLISH, again.refused) == "You have already reported a win."
     disputed = move(sessions, matches.report, match_id, 2, "win", ladder, elo, None)
     assert [e.type for e in disputed.events] == [MATCH_DISPUTED]
     m = match_state(engine, match_id)
@@ -155,7 +158,7 @@ async def test_someone_else_and_a_stale_press_change_nothing(
     assert missing.refused == Refusal(Why.MATCH_NOT_FOUND)
     elo = Elo.of(ladder)
     early = move(sessions, matches.report, match_id, 1, "win", ladder, elo, None)
-    assert early.refused is not None and "waiting for both players to confirm" in refusal_text(early.refused)
+    assert early.refused is not None and "waiting for both players to confirm" in refusal_text(ENGLISH, early.refused)
     assert events_of(engine, match_id) == [("match_found", [1, 2])]
 
 

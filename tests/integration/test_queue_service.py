@@ -12,11 +12,14 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.catalogs import source_words
 from bot.drawing.refusals import refusal_text
 from bot.queue_errors import AlreadyQueued, Banned, InUnfinishedMatch, InvalidPlayer, QueueError, TooManyVetoes
 from bot.queue_service import AlreadyMatched, Cancelled, NotQueued, QueueService
 from db import waves
 from tests.ladder_tables import dump, truncate_all
+
+ENGLISH = source_words()
 
 
 async def test_join_creates_player_ratings_entry_and_choice(queue_service: QueueService, engine: Engine) -> None:
@@ -48,7 +51,7 @@ async def test_already_queued_writes_nothing(queue_service: QueueService, engine
     before = dump(engine)
     with pytest.raises(AlreadyQueued) as refused:
         await queue_service.join(1, ["sc2_terran"], ["Pylon"])
-    assert refusal_text(refused.value.refusal) == "You are already in the queue."
+    assert refusal_text(ENGLISH, refused.value.refusal) == "You are already in the queue."
     assert dump(engine) == before
 
 
@@ -58,7 +61,7 @@ async def test_banned_player_is_refused(queue_service: QueueService, engine: Eng
     before = dump(engine)
     with pytest.raises(Banned) as refused:
         await queue_service.join(5, ["bw_zerg"])
-    assert refusal_text(refused.value.refusal) == "You are banned from this ladder. Reason: smurfing"
+    assert refusal_text(ENGLISH, refused.value.refusal) == "You are banned from this ladder. Reason: smurfing"
     assert dump(engine) == before
 
 
@@ -74,7 +77,7 @@ async def test_player_in_an_unfinished_match_is_refused(queue_service: QueueServ
     before = dump(engine)
     with pytest.raises(InUnfinishedMatch) as refused:
         await queue_service.join(2, ["bw_zerg"])
-    assert "match #77" in refusal_text(refused.value.refusal)
+    assert "match #77" in refusal_text(ENGLISH, refused.value.refusal)
     assert dump(engine) == before
 
 

@@ -4,7 +4,6 @@ every one of them, with the same placeholders and markup, valid plural forms, an
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pytest
 from babel.messages.catalog import Catalog, Message
@@ -12,6 +11,7 @@ from babel.messages.pofile import read_po
 
 from bot.catalog_build import TEMPLATE, extract_template, po_path
 from bot.languages import LANGUAGES, SOURCE, catalog_folder
+from sandbox.discord_standin.rules import valid_command_name
 
 TRANSLATED = [code for code in LANGUAGES if code != SOURCE]
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -81,13 +81,6 @@ def test_placeholders_markup_and_commands_agree(code: str) -> None:
     assert not wrong, f"{code}: {wrong[:5]}"
 
 
-def _valid_command_name(name: str) -> bool:
-    """Discord's rule: ^[-_'\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]{1,32}$, lower case where a letter has one."""
-    if not 1 <= len(name) <= 32 or name != name.lower():
-        return False
-    return all(ch in "-_'" or unicodedata.category(ch)[0] in "LN" or unicodedata.category(ch) in ("Mn", "Mc") for ch in name)
-
-
 @pytest.mark.parametrize("code", TRANSLATED)
 def test_command_texts_obey_discord(code: str) -> None:
     catalog = _read(str(po_path(code)), code)
@@ -95,7 +88,7 @@ def test_command_texts_obey_discord(code: str) -> None:
     for message in catalog:
         if not message.id or not isinstance(message.string, str) or not message.string:
             continue
-        if message.context in ("command_name", "parameter_name") and not _valid_command_name(message.string):
+        if message.context in ("command_name", "parameter_name") and not valid_command_name(message.string):
             bad.append((message.context, message.id, message.string))
         if message.context in ("command_description", "parameter_description") and not 1 <= len(message.string) <= 100:
             bad.append((message.context, message.id, message.string))

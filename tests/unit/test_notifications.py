@@ -123,12 +123,12 @@ async def test_waiting_players_hold_no_task_until_there_is_something_to_show() -
 async def test_a_waiting_player_costs_the_garbage_collector_one_object() -> None:
     # Every full collection walks each tracked object: with tens of thousands waiting, that is a loop pause.
     service = NotificationService()
-    live = LiveMessages(client=None)  # type: ignore[arg-type]  # never shows anything here
+    live = LiveMessages(client=None, catalogs=None)  # type: ignore[arg-type]  # never shows anything here
     gc.collect()
     before = len(gc.get_objects())
     for player in range(5_000):
         sub = service.subscribe(player)
-        service.activate(sub, live.show, LiveMessages.address(1, f"token-{player}", player))
+        service.activate(sub, live.show, LiveMessages.address(1, f"token-{player}", player, "ko"))
     gc.collect()  # a collection stops tracking the tuples of plain values (each player's address)
     assert len(gc.get_objects()) - before <= 5_000 + 10
     assert service.subscriptions == 5_000

@@ -1,0 +1,152 @@
+"""Every view, embed and refusal the bot draws fits Discord's limits in every language, drawn with the longest
+data a real ladder gives it: Korean and Russian run long, the pseudo-language longer still (+40%)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+import pytest
+
+from bot.catalogs import load_catalogs
+from bot.drawing.dispute import dispute_rendering
+from bot.drawing.leaderboard import board_rendering
+from bot.drawing.match import match_rendering
+from bot.drawing.player_setup import region_embed, region_view
+from bot.drawing.presenting import render_event
+from bot.drawing.profile import profile_embed
+from bot.drawing.refusals import refusal_text
+from bot.drawing.renderings import Rendering
+from bot.drawing.searching import searching_embed, searching_view
+from bot.drawing.setup import SetupState, setup_embed, setup_view
+from bot.languages import LANGUAGES, PSEUDO
+from bot.player_service import MAX_NAME
+from bot.queue_choice import QueueChoice
+from bot.queue_service import Joined, QueueSnapshot
+from bot.words import Words
+from db.events import MATCH_REMINDER, QUEUE_EXPIRED, QUEUE_REMOVED, SOMEONE_WAITING, Event
+from db.ladder import LADDERS_DIR, load_ladder
+from db.payloads import MatchPayload
+from db.players import BoardPage, BoardRow, PastMatch, Profile, RaceStanding
+from db.refusals import Refusal, Why
+from sandbox.discord_standin.rules import DiscordError, check_message
+
+LADDER = load_ladder(LADDERS_DIR / "starcraft.toml")
+CATALOGS = load_catalogs(LADDER, pseudo=True)
+EVERY_LANGUAGE = [*LANGUAGES, PSEUDO]
+# The longest name a player can have, every character one that markdown escaping doubles.
+NAME = "_*" * (MAX_NAME // 2)
+ME, THEM = 2**53 - 1, 2**53 - 2
+MATCH_ID = 2**53 - 1
+WHEN = "2026-11-29T12:00:00+00:00"
+
+
+def _fits(what: str, content: str | None = None, embed: discord.Embed | None = None, view: Any = None) -> None:
+    payload: dict[str, Any] = {"content": content}
+    if embed is not None:
+        payload["embeds"] = [embed.to_dict()]
+    if view is not None:
+        payload["components"] = view.to_components()
+    try:
+        check_message(payload, creating=True)
+    except DiscordError as refused:
+        raise AssertionError(f"{what}: {refused.body()}") from None
+
+
+def _rendering_fits(what: str, rendering: Rendering) -> None:
+    _fits(what, embed=rendering.embed, view=rendering.view)
+
+
+def _side(player_id: int, race: str, **more: Any) -> dict[str, Any]:
+    return {"player_id": player_id, "display_name": NAME, "race": race, "race_name": race, "rating": 9999,
+            "region": "OCE", "confirmed": False, "report": None, "rating_change": -39.9, **more}  # fmt: skip
+
+
+def _matches() -> list[tuple[str, MatchPayload]]:
+    base: dict[str, Any] = {"match_id": MATCH_ID, "map": "Circuit Breaker", "server": "US Central",
+                            "confirm_by": WHEN, "report_by": WHEN}  # fmt: skip
+    me, them = _side(ME, "sc2_protoss"), _side(THEM, "bw_protoss")
+    shapes: list[tuple[str, dict[str, Any]]] = [
+        ("found", {"state": "awaiting_confirmation", "players": [me, them]}),
+        ("confirmed by me", {"state": "awaiting_confirmation", "players": [{**me, "confirmed": True}, them]}),
+        ("playing", {"state": "confirmed", "players": [me, them]}),
+        ("reported", {"state": "confirmed", "players": [{**me, "report": "loss"}, them]}),
+        ("won, settled", {"state": "completed", "result": "player1", "resolved_by": 1, "players": [me, them],
+                          "new_ratings": {str(ME): 9999, str(THEM): 9999}}),
+        ("lost", {"state": "completed", "result": "player2", "players": [me, them]}),
+        ("draw", {"state": "completed", "result": "draw", "players": [me, them]}),
+        ("disputed", {"state": "disputed", "end_reason": "reports_differ", "players": [me, them]}),
+        ("timed out", {"state": "aborted", "end_reason": "timeout", "players": [me, them], "requeue": [ME]}),
+        ("aborted by them", {"state": "aborted", "aborted_by": THEM, "players": [me, them], "requeue": [ME]}),
+        ("aborted by me", {"state": "aborted", "aborted_by": ME, "players": [me, them]}),
+        ("invalidated", {"state": "invalidated", "players": [me, them]}),
+    ]  # fmt: skip
+    return [(name, {**base, **shape}) for name, shape in shapes]  # type: ignore[misc]
+
+
+@pytest.fixture(params=EVERY_LANGUAGE)
+def words(request: pytest.FixtureRequest) -> Words:
+    return CATALOGS.words(request.param)
+
+
+def test_the_match_message_fits_in_every_state(words: Words) -> None:
+    for name, payload in _matches():
+        _rendering_fits(name, match_rendering(payload, ME, "", words))
+        _rendering_fits(f"{name} (reminder)", match_rendering(payload, ME, MATCH_REMINDER, words))
+
+
+def test_queue_notices_fit(words: Words) -> None:
+    events = [Event(1, QUEUE_EXPIRED, (ME,), {"waited_s": 10**9})]
+    events += [Event(1, QUEUE_REMOVED, (ME,), {"why": why}) for why in ("removed", "cleared", "banned", "other")]
+    events.append(Event(1, SOMEONE_WAITING, (ME,), {"player_id": THEM, "display_name": NAME,
+                                                    "races": ["bw_protoss", "sc2_protoss"]}))  # fmt: skip
+    events.append(Event(1, "a_newer_event", (ME,), {"match_id": MATCH_ID}))
+    for event in events:
+        _rendering_fits(event.type, render_event(event, ME, words))
+
+
+def test_the_queue_setup_and_searching_views_fit(words: Words) -> None:
+    state = SetupState(("bw_protoss", "sc2_protoss"), tuple(LADDER.maps.pool[: LADDER.maps.vetoes]))
+    _fits("setup", embed=setup_embed(LADDER, words), view=setup_view(LADDER, ME, state, words))
+    joined = Joined(MATCH_ID, datetime.now(UTC), QueueChoice(state.races, state.vetoes),
+                    {"bw_protoss": 9999, "sc2_protoss": 9999})  # fmt: skip
+    for snapshot in (
+        QueueSnapshot(10**6, 1e9, 1e9, None, None),
+        QueueSnapshot(10**6, 1e9, 1e9, datetime.now(UTC), datetime(2030, 1, 1, tzinfo=UTC), 10**7, 10**6),
+    ):
+        embed = searching_embed(LADDER, joined, snapshot, 45, words)
+        _fits("searching", embed=embed, view=searching_view(ME, words))
+    _fits("region", embed=region_embed(words, "x" * 200), view=region_view(LADDER, ME, words))
+
+
+def test_profile_and_leaderboard_fit(words: Words) -> None:
+    standings = [RaceStanding(r.code, 9999, 10**6, 10**6, 10**6, 10**6 - 3, "S", 10**6) for r in LADDER.races]
+    recent = [
+        PastMatch(MATCH_ID - i, "completed", "win", THEM, NAME, "bw_zerg", "sc2_zerg", -39.9, datetime.now(UTC))
+        for i in range(10)
+    ]
+    profile = Profile(ME, NAME, "OCE", True, standings, recent)
+    _fits("profile", embed=profile_embed(LADDER, profile, words))
+    rows = [BoardRow(10**6 + i, THEM, NAME, 9999, 10**6, 10**6, 10**6, "S") for i in range(10)]
+    _rendering_fits("leaderboard", board_rendering(LADDER, BoardPage("bw_protoss", 10**5, 10**5, rows), words))
+
+
+def test_every_refusal_fits_a_message(words: Words) -> None:
+    params: dict[str, str | int | float] = {"report": "draw", "state": "completed", "race": "x" * 100,
+                                            "side": "bw", "count": 2, "map": "x" * 100, "most": 4, "chosen": 25,
+                                            "reason": "x" * 200, "until": 1_800_000_000, "match_id": MATCH_ID,
+                                            "region": "x" * 100}  # fmt: skip
+    for why in Why:
+        _fits(str(why), content=refusal_text(words, Refusal(why, params)))
+
+
+def test_the_admins_dispute_message_fits() -> None:
+    payload = dict(_matches())["disputed"]
+    _rendering_fits("dispute", dispute_rendering(payload, CATALOGS.words("en-US")))
+
+
+def test_a_check_that_could_fail() -> None:
+    """The check these tests rely on refuses what Discord refuses."""
+    with pytest.raises(AssertionError, match="BASE_TYPE_MAX_LENGTH"):
+        _fits("too long", content="x" * 2001)
