@@ -9,6 +9,7 @@ Discord reads them.
 
 from __future__ import annotations
 
+import math
 import re
 
 OPEN, CLOSE = "⟦", "⟧"
@@ -18,7 +19,7 @@ _ACCENTED = str.maketrans(
     "àƀçðéƒĝĥîĵķļɱñöþǫŕšţûṽŵẋýžÀƁÇÐÉƑĜĤÎĴĶĻṀÑÖÞǪŔŠŢÛṼŴẊÝŽ",
 )
 _KEPT = re.compile(r"(\{[^{}]*\}|<[^<>]*>|\*\*|/[a-z][a-z-]*)")
-_MARKED = re.compile(f"{OPEN}[^{CLOSE}]*{CLOSE}")
+_MARKED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
 _TIMESTAMP_OR_MENTION = re.compile(r"<(?:t:-?\d+(?::[tTdDfFR])?|@!?\d+|#\d+|@&\d+)>")
 
 
@@ -27,8 +28,8 @@ def pseudo(text: str) -> str:
         return text
     parts = _KEPT.split(text)
     shown = "".join(part if _KEPT.fullmatch(part) else part.translate(_ACCENTED) for part in parts)
-    letters = sum(len(part) for part in parts if not _KEPT.fullmatch(part))
-    padding = "·" * max(1, round(letters * GROWTH))
+    # The marks and the space count toward the growth.
+    padding = "·" * max(1, math.ceil(len(text) * GROWTH) - 3)
     return f"{OPEN}{shown} {padding}{CLOSE}"
 
 
@@ -36,7 +37,10 @@ def unmarked(text: str, known: tuple[str, ...] = ()) -> str:
     """What of a text a pseudo-language player was shown is not marked: its letters outside `⟦…⟧`, after the
     data the bot shows as it is (`known`: player names) and Discord's own markup are taken out. Empty when
     every word went through the catalog."""
-    rest = _MARKED.sub(" ", text)
+    # Marked texts nest (a pseudo name inside a pseudo sentence): the innermost go first, until none is left.
+    rest, before = text, ""
+    while rest != before:
+        before, rest = rest, _MARKED.sub(" ", rest)
     rest = _TIMESTAMP_OR_MENTION.sub(" ", rest)
     for value in sorted(known, key=len, reverse=True):
         if value:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import gettext
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from babel import Locale
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 
+from bot.languages import PSEUDO
 from bot.pseudo import pseudo
 from db.ladder import Ladder, Names
 
@@ -95,11 +97,18 @@ class Words:
 
     def either(self, items: list[str]) -> str:
         """Alternatives as the language lists them: "A or B", "A 또는 B"."""
-        return format_list(items, style="or", locale=self.locale) if items else ""
+        return self._list(items, "or")
 
     def listing(self, items: list[str]) -> str:
         """Items as the language lists them: "A, B and C", "A、B和C"."""
-        return format_list(items, style="standard", locale=self.locale) if items else ""
+        return self._list(items, "standard")
+
+    def _list(self, items: list[str], style: Literal["standard", "or"]) -> str:
+        if len(items) < 2:
+            return items[0] if items else ""
+        # The language's own pattern (CLDR's), filled in after: the pseudo-language marks the pattern's words.
+        shape = format_list([f"{{{i}}}" for i in range(len(items))], style=style, locale=self.locale)
+        return (pseudo(shape) if self.code == PSEUDO else shape).format(*items)
 
     def percent(self, value: float) -> str:
         return format_percent(value, locale=self.locale)

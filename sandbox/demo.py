@@ -193,7 +193,10 @@ def _languages_report(standin: StandIn, players: list[SimulatedPlayer], locales:
     for player_id, locale in locales.items():
         if locale != PSEUDO:
             continue
+        # The messages the bot sent them alone (the admins' channel is English, and not theirs).
         for message in standin.messages_seen_by(player_id):
+            if message.visible_to != player_id:
+                continue
             found = untranslated(message, names)
             if found:
                 untranslated_seen += 1
