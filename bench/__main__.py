@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import joining, memory, notify, quality, report, simulation, speed, wave
+from bench import drawing, joining, memory, notify, quality, report, simulation, speed, wave
 from bench.algorithms import MATCHMAKERS
 from bench.machine import machine
 from bench.stack import servers
@@ -46,6 +46,7 @@ class Sizes:
     expired: int  # players reached by direct message once their tokens expired
     join_rounds: int
     cycles: int
+    drawing_rounds: int
 
 
 FULL = Sizes(
@@ -64,6 +65,7 @@ FULL = Sizes(
     expired=1000,
     join_rounds=5,
     cycles=10_000,
+    drawing_rounds=drawing.ROUNDS,
 )
 QUICK = Sizes(
     pools=(100, 1_000),
@@ -81,8 +83,9 @@ QUICK = Sizes(
     expired=100,
     join_rounds=2,
     cycles=500,
+    drawing_rounds=5,
 )
-SECTIONS = ("speed", "quality", "simulation", "wave", "notify", "joining", "memory")
+SECTIONS = ("speed", "quality", "simulation", "wave", "notify", "joining", "memory", "drawing")
 
 
 def sections(s: Sizes) -> dict[str, Callable[[], Any]]:
@@ -98,6 +101,7 @@ def sections(s: Sizes) -> dict[str, Callable[[], Any]]:
         ),
         "joining": lambda: joining.measure(200, s.join_rounds),
         "memory": lambda: asyncio.run(memory.measure(s.cycles, 100, 100)),
+        "drawing": lambda: drawing.measure(s.drawing_rounds),
     }
 
 
@@ -150,6 +154,11 @@ def explain(results: dict[str, Any], notes: list[str]) -> None:
         notes.append(
             "rss_growth_mb: VmRSS of the real bot process after all cycles minus after the first 100; every cycle's "
             "players join through the Discord stand-in and see their match before the next batch"
+        )
+    if results.get("drawing"):
+        notes.append(
+            "drawing: the median time to draw one message (9 kinds, from a match found to a refusal) in each "
+            "language, the languages timed in turn round after round; the ratio is to English in the same run"
         )
     if results.get("simulation"):
         notes.append(

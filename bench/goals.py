@@ -25,6 +25,7 @@ def judge(r: dict[str, Any]) -> list[Goal]:
         _at_most("notification, single match p99", r.get("notify_p99_ms"), 50, "ms"),
         _at_least("notification bursts (the slowest)", r.get("notify_burst_min_per_s"), 1000, "events/s"),
         _loop_stall(r),
+        _at_most("drawing in any language, against English", r.get("drawing_ratio_max"), 1.1, "times English"),
         _at_most(
             "bot memory growth, 100 → 10,000 cycles",
             r.get("rss_growth_mb"),

@@ -27,6 +27,7 @@ def latest(sections: dict[str, Any], notes: list[str], machine: dict[str, Any], 
     under_single, under_burst = under.get("single_matches") or {}, under.get("burst") or {}
     expired = under.get("expired_tokens") or {}
     joining, memory = sections.get("joining"), sections.get("memory")
+    drawing = sections.get("drawing")
     single = (notify or {}).get("single_matches") or {}
     burst = (notify or {}).get("burst") or {}
     big_burst = (big or {}).get("burst") or {}
@@ -60,6 +61,8 @@ def latest(sections: dict[str, Any], notes: list[str], machine: dict[str, Any], 
         "join_p99_ms": joining["join_p99_ms"] if joining else None,
         "rss_growth_mb": memory["rss_growth_mb"] if memory else None,
         "rss_cycles": memory["cycles"] if memory else None,
+        "drawing_us": drawing["median_us"] if drawing else None,
+        "drawing_ratio_max": drawing["ratio_max"] if drawing else None,
         "simulation": sim["by_rate"] if sim else None,
         "machine": machine,
         "notes": notes,
@@ -76,6 +79,7 @@ def latest(sections: dict[str, Any], notes: list[str], machine: dict[str, Any], 
         "notify_discord": discord,
         "joining": joining,
         "memory": memory,
+        "drawing": drawing,
     }
     return result
 
@@ -194,6 +198,7 @@ def markdown(r: dict[str, Any], images: dict[str, str]) -> str:
     out += _quality(d.get("quality"))
     out += _simulation(d.get("simulation"), images)
     out += _servers(r, d, images)
+    out += _drawing(d.get("drawing"))
     out += [
         "## Notes\n",
         "\n".join(f"- {n}" for n in r["notes"]) + "\n" if r["notes"] else "None.\n",
@@ -393,6 +398,18 @@ def _servers(r: dict[str, Any], d: dict[str, Any], images: dict[str, str]) -> li
             f"![bot memory]({images['memory']})\n" if "memory" in images else "",
         ]
     return out
+
+
+def _drawing(drawing: dict[str, Any] | None) -> list[str]:
+    if not drawing:
+        return ["## Drawing in each language\n", "Not run.\n"]
+    rows = [[code, f"{us} µs", f"{drawing['ratio_to_english'][code]:.3f}"] for code, us in drawing["median_us"].items()]
+    return [
+        "## Drawing in each language\n",
+        f"One message drawn (its embed, buttons and selects built) in each language, {drawing['kinds']} kinds in turn, "
+        f"{drawing['drawings_per_round']} drawings a round, {drawing['rounds']} rounds; the median round.\n",
+        _table(["language", "per drawing", "against English"], rows),
+    ]
 
 
 METHOD = """## Method

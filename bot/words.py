@@ -59,16 +59,32 @@ class Words:
         self._pgettext = translations.pgettext
         self._numbers: dict[int, str] = {}
         self._ratings: dict[int, str] = {}
+        self._changes: dict[int, str] = {}
+        self._forms: dict[tuple[str, int], str] = {}
+        # Bounded by the catalog: only texts the code passes in, never a player's.
+        self._texts: dict[str, str] = {}
+        self._in_context: dict[tuple[str, str], str] = {}
 
     def _(self, message: str, /, **params: object) -> str:
-        text = self._gettext(message)
+        # Every language looks its texts up the same way, in a dict of its own: English costs what others do.
+        text = self._texts.get(message)
+        if text is None:
+            text = self._texts[message] = self._gettext(message)
         return text.format_map(params) if params else text
 
     def ngettext(self, singular: str, plural: str, n: int, /, **params: object) -> str:
-        return self._ngettext(singular, plural, n).format_map({"count": self.number(n), **params})
+        # The plural rule is an expression evaluated per call (Russian's has six comparisons): kept per count.
+        form = self._forms.get((singular, n))
+        if form is None:
+            form = self._ngettext(singular, plural, n)
+            if len(self._forms) < 20_000:
+                self._forms[(singular, n)] = form
+        return form.format_map({"count": self.number(n), **params})
 
     def pgettext(self, context: str, message: str, /, **params: object) -> str:
-        text = self._pgettext(context, message)
+        text = self._in_context.get((context, message))
+        if text is None:
+            text = self._in_context[(context, message)] = self._pgettext(context, message)
         return text.format_map(params) if params else text
 
     def number(self, value: float) -> str:
@@ -93,7 +109,13 @@ class Words:
 
     def signed(self, value: float) -> str:
         """A rating's change, with its sign: +12, -8."""
-        return format_decimal(round(value), format="+0;-0", locale=self.locale)
+        n = round(value)
+        shown = self._changes.get(n)
+        if shown is None:
+            shown = format_decimal(n, format="+0;-0", locale=self.locale)
+            if len(self._changes) < 20_000:
+                self._changes[n] = shown
+        return shown
 
     def either(self, items: list[str]) -> str:
         """Alternatives as the language lists them: "A or B", "A 또는 B"."""
