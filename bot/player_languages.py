@@ -1,5 +1,7 @@
 """The language each player chose, as this bot process last read it: one query the first time a player
-presses anything in a while, none after. /setup and the events' payloads keep it current."""
+presses anything in a while, none after. A choice made with /setup here is known at once; one made through
+another bot process is read again after `KEPT_S`. (The listener needs none of this: each event's payload
+carries its players' choices.)"""
 
 from __future__ import annotations
 
