@@ -48,6 +48,8 @@ class Race(_Strict):
     name: str = Field(min_length=1, max_length=80)
     names: Names = Field(default_factory=dict)
     side: str | None = None
+    # How replays write this race, in every client language: `["BW Terran", "스1 테란", "SC1人类"]`.
+    replay_names: list[str] = Field(default_factory=list)
 
 
 class Maps(_Strict):
@@ -55,12 +57,15 @@ class Maps(_Strict):
     vetoes: int = Field(default=0, ge=0)
     # A map's name in other languages, by its name in the pool: `Radeon = { ko = "라데온" }`.
     names: dict[str, Names] = Field(default_factory=dict)
+    # The names a map's replays carry, by its name in the pool: `Radeon = ["[SC:Evo] Radeon (라데온)"]`.
+    replay_names: dict[str, list[str]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _check(self) -> Self:
-        for map_name in self.names:
-            if map_name not in self.pool:
-                raise ValueError(f"names: {map_name!r} is not in the pool")
+        for key, table in (("names", self.names), ("replay_names", self.replay_names)):
+            for map_name in table:
+                if map_name not in self.pool:
+                    raise ValueError(f"{key}: {map_name!r} is not in the pool")
         if len(set(self.pool)) != len(self.pool):
             raise ValueError("pool: a map is listed twice")
         if self.pool and 2 * self.vetoes >= len(self.pool):
@@ -154,6 +159,15 @@ class Ranks(_Strict):
         return self
 
 
+class ReplayRules(_Strict):
+    """Replays of a match: whether they are asked for, and what their lobby must have been."""
+
+    # off: no replays; optional: a verified replay settles the match; required: reporting waits for one.
+    mode: Literal["off", "optional", "required"] = "off"
+    # Lobby settings as replays write them (`"Game Speed" = "Faster"`): a replay showing another is refused.
+    lobby: dict[str, str] = Field(default_factory=dict)
+
+
 class Matchmaking(_Strict):
     wave_interval_s: float = Field(default=45, gt=0)
     window_base: float = Field(gt=0)
@@ -178,6 +192,7 @@ class Ladder(_Strict):
     match: MatchRules = Field(default_factory=MatchRules)
     ranks: Ranks = Field(default_factory=Ranks)
     notify: NotifyRules = Field(default_factory=NotifyRules)
+    replays: ReplayRules = Field(default_factory=ReplayRules)
 
     @model_validator(mode="after")
     def _check_references(self) -> Self:
@@ -237,6 +252,24 @@ class Ladder(_Strict):
     @cached_property
     def region_by_code(self) -> Mapping[str, Region]:
         return {r.code: r for r in self.regions}
+
+    @cached_property
+    def race_by_replay_name(self) -> Mapping[str, str]:
+        """A race as a replay writes it (its code and default name count too), to its code."""
+        found: dict[str, str] = {}
+        for race in self.races:
+            for shown in (race.code, race.name, *race.replay_names):
+                found.setdefault(shown.casefold(), race.code)
+        return found
+
+    @cached_property
+    def map_by_replay_name(self) -> Mapping[str, str]:
+        """A map as a replay names it (its pool name counts too), to its name in the pool."""
+        found: dict[str, str] = {}
+        for name in self.maps.pool:
+            for shown in (name, *self.maps.replay_names.get(name, [])):
+                found.setdefault(shown.casefold(), name)
+        return found
 
     def races_of_side(self, side: str | None) -> list[Race]:
         return [r for r in self.races if r.side == side]
