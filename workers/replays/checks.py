@@ -42,7 +42,7 @@ def problems(facts: ReplayFacts, ladder: Ladder | None = None) -> list[Problem]:
         for p in facts.players:
             if p.human and race_code(ladder, p.race) is None:
                 found.append(Problem("unknown_race", f"{p.name} played {p.race!r}, not a race of this ladder"))
-        if ladder_map(ladder, facts.map) is None:
+        if ladder.maps.pool and ladder_map(ladder, facts.map) is None:
             found.append(Problem("unknown_map", f"{facts.map!r} is not a map of this ladder's pool"))
         for setting, wanted in ladder.replays.lobby.items():
             shown = facts.lobby.get(setting)

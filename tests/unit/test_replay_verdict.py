@@ -1,0 +1,73 @@
+"""A replay against its match: each check that needs the match, and who won, by race or by a known handle."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from db.ladder import LADDERS_DIR, load_ladder
+from workers.replays.facts import ReplayFacts, ReplayPlayer
+from workers.replays.verdict import MatchFacts, MatchSide, judge
+
+STARCRAFT = load_ladder(LADDERS_DIR / "starcraft.toml")
+PLAIN = load_ladder(LADDERS_DIR / "plain.toml")
+FOUND = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+UPLOADED = FOUND + timedelta(minutes=40)
+
+
+def _replay(a: tuple[str, str | None], b: tuple[str, str | None], **more: object) -> ReplayFacts:
+    players = (
+        ReplayPlayer("Kim", a[0], a[1], True, "kr", "3-S2-1-111"),
+        ReplayPlayer("Ivan", b[0], b[1], True, "eu", "2-S2-1-222"),
+    )
+    facts = ReplayFacts(readable=True, players=players, map="[SC:Evo] Radeon (라데온)",
+                        ended_at=FOUND + timedelta(minutes=25), lobby={"Game Speed": "Faster"})  # fmt: skip
+    return replace(facts, **more)  # type: ignore[arg-type]
+
+
+MATCH = MatchFacts("Radeon", FOUND, (MatchSide("sc2_terran"), MatchSide("bw_zerg")))
+
+
+def _codes(facts: ReplayFacts, match: MatchFacts = MATCH) -> list[str]:
+    return [p.code for p in judge(facts, match, STARCRAFT, UPLOADED).problems]
+
+
+def test_the_races_tell_the_players_apart_and_the_winner_settles_it() -> None:
+    # Player 1 played SC2 Terran (a Korean client writes 테란) and lost; player 2's BW Zerg won.
+    verdict = judge(_replay(("스1 저그", "win"), ("테란", "loss")), MATCH, STARCRAFT, UPLOADED)
+    assert verdict.verified and verdict.result == "player2"
+    assert verdict.handles == {1: "2-S2-1-222", 2: "3-S2-1-111"}
+    assert judge(_replay(("Terran", "win"), ("BW Zerg", "loss")), MATCH, STARCRAFT, UPLOADED).result == "player1"
+
+
+def test_each_check_against_the_match() -> None:
+    assert _codes(_replay(("Terran", "win"), ("BW Zerg", "loss"), map="Khione SEL")) == ["wrong_map"]
+    assert _codes(_replay(("Terran", "win"), ("BW Protoss", "loss"))) == ["wrong_races"]
+    early = FOUND - timedelta(hours=2)
+    assert _codes(_replay(("Terran", "win"), ("BW Zerg", "loss"), ended_at=early)) == ["played_before_match"]
+    late = UPLOADED + timedelta(hours=1)
+    assert _codes(_replay(("Terran", "win"), ("BW Zerg", "loss"), ended_at=late)) == ["ended_after_upload"]
+    slow = _replay(("Terran", "win"), ("BW Zerg", "loss"), lobby={"Game Speed": "Normal"})
+    assert _codes(slow) == ["lobby_setting"]
+    failed = judge(slow, MATCH, STARCRAFT, UPLOADED)
+    assert failed.result is None and not failed.verified
+
+
+def test_no_winner_settles_nothing() -> None:
+    verdict = judge(_replay(("Terran", None), ("BW Zerg", None)), MATCH, STARCRAFT, UPLOADED)
+    assert not verdict.verified and [p.code for p in verdict.problems] == ["no_winner"]
+
+
+def test_the_same_race_on_both_sides_needs_a_known_handle() -> None:
+    race = PLAIN.races[0]
+    facts = _replay((race.name, "win"), (race.name, "loss"), map="Arabia", lobby={})
+    unknown = MatchFacts(None, FOUND, (MatchSide(race.code), MatchSide(race.code)))
+    verdict = judge(facts, unknown, PLAIN, UPLOADED)
+    assert verdict.result is None and [p.code for p in verdict.problems] == ["players_unknown"]
+    known = MatchFacts(None, FOUND, (MatchSide(race.code), MatchSide(race.code, frozenset({"3-S2-1-111"}))))
+    assert judge(facts, known, PLAIN, UPLOADED).result == "player2"  # Kim, known as player 2, won
+
+
+def test_an_unreadable_file_says_why() -> None:
+    verdict = judge(ReplayFacts(readable=False), MATCH, STARCRAFT, UPLOADED)
+    assert verdict.result is None and not verdict.verified
