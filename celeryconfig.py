@@ -12,6 +12,8 @@ broker_url = _settings.redis_url
 result_backend = _settings.redis_url
 result_expires = 3600
 task_default_queue = _settings.celery_queue
+# Replays are read by workers of their own (the Procfile's `replays`): a slow file never delays a wave.
+task_routes = {"ladder.check_replay": {"queue": _settings.replay_queue}}
 task_serializer = "json"
 result_serializer = "json"
 accept_content = ["json"]

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     func,
@@ -263,3 +264,43 @@ class DeliveryFailure(Base):
     attempts: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(300))
     failed_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class ReplayFile(Base):
+    """A replay's bytes, once however often it is uploaded (by its SHA-256)."""
+
+    __tablename__ = "replay_files"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    stored_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class ReplayUpload(Base):
+    """A player's upload of a replay for a match, and what the workers found in it."""
+
+    __tablename__ = "replay_uploads"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"))
+    player_id: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(ForeignKey("replay_files.sha256"))
+    filename: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # pending (waits for a worker), verified (passed every check), failed (a check, or the file, failed).
+    state: Mapped[str] = mapped_column(String(16), server_default=text("'pending'"))
+    checked_at: Mapped[datetime | None]
+    # player1, player2 or draw: what a verified replay says of the match.
+    result: Mapped[str | None] = mapped_column(String(16))
+    # Each problem as {code, message}; the replay's facts as the players will see them; the toon handle of each
+    # side ({"1": ..., "2": ...}), which tells the players apart in their next replays.
+    problems: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
+    summary: Mapped[dict[str, Any] | None]
+    handles: Mapped[dict[str, Any] | None]
+
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'verified', 'failed')", name="replay_uploads_state"),
+        Index("replay_uploads_match", "match_id"),
+        Index("replay_uploads_file", "sha256"),
+    )

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
         default=None, description="overrides the ladder file's confirmation window (the demo's is 15 s)"
     )
     event_stream: str = Field(default="ladder:events", description="the event stream's key in Redis")
+    replay_queue: str = Field(
+        default="replays", description="the Celery queue replays are read on (by the Procfile's `replays` workers)"
+    )
     celery_queue: str = Field(default="ladder", description="the Celery queue the waves and the sweeps run on")
     relay_interval_s: float = Field(
         default=5.0, description="how often the relay publishes outbox rows a dead worker left unpublished"

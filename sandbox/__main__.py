@@ -133,7 +133,7 @@ def _run() -> int:
             credentials.chmod(0o600)
         env["FLOWER_BASIC_AUTH"] = credentials.read_text().strip()
         print(f"Flower asks for the user and password in {credentials}")
-    processes = ["worker", "beat", "flower"]
+    processes = ["worker", "replays", "beat", "flower"]
     if settings.discord_token.get_secret_value():
         processes.insert(0, "bot")
     else:

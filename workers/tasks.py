@@ -14,8 +14,11 @@ from workers import metrics
 from workers.celery import app
 from workers.deadlines import sweep
 from workers.pairing import warm_up
+from workers.replays.check import check_upload
 from workers.runtime import runtime
 from workers.wave import expire_entries, run_wave
+
+REPLAY_SOFT_LIMIT_S = 30
 
 
 @worker_init.connect
@@ -74,6 +77,14 @@ def expire_overdue_entries() -> int:
 def trim_event_stream() -> int:
     rt = runtime()
     return trim_stream(rt.redis, rt.stream)
+
+
+# Its own queue (`replay_queue`), so a wave never waits behind a replay; the time limits end a file that
+# would hold a worker for ever (the soft one marks the upload failed, the hard one ends the child process).
+@app.task(name="ladder.check_replay", soft_time_limit=REPLAY_SOFT_LIMIT_S, time_limit=REPLAY_SOFT_LIMIT_S + 15)
+def check_replay(upload_id: int) -> str:
+    rt = runtime()
+    return check_upload(rt.sessions, rt.redis, rt.stream, rt.ladder, upload_id)
 
 
 @app.task(name="ladder.match_deadlines")

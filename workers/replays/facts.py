@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sc2reader
+from billiard.exceptions import SoftTimeLimitExceeded
 from sc2reader.exceptions import SC2ReaderError
 
 # sc2reader's load level 4: players, map, length and lobby settings, without every game event.
@@ -65,8 +66,11 @@ def read_replay(data: bytes) -> ReplayFacts:
     try:
         replay = sc2reader.load_replay(io.BytesIO(data), load_level=LOAD_LEVEL)
         return _facts(replay)
+    except SoftTimeLimitExceeded:
+        return _unreadable("too_slow", "Reading the replay took too long.")
     except SC2ReaderError as exc:
         return _unreadable("unreadable", f"The replay could not be read ({type(exc).__name__}).")
+    # Hostile bytes reach sc2reader's depths, which may raise anything: the worker lives on.
     except Exception as exc:
         return _unreadable("unreadable", f"The replay could not be read ({type(exc).__name__}).")
 
