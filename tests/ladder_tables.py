@@ -11,7 +11,7 @@ from db.models import Base
 # One literal statement: the tables are fixed, so nothing is formatted into it.
 TRUNCATE_ALL = text(
     "TRUNCATE audit_log, delivery_failures, deliveries, outbox, queue_entries, matches, waves, queue_choices, "
-    "ratings, players RESTART IDENTITY CASCADE"
+    "ratings, players, replay_uploads, replay_files RESTART IDENTITY CASCADE"
 )
 
 
