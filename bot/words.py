@@ -14,7 +14,7 @@ from typing import Literal
 
 from babel import Locale
 from babel.lists import format_list
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal
 
 from bot.languages import PSEUDO
 from bot.pseudo import pseudo
@@ -89,32 +89,24 @@ class Words:
 
     def number(self, value: float) -> str:
         """A whole number as the reader's language writes it (1,500 · 1 500 · 1.500)."""
-        n = round(value)
-        shown = self._numbers.get(n)
-        if shown is None:
-            shown = format_decimal(n, locale=self.locale)
-            if len(self._numbers) < 20_000:
-                self._numbers[n] = shown
-        return shown
+        return self._format(self._numbers, value, None)
 
     def rating(self, value: float) -> str:
         """A rating, whole and ungrouped as players know them (1520, not 1,520), in the language's digits."""
-        n = round(value)
-        shown = self._ratings.get(n)
-        if shown is None:
-            shown = format_decimal(n, format="0", locale=self.locale)
-            if len(self._ratings) < 20_000:
-                self._ratings[n] = shown
-        return shown
+        return self._format(self._ratings, value, "0")
 
     def signed(self, value: float) -> str:
         """A rating's change, with its sign: +12, -8."""
+        return self._format(self._changes, value, "+0;-0")
+
+    def _format(self, kept: dict[int, str], value: float, pattern: str | None) -> str:
+        # Babel parses its pattern on every call: each language keeps what it wrote, per whole number.
         n = round(value)
-        shown = self._changes.get(n)
+        shown = kept.get(n)
         if shown is None:
-            shown = format_decimal(n, format="+0;-0", locale=self.locale)
-            if len(self._changes) < 20_000:
-                self._changes[n] = shown
+            shown = format_decimal(n, format=pattern, locale=self.locale)
+            if len(kept) < 20_000:
+                kept[n] = shown
         return shown
 
     def either(self, items: list[str]) -> str:
@@ -131,9 +123,6 @@ class Words:
         # The language's own pattern (CLDR's), filled in after: the pseudo-language marks the pattern's words.
         shape = format_list([f"{{{i}}}" for i in range(len(items))], style=style, locale=self.locale)
         return (pseudo(shape) if self.code == PSEUDO else shape).format(*items)
-
-    def percent(self, value: float) -> str:
-        return format_percent(value, locale=self.locale)
 
     def race(self, code: str | None, default: str | None = None) -> str:
         if code is None:

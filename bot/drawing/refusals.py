@@ -8,66 +8,55 @@ from bot.drawing.renderings import report_name
 from bot.words import Words
 from db.refusals import Refusal, Why
 
+# The refusals that say the same whatever happened; those with parameters are worded in `_said`.
+_PLAIN: dict[Why, Callable[[Words], str]] = {
+    Why.MATCH_NOT_FOUND: lambda w: w._("That match does not exist."),
+    Why.MATCH_NOT_YOURS: lambda w: w._("This match is not yours; its buttons belong to its two players."),
+    Why.NOT_YOUR_MATCH_TO_REQUEUE: lambda w: w._("That match is not yours."),
+    Why.UNKNOWN_RESULT: lambda w: w._("That is not a result this ladder knows."),
+    Why.ALREADY_CONFIRMED: lambda w: w._("You have already confirmed this match."),
+    Why.CONFIRM_TIME_OVER: lambda w: w._("The time to confirm this match has run out."),
+    Why.REPORT_TIME_OVER: lambda w: w._("The time to report this match has run out."),
+    Why.NO_REQUEUE_OFFERED: lambda w: w._("This match does not put you back in the queue. Use /queue to join it."),
+    Why.BANNED: lambda w: w._("You are banned from this ladder."),
+    Why.NOTHING_TO_REQUEUE: lambda w: w._("Use /queue to join the queue."),
+    Why.QUEUED_SINCE: lambda w: w._("You have queued again since this match. Use /queue to see where you are."),
+    Why.NOT_A_PLAYER: lambda w: w._("That is not a player this ladder knows."),
+    Why.NO_RACE_CHOSEN: lambda w: w._("Pick a race before you join."),
+    Why.ONE_RACE_ONLY: lambda w: w._("Pick one race: this ladder has no sides."),
+    Why.ALREADY_QUEUED: lambda w: w._("You are already in the queue."),
+    Why.NEEDS_SETUP: lambda w: w._("Before your first game, tell the ladder your name and region with /setup."),
+    Why.NAME_WITHOUT_LETTERS: lambda w: w._("Your name needs at least one letter or digit."),
+}
+
 
 def _said(words: Words, refusal: Refusal) -> str:
     w, p = refusal.why, dict(refusal.params)
-    if w is Why.MATCH_NOT_FOUND:
-        return words._("That match does not exist.")
-    if w is Why.MATCH_NOT_YOURS:
-        return words._("This match is not yours; its buttons belong to its two players.")
-    if w is Why.NOT_YOUR_MATCH_TO_REQUEUE:
-        return words._("That match is not yours.")
-    if w is Why.UNKNOWN_RESULT:
-        return words._("That is not a result this ladder knows.")
-    if w is Why.ALREADY_CONFIRMED:
-        return words._("You have already confirmed this match.")
+    if w in _PLAIN:
+        return _PLAIN[w](words)
     if w is Why.ALREADY_REPORTED:
         return words._("You have already reported a {report}.", report=report_name(words, p.get("report")))
-    if w is Why.CONFIRM_TIME_OVER:
-        return words._("The time to confirm this match has run out.")
-    if w is Why.REPORT_TIME_OVER:
-        return words._("The time to report this match has run out.")
-    if w is Why.NO_REQUEUE_OFFERED:
-        return words._("This match does not put you back in the queue. Use /queue to join it.")
-    if w is Why.BANNED:
-        return words._("You are banned from this ladder.")
     if w is Why.BANNED_FROM_QUEUE:
         reason = p.get("reason")
         if reason:
             return words._("You are banned from this ladder. Reason: {reason}", reason=reason)
         return words._("You are banned from this ladder.")
-    if w is Why.NOTHING_TO_REQUEUE:
-        return words._("Use /queue to join the queue.")
-    if w is Why.QUEUED_SINCE:
-        return words._("You have queued again since this match. Use /queue to see where you are.")
-    if w is Why.NOT_A_PLAYER:
-        return words._("That is not a player this ladder knows.")
-    if w is Why.NO_RACE_CHOSEN:
-        return words._("Pick a race before you join.")
     if w is Why.UNKNOWN_RACE:
         return words._("“{race}” is not a race of this ladder.", race=p.get("race"))
     if w is Why.TWO_RACES_ON_A_SIDE:
         return words.ngettext("Pick one {side} race, not {count}.", "Pick one {side} race, not {count}.",
                               int(p.get("count", 2)), side=words.side(str(p.get("side"))))  # fmt: skip
-    if w is Why.ONE_RACE_ONLY:
-        return words._("Pick one race: this ladder has no sides.")
     if w is Why.UNKNOWN_MAP:
         return words._("“{map}” is not in this ladder's map pool.", map=p.get("map"))
     if w is Why.TOO_MANY_VETOES:
         return words.ngettext("You can veto at most {count} map; you chose {chosen}.",
                               "You can veto at most {count} maps; you chose {chosen}.",
                               int(p.get("most", 0)), chosen=words.number(int(p.get("chosen", 0))))  # fmt: skip
-    if w is Why.ALREADY_QUEUED:
-        return words._("You are already in the queue.")
-    if w is Why.NEEDS_SETUP:
-        return words._("Before your first game, tell the ladder your name and region with /setup.")
     if w is Why.ON_COOLDOWN:
         when = "<t:" + str(p.get("until")) + ":R>"
         return words._("You called off or missed a match recently, so you can queue again {when}.", when=when)
     if w is Why.IN_UNFINISHED_MATCH:
         return words._("You are still in match #{match}. Finish it before you queue again.", match=p.get("match_id"))
-    if w is Why.NAME_WITHOUT_LETTERS:
-        return words._("Your name needs at least one letter or digit.")
     if w is Why.UNKNOWN_REGION:
         listed = ", ".join(f"{code} ({name})" for code, name in words.names.regions.items())
         return words._("That is not a region of this ladder. Pick one of: {regions}.", regions=listed[:1800])

@@ -11,7 +11,6 @@ from typing import Any
 
 import sc2reader
 from billiard.exceptions import SoftTimeLimitExceeded
-from sc2reader.exceptions import SC2ReaderError
 
 # sc2reader's load level 4: players, map, length and lobby settings, without every game event.
 LOAD_LEVEL = 4
@@ -68,9 +67,7 @@ def read_replay(data: bytes) -> ReplayFacts:
         return _facts(replay)
     except SoftTimeLimitExceeded:
         return _unreadable("too_slow", "Reading the replay took too long.")
-    except SC2ReaderError as exc:
-        return _unreadable("unreadable", f"The replay could not be read ({type(exc).__name__}).")
-    # Hostile bytes reach sc2reader's depths, which may raise anything: the worker lives on.
+    # sc2reader's own errors, and anything else hostile bytes provoke in its depths: the worker lives on.
     except Exception as exc:
         return _unreadable("unreadable", f"The replay could not be read ({type(exc).__name__}).")
 
