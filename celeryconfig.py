@@ -48,6 +48,16 @@ beat_schedule = {
         "schedule": _settings.deadline_sweep_s,
         "options": {"expires": _settings.deadline_sweep_s * 0.8},
     },
+    "hand-over-replays": {
+        "task": "ladder.hand_over_replays",
+        "schedule": _settings.replay_handover_s,
+        "options": {"expires": _settings.replay_handover_s * 0.8},
+    },
+    "forget-old-replays": {
+        "task": "ladder.forget_old_replays",
+        "schedule": 3600.0,
+        "options": {"expires": 3000.0},
+    },
     "trim-stream": {
         "task": "ladder.trim_stream",
         "schedule": 60.0,

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import drawing, joining, memory, notify, quality, report, simulation, speed, wave
+from bench import drawing, joining, memory, notify, quality, replay_uploads, replays, report, simulation, speed, wave
 from bench.algorithms import MATCHMAKERS
 from bench.machine import machine
 from bench.stack import servers
@@ -47,6 +47,9 @@ class Sizes:
     join_rounds: int
     cycles: int
     drawing_rounds: int
+    replay_rounds: int  # parse rounds over the five fixture replays
+    replay_waves: int  # waves each way, idle and while 200 replays are read
+    replay_uploads: int  # players uploading at once through the stand-in, the bot's loop stall meanwhile
 
 
 FULL = Sizes(
@@ -66,6 +69,9 @@ FULL = Sizes(
     join_rounds=5,
     cycles=10_000,
     drawing_rounds=drawing.ROUNDS,
+    replay_rounds=replays.ROUNDS,
+    replay_waves=replays.WAVES,
+    replay_uploads=replay_uploads.PLAYERS,
 )
 QUICK = Sizes(
     pools=(100, 1_000),
@@ -84,8 +90,11 @@ QUICK = Sizes(
     join_rounds=2,
     cycles=500,
     drawing_rounds=5,
+    replay_rounds=8,
+    replay_waves=3,
+    replay_uploads=replay_uploads.PLAYERS,  # the issue's 200: about a minute and a half
 )
-SECTIONS = ("speed", "quality", "simulation", "wave", "notify", "joining", "memory", "drawing")
+SECTIONS = ("speed", "quality", "simulation", "wave", "notify", "joining", "memory", "drawing", "replays")
 
 
 def sections(s: Sizes) -> dict[str, Callable[[], Any]]:
@@ -102,6 +111,8 @@ def sections(s: Sizes) -> dict[str, Callable[[], Any]]:
         "joining": lambda: joining.measure(200, s.join_rounds),
         "memory": lambda: asyncio.run(memory.measure(s.cycles, 100, 100)),
         "drawing": lambda: drawing.measure(s.drawing_rounds),
+        "replays": lambda: replays.measure(s.replay_rounds, s.replay_waves),
+        "replays_uploads": lambda: asyncio.run(replay_uploads.measure(s.replay_uploads)),
     }
 
 
@@ -160,6 +171,30 @@ def explain(results: dict[str, Any], notes: list[str]) -> None:
             "drawing: the median time to draw one message (9 kinds, from a match found to a refusal) in each "
             "language, the languages timed in turn round after round; the ratio is to English in the same run"
         )
+    if results.get("replays"):
+        read = results["replays"]["wave"]["replays"]
+        notes.append(
+            "replays: parse times are read_replay alone in the bench process (the five fixtures in turn, GC on); the "
+            "wave figures are waves of 1,000 run by the Procfile's worker while the Procfile's replays worker reads "
+            f"{results['replays']['wave']['uploads']} uploads, against the same waves with it idle. The uploads' "
+            f"checks came out {read['outcomes']} (first problems {read['first_problem']}): the fixtures are "
+            "StarCraft II games, not the StarCraft ladder's matches, so none settles a match; reading the file is "
+            "the cost either way"
+        )
+    uploads = results.get("replays_uploads")
+    if uploads:
+        notes.append(
+            f"replay_uploads_loop_stall_ms: the bot's largest event-loop stall while {uploads['players']} players "
+            f"(in {uploads['matches']} confirmed matches) ran /replay at once through the stand-in under Discord's "
+            "rate limits and 60 ms latency, from the first /replay until every upload was checked and "
+            f"{replay_uploads.AFTER_S:g} s more ({uploads['window_s']} s); the idle figure is the same statistic "
+            f"over the {uploads['idle_window_s']} s just before. Answer latency: first response (the defer) from "
+            "the stand-in's InteractionResult.latency_s; received: from the burst's start until the player's "
+            f"answer stopped thinking ({uploads['answers']}). Checks: {uploads['checks_per_s']} uploads/s, every "
+            "check failing on this ladder (the fixtures are StarCraft II games)"
+        )
+    elif results.get("replays"):
+        notes.append("replay_uploads_loop_stall_ms: null, the replays_uploads part failed (see its note)")
     if results.get("simulation"):
         notes.append(
             "simulation: wait percentiles are over matched players (time from joining to the matching wave); "

@@ -26,6 +26,8 @@ def judge(r: dict[str, Any]) -> list[Goal]:
         _at_least("notification bursts (the slowest)", r.get("notify_burst_min_per_s"), 1000, "events/s"),
         _loop_stall(r),
         _at_most("drawing in any language, against English", r.get("drawing_ratio_max"), 1.1, "times English"),
+        _wave_with_replays(r),
+        *_replay_uploads(r),
         _at_most(
             "bot memory growth, 100 → 10,000 cycles",
             r.get("rss_growth_mb"),
@@ -57,6 +59,28 @@ def _loop_stall(r: dict[str, Any]) -> Goal:
     if r.get("loop_stall_while_joining_ms") is not None:
         measured += f"; the 10,000 burst not reached ({r['loop_stall_while_joining_ms']:g} ms while its players joined)"
     return Goal(name, goal.target, measured, goal.verdict)
+
+
+def _wave_with_replays(r: dict[str, Any]) -> Goal:
+    """Replays are read on their own queue and processes: a wave must not slow down while they are."""
+    name, target = "wave 1,000 while 200 replays are read (median)", "≤ 1.1 times idle, or idle + 5 ms"
+    idle, loaded = r.get("replay_wave_idle_ms"), r.get("replay_wave_loaded_ms")
+    if idle is None or loaded is None:
+        return Goal(name, target, "—", "not measured")
+    measured = f"{loaded:g} ms vs {idle:g} ms idle ({loaded / idle:.2f} times)"
+    return Goal(name, target, measured, "pass" if loaded <= max(idle * 1.1, idle + 5) else "fail")
+
+
+def _replay_uploads(r: dict[str, Any]) -> list[Goal]:
+    """200 players uploading at once: the bot's loop held to the notification burst's goal, every player answered."""
+    players = r.get("replay_uploads_players")
+    stall = _at_most(
+        "loop stall during 200 replay uploads", r.get("replay_uploads_loop_stall_ms"), 50, "ms", require=players == 200
+    )
+    name, failed = "replay uploads: interactions failed", r.get("replay_uploads_failed")
+    if failed is None:
+        return [stall, Goal(name, "0", "—", "not measured")]
+    return [stall, Goal(name, "0", f"{failed} of {players}", "pass" if failed == 0 else "fail")]
 
 
 def _quality(r: dict[str, Any]) -> Goal:

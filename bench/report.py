@@ -28,6 +28,9 @@ def latest(sections: dict[str, Any], notes: list[str], machine: dict[str, Any], 
     expired = under.get("expired_tokens") or {}
     joining, memory = sections.get("joining"), sections.get("memory")
     drawing = sections.get("drawing")
+    replays = sections.get("replays")
+    replay_parse, replay_wave = (replays or {}).get("parse") or {}, (replays or {}).get("wave") or {}
+    uploads = sections.get("replays_uploads") or {}
     single = (notify or {}).get("single_matches") or {}
     burst = (notify or {}).get("burst") or {}
     big_burst = (big or {}).get("burst") or {}
@@ -63,6 +66,23 @@ def latest(sections: dict[str, Any], notes: list[str], machine: dict[str, Any], 
         "rss_cycles": memory["cycles"] if memory else None,
         "drawing_us": drawing["median_us"] if drawing else None,
         "drawing_ratio_max": drawing["ratio_max"] if drawing else None,
+        "replay_parse_p50_ms": replay_parse.get("p50_ms"),
+        "replay_parse_p95_ms": replay_parse.get("p95_ms"),
+        "replays_per_s_per_process": replay_parse.get("replays_per_s_one_process"),
+        "replay_wave_idle_ms": (replay_wave.get("idle") or {}).get("wave_ms_median"),
+        "replay_wave_loaded_ms": (replay_wave.get("loaded") or {}).get("wave_ms_median"),
+        "replay_wave_ratio": replay_wave.get("ratio"),
+        # The bot while 200 players run /replay at once (Discord's rate limits, 60 ms latency).
+        "replay_uploads_loop_stall_ms": uploads.get("bot_largest_stall_ms"),
+        "replay_uploads_loop_busy_stall_ms": uploads.get("bot_largest_busy_stall_ms"),
+        "replay_uploads_idle_loop_stall_ms": uploads.get("idle_bot_largest_stall_ms"),
+        "replay_uploads_players": uploads.get("players"),
+        "replay_uploads_answer_p50_ms": uploads.get("first_response_p50_ms"),
+        "replay_uploads_answer_p99_ms": uploads.get("first_response_p99_ms"),
+        "replay_uploads_received_p50_ms": uploads.get("received_p50_ms"),
+        "replay_uploads_received_p99_ms": uploads.get("received_p99_ms"),
+        "replay_uploads_failed": uploads.get("interactions_failed"),
+        "replay_uploads_all_checked_s": uploads.get("all_checked_s"),
         "simulation": sim["by_rate"] if sim else None,
         "machine": machine,
         "notes": notes,
@@ -80,6 +100,8 @@ def latest(sections: dict[str, Any], notes: list[str], machine: dict[str, Any], 
         "joining": joining,
         "memory": memory,
         "drawing": drawing,
+        "replays": replays,
+        "replay_uploads": sections.get("replays_uploads"),
     }
     return result
 
@@ -199,6 +221,7 @@ def markdown(r: dict[str, Any], images: dict[str, str]) -> str:
     out += _simulation(d.get("simulation"), images)
     out += _servers(r, d, images)
     out += _drawing(d.get("drawing"))
+    out += _replays(d.get("replays"), d.get("replay_uploads"))
     out += [
         "## Notes\n",
         "\n".join(f"- {n}" for n in r["notes"]) + "\n" if r["notes"] else "None.\n",
@@ -409,6 +432,101 @@ def _drawing(drawing: dict[str, Any] | None) -> list[str]:
         f"One message drawn (its embed, buttons and selects built) in each language, {drawing['kinds']} kinds in turn, "
         f"{drawing['drawings_per_round']} drawings a round, {drawing['rounds']} rounds; the median round.\n",
         _table(["language", "per drawing", "against English"], rows),
+    ]
+
+
+def _replays(replays: dict[str, Any] | None, uploads: dict[str, Any] | None) -> list[str]:
+    if not replays:
+        return ["## Replays\n", "Not run.\n", *_uploads(uploads)]
+    parse, wave = replays["parse"], replays["wave"]
+    files = [
+        [f"`{name}`", f["kind"], _cell(f["kb"]), _cell(f["p50_ms"]), _cell(f["p95_ms"])]
+        for name, f in parse["by_file"].items()
+    ]
+    files.append(["all", "", "", _cell(parse["p50_ms"]), _cell(parse["p95_ms"])])
+    ways = [
+        [
+            label,
+            str(w["waves"]),
+            _cell(w.get("wave_ms_median")),
+            f"{_cell(w.get('wave_ms_min'))}–{_cell(w.get('wave_ms_max'))}",
+            _cell(w.get("commit_ms_median")),
+            _cell(w.get("round_trip_ms_median")),
+        ]
+        for label, w in (
+            ("idle", wave["idle"]),
+            (f"reading {wave['uploads']} uploads", wave["loaded"]),
+        )
+    ]
+    read = wave["replays"]
+    outcomes = ", ".join(f"{n} {k}" for k, n in read["outcomes"].items())
+    return [
+        "## Replays\n",
+        f"Parse time: `workers.replays.facts.read_replay` on the five real replays of `tests/fixtures/replays`, in "
+        f"turn, {parse['rounds']} rounds after a warm-up round, in one process: "
+        f"{_cell(parse['replays_per_s_one_process'])} replays/s (mean {_cell(parse['mean_ms'])} ms).\n",
+        _table(["file", "kind", "KB", "p50 ms", "p95 ms"], files),
+        f"A wave of {wave['waiting']:,} waiting players, run by the Procfile's `worker`, with the Procfile's "
+        f"`replays` worker ({read['processes']} processes, a queue of its own) idle, then while it reads "
+        f"{wave['uploads']} uploads for {wave['uploads']} confirmed matches, all sent at once (a wave counts only "
+        "if the uploads were still being read when it ended). Same pools both ways. The replay processes share "
+        f"the machine's {replays['cpus']} CPUs with the wave worker and PostgreSQL. Wave ms: from the wave's start "
+        "until every event is published; round trip: from sending the task to its result.\n",
+        _table(["replays worker", "waves", "wave ms (median)", "min–max", "commit ms", "round trip ms"], ways),
+        f"With replays being read the median wave took **{_cell(wave['ratio'], 2)}×** as long. The "
+        f"{wave['uploads']} uploads were read in {_cell(read['seconds'])} s: {_cell(read['per_s'])} replays/s, "
+        f"{_cell(read['per_s_per_process'])} per process, using {_cell(read['worker_cpu_s'])} CPU seconds "
+        f"({outcomes}).\n",
+        *_uploads(uploads),
+    ]
+
+
+UPLOADS_HEADER = ["bot", "window", "largest loop stall", "largest busy stall", "first response", "received",
+                  "all checked"]  # fmt: skip
+
+
+def _uploads(u: dict[str, Any] | None) -> list[str]:
+    if not u:
+        return ["The bot's event-loop stall while 200 uploads arrive (`replay_uploads_loop_stall_ms`): not measured "
+                "in this run.\n"]  # fmt: skip
+    rows = [
+        [
+            "idle, just before",
+            f"{_cell(u['idle_window_s'])} s",
+            _cell(u["idle_bot_largest_stall_ms"], 1, " ms"),
+            _cell(u["idle_bot_largest_busy_stall_ms"], 1, " ms"),
+            "—",
+            "—",
+            "—",
+        ],
+        [
+            f"{u['players']} players run `/replay` at once",
+            f"{_cell(u['window_s'])} s",
+            f"**{_cell(u['bot_largest_stall_ms'], 1, ' ms')}**",
+            _cell(u["bot_largest_busy_stall_ms"], 1, " ms"),
+            f"p50 {_cell(u['first_response_p50_ms'])} ms, p99 {_cell(u['first_response_p99_ms'])} ms; "
+            f"{u['interactions_failed']} failed",
+            f"p50 {_cell(u['received_p50_ms'])} ms, p99 {_cell(u['received_p99_ms'])} ms, the last "
+            f"{_cell(u['all_received_s'], 2)} s",
+            f"{_cell(u['all_checked_s'], 2)} s ({_cell(u['checks_per_s'])}/s)",
+        ],
+    ]
+    answers = ", ".join(f"{n} {title!r}" for title, n in u["answers"].items())
+    paths = ", ".join(f"{n} by {path.replace('_', ' ')}" for path, n in sorted(u["deliveries_by_path"].items()))
+    return [
+        f"The bot while uploads arrive: the real bot process against the Discord stand-in under Discord's rules "
+        f"(rate limits, 60 ms each way), the Procfile's `worker` and `replays` "
+        f"({u['replays_worker']['processes']} processes), the StarCraft ladder's file. {u['players']} players, set "
+        f"up and rated, in {u['matches']} confirmed matches written to the database, each run `/replay` with a "
+        "file of their own, all at once, after a few warm-up uploads. The loop stall (the bot's `BOT_STATS_FILE`) "
+        "is over the burst, from the first `/replay` until every upload is checked and a little after, beside the "
+        "same statistic over an idle stretch of the same length just before. First response: Discord's 3 "
+        "seconds, the bot's defer (the stand-in's `InteractionResult.latency_s`); received: from the burst's "
+        "start until the player's answer stopped thinking; checked: until no upload is pending.\n",
+        _table(UPLOADS_HEADER, rows),
+        f"Answers: {answers}; {u['uploads_stored']} uploads stored. The checks' events reached the players "
+        f"{paths or 'by no path in the window'}; {u['rate_limited']} 429s, {u['violations']} requests outside "
+        "Discord's OpenAPI description.\n",
     ]
 
 

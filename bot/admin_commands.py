@@ -8,6 +8,7 @@ Each action is audited in the database and posted to the admins' log channel whe
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Coroutine
 from typing import Any
@@ -18,7 +19,7 @@ from discord import app_commands
 from bot.admin_access import is_admin, post_to_admin_log
 from bot.admin_status import status_text
 from bot.answer_in_time import Reply, answer_privately
-from bot.drawing.admin_notes import admin_summary
+from bot.drawing.admin_notes import admin_summary, replay_line
 from bot.drawing.profile import profile_embed
 from bot.drawing.renderings import name, race, timestamp
 from bot.health import BotHealth
@@ -131,7 +132,7 @@ async def _disputes(interaction: Interaction) -> Reply:
     return {"content": "\n".join(lines)[:2000]}
 
 
-@match_group.command(name="show", description="A match's players, state and reports")
+@match_group.command(name="show", description="A match's players, state, reports and replays")
 async def match_show(interaction: Interaction, match_id: app_commands.Range[int, 1, DISCORD_MAX_INTEGER]) -> None:
     if await _refused(interaction):
         return
@@ -150,7 +151,12 @@ async def _match(interaction: Interaction, match_id: int) -> Reply:
                      f"confirmed: {'yes' if p['confirmed'] else 'no'} · report: {p['report'] or '—'}")  # fmt: skip
     if payload.get("result"):
         lines.append(f"result: {payload['result']}")
-    return {"content": "\n".join(lines)[:2000]}
+    uploads, files = await services.admin.match_replays(match_id)
+    lines += [replay_line(upload) for upload in uploads]
+    reply: Reply = {"content": "\n".join(lines)[:2000]}
+    if files:
+        reply["files"] = [discord.File(io.BytesIO(data), filename=filename) for filename, data in files]
+    return reply
 
 
 @match_group.command(name="resolve", description="Settle a disputed match")

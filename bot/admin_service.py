@@ -8,12 +8,13 @@ import redis.asyncio as aioredis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
-from db import admin
+from db import admin, replays
 from db.admin import Done, OpenDispute, Waiting
 from db.ladder import Ladder
 from db.outbox import publish_now
 from db.payloads import MatchPayload
 from db.rating import Elo
+from db.replays import UploadShown
 from db.status import LadderStatus, StreamStatus, ladder_status, stream_status
 
 
@@ -67,6 +68,12 @@ class AdminService:
         async with self._sessions() as session:
             return await session.run_sync(lambda s: admin.match_show(s, match_id, self._ladder))
 
+    async def match_replays(self, match_id: int) -> tuple[list[UploadShown], list[tuple[str, bytes]]]:
+        """Every upload for the match with what its check found, and the files still kept (at most the ten
+        newest that fit in one Discord message)."""
+        async with self._sessions() as session:
+            return await session.run_sync(lambda s: _replays_of(s, match_id))
+
     async def set_rating(self, actor: int, player: int, race: str, rating: float) -> Done:
         return await self._do(lambda s: admin.set_rating(s, actor, player, race, rating, self._ladder))
 
@@ -91,3 +98,21 @@ def clean_reason(raw: str | None) -> str | None:
     """Printable characters only (PostgreSQL refuses NUL in text; control characters garble the views)."""
     reason = "".join(ch for ch in (raw or "")[: MAX_REASON * 4] if ch.isprintable()).strip()[:MAX_REASON]
     return reason or None
+
+
+# Discord takes at most 10 files in a message and 25 MiB in one request.
+FILES_PER_MESSAGE = 10
+FILE_BYTES_PER_MESSAGE = 24 * 1024 * 1024
+
+
+def _replays_of(session: Session, match_id: int) -> tuple[list[UploadShown], list[tuple[str, bytes]]]:
+    shown = replays.uploads_of(session, match_id)
+    files: list[tuple[str, bytes]] = []
+    total = 0
+    for upload in reversed(shown):
+        kept = replays.file_of(session, upload.upload_id) if upload.kept else None
+        if kept is None or len(files) == FILES_PER_MESSAGE or total + len(kept[1]) > FILE_BYTES_PER_MESSAGE:
+            continue
+        files.append((f"{upload.upload_id}-{kept[0]}", kept[1]))
+        total += len(kept[1])
+    return shown, files[::-1]

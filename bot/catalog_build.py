@@ -52,7 +52,7 @@ def extract_template() -> Catalog:
 
 async def command_texts() -> list[tuple[str, str]]:
     """Every text of the player commands that Discord shows translated, with where it shows."""
-    from bot.commands import COMMANDS
+    from bot.commands import COMMANDS, REPLAY_COMMANDS
 
     asked: dict[tuple[str, str], None] = {}
 
@@ -65,7 +65,7 @@ async def command_texts() -> list[tuple[str, str]]:
             return None
 
     tree = app_commands.CommandTree(discord.Client(intents=discord.Intents.none()))
-    for command in COMMANDS:
+    for command in COMMANDS + REPLAY_COMMANDS:
         await command.get_translated_payload(tree, Recorder())
     return list(asked)
 

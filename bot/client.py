@@ -20,7 +20,7 @@ from bot.admin_commands import admin_group
 from bot.admin_service import AdminService
 from bot.catalogs import load_catalogs
 from bot.command_translator import LadderTranslator
-from bot.commands import COMMANDS
+from bot.commands import COMMANDS, REPLAY_COMMANDS
 from bot.components.dispute import ResolveButton
 from bot.components.leaderboard import PageButton
 from bot.components.match import MatchButton
@@ -40,6 +40,8 @@ from bot.notifications import NotificationService
 from bot.player_languages import PlayerLanguages
 from bot.player_service import PlayerService
 from bot.queue_service import QueueService
+from bot.replay_readers import ReplayReaders
+from bot.replay_service import ReplayService
 from bot.request_clock import request_trace
 from bot.services import Services
 from bot.spam_guard import SpamGuard
@@ -108,6 +110,9 @@ class LadderBot(LadderClient):
             admin=AdminService(
                 sessions, self._redis, settings.event_stream, self.ladder, consumer_group=settings.consumer_group
             ),
+            replays=ReplayService(
+                sessions, self.ladder, ReplayReaders(settings.redis_url, settings.replay_queue).hand_over
+            ),
             queue_spam=SpamGuard(settings.queue_spam_burst, settings.queue_spam_refill_s),
             catalogs=catalogs,
             languages=PlayerLanguages(players.chosen_language),
@@ -132,7 +137,7 @@ class LadderBot(LadderClient):
         self.add_dynamic_items(
             RaceSelect, VetoSelect, JoinButton, CancelButton, MatchButton, RegionSelect, PageButton, ResolveButton
         )
-        for command in COMMANDS:
+        for command in COMMANDS + (REPLAY_COMMANDS if self.ladder.replays.mode != "off" else []):
             self.tree.add_command(command)
         self.tree.add_command(admin_group)
         self.tree.error(answer_command_error)

@@ -13,6 +13,7 @@ from bot.actions.notify import set_notify
 from bot.actions.open_queue import open_queue
 from bot.actions.profile import show_profile
 from bot.actions.region import set_up_by_command
+from bot.actions.replay import upload_replay
 from bot.ladder_client import Interaction
 from bot.languages import LANGUAGES, NATIVE_NAMES
 
@@ -81,6 +82,19 @@ async def leaderboard_command(
 async def notify_command(interaction: Interaction, setting: str) -> None:
     await set_notify(interaction, setting)
 
+
+@app_commands.command(
+    name="replay", description="Upload the replay of your match: a verified replay settles the result."
+)
+@app_commands.describe(file="The game's replay file (.SC2Replay)")
+@app_commands.allowed_contexts(**_EVERYWHERE)
+@app_commands.allowed_installs(guilds=True, users=False)
+async def replay_command(interaction: Interaction, file: discord.Attachment) -> None:
+    await upload_replay(interaction, file)
+
+
+# Registered only where the ladder asks for replays (its file's `[replays] mode`).
+REPLAY_COMMANDS: list[app_commands.Command[Any, Any, Any]] = [replay_command]
 
 COMMANDS: list[app_commands.Command[Any, Any, Any]] = [
     queue_command,

@@ -14,6 +14,7 @@ from bot.notifications import NotificationService
 from bot.player_languages import PlayerLanguages
 from bot.player_service import PlayerService
 from bot.queue_service import QueueService
+from bot.replay_service import ReplayService
 from bot.spam_guard import SpamGuard
 from db.ladder import Ladder
 
@@ -28,6 +29,7 @@ class Services:
     matches: MatchService
     players: PlayerService
     admin: AdminService
+    replays: ReplayService
     # Join, Back to the queue and Cancel share one budget per player.
     queue_spam: SpamGuard
     # Every language's words, and which language each player chose.

@@ -27,6 +27,8 @@ class EventType(StrEnum):
     QUEUE_REMOVED = "queue_removed"
     # To players who asked (/notify on) and are not in the queue: someone has just joined it.
     SOMEONE_WAITING = "someone_waiting"
+    # A replay was checked and settled nothing: failed, or verified for a match that is not being played.
+    REPLAY_CHECKED = "replay_checked"
 
 
 # The names the code uses: each is the type itself, a string as stored.
@@ -40,6 +42,7 @@ MATCH_REMINDER = EventType.MATCH_REMINDER
 QUEUE_EXPIRED = EventType.QUEUE_EXPIRED
 QUEUE_REMOVED = EventType.QUEUE_REMOVED
 SOMEONE_WAITING = EventType.SOMEONE_WAITING
+REPLAY_CHECKED = EventType.REPLAY_CHECKED
 EVENT_TYPES = frozenset(EventType)
 
 

@@ -101,6 +101,8 @@ def match_payload(match: MatchRow, ladder: Ladder, **extra: Any) -> MatchPayload
         "message_refs": {str(v["player1_id"]): v["ref1"], str(v["player2_id"]): v["ref2"]},
         **extra,
     }
+    if ladder.replays.mode != "off":
+        payload["replays"] = ladder.replays.mode
     return cast(MatchPayload, payload)  # `extra` adds the keys a few event types carry
 
 

@@ -7,7 +7,7 @@ transaction; the other finds nothing to move.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -50,9 +50,10 @@ def complete(
     rule: RatingRule,
     *,
     resolved_by: int | None = None,
+    **extra: Any,
 ) -> Event | None:
-    """Completes the match with `result` if it is still in one of `from_states`; returns its event, or None
-    when another caller moved it first (and nothing was written)."""
+    """Completes the match with `result` if it is still in one of `from_states`; returns its event (carrying
+    `extra` beside the match), or None when another caller moved it first (and nothing was written)."""
     moved = session.execute(
         text(
             "UPDATE matches SET state = 'completed', result = :result, resolved_by = :by, ended_at = now(),"
@@ -103,4 +104,5 @@ def complete(
         match_id,
         ladder,
         new_ratings={str(p): round(r) for p, r in new_ratings.items()},
+        **extra,
     )

@@ -110,6 +110,12 @@ def report(
     two that disagree make it disputed, for the admins."""
     if outcome not in REPORTS:
         return Move(refused=Refusal(Why.UNKNOWN_RESULT))
+    if ladder.replays.mode == "required":
+        # Results come from verified replays alone; a verified one settles the match at once.
+        refused = _refusal(session, match_id, player_id, ladder, "report")
+        if refused.match is not None and refused.match.get("state") == "confirmed":
+            return Move(refused=Refusal(Why.REPLAY_REQUIRED), match=refused.match)
+        return refused
     reports = session.execute(
         text(
             "UPDATE matches SET"

@@ -272,9 +272,11 @@ class ReplayFile(Base):
     __tablename__ = "replay_files"
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    # None once the ladder's retention let the bytes go (the uploads keep what was read in them).
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(Integer)
     stored_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    forgotten_at: Mapped[datetime | None]
 
 
 class ReplayUpload(Base):
@@ -298,9 +300,13 @@ class ReplayUpload(Base):
     problems: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
     summary: Mapped[dict[str, Any] | None]
     handles: Mapped[dict[str, Any] | None]
+    # Readers the upload was handed to, and when it was last handed over (a lost hand-over is made again).
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    queued_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     __table_args__ = (
         CheckConstraint("state IN ('pending', 'verified', 'failed')", name="replay_uploads_state"),
         Index("replay_uploads_match", "match_id"),
         Index("replay_uploads_file", "sha256"),
+        Index("replay_uploads_pending", "queued_at", postgresql_where=text("state = 'pending'")),
     )

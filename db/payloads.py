@@ -39,6 +39,32 @@ class MatchSide(TypedDict, total=False):
     waves_waited: int
 
 
+class ReplayProblem(TypedDict):
+    code: str
+    params: dict[str, str | int]
+
+
+class ReplayPlayer(TypedDict):
+    name: str
+    race: str  # as the replay writes it
+    race_code: str | None  # the ladder's race, when it knows it
+    result: str | None  # win, loss, tie
+
+
+class ReplayPayload(TypedDict, total=False):
+    """What a checked replay showed, in the events its check wrote."""
+
+    upload_id: Required[int]
+    uploaded_by: int
+    state: str  # verified or failed
+    problems: list[ReplayProblem]
+    map: str | None  # as the replay names it
+    game_length_s: float | None
+    players: list[ReplayPlayer]
+    winner: int | None  # the player id, when the replay tells the players apart
+    draw: bool
+
+
 class MatchPayload(TypedDict, total=False):
     match_id: Required[int]
     state: str
@@ -58,6 +84,10 @@ class MatchPayload(TypedDict, total=False):
     requeue: list[int]
     # `match_completed`: each player's new rating, per player id (as text).
     new_ratings: dict[str, float]
+    # Whether the ladder asks for replays (optional or required; absent when it takes none).
+    replays: str
+    # The events a replay's check wrote (`replay_checked`, and the completion or dispute it caused).
+    replay: ReplayPayload
 
 
 class QueueEndedPayload(TypedDict, total=False):
@@ -87,6 +117,7 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     EventType.QUEUE_EXPIRED: _QUEUE_ENDED,
     EventType.QUEUE_REMOVED: _QUEUE_ENDED,
     EventType.SOMEONE_WAITING: _SOMEONE_WAITING,
+    EventType.REPLAY_CHECKED: _MATCH,
 }
 
 

@@ -41,6 +41,19 @@ class Why(StrEnum):
     # Setting up:
     NAME_WITHOUT_LETTERS = "name_without_letters"
     UNKNOWN_REGION = "unknown_region"  # params: regions (the ladder's, as "code (name)", comma-separated)
+    # Uploading a replay:
+    REPLAY_NO_MATCH = "replay_no_match"
+    REPLAY_WRONG_TYPE = "replay_wrong_type"  # params: extension (the one a replay has)
+    REPLAY_EMPTY = "replay_empty"
+    REPLAY_TOO_BIG = "replay_too_big"  # params: most_kb
+    REPLAY_DOWNLOAD_FAILED = "replay_download_failed"
+    REPLAY_NOT_YOUR_MATCH = "replay_not_your_match"
+    REPLAY_MATCH_CLOSED = "replay_match_closed"  # params: match_id, state
+    REPLAY_USED_ELSEWHERE = "replay_used_elsewhere"
+    REPLAY_ALREADY_SENT = "replay_already_sent"  # params: match_id
+    REPLAY_TOO_MANY = "replay_too_many"  # params: most
+    # Reporting, on a ladder whose results come from replays:
+    REPLAY_REQUIRED = "replay_required"
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,18 @@ class Settings(BaseSettings):
     replay_queue: str = Field(
         default="replays", description="the Celery queue replays are read on (by the Procfile's `replays` workers)"
     )
+    replay_keep_days: float = Field(
+        default=180,
+        gt=0,
+        description="how long an uploaded replay's file is kept; what was read in it (the checks, the game's "
+        "summary) is kept for ever",
+    )
+    replay_handover_s: float = Field(
+        default=60,
+        gt=0,
+        description="how long an upload may wait for a replay reader before it is handed over again (the bot "
+        "stopped before handing it over, or the broker lost it)",
+    )
     celery_queue: str = Field(default="ladder", description="the Celery queue the waves and the sweeps run on")
     relay_interval_s: float = Field(
         default=5.0, description="how often the relay publishes outbox rows a dead worker left unpublished"

@@ -123,6 +123,7 @@ async def _run(options: DemoOptions, logs: Path, started: Started, tally: Tally)
         "REDIS_URL": urls.redis_url,
         "EVENT_STREAM": f"demo:{token}:events",
         "CELERY_QUEUE": f"demo-{token}",
+        "REPLAY_QUEUE": f"demo-{token}-replays",
         "WAVE_INTERVAL_S": str(options.wave_interval),
         "DISCORD_TOKEN": DEMO_BOT_TOKEN,
         "DISCORD_API_BASE": standin.api_base,
@@ -136,11 +137,12 @@ async def _run(options: DemoOptions, logs: Path, started: Started, tally: Tally)
         "PSEUDO_LANGUAGE": "true",
         **({"LADDER_CONFIG": str(options.ladder)} if options.ladder else {}),
     }
-    print(f"Servers and the Discord stand-in ready. Logs of the bot, worker and beat: {logs}/")
+    print(f"Servers and the Discord stand-in ready. Logs of the bot, workers and beat: {logs}/")
     watched = {
         "bot": (processes.start_bot(env, logs / "bot.log"), logs / "bot.log"),
         "beat": (processes.start_beat(env, logs / "beat.log", logs / f"beat-schedule-{token}"), logs / "beat.log"),
         "worker": (processes.start_worker(env, logs / "worker.log"), logs / "worker.log"),
+        "replays": (processes.start_replay_reader(env, logs / "replays.log"), logs / "replays.log"),
     }
     started.processes += [process for process, _ in watched.values()]
     started.engine = async_engine(database_url)

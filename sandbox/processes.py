@@ -11,15 +11,24 @@ from pathlib import Path
 from db.settings import PROJECT_DIR
 
 
-def start_worker(env: dict[str, str], log: Path, concurrency: int = 2, name: str = "worker") -> subprocess.Popen[bytes]:
+def start_worker(
+    env: dict[str, str], log: Path, concurrency: int = 2, name: str = "worker", queues: list[str] | None = None
+) -> subprocess.Popen[bytes]:
+    chosen = ["-Q", ",".join(queues)] if queues else []
     return _start(
         [
             "-m", "celery", "-A", "workers", "worker", "-E", "-P", "prefork", "-c", str(concurrency),
-            "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "-l", "INFO",
+            "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "-l", "INFO", *chosen,
         ],
         env,
         log,
     )  # fmt: skip
+
+
+def start_replay_reader(env: dict[str, str], log: Path, concurrency: int = 1) -> subprocess.Popen[bytes]:
+    """A worker on the replay queue alone, as the Procfile's `replays` line runs it."""
+    queue = env.get("REPLAY_QUEUE") or os.environ.get("REPLAY_QUEUE") or "replays"
+    return start_worker(env, log, concurrency=concurrency, name="replays", queues=[queue])
 
 
 def start_beat(env: dict[str, str], log: Path, schedule: Path) -> subprocess.Popen[bytes]:

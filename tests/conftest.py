@@ -74,6 +74,7 @@ def ladder_env(server_urls: ServerUrls, database_url: str) -> Iterator[dict[str,
         "REDIS_URL": server_urls.redis_url,
         "EVENT_STREAM": f"test:{token}:events",
         "CELERY_QUEUE": f"test-{token}",
+        "REPLAY_QUEUE": f"test-{token}-replays",
         "LADDER_CONFIG": str(LADDERS_DIR / "starcraft.toml"),
         # Beat does not run in these tests; waves are started by hand.
         "WAVE_INTERVAL_S": "3600",

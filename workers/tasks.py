@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict
 from typing import Any
 
@@ -15,6 +16,7 @@ from workers.celery import app
 from workers.deadlines import sweep
 from workers.pairing import warm_up
 from workers.replays.check import check_upload
+from workers.replays.handover import forget_old_replays, hand_over_lost
 from workers.runtime import runtime
 from workers.wave import expire_entries, run_wave
 
@@ -25,6 +27,19 @@ REPLAY_SOFT_LIMIT_S = 30
 def warm_up_pairing(**_: Any) -> None:
     """The pairing's compiled kernels, ready before the first wave (prefork children inherit them)."""
     warm_up()
+
+
+# How much lower a replay reader's CPU priority is than a wave's: on a machine the two share, parsing takes
+# what the waves leave (Linux's nice; the pool processes inherit it).
+REPLAY_READER_NICENESS = 10
+
+
+@worker_init.connect
+def yield_to_waves(sender: Any = None, **_: Any) -> None:
+    """A worker that reads only replays (the Procfile's `replays`) runs below the waves' priority."""
+    consumed = set(sender.app.amqp.queues.consume_from or {}) if sender is not None else set()
+    if consumed == {get_settings().replay_queue} and hasattr(os, "nice"):
+        os.nice(REPLAY_READER_NICENESS)
 
 
 _metrics_server: metrics.MetricsServer | None = None
@@ -85,6 +100,20 @@ def trim_event_stream() -> int:
 def check_replay(upload_id: int) -> str:
     rt = runtime()
     return check_upload(rt.sessions, rt.redis, rt.stream, rt.ladder, upload_id)
+
+
+@app.task(name="ladder.hand_over_replays")
+def hand_over_replays() -> int:
+    """Uploads the bot stored but whose hand-over to a reader was lost: sent to the readers again."""
+    rt = runtime()
+    settings = get_settings()
+    return hand_over_lost(rt.sessions, lambda upload_id, expires: check_replay.apply_async(
+        args=(upload_id,), queue=settings.replay_queue, expires=expires), settings.replay_handover_s)  # fmt: skip
+
+
+@app.task(name="ladder.forget_old_replays")
+def forget_replay_files() -> int:
+    return forget_old_replays(runtime().sessions, get_settings().replay_keep_days)
 
 
 @app.task(name="ladder.match_deadlines")

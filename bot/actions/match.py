@@ -8,9 +8,10 @@ import discord
 
 from bot.actions.join import requeue
 from bot.actions.owner import belongs_to
-from bot.drawing.custom_ids import ABORT, CONFIRM, DRAW, LOST, REQUEUE, WON
+from bot.drawing.custom_ids import ABORT, CONFIRM, DRAW, LOST, REPLAY, REQUEUE, WON
 from bot.drawing.match import match_rendering
 from bot.drawing.refusals import refusal_text
+from bot.drawing.replay import replay_how_to
 from bot.ladder_client import Interaction, services_of
 from bot.message_refs import message_ref
 from bot.speaking import words_for
@@ -28,8 +29,12 @@ async def act_on_match(interaction: Interaction, action: str, match_id: int, pla
     if action == REQUEUE:
         await requeue(interaction, match_id)
         return
-    matches = services_of(interaction).matches
     words = await words_for(interaction)
+    if action == REPLAY:
+        # Only a slash command can take a file: the button says how, and changes nothing.
+        await interaction.response.send_message(replay_how_to(words), ephemeral=True)
+        return
+    matches = services_of(interaction).matches
     ref = message_ref(interaction, words.code)
     if action == CONFIRM:
         move = await matches.confirm(match_id, player_id, ref)

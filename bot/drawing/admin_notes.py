@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from db.admin import Done, Note
+from db.replays import UploadShown
 
 _SAID = {
     Note.NOT_IN_QUEUE: "Player {player} is not in the queue.",
@@ -30,3 +31,12 @@ def admin_summary(done: Done) -> str:
             " and out of the queue." if params.get("left_queue") else "."
         )
     return _SAID[done.note].format_map(params)
+
+
+def replay_line(upload: UploadShown) -> str:
+    """One upload of a match as the admins read it: who, when, what its check found, whether its file is kept."""
+    found = "; ".join(str(p.get("message", p.get("code"))) for p in upload.problems) or "every check passed"
+    result = f", result {upload.result}" if upload.result else ""
+    kept = "" if upload.kept else " (file no longer kept)"
+    return (f"replay #{upload.upload_id} by {upload.player_id}, {upload.filename} ({upload.size:,} bytes), "
+            f"{upload.uploaded_at:%Y-%m-%d %H:%M} UTC: {upload.state}{result}: {found}{kept}")[:400]  # fmt: skip

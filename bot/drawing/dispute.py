@@ -8,6 +8,7 @@ import discord
 
 from bot.drawing import custom_ids
 from bot.drawing.renderings import WARNING_COLOUR, Rendering, name, race
+from bot.drawing.replay import replay_summary
 from bot.drawing.routed import routed_view
 from bot.words import Words
 from db.admin import RESOLUTIONS
@@ -18,6 +19,7 @@ _WHY = {
     "reports_differ": "The two reports disagree.",
     "one_report": "Only one player reported in time.",
     "no_report": "Nobody reported in time.",
+    "replay_differs": "The replay disagrees with a report.",
 }
 
 
@@ -31,6 +33,9 @@ def dispute_rendering(payload: MatchPayload, words: Words) -> Rendering:
             f"player{n}: **{name(words, p)}** ({race(words, p)}, {p.get('rating')}) reported: {p.get('report') or '—'}"
         )
     embed = discord.Embed(title=f"Match #{match_id} disputed", description="\n".join(lines), colour=WARNING_COLOUR)
+    replay = payload.get("replay")
+    if replay is not None:
+        embed.add_field(name="Replay (evidence)", value=replay_summary(replay, payload, None, words), inline=False)
     if not isinstance(match_id, int) or len(players) != 2:
         return Rendering(embed)
     # Button labels are plain text: the names as they are, not escaped for markdown.

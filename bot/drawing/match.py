@@ -7,7 +7,7 @@ from typing import Any
 import discord
 
 from bot.drawing import custom_ids
-from bot.drawing.custom_ids import ABORT, CONFIRM, DRAW, LOST, REQUEUE, WON
+from bot.drawing.custom_ids import ABORT, CONFIRM, DRAW, LOST, REPLAY, REQUEUE, WON
 from bot.drawing.renderings import (
     ENDED_COLOUR,
     FOUND_COLOUR,
@@ -21,6 +21,7 @@ from bot.drawing.renderings import (
     report_name,
     sides,
 )
+from bot.drawing.replay import replay_field
 from bot.drawing.routed import routed_view
 from bot.words import Words
 from db.events import MATCH_REMINDER
@@ -33,6 +34,7 @@ _STYLES = {
     LOST: discord.ButtonStyle.secondary,
     DRAW: discord.ButtonStyle.secondary,
     REQUEUE: discord.ButtonStyle.primary,
+    REPLAY: discord.ButtonStyle.secondary,
 }
 
 
@@ -47,6 +49,8 @@ def _label(words: Words, action: str) -> str:
         return words.pgettext("button", "I lost")
     if action == DRAW:
         return words.pgettext("button", "Draw")
+    if action == REPLAY:
+        return words.pgettext("button", "Upload a replay")
     return words.pgettext("button", "Back to the queue")
 
 
@@ -118,6 +122,7 @@ def _confirmed(payload: MatchPayload, player_id: int, _type: str, words: Words) 
     me, opp = sides(payload, player_id)
     deadline = iso_timestamp(payload.get("report_by"))
     mine = me.get("report") if me else None
+    by_replay = payload.get("replays") == "required"
     if mine:
         reported = {"report": report_name(words, mine), "opponent": _opponent(words, opp)}
         if deadline:
@@ -125,6 +130,11 @@ def _confirmed(payload: MatchPayload, player_id: int, _type: str, words: Words) 
                            deadline=deadline, **reported)  # fmt: skip
         else:
             text = words._("You reported a **{report}**. Waiting for the report of {opponent}.", **reported)
+    elif by_replay and deadline:
+        text = words._("Both players confirmed. Play your game, then upload its replay with /replay {deadline}.",
+                       deadline=deadline)  # fmt: skip
+    elif by_replay:
+        text = words._("Both players confirmed. Play your game, then upload its replay with /replay.")
     elif deadline:
         text = words._("Both players confirmed. Play your game, then report the result here {deadline}.",
                        deadline=deadline)  # fmt: skip
@@ -133,7 +143,11 @@ def _confirmed(payload: MatchPayload, player_id: int, _type: str, words: Words) 
     embed = discord.Embed(title=words._("Match confirmed — good luck, have fun!"), description=text,
                           colour=FOUND_COLOUR)  # fmt: skip
     _details(embed, payload, me, opp, words)
-    return Rendering(embed, None if mine else _buttons(payload, player_id, [WON, LOST, DRAW], words))
+    replay_field(embed, payload, player_id, words)
+    actions = [] if mine or by_replay else [WON, LOST, DRAW]
+    if payload.get("replays"):
+        actions.append(REPLAY)
+    return Rendering(embed, _buttons(payload, player_id, actions, words) if actions else None)
 
 
 def _completed(payload: MatchPayload, player_id: int, _type: str, words: Words) -> Rendering:
@@ -160,6 +174,7 @@ def _completed(payload: MatchPayload, player_id: int, _type: str, words: Words) 
         moved = f" ({words.signed(change)})" if isinstance(change, int | float) else ""
         shown = rating(words, new) if new is not None else rating(words, side.get("rating"))
         embed.add_field(name=label, value=f"{race(words, side)}: {shown}{moved}", inline=True)
+    replay_field(embed, payload, player_id, words)
     _footer(embed, payload, words)
     return Rendering(embed)
 
@@ -171,6 +186,8 @@ def dispute_why(words: Words, end_reason: object) -> str:
         return words._("Only one player reported in time.")
     if end_reason == "no_report":
         return words._("Nobody reported a result in time.")
+    if end_reason == "replay_differs":
+        return words._("The replay disagrees with a report.")
     return words._("The result is in question.")
 
 
@@ -181,6 +198,7 @@ def _disputed(payload: MatchPayload, player_id: int, _type: str, words: Words) -
         description=why + " " + words._("An admin will settle it; ratings wait until then."),
         colour=WARNING_COLOUR,
     )
+    replay_field(embed, payload, player_id, words)
     _footer(embed, payload, words)
     return Rendering(embed)
 

@@ -18,6 +18,7 @@ from db.events import (
     MATCH_REMINDER,
     QUEUE_EXPIRED,
     QUEUE_REMOVED,
+    REPLAY_CHECKED,
     SOMEONE_WAITING,
     Event,
 )
@@ -33,6 +34,7 @@ _RENDERERS: dict[str, Renderer] = {
     MATCH_COMPLETED: match_rendering,
     MATCH_DISPUTED: match_rendering,
     MATCH_INVALIDATED: match_rendering,
+    REPLAY_CHECKED: match_rendering,
     QUEUE_EXPIRED: render_expired,
     QUEUE_REMOVED: render_removed,
     SOMEONE_WAITING: render_someone_waiting,

@@ -27,6 +27,12 @@ _PLAIN: dict[Why, Callable[[Words], str]] = {
     Why.ALREADY_QUEUED: lambda w: w._("You are already in the queue."),
     Why.NEEDS_SETUP: lambda w: w._("Before your first game, tell the ladder your name and region with /setup."),
     Why.NAME_WITHOUT_LETTERS: lambda w: w._("Your name needs at least one letter or digit."),
+    Why.REPLAY_NO_MATCH: lambda w: w._("You have no match to upload a replay for."),
+    Why.REPLAY_EMPTY: lambda w: w._("That file is empty."),
+    Why.REPLAY_DOWNLOAD_FAILED: lambda w: w._("The file could not be fetched from Discord. Try again in a moment."),
+    Why.REPLAY_NOT_YOUR_MATCH: lambda w: w._("That match is not yours."),
+    Why.REPLAY_USED_ELSEWHERE: lambda w: w._("This replay was already uploaded for another match."),
+    Why.REPLAY_REQUIRED: lambda w: w._("This ladder takes results from replays: upload yours with /replay."),
 }
 
 
@@ -60,6 +66,19 @@ def _said(words: Words, refusal: Refusal) -> str:
     if w is Why.UNKNOWN_REGION:
         listed = ", ".join(f"{code} ({name})" for code, name in words.names.regions.items())
         return words._("That is not a region of this ladder. Pick one of: {regions}.", regions=listed[:1800])
+    if w is Why.REPLAY_WRONG_TYPE:
+        return words._("That is not a replay: attach the game's {extension} file.", extension=p.get("extension"))
+    if w is Why.REPLAY_TOO_BIG:
+        return words._("That file is too big for a replay (at most {most} KB).",
+                       most=words.number(int(p.get("most_kb", 0))))  # fmt: skip
+    if w is Why.REPLAY_MATCH_CLOSED:
+        return words._("Match #{match} is settled; it takes no more replays.", match=p.get("match_id"))
+    if w is Why.REPLAY_ALREADY_SENT:
+        return words._("You have already uploaded this replay for match #{match}.", match=p.get("match_id"))
+    if w is Why.REPLAY_TOO_MANY:
+        return words.ngettext("You have uploaded {count} replay for this match, the most it takes.",
+                              "You have uploaded {count} replays for this match, the most it takes.",
+                              int(p.get("most", 0)))  # fmt: skip
     if w is Why.MATCH_MOVED_ON:
         return _MATCH_NOW.get(str(p.get("state")), _cannot)(words)
     raise KeyError(w)

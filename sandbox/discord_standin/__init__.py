@@ -6,12 +6,13 @@ See standin.StandIn for the API; rules.py lists the Discord limits it enforces.
 from .client import point_discord_at
 from .gateway import NotConnected
 from .latency import Latency
-from .models import InteractionResult, Message, MessageVersion, Received, ReceivedBody, Refusal
+from .models import AttachedFile, InteractionResult, Message, MessageVersion, Received, ReceivedBody, Refusal
 from .rate_limits import RateLimits
 from .rules import DiscordError
 from .standin import StandIn, as_discord
 
 __all__ = [
+    "AttachedFile",
     "DiscordError",
     "InteractionResult",
     "Latency",

@@ -1,7 +1,8 @@
 """Application commands as the bot registered them, and the `data` a user's invocation of one carries.
 
 A user can only run what the bot registered, with options the registration allows: the Discord client refuses
-anything else before it reaches the bot, so `run_command` raises instead of dispatching it.
+anything else before it reaches the bot, so `run_command` raises instead of dispatching it. That includes a file
+over the upload limit for an attachment option: the client will not upload it.
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ import copy
 from typing import Any
 
 from . import payloads, rules
-from .models import JSON
+from .models import JSON, AttachedFile
 from .store import Channel, Store
 
 SUB_COMMAND = 1
 SUB_COMMAND_GROUP = 2
-STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
+STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
 GUILD_CONTEXT, BOT_DM_CONTEXT = 0, 1
 GUILD_INSTALL = 0
 
@@ -92,7 +93,8 @@ class Commands:
         """The interaction's `data` for /name [group] [subcommand] option:value...
 
         `forged`: values outside the registered lengths, ranges and choices go through (Discord itself would
-        refuse them), to test a bot's own defences against what it was promised would never come."""
+        refuse them), and so does a file over the upload limit, to test a bot's own defences against what it was
+        promised would never come."""
         schema: list[JSON] = command.get("options") or []
         chain: list[JSON] = []
         for part in (subcommand or "").split():
@@ -163,6 +165,8 @@ class Commands:
             shown["permissions"] = payloads.EVERYONE_PERMISSIONS
             resolved.setdefault("channels", {})[str(channel_id)] = shown
             return str(channel_id)
+        elif kind == ATTACHMENT:
+            return self._resolve_attachment(where, raw, resolved, channel, forged)
         else:
             raise NotImplementedError(f"{where}: option type {kind} is not simulated")
         if forged:
@@ -175,6 +179,18 @@ class Commands:
         if choices and value not in [c["value"] for c in choices]:
             raise ValueError(f"{where}: {value!r} is not one of the choices {[c['value'] for c in choices]}")
         return value
+
+    def _resolve_attachment(self, where: str, raw: object, resolved: JSON, channel: Channel, forged: bool) -> str:
+        """The user's client uploads the file first (to the channel the command runs in); the invocation carries
+        its id as the value and the attachment object, marked ephemeral, in `resolved.attachments`."""
+        if not isinstance(raw, AttachedFile):
+            raise TypeError(f"{where}: an attachment option takes an AttachedFile, not {type(raw).__name__}")
+        limit = payloads.ATTACHMENT_SIZE_LIMIT
+        if not forged and raw.size > limit:
+            raise ValueError(f"{where}: {raw.size} bytes is over the upload limit of {limit}; the client refuses it")
+        stored = self.store.cdn.store(channel.id, raw.filename, raw.data, raw.content_type)
+        resolved.setdefault("attachments", {})[str(stored.id)] = self.store.cdn.attachment(stored, ephemeral=True)
+        return str(stored.id)
 
     def _resolve_user(self, user_id: int, resolved: JSON, channel: Channel) -> None:
         user = self.store.user(user_id)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import payloads, rules
+from .cdn import Upload
 from .models import EPHEMERAL, JSON, LOADING, Message
 from .rules import DiscordError
 from .store import Channel, Store
@@ -89,7 +91,10 @@ class Interactions:
 
     # The first response
 
-    def callback(self, interaction_id: int, token: str, body: JSON) -> tuple[Interaction, JSON]:
+    def callback(
+        self, interaction_id: int, token: str, body: JSON, uploads: Sequence[Upload] = ()
+    ) -> tuple[Interaction, JSON]:
+        """`uploads`: the request's files; a response that makes or changes a message carries them."""
         interaction = self.by_id.get(interaction_id)
         if interaction is None or interaction.token != token:
             raise rules.not_found(rules.UNKNOWN_INTERACTION, "interaction")
@@ -104,8 +109,10 @@ class Interactions:
         store = self.store
         message: Message | None = None
         if kind == CHANNEL_MESSAGE:
-            rules.check_message(data, prefix=("data",), creating=True)
-            message = self._new_response(interaction, data, ephemeral=bool(int(data.get("flags") or 0) & EPHEMERAL))
+            rules.check_message(data, prefix=("data",), creating=True, files=len(uploads))
+            attachments = store.cdn.for_new_message(interaction.channel.id, data, uploads, prefix=("data",))
+            ephemeral = bool(int(data.get("flags") or 0) & EPHEMERAL)
+            message = self._new_response(interaction, data, ephemeral=ephemeral, attachments=attachments)
         elif kind == DEFERRED_CHANNEL_MESSAGE:
             ephemeral = bool(int(data.get("flags") or 0) & EPHEMERAL)
             message = self._new_response(interaction, {}, ephemeral=ephemeral, flags=LOADING)
@@ -117,7 +124,8 @@ class Interactions:
                 raise rules.not_found(rules.UNKNOWN_MESSAGE, "Message")
             if kind == UPDATE_MESSAGE:
                 rules.check_message({"flags": message.flags, **data}, prefix=("data",))
-                store.edit_message(message, data)
+                kept = store.cdn.after_edit(message.channel_id, data, uploads, message.attachments, prefix=("data",))
+                store.edit_message(message, data, attachments=kept)
         elif kind == MODAL:
             if interaction.kind == MODAL_SUBMIT:
                 raise _bad_type("Interaction callback type is not valid for this interaction type")
@@ -134,7 +142,9 @@ class Interactions:
             interaction.answered.set_result(None)
         return interaction, self._callback_response(interaction, kind, message)
 
-    def _new_response(self, interaction: Interaction, data: JSON, *, ephemeral: bool, flags: int = 0) -> Message:
+    def _new_response(
+        self, interaction: Interaction, data: JSON, *, ephemeral: bool, flags: int = 0, attachments: Sequence[JSON] = ()
+    ) -> Message:
         return self.store.create_message(
             interaction.channel,
             data,
@@ -143,6 +153,7 @@ class Interactions:
             for_user=interaction.user_id,
             interaction_token=interaction.token,
             flags=flags,
+            attachments=list(attachments),
         )
 
     def _callback_response(self, interaction: Interaction, kind: int, message: Message | None) -> JSON:
@@ -192,14 +203,16 @@ class Interactions:
             raise rules.not_found(rules.UNKNOWN_MESSAGE, "Message")
         return message
 
-    def followup(self, interaction: Interaction, body: JSON) -> Message:
-        rules.check_message(body, creating=True)
+    def followup(self, interaction: Interaction, body: JSON, uploads: Sequence[Upload] = ()) -> Message:
+        rules.check_message(body, creating=True, files=len(uploads))
+        attachments = self.store.cdn.for_new_message(interaction.channel.id, body, uploads)
         original = self.store.messages.get(interaction.original_message_id or 0)
         if interaction.response_type == DEFERRED_CHANNEL_MESSAGE and original is not None and original.loading:
             # Discord's rule: the first follow-up after a "thinking" defer replaces the thinking message, and
             # keeps the defer's ephemerality whatever the follow-up's flags say.
-            return self.store.edit_message(original, body)
-        message = self._new_response(interaction, body, ephemeral=bool(int(body.get("flags") or 0) & EPHEMERAL))
+            return self.store.edit_message(original, body, attachments=attachments)
+        ephemeral = bool(int(body.get("flags") or 0) & EPHEMERAL)
+        message = self._new_response(interaction, body, ephemeral=ephemeral, attachments=attachments)
         interaction.followups.append(message.id)
         return message
 

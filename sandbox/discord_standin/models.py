@@ -41,6 +41,20 @@ def iter_components(components: list[JSON]) -> list[JSON]:
 
 
 @dataclass(frozen=True)
+class AttachedFile:
+    """A file a simulated user attaches to a slash command's attachment option (type 11), as their Discord client
+    uploads it: its name, its bytes and, when the client knows it, its media type."""
+
+    filename: str
+    data: bytes = field(repr=False)  # a replay or a screenshot would flood a failing test's report
+    content_type: str | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+@dataclass(frozen=True)
 class MessageVersion:
     """One state the message was in; the first is the message as created."""
 
@@ -48,6 +62,7 @@ class MessageVersion:
     embeds: list[JSON]
     components: list[JSON]
     at: float
+    attachments: list[JSON] = field(default_factory=list)
 
     def text(self) -> str:
         return render_text(self.content, self.embeds)
@@ -71,6 +86,9 @@ class Message:
     edits: int = 0
     deleted: bool = False
     flags: int = 0
+    # The attachment objects as Discord returns them (id, filename, size, url, proxy_url, ...); the bytes are the
+    # stand-in's CDN's (StandIn.attachment_bytes).
+    attachments: list[JSON] = field(default_factory=list)
     versions: list[MessageVersion] = field(default_factory=list)
 
     def text(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from . import rules
 from .models import JSON, Message
 from .store import DM, Channel, Identity, Store, User
 
@@ -13,7 +14,7 @@ EVERYONE_PERMISSIONS = str((1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 <<
 ADMIN_PERMISSIONS = str(int(EVERYONE_PERMISSIONS) | (1 << 5))
 # The bot is an administrator, so no permission check on the bot's side gets in the way.
 BOT_PERMISSIONS = str((1 << 3) | (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 31))
-ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+ATTACHMENT_SIZE_LIMIT = rules.MAX_FILE_SIZE  # no boosts, no Nitro: the default for everyone
 CHAT_INPUT_REPLY = 20
 
 
@@ -220,7 +221,7 @@ def message(store: Store, m: Message) -> JSON:
         "mention_everyone": False,
         "mentions": [],
         "mention_roles": [],
-        "attachments": [],
+        "attachments": [store.cdn.refreshed(a) for a in m.attachments],
         "embeds": m.embeds,
         "components": m.components,
         "pinned": False,

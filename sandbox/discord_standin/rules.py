@@ -26,12 +26,20 @@ CANNOT_SEND_EMPTY = 50006
 INVALID_FORM_BODY = 50035
 INVALID_JSON = 50109
 ALREADY_ACKNOWLEDGED = 40060
+MAX_ATTACHMENTS_REACHED = 30015
+REQUEST_TOO_LARGE = 40005
 
 # How long things last.
 FIRST_RESPONSE_S = 3.0
 TOKEN_LIFETIME_S = 15 * 60.0
 
 MAX_CONTENT = 2000
+# Files (Reference -> Uploading Files; Message -> Create Message -> Limitations): each file at most 10 MiB, the
+# default for users and apps alike (an interaction's `attachment_size_limit` says so), the whole request at most
+# 25 MiB, and at most 10 attachments on a message (error 30015).
+MAX_FILE_SIZE = 10 * 1024 * 1024
+MAX_REQUEST_SIZE = 25 * 1024 * 1024
+MAX_ATTACHMENTS = 10
 MAX_NONCE = 25
 MAX_EMBEDS = 10
 MAX_EMBED_TOTAL = 6000
@@ -260,9 +268,11 @@ def _check_nested_ids(components: list[JSON], path: tuple[str | int, ...], seen:
         _check_nested_ids(component.get("components") or [], (*path, i, "components"), seen, errors)
 
 
-def check_message(payload: JSON, *, prefix: tuple[str | int, ...] = (), creating: bool = False) -> None:
-    """The limits on a message body (create or edit); `prefix` is "data" inside an interaction callback."""
-    if creating and not any(payload.get(key) for key in ("content", "embeds", "components", "attachments", "poll")):
+def check_message(payload: JSON, *, prefix: tuple[str | int, ...] = (), creating: bool = False, files: int = 0) -> None:
+    """The limits on a message body (create or edit); `prefix` is "data" inside an interaction callback, `files`
+    the number of `files[n]` parts the request carried (a file alone is a message)."""
+    keys = ("content", "embeds", "components", "attachments", "poll")
+    if creating and not files and not any(payload.get(key) for key in keys):
         raise DiscordError(400, CANNOT_SEND_EMPTY, "Cannot send an empty message")
     errors = FormErrors(prefix)
     content = payload.get("content")
@@ -274,6 +284,28 @@ def check_message(payload: JSON, *, prefix: tuple[str | int, ...] = (), creating
     if payload.get("components") is not None:
         _check_components(payload["components"], int(payload.get("flags") or 0), errors)
     errors.raise_if_any()
+
+
+def request_too_large() -> DiscordError:
+    """A file over the upload limit, or a request over 25 MiB. The error table also lists 50045 ("File uploaded
+    exceeds the maximum size"), but what Discord answers an app's oversized file with is 413 and 40005, in these
+    words (discord/discord-api-docs#8572, a file over 10 MiB, with discord.py's traceback; Rapptz/discord.py#1733)."""
+    return DiscordError(413, REQUEST_TOO_LARGE, "Request entity too large")
+
+
+def too_many_attachments() -> DiscordError:
+    # The code and message of Discord's error table; discord/discord-api-docs#1486 shows it for an 11th file.
+    return DiscordError(
+        400, MAX_ATTACHMENTS_REACHED, f"Maximum number of attachments in a message reached ({MAX_ATTACHMENTS})"
+    )
+
+
+def attachment_not_found(path: tuple[str | int, ...]) -> DiscordError:
+    """An `attachments` entry naming neither a file of the request nor an attachment the message keeps: Discord's
+    answer as seen in the wild (Cogmasters/concord#78)."""
+    errors = FormErrors()
+    errors.add(path, "ATTACHMENT_NOT_FOUND", "Attachment data not found")
+    return DiscordError(400, INVALID_FORM_BODY, "Invalid Form Body", errors.tree)
 
 
 def check_nonce(nonce: str) -> None:

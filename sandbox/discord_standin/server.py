@@ -1,4 +1,4 @@
-"""The REST API under /api/v10 and the gateway's websocket, on one aiohttp application.
+"""The REST API under /api/v10, the gateway's websocket and the attachments' CDN, on one aiohttp application.
 
 Every request is logged in `received` and every refusal in `refusals`, so a test sees a missing route or a
 broken rule as plainly as the bot's logs would show it against Discord.
@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 
-from aiohttp import web
+from aiohttp import BodyPartReader, hdrs, web
 
 from . import conformance, payloads, rules
+from .cdn import CDN_PATH, ROUTE, Upload
 from .commands import Commands
 from .gateway import Gateway
 from .interactions import Interactions
@@ -33,6 +35,8 @@ UNAUTHENTICATED = ("/interactions/", "/webhooks/")
 CLIENT_CLOSED_REQUEST = 499
 # Where a handler leaves the request's body text for the request log.
 BODY = web.RequestKey("standin.body", str)
+# A file part's name (Reference -> Uploading Files): `files[n]`, n the placeholder `attachments` refers to it by.
+FILE_PART = re.compile(r"files\[(\d+)\]")
 # The request's operation in Discord's OpenAPI description, and every way a request or an answer broke it.
 OPERATION = web.RequestKey("standin.operation", conformance.Operation)
 VIOLATIONS = web.AppKey("standin.violations", list[conformance.Violation])
@@ -59,16 +63,22 @@ def _int(text: str, error: DiscordError) -> int:
 
 
 async def read_body(request: web.Request) -> JSON:
-    """JSON, or the `payload_json` part of a multipart form (how discord.py sends a message with files)."""
+    """JSON, or the `payload_json` part of a multipart form, for a route that takes no files."""
+    body, _ = await read_message_body(request)
+    return body
+
+
+async def read_message_body(request: web.Request) -> tuple[JSON, list[Upload]]:
+    """A message's JSON and its files: a multipart form's `payload_json` and `files[n]` parts (how discord.py
+    sends a message with files), or a JSON body and no files."""
+    uploads: list[Upload] = []
     if request.content_type.startswith("multipart/"):
-        form = await request.post()
-        raw = form.get("payload_json")
-        text = raw if isinstance(raw, str) else "{}"
+        text, uploads = await _read_form(request)
     else:
         text = await request.text()
     request[BODY] = text
     if not text:
-        return {}
+        return {}, uploads
     try:
         body = json.loads(text)
     except ValueError:
@@ -76,7 +86,39 @@ async def read_body(request: web.Request) -> JSON:
     if not isinstance(body, dict):
         raise DiscordError(400, rules.INVALID_JSON, "The request body contains invalid JSON.")
     conform(request, body)
-    return body
+    if len(uploads) > rules.MAX_ATTACHMENTS:
+        raise rules.too_many_attachments()
+    return body, uploads
+
+
+async def _read_form(request: web.Request) -> tuple[str, list[Upload]]:
+    """The `payload_json` text (`{}` without one) and the file parts of a multipart form, held to Discord's size
+    limits as they arrive: an oversized request is refused without being kept (aiohttp reads and drops the rest,
+    so the sender still gets the answer)."""
+    if (request.content_length or 0) > rules.MAX_REQUEST_SIZE:
+        raise rules.request_too_large()
+    reader = await request.multipart()
+    text = "{}"
+    uploads: list[Upload] = []
+    total = 0
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader):
+            continue  # a nested multipart form: nothing Discord reads
+        data = bytearray()
+        while chunk := await part.read_chunk():
+            data += chunk
+            total += len(chunk)
+            if total > rules.MAX_REQUEST_SIZE:
+                raise rules.request_too_large()
+        named = FILE_PART.fullmatch(part.name or "")
+        if part.name == "payload_json":
+            text = data.decode(errors="replace")
+        elif named is not None:
+            if len(data) > rules.MAX_FILE_SIZE:
+                raise rules.request_too_large()
+            filename = part.filename or f"file{named.group(1)}"
+            uploads.append(Upload(int(named.group(1)), filename, bytes(data), part.headers.get(hdrs.CONTENT_TYPE)))
+    return text, uploads
 
 
 def conform(request: web.Request, body: object) -> None:
@@ -158,9 +200,12 @@ class Server:
         add("POST", API + "/channels/{channel_id}/messages", self._create_message)
         for method in ("GET", "PATCH", "DELETE"):
             add(method, API + "/channels/{channel_id}/messages/{message_id}", self._channel_message)
+        add("GET", ROUTE, self.store.cdn.serve)
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path.startswith(CDN_PATH + "/"):
+            return await self._through_cdn(request, handler)
         if not request.path.startswith(API + "/"):
             return await handler(request)
         path = request.path.removeprefix(API)
@@ -209,6 +254,20 @@ class Server:
         if self.record_bodies and request.get(BODY):
             self.bodies.append(ReceivedBody(request.method, path, request[BODY]))
         await self.latency.travel()  # the answer on its way back
+        return response
+
+    async def _through_cdn(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """A file fetched from the CDN: over the same network as the API, and logged, but no API operation (no
+        token, no rate limit, nothing of Discord's OpenAPI description to hold it to)."""
+        await self.latency.travel()
+        try:
+            response = await handler(request)
+        except web.HTTPException as error:  # a URL of no file's shape
+            response = web.Response(status=error.status, text=error.reason)
+        resource = request.match_info.route.resource
+        route = resource.canonical if resource is not None else request.path
+        self.received.append(Received(request.method, route, response.status, self.store.clock.now()))
+        await self.latency.travel()
         return response
 
     # Session set-up
@@ -271,8 +330,8 @@ class Server:
         interaction_id = _int(
             request.match_info["interaction_id"], rules.not_found(rules.UNKNOWN_INTERACTION, "interaction")
         )
-        body = await read_body(request)
-        _, response = self.interactions.callback(interaction_id, request.match_info["token"], body)
+        body, uploads = await read_message_body(request)
+        _, response = self.interactions.callback(interaction_id, request.match_info["token"], body, uploads)
         return json_response(response) if _flag(request, "with_response") else no_content()
 
     def _webhook(self, request: web.Request) -> tuple[int, str]:
@@ -281,7 +340,7 @@ class Server:
 
     async def _followup(self, request: web.Request) -> web.StreamResponse:
         interaction = self.interactions.for_webhook(*self._webhook(request))
-        message = self.interactions.followup(interaction, await read_body(request))
+        message = self.interactions.followup(interaction, *await read_message_body(request))
         return json_response(payloads.message(self.store, message)) if _flag(request, "wait") else no_content()
 
     async def _webhook_message(self, request: web.Request) -> web.StreamResponse:
@@ -294,9 +353,10 @@ class Server:
             self.store.delete(message)
             return no_content()
         if request.method == "PATCH":
-            body = await read_body(request)
+            body, uploads = await read_message_body(request)
             rules.check_message({"flags": message.flags, **body})
-            self.store.edit_message(message, body)
+            kept = self.store.cdn.after_edit(message.channel_id, body, uploads, message.attachments)
+            self.store.edit_message(message, body, attachments=kept)
         return json_response(payloads.message(self.store, message))
 
     # Channels and messages, with the bot token
@@ -322,10 +382,10 @@ class Server:
 
     async def _create_message(self, request: web.Request) -> web.StreamResponse:
         channel = self._channel(request)
-        body = await read_body(request)
+        body, uploads = await read_message_body(request)
         if channel.type == DM and channel.recipient_id in self.store.closed_dms:
             raise DiscordError(403, rules.CANNOT_SEND_TO_USER, "Cannot send messages to this user")
-        rules.check_message(body, creating=True)
+        rules.check_message(body, creating=True, files=len(uploads))
         author = self.store.identity.bot_user_id
         # Discord's idempotency: with enforce_nonce, a second message of one author with the same nonce within a
         # few minutes is not created; the first is returned.
@@ -337,7 +397,8 @@ class Server:
                 return json_response(payloads.message(self.store, earlier))
         # Only interaction responses can be ephemeral; Discord drops the flag on a channel message.
         flags = int(body.get("flags") or 0) & ~64
-        message = self.store.create_message(channel, body, author_id=author, flags=flags)
+        attachments = self.store.cdn.for_new_message(channel.id, body, uploads)
+        message = self.store.create_message(channel, body, author_id=author, flags=flags, attachments=attachments)
         if nonce is not None:
             self.store.remember_nonce(author, nonce, message)
         return json_response(payloads.message(self.store, message))

@@ -79,6 +79,7 @@ class StandIn:
         self._runner = runner
         self._port = int(runner.addresses[0][1])
         self._gateway.url = self.gateway_url
+        self.store.cdn.base = self.cdn_base
 
     async def stop(self) -> None:
         if self._runner is None:
@@ -109,6 +110,11 @@ class StandIn:
     @property
     def gateway_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/gateway"
+
+    @property
+    def cdn_base(self) -> str:
+        """Where attachment URLs point: `{cdn_base}/cdn/attachments/{channel_id}/{attachment_id}/{filename}?ex=..`."""
+        return f"http://127.0.0.1:{self.port}"
 
     # The bot's session
 
@@ -159,8 +165,9 @@ class StandIn:
         subcommand: str | None = None,
         forged: bool = False,
     ) -> InteractionResult:
-        """`subcommand` is "sub" or "group sub"; options are the innermost command's. `forged`: option values
-        outside the registered bounds and choices are sent anyway (as only a forged request could)."""
+        """`subcommand` is "sub" or "group sub"; options are the innermost command's, an attachment option's value
+        an AttachedFile. `forged`: option values outside the registered bounds and choices, and files over the
+        upload limit, are sent anyway (as only a forged request could)."""
         return await self._users.run_command(user_id, name, options, in_dm=in_dm, subcommand=subcommand, forged=forged)
 
     async def press_button(
@@ -201,6 +208,10 @@ class StandIn:
         if message is None:
             raise LookupError(f"no message {message_id}")
         return message.snapshot()
+
+    def attachment_bytes(self, attachment_id: int | str) -> bytes:
+        """The bytes of an attachment (a user's file or one the bot sent), by the id in `Message.attachments`."""
+        return self.store.attachment_bytes(attachment_id)
 
     def close_dms(self, user_id: int) -> None:
         self._users.close_dms(user_id)

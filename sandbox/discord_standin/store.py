@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from .cdn import Cdn
 from .clock import Clock
 from .ids import Snowflakes
 from .models import EPHEMERAL, JSON, LOADING, Message, MessageVersion, iter_components
@@ -95,11 +96,16 @@ def numbered(components: list[JSON]) -> list[JSON]:
     return copied
 
 
+def _version(message: Message, at: float) -> MessageVersion:
+    return MessageVersion(message.content, message.embeds, message.components, at, list(message.attachments))
+
+
 class Store:
     def __init__(self, identity: Identity, clock: Clock) -> None:
         self.identity = identity
         self.clock = clock
         self.snowflakes = Snowflakes(clock)
+        self.cdn = Cdn(clock, self.snowflakes)  # the files of every attachment, users' and the bot's
         self.changes = Changes()
         self.users: dict[int, User] = {identity.bot_user_id: User(identity.bot_user_id, identity.bot_name, bot=True)}
         self.channels: dict[int, Channel] = {identity.channel_id: Channel(identity.channel_id, GUILD_TEXT)}
@@ -152,8 +158,10 @@ class Store:
         for_user: int | None = None,
         interaction_token: str | None = None,
         flags: int = 0,
+        attachments: list[JSON] | None = None,
     ) -> Message:
-        """`for_user` is the interacting user, who alone sees an ephemeral message."""
+        """`for_user` is the interacting user, who alone sees an ephemeral message; `attachments` are the
+        attachment objects of its files, already on the CDN (Cdn.for_new_message)."""
         visible_to = for_user if ephemeral else channel.recipient_id
         now = self.clock.now()
         message = Message(
@@ -168,28 +176,38 @@ class Store:
             interaction_token=interaction_token,
             created_at=now,
             flags=flags | (EPHEMERAL if ephemeral else 0),
+            attachments=list(attachments or []),
         )
-        message.versions.append(MessageVersion(message.content, message.embeds, message.components, now))
+        message.versions.append(_version(message, now))
         self.messages[message.id] = message
         self._message_changed(message)
         return message
 
-    def edit_message(self, message: Message, body: JSON, *, finish_loading: bool = True) -> Message:
-        """Fields absent from the body stay as they were; present ones (null included) replace them."""
+    def edit_message(
+        self, message: Message, body: JSON, *, finish_loading: bool = True, attachments: list[JSON] | None = None
+    ) -> Message:
+        """Fields absent from the body stay as they were; present ones (null included) replace them. `attachments`:
+        the message's attachments after the edit (Cdn.after_edit), None to leave them as they are."""
         if "content" in body:
             message.content = body["content"]
         if "embeds" in body:
             message.embeds = list(body["embeds"] or [])
         if "components" in body:
             message.components = numbered(body["components"] or [])
+        if attachments is not None:
+            message.attachments = list(attachments)
         if finish_loading:
             message.flags &= ~LOADING
         now = self.clock.now()
         message.edited_at = now
         message.edits += 1
-        message.versions.append(MessageVersion(message.content, message.embeds, message.components, now))
+        message.versions.append(_version(message, now))
         self._message_changed(message)
         return message
+
+    def attachment_bytes(self, attachment_id: int | str) -> bytes:
+        """The bytes of an attachment, a user's or the bot's, as the CDN serves them."""
+        return self.cdn.data(attachment_id)
 
     def delete(self, message: Message) -> None:
         message.deleted = True

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, text
 from db.settings import PROJECT_DIR
 from db.waves import WAVE_LOCK_KEY
 from sandbox.discord_standin import StandIn
-from sandbox.processes import start_beat, start_bot, start_worker, stop
+from sandbox.processes import start_beat, start_bot, start_replay_reader, start_worker, stop
 from tests.scrape import free_port
 
 BOT_TOKEN = "e2e-bot-token.not-a-real-one"
@@ -51,6 +51,7 @@ def stack_env(ladder_env: dict[str, str], standin: StandIn) -> dict[str, str]:
         **ladder_env,
         "EVENT_STREAM": ladder_env["EVENT_STREAM"] + ":e2e",
         "CELERY_QUEUE": ladder_env["CELERY_QUEUE"] + "-e2e",
+        "REPLAY_QUEUE": ladder_env["REPLAY_QUEUE"] + "-e2e",
         "DISCORD_TOKEN": BOT_TOKEN,
         "DISCORD_API_BASE": standin.api_base,
         # Global commands: a guild's own commands are not offered in DMs, and /queue must work there too.
@@ -78,19 +79,21 @@ def backend(stack_env: dict[str, str]) -> Iterator[None]:
     for old in E2E_STATE.glob("beat-schedule*"):
         old.unlink()
     worker = start_worker(stack_env, E2E_STATE / "worker.log")
+    reader = start_replay_reader(stack_env, E2E_STATE / "replays.log")
     beat = start_beat(stack_env, E2E_STATE / "beat.log", schedule)
     yield
     stop(beat)
+    stop(reader)
     stop(worker)
 
 
 class BotProcess:
     """`python -m bot` against the stand-in."""
 
-    def __init__(self, env: dict[str, str], standin: StandIn) -> None:
+    def __init__(self, env: dict[str, str], standin: StandIn, log: Path = E2E_STATE / "bot.log") -> None:
         self._env = env
         self._standin = standin
-        self.log = E2E_STATE / "bot.log"
+        self.log = log
         self.process: subprocess.Popen[bytes] | None = None
 
     async def start(self) -> None:

@@ -435,6 +435,9 @@ async def test_a_file_upload_is_read_from_its_multipart_form(rig: Rig) -> None:
     sent = await channel.send("standings attached", file=discord.File(io.BytesIO(b"1. alice"), "standings.txt"))
     assert rig.standin.message(sent.id).content == "standings attached"
     assert rig.standin.received[-1].route == "/channels/{channel_id}/messages"
+    stored = rig.standin.message(sent.id).attachments
+    assert [a["filename"] for a in stored] == ["standings.txt"] == [a.filename for a in sent.attachments]
+    assert rig.standin.attachment_bytes(stored[0]["id"]) == b"1. alice"
 
 
 async def test_unknown_route_and_missing_token_are_visible(rig: Rig) -> None:

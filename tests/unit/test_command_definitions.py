@@ -11,14 +11,14 @@ import pytest
 from discord import app_commands
 
 from bot.admin_commands import admin_group
-from bot.commands import COMMANDS
+from bot.commands import COMMANDS, REPLAY_COMMANDS
 from sandbox.discord_standin.spec import violations
 
 
 def _payloads() -> list[dict[str, Any]]:
     client = discord.Client(intents=discord.Intents.none())
     tree = app_commands.CommandTree(client)
-    for command in COMMANDS:
+    for command in COMMANDS + REPLAY_COMMANDS:
         tree.add_command(command)
     tree.add_command(admin_group)
     return [command.to_dict(tree) for command in tree.get_commands()]

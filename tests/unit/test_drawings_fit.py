@@ -18,6 +18,7 @@ from bot.drawing.presenting import render_event
 from bot.drawing.profile import profile_embed
 from bot.drawing.refusals import refusal_text
 from bot.drawing.renderings import Rendering
+from bot.drawing.replay import replay_how_to, replay_received
 from bot.drawing.searching import searching_embed, searching_view
 from bot.drawing.setup import SetupState, setup_embed, setup_view
 from bot.languages import LANGUAGES, PSEUDO
@@ -25,7 +26,7 @@ from bot.player_service import MAX_NAME
 from bot.queue_choice import QueueChoice
 from bot.queue_service import Joined, QueueSnapshot
 from bot.words import Words
-from db.events import MATCH_REMINDER, QUEUE_EXPIRED, QUEUE_REMOVED, SOMEONE_WAITING, Event
+from db.events import MATCH_REMINDER, QUEUE_EXPIRED, QUEUE_REMOVED, SOMEONE_WAITING, Event, EventType
 from db.ladder import LADDERS_DIR, load_ladder
 from db.payloads import MatchPayload
 from db.players import BoardPage, BoardRow, PastMatch, Profile, RaceStanding
@@ -63,6 +64,24 @@ def _side(player_id: int, race: str, **more: Any) -> dict[str, Any]:
             "region": "OCE", "confirmed": False, "report": None, "rating_change": -39.9, **more}  # fmt: skip
 
 
+# Every problem a replay can show, each with the longest parameters the workers write.
+LONGEST_PROBLEMS: list[dict[str, Any]] = [
+    {"code": code, "params": {"count": 10**6, "played": "x" * 80, "wanted": "x" * 80, "map": "x" * 80,
+                              "races": "x" * 80, "race": "x" * 40, "setting": "x" * 40, "shown": "x" * 40}}
+    for code in ("ai_player", "not_one_v_one", "observers", "wrong_map", "unknown_map", "wrong_races", "unknown_race",
+                 "players_unknown", "players_not_told_apart", "played_before_match", "ended_after_upload",
+                 "lobby_setting", "no_winner", "a_newer_problem")
+]  # fmt: skip
+
+
+def _replay(state: str, problems: list[dict[str, Any]]) -> dict[str, Any]:
+    players = [
+        {"name": NAME + NAME, "race": "x" * 40, "race_code": None, "result": result} for result in ("win", "loss")
+    ]
+    return {"upload_id": MATCH_ID, "uploaded_by": THEM, "state": state, "problems": problems, "map": "x" * 200,
+            "game_length_s": 10**7, "players": players, "winner": THEM, "draw": False}  # fmt: skip
+
+
 def _matches() -> list[tuple[str, MatchPayload]]:
     base: dict[str, Any] = {"match_id": MATCH_ID, "map": "Circuit Breaker", "server": "US Central",
                             "confirm_by": WHEN, "report_by": WHEN}  # fmt: skip
@@ -81,6 +100,16 @@ def _matches() -> list[tuple[str, MatchPayload]]:
         ("aborted by them", {"state": "aborted", "aborted_by": THEM, "players": [me, them], "requeue": [ME]}),
         ("aborted by me", {"state": "aborted", "aborted_by": ME, "players": [me, them]}),
         ("invalidated", {"state": "invalidated", "players": [me, them]}),
+        ("playing, replays optional", {"state": "confirmed", "players": [me, them], "replays": "optional"}),
+        ("playing, replays required", {"state": "confirmed", "players": [me, them], "replays": "required"}),
+        ("replay failed", {"state": "confirmed", "players": [me, them], "replays": "optional",
+                           "replay": _replay("failed", LONGEST_PROBLEMS)}),
+        ("replay unreadable", {"state": "confirmed", "players": [me, them], "replay": _replay("failed", [
+            {"code": "unreadable", "params": {}}])}),
+        ("replay settled", {"state": "completed", "result": "player1", "players": [me, them],
+                            "new_ratings": {str(ME): 9999, str(THEM): 9999}, "replay": _replay("verified", [])}),
+        ("replay disputed", {"state": "disputed", "end_reason": "replay_differs", "players": [me, them],
+                             "replay": _replay("verified", [])}),
     ]  # fmt: skip
     return [(name, {**base, **shape}) for name, shape in shapes]  # type: ignore[misc]
 
@@ -136,14 +165,32 @@ def test_every_refusal_fits_a_message(words: Words) -> None:
     params: dict[str, str | int | float] = {"report": "draw", "state": "completed", "race": "x" * 100,
                                             "side": "bw", "count": 2, "map": "x" * 100, "most": 4, "chosen": 25,
                                             "reason": "x" * 200, "until": 1_800_000_000, "match_id": MATCH_ID,
-                                            "region": "x" * 100}  # fmt: skip
+                                            "region": "x" * 100, "extension": ".SC2Replay",
+                                            "most_kb": 5120}  # fmt: skip
     for why in Why:
         _fits(str(why), content=refusal_text(words, Refusal(why, params)))
 
 
 def test_the_admins_dispute_message_fits() -> None:
-    payload = dict(_matches())["disputed"]
-    _rendering_fits("dispute", dispute_rendering(payload, CATALOGS.words("en-US")))
+    for shape in ("disputed", "replay disputed"):
+        payload = dict(_matches())[shape]
+        _rendering_fits(shape, dispute_rendering(payload, CATALOGS.words("en-US")))
+
+
+def test_every_event_type_has_its_own_drawing() -> None:
+    """An event type the bot draws as "something changed" is one it was never taught to show."""
+    generic = render_event(Event(1, "a_newer_event", (ME,), {"match_id": MATCH_ID}), ME, CATALOGS.words("en-US"))
+    payloads = {QUEUE_EXPIRED: {"waited_s": 60}, QUEUE_REMOVED: {"why": "removed"},
+                SOMEONE_WAITING: {"player_id": THEM, "display_name": NAME, "races": []}}  # fmt: skip
+    for type_ in EventType:
+        payload = payloads.get(type_, dict(_matches())["replay failed"])
+        drawn = render_event(Event(1, type_, (ME,), payload), ME, CATALOGS.words("en-US"))  # type: ignore[arg-type]
+        assert drawn.embed.title != generic.embed.title, type_
+
+
+def test_the_replay_answers_fit(words: Words) -> None:
+    _rendering_fits("replay received", replay_received(dict(_matches())["playing"], words))
+    _fits("replay how-to", content=replay_how_to(words))
 
 
 def test_a_check_that_could_fail() -> None:

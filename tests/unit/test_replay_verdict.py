@@ -63,7 +63,7 @@ def test_the_same_race_on_both_sides_needs_a_known_handle() -> None:
     facts = _replay((race.name, "win"), (race.name, "loss"), map="Arabia", lobby={})
     unknown = MatchFacts(None, FOUND, (MatchSide(race.code), MatchSide(race.code)))
     verdict = judge(facts, unknown, PLAIN, UPLOADED)
-    assert verdict.result is None and [p.code for p in verdict.problems] == ["players_unknown"]
+    assert verdict.result is None and [p.code for p in verdict.problems] == ["players_not_told_apart"]
     known = MatchFacts(None, FOUND, (MatchSide(race.code), MatchSide(race.code, frozenset({"3-S2-1-111"}))))
     assert judge(facts, known, PLAIN, UPLOADED).result == "player2"  # Kim, known as player 2, won
 

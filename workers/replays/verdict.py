@@ -52,7 +52,8 @@ def judge(facts: ReplayFacts, match: MatchFacts, ladder: Ladder, uploaded_at: da
     found = problems(facts, ladder)
     played_map = ladder_map(ladder, facts.map)
     if match.map and played_map is not None and played_map != match.map:
-        found.append(Problem("wrong_map", f"the game was on {played_map}, the match on {match.map}"))
+        found.append(Problem("wrong_map", f"the game was on {played_map}, the match on {match.map}",
+                             {"played": played_map, "wanted": match.map}))  # fmt: skip
     if facts.ended_at is not None:
         if facts.ended_at < match.found_at - CLOCK_TOLERANCE:
             found.append(Problem("played_before_match", "the game ended before the match was found"))
@@ -76,7 +77,7 @@ def _slots(humans: tuple[ReplayPlayer, ...], match: MatchFacts, ladder: Ladder) 
     wanted = [side.race for side in match.sides]
     if sorted(r or "" for r in races) != sorted(wanted):
         shown = ", ".join(p.race for p in humans)
-        return Problem("wrong_races", f"the replay's races ({shown}) are not the match's")
+        return Problem("wrong_races", f"the replay's races ({shown}) are not the match's", {"races": shown[:80]})
     if wanted[0] != wanted[1]:
         by_race = {races[0]: humans[0], races[1]: humans[1]}
         return {1: by_race[wanted[0]], 2: by_race[wanted[1]]}
@@ -84,7 +85,7 @@ def _slots(humans: tuple[ReplayPlayer, ...], match: MatchFacts, ladder: Ladder) 
     for first, second in ((humans[0], humans[1]), (humans[1], humans[0])):
         if first.handle in match.sides[0].handles or second.handle in match.sides[1].handles:
             return {1: first, 2: second}
-    return Problem("players_unknown", "both played the same race and neither is known by an earlier replay")
+    return Problem("players_not_told_apart", "both played the same race and neither is known by an earlier replay")
 
 
 def _result(slots: dict[int, ReplayPlayer]) -> str | None:
