@@ -62,6 +62,9 @@ def sc2_env(ladder_env: dict[str, str], sc2: StandIn) -> dict[str, str]:
         "DELIVERY_BACKOFF_S": "[0.2, 0.5]",
         "DEADLINE_SWEEP_S": "1",
         "REPLAY_HANDOVER_S": "2",
+        # Disputes and the admin log go to the stand-in's one guild channel.
+        "ADMIN_CHANNEL_ID": str(sc2.store.identity.channel_id),
+        "ADMIN_GUILD_ID": str(sc2.store.identity.guild_id),
     }
 
 
@@ -220,6 +223,18 @@ async def test_a_replay_that_contradicts_a_report_goes_to_the_admins(
     for seen in (disputed_b, disputed_z):
         assert "The replay disagrees with a report." in seen.text() and "verified" in seen.text()
     assert _ratings(engine, zenchii, benkei) == {}
+    # The admins see the dispute with the replay as evidence, and the file itself with /admin match show.
+    admin = new_user()
+    sc2.make_admin(admin)
+    posted = await sc2.wait_for_message(admin, titled(f"Match #{match_id} disputed"), timeout=15)
+    assert "Replay (evidence)" in posted.text() and "Benkei (Zerg): won" in posted.text()
+    shown = await sc2.run_command(admin, "admin", {"match_id": match_id}, subcommand="match show")
+    assert shown.message is not None
+    listed = await sc2.wait_for_message(admin, lambda m: m.id == shown.message.id and not m.loading)  # type: ignore[union-attr]
+    assert "proof.SC2Replay" in listed.text() and "verified, result player2" in listed.text()
+    [attached] = listed.attachments
+    assert attached["filename"].endswith("proof.SC2Replay")
+    assert sc2.attachment_bytes(int(attached["id"])) == LOTV_AGAIN[0]
 
 
 async def test_an_upload_while_the_readers_are_down_is_read_when_they_return(

@@ -259,3 +259,23 @@ async def test_the_expected_wait_comes_from_recent_matches_near_the_rating(
     assert near.estimate_basis == 6 and near.estimated_wait_s == 120
     far = await queue_service.snapshot(2400)
     assert far.estimate_basis == 0 and far.estimated_wait_s is None
+
+
+async def test_a_ladder_that_takes_results_from_replays_refuses_reports(
+    pair: Any, sessions: sessionmaker[Session], engine: Engine, ladder: Ladder
+) -> None:
+    by_replay = ladder.model_copy(update={"replays": ladder.replays.model_copy(update={"mode": "required"})})
+    match_id = await pair()
+    elo = Elo.of(by_replay)
+    for p in (1, 2):
+        move(sessions, matches.confirm, match_id, p, by_replay, None)
+    refused = move(sessions, matches.report, match_id, 1, "win", by_replay, elo, None)
+    assert refused.refused == Refusal(Why.REPLAY_REQUIRED) and not refused.changed
+    assert refused.match is not None and refused.match.get("replays") == "required"
+    assert (
+        refusal_text(ENGLISH, refused.refused) == "This ladder takes results from replays: upload yours with /replay."
+    )
+    m = match_state(engine, match_id)
+    assert (m.state, m.player1_report) == ("confirmed", None)
+    # The same ladder taking reports: the same press counts.
+    assert move(sessions, matches.report, match_id, 1, "win", ladder, elo, None).changed
