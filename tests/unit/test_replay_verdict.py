@@ -71,3 +71,12 @@ def test_the_same_race_on_both_sides_needs_a_known_handle() -> None:
 def test_an_unreadable_file_says_why() -> None:
     verdict = judge(ReplayFacts(readable=False), MATCH, STARCRAFT, UPLOADED)
     assert verdict.result is None and not verdict.verified
+
+
+def test_a_one_player_lobby_is_no_match_and_every_problem_carries_what_the_bot_words() -> None:
+    alone = _replay(("Terran", "win"), ("BW Zerg", "loss"))
+    alone = replace(alone, players=alone.players[:1])
+    assert _codes(alone) == ["not_one_v_one", "players_unknown"]
+    assert judge(alone, MATCH, STARCRAFT, UPLOADED).problems[0].params == {"count": 1}
+    elsewhere = judge(_replay(("Terran", "win"), ("BW Zerg", "loss"), map="Khione SEL"), MATCH, STARCRAFT, UPLOADED)
+    assert elsewhere.problems[0].params == {"played": "Khione", "wanted": "Radeon"}
