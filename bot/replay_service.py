@@ -41,11 +41,14 @@ class ReplayService:
     async def receive(
         self, match_id: int, player_id: int, filename: str, data: bytes, ref: dict[str, Any] | None
     ) -> Received:
+        """Stores the upload, pending. The caller hands it over once the uploader sees it was received: a check
+        that came back first would be overwritten by "checking"."""
         async with self._sessions.begin() as session:
-            received = await session.run_sync(lambda s: self._store(s, match_id, player_id, filename, data, ref))
-        if received.upload_id is not None:
-            await self._hand_over(received.upload_id)
-        return received
+            return await session.run_sync(lambda s: self._store(s, match_id, player_id, filename, data, ref))
+
+    async def hand_over(self, upload_id: int) -> bool:
+        """To the readers; False leaves it to the workers' own hand-over of lost uploads."""
+        return await self._hand_over(upload_id)
 
     def _store(
         self, session: Session, match_id: int, player_id: int, filename: str, data: bytes, ref: dict[str, Any] | None

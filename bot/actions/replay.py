@@ -44,11 +44,15 @@ async def upload_replay(interaction: Interaction, file: discord.Attachment) -> N
     # The deferred answer is an ephemeral message reached by this interaction's token.
     ref = {**message_ref(interaction, words.code), "ephemeral": True}
     received = await replays.receive(match_id, player_id, file.filename, data, ref)
-    if received.refused is not None or received.match is None:
+    if received.refused is not None or received.match is None or received.upload_id is None:
         await interaction.followup.send(refusal_text(words, received.refused or Refusal(Why.REPLAY_NO_MATCH)),
                                         ephemeral=True)  # fmt: skip
         return
-    await interaction.followup.send(**replay_received(received.match, words).send_kwargs(), ephemeral=True)
+    try:
+        await interaction.followup.send(**replay_received(received.match, words).send_kwargs(), ephemeral=True)
+    finally:
+        # Only now: the check's outcome edits this answer, so it must not arrive before the answer does.
+        await replays.hand_over(received.upload_id)
 
 
 def _look_at(file: discord.Attachment) -> Refusal | None:
