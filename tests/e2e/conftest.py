@@ -79,7 +79,8 @@ def backend(stack_env: dict[str, str]) -> Iterator[None]:
     for old in E2E_STATE.glob("beat-schedule*"):
         old.unlink()
     worker = start_worker(stack_env, E2E_STATE / "worker.log")
-    reader = start_replay_reader(stack_env, E2E_STATE / "replays.log")
+    # The metrics port is the wave worker's: a test scrapes its waves there.
+    reader = start_replay_reader({**stack_env, "WORKER_METRICS_PORT": "0"}, E2E_STATE / "replays.log")
     beat = start_beat(stack_env, E2E_STATE / "beat.log", schedule)
     yield
     stop(beat)

@@ -265,7 +265,7 @@ async def test_bad_uploads_are_answered_and_change_nothing(
     sc2_bot: BotProcess, sc2: StandIn, sc2_ladder: Ladder, engine: Engine
 ) -> None:
     stranger = new_user()
-    assert "no match" in await _refused(sc2, stranger, AttachedFile("game.SC2Replay", LOTV))
+    assert "no match" in await _refused(sc2, stranger, AttachedFile("game.SC2Replay", LOTV), in_dm=True)
     zenchii, benkei, _match_id, _, _ = await _playing(sc2, sc2_ladder, engine)
     with engine.connect() as conn:
         before = conn.execute(text("SELECT count(*) FROM replay_uploads")).scalar()
