@@ -524,10 +524,18 @@ def _uploads(u: dict[str, Any] | None) -> list[str]:
         "seconds, the bot's defer (the stand-in's `InteractionResult.latency_s`); received: from the burst's "
         "start until the player's answer stopped thinking; checked: until no upload is pending.\n",
         _table(UPLOADS_HEADER, rows),
-        f"Answers: {answers}; {u['uploads_stored']} uploads stored. The checks' events reached the players "
-        f"{paths or 'by no path in the window'}; {u['rate_limited']} 429s, {u['violations']} requests outside "
-        "Discord's OpenAPI description.\n",
+        f"Answers: {answers}; {u['uploads_stored']} uploads stored. Within the window the checks' events reached "
+        f"the players {paths or 'by no path'}; {u['rate_limited']} 429s, {u['violations']} requests outside "
+        f"Discord's OpenAPI description.{_cpu(u.get('cpu_s'))}\n",
     ]
+
+
+def _cpu(cpu: dict[str, float] | None) -> str:
+    """Who had the cores during the burst: a loop stall beyond the busy stall is the others' share."""
+    if not cpu:
+        return ""
+    used = ", ".join(f"{name.replace('_', ' ')} {_cell(s, 2)} s" for name, s in cpu.items() if name != "seconds")
+    return f" CPU time used in the {_cell(cpu['seconds'])} s from the first `/replay`: {used}."
 
 
 METHOD = """## Method

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from celery import Celery
 
@@ -24,12 +25,16 @@ class ReplayReaders:
         self._queue = queue
         self._app = Celery("ladder-bot", broker=broker_url, set_as_current=False)
         self._app.conf.update(task_serializer="json", accept_content=["json"], broker_connection_retry=False)
+        # One thread of its own: kombu's publish is Python that holds the GIL, and several threads publishing at
+        # once (a burst of uploads) would each take turns with the event loop.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="replay-handover")
 
     async def hand_over(self, upload_id: int) -> bool:
         """Whether the readers' queue has the upload now; False leaves it to the workers' hand-over."""
         try:
             # kombu's publish is blocking network I/O: on a thread, so the event loop never waits on it.
-            await asyncio.wait_for(asyncio.to_thread(self._send, upload_id), HANDOVER_TIMEOUT_S)
+            loop = asyncio.get_running_loop()
+            await asyncio.wait_for(loop.run_in_executor(self._thread, self._send, upload_id), HANDOVER_TIMEOUT_S)
             return True
         except Exception as exc:
             log.warning("upload %s: not handed to the replay readers (%s); the workers will hand it over",

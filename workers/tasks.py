@@ -31,7 +31,7 @@ def warm_up_pairing(**_: Any) -> None:
 
 # How much lower a replay reader's CPU priority is than a wave's: on a machine the two share, parsing takes
 # what the waves leave (Linux's nice; the pool processes inherit it).
-REPLAY_READER_NICENESS = 10
+REPLAY_READER_NICENESS = 19
 
 
 @worker_init.connect
