@@ -72,6 +72,9 @@ def _said(words: Words, refusal: Refusal) -> str:
         return words._("That file is too big for a replay (at most {most} KB).",
                        most=words.number(int(p.get("most_kb", 0))))  # fmt: skip
     if w is Why.REPLAY_MATCH_CLOSED:
+        if p.get("state") == "awaiting_confirmation":
+            return words._("Match #{match} is not confirmed yet: confirm it, play, then upload the replay.",
+                           match=p.get("match_id"))  # fmt: skip
         return words._("Match #{match} is settled; it takes no more replays.", match=p.get("match_id"))
     if w is Why.REPLAY_ALREADY_SENT:
         return words._("You have already uploaded this replay for match #{match}.", match=p.get("match_id"))

@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.catalogs import source_words
+from bot.drawing.refusals import refusal_text
 from db.refusals import Why
 from db.replays import MAX_REPLAY_BYTES, MOST_UPLOADS_PER_MATCH, Stored, file_of, store_upload, uploads_of
 from tests.ladder_tables import dump
@@ -129,6 +131,10 @@ def test_uploads_refused_before_anything_is_written(engine: Engine, sessions: se
     assert refusals == [Why.REPLAY_EMPTY, Why.REPLAY_TOO_BIG, Why.REPLAY_NOT_YOUR_MATCH, Why.REPLAY_MATCH_CLOSED,
                         Why.REPLAY_NOT_YOUR_MATCH, Why.REPLAY_USED_ELSEWHERE]  # fmt: skip
     assert dump(engine) == before
+    with sessions.begin() as session:
+        unconfirmed = store_upload(session, 5, 1, "x.SC2Replay", LOTV[:-1]).refused
+    assert unconfirmed is not None and unconfirmed.params == {"match_id": 5, "state": "awaiting_confirmation"}
+    assert "not confirmed yet" in refusal_text(source_words(), unconfirmed)
 
 
 def _events(engine: Engine) -> list[tuple[str, dict[str, Any]]]:
