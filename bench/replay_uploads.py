@@ -87,6 +87,7 @@ async def measure(players: int = PLAYERS, idle_s: float = IDLE_S) -> dict[str, A
                 _until_ready(app, [worker, reader])
                 async with StandIn(TOKEN, **as_discord()) as standin:
                     env["DISCORD_API_BASE"] = standin.api_base
+                    (state / "bot-uploads.log").unlink(missing_ok=True)  # this run's alone (the bot appends)
                     bot = processes.start_bot(env, state / "bot-uploads.log")
                     try:
                         await _until_bot_ready(standin, bot, state / "bot-uploads.log")
@@ -245,7 +246,7 @@ def _answer_title(standin: StandIn, result: InteractionResult) -> str:
     (or, for a sentence without an embed, "refusal")."""
     message = standin.store.messages.get(result.message.id) if result.message else None
     if message is None:
-        return "no message"
+        return "unanswered within 3 s"
     version = _first_answer(message, result)
     if version is None:
         return "still thinking"

@@ -24,13 +24,14 @@ FETCH_TIMEOUT_S = 20.0
 
 
 async def upload_replay(interaction: Interaction, file: discord.Attachment) -> None:
+    # Before anything that waits on the database (even the player's language): under a burst of uploads, the
+    # wait for a connection alone can outlast the 3 seconds Discord gives a first answer.
+    await interaction.response.defer(ephemeral=True, thinking=True)
     words = await words_for(interaction)
     refused = _look_at(file)
     if refused is not None:
-        await interaction.response.send_message(refusal_text(words, refused), ephemeral=True)
+        await interaction.followup.send(refusal_text(words, refused), ephemeral=True)
         return
-    # Fetching and storing take longer than Discord waits for a first answer on a slow day.
-    await interaction.response.defer(ephemeral=True, thinking=True)
     replays = services_of(interaction).replays
     player_id = interaction.user.id
     match_id = await replays.match_for(player_id)
