@@ -202,12 +202,12 @@ def forget_old_files(session: Session, keep_days: float) -> int:
         session.execute(
             text(
                 "UPDATE replay_files f SET data = NULL, forgotten_at = now()"
-                " WHERE f.data IS NOT NULL AND f.stored_at < now() - make_interval(days => :d)"
+                " WHERE f.data IS NOT NULL AND f.stored_at < now() - make_interval(secs => :s)"
                 " AND NOT EXISTS (SELECT 1 FROM replay_uploads u WHERE u.sha256 = f.sha256"
-                "   AND (u.state = 'pending' OR u.uploaded_at >= now() - make_interval(days => :d)))"
+                "   AND (u.state = 'pending' OR u.uploaded_at >= now() - make_interval(secs => :s)))"
                 " RETURNING f.sha256"
             ),
-            {"d": int(keep_days)},
+            {"s": keep_days * 86400},
         ).all()
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
+import aiohttp
 import discord
 
 from bot.drawing.refusals import refusal_text
@@ -70,7 +71,7 @@ def _look_at(file: discord.Attachment) -> Refusal | None:
 async def _fetch(file: discord.Attachment) -> bytes | None:
     try:
         data = await asyncio.wait_for(file.read(), FETCH_TIMEOUT_S)
-    except (discord.HTTPException, TimeoutError, OSError):
+    except (discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError):
         return None
     # The declared size is Discord's word; what arrived is held to the same bound.
     return data if len(data) <= MAX_REPLAY_BYTES else None
