@@ -27,7 +27,6 @@ import argparse
 import dataclasses
 import json
 import os
-import random
 import re
 import shlex
 import statistics
@@ -50,6 +49,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bench.pools import draw_pool
 from bench.stack import database, servers
 from bench.stats import percentile
+from bench.wave import write_pool
 from db.engines import session_factory, sync_engine
 from db.ladder import LADDERS_DIR
 from db.replays import store_upload
@@ -273,16 +273,7 @@ class _Waves:
     def _fill(self, seed: int) -> None:
         pool = _offset(draw_pool(self.waiting, seed), WAVE_PLAYERS_FROM)
         with psycopg.connect(self.url) as conn:
-            with conn.cursor().copy("COPY players (id, region) FROM STDIN") as copy:
-                for s in pool:
-                    copy.write_row((s.player_id, random.Random(s.player_id).choice(["NAW", "NAE", "EU", "KR"])))
-            with conn.cursor().copy("COPY ratings (player_id, race, rating) FROM STDIN") as copy:
-                for s in pool:
-                    for r in s.races:
-                        copy.write_row((s.player_id, r.race, round(r.rating, 1)))
-            with conn.cursor().copy("COPY queue_entries (player_id, races, vetoes, waves_waited) FROM STDIN") as copy:
-                for s in pool:
-                    copy.write_row((s.player_id, [r.race for r in s.races], sorted(s.vetoes), s.waves_waited))
+            write_pool(conn, pool)
 
     def _clear(self, wave_id: int) -> None:
         """The wave's players, entries, matches and events gone, so every wave starts from the same tables."""

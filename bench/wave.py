@@ -71,16 +71,21 @@ def _fill(url: str, players: int, seed: int) -> None:
     pool = draw_pool(players, seed)
     with psycopg.connect(url) as conn:
         conn.execute("TRUNCATE deliveries, outbox, queue_entries, matches, waves, ratings, players CASCADE")
-        with conn.cursor().copy("COPY players (id, region) FROM STDIN") as copy:
-            for s in pool:
-                copy.write_row((s.player_id, random.Random(s.player_id).choice(["NAW", "NAE", "EU", "KR"])))
-        with conn.cursor().copy("COPY ratings (player_id, race, rating) FROM STDIN") as copy:
-            for s in pool:
-                for r in s.races:
-                    copy.write_row((s.player_id, r.race, round(r.rating, 1)))
-        with conn.cursor().copy("COPY queue_entries (player_id, races, vetoes, waves_waited) FROM STDIN") as copy:
-            for s in pool:
-                copy.write_row((s.player_id, [r.race for r in s.races], sorted(s.vetoes), s.waves_waited))
+        write_pool(conn, pool)
+
+
+def write_pool(conn: psycopg.Connection[Any], pool: Sequence[Any]) -> None:
+    """A drawn pool's players, ratings and waiting entries, in bulk (COPY)."""
+    with conn.cursor().copy("COPY players (id, region) FROM STDIN") as copy:
+        for s in pool:
+            copy.write_row((s.player_id, random.Random(s.player_id).choice(["NAW", "NAE", "EU", "KR"])))
+    with conn.cursor().copy("COPY ratings (player_id, race, rating) FROM STDIN") as copy:
+        for s in pool:
+            for r in s.races:
+                copy.write_row((s.player_id, r.race, round(r.rating, 1)))
+    with conn.cursor().copy("COPY queue_entries (player_id, races, vetoes, waves_waited) FROM STDIN") as copy:
+        for s in pool:
+            copy.write_row((s.player_id, [r.race for r in s.races], sorted(s.vetoes), s.waves_waited))
 
 
 def main() -> None:
