@@ -168,6 +168,23 @@ class ReplayRules(_Strict):
     lobby: dict[str, str] = Field(default_factory=dict)
 
 
+RulesText = Annotated[str, StringConstraints(min_length=1, max_length=3800)]
+
+
+class LadderRules(_Strict):
+    """The rules a player accepts before their first game. A new `version` asks every player to accept again.
+
+    In the file, `file` and `files` name the texts (paths beside the ladder file, one per language); `text` and
+    `texts` hold them once read (or inline). What a player reads must fit one Discord embed."""
+
+    version: str = Field(min_length=1, max_length=64)
+    text: RulesText
+    texts: dict[LanguageCode, RulesText] = Field(default_factory=dict)
+
+    def in_language(self, code: str) -> str:
+        return self.texts.get(code) or self.text
+
+
 class Matchmaking(_Strict):
     wave_interval_s: float = Field(default=45, gt=0)
     window_base: float = Field(gt=0)
@@ -193,6 +210,7 @@ class Ladder(_Strict):
     ranks: Ranks = Field(default_factory=Ranks)
     notify: NotifyRules = Field(default_factory=NotifyRules)
     replays: ReplayRules = Field(default_factory=ReplayRules)
+    rules: LadderRules | None = None
 
     @model_validator(mode="after")
     def _check_references(self) -> Self:
@@ -313,7 +331,30 @@ def load_ladder(path: str | Path | None = None) -> Ladder:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise LadderConfigError(f"ladder file {file} is not valid TOML: {exc}") from None
+    if isinstance(data.get("rules"), dict):
+        data["rules"] = _read_rules(data["rules"], file)
     return parse_ladder(data, str(file))
+
+
+def _read_rules(rules: dict[str, Any], ladder_file: Path) -> dict[str, Any]:
+    """`file` and `files` replaced by the texts they name (paths relative to the ladder file)."""
+    out = {k: v for k, v in rules.items() if k not in ("file", "files")}
+
+    def read(path: object, key: str) -> str:
+        where = ladder_file.parent / str(path)
+        try:
+            return where.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise LadderConfigError(
+                f"ladder file {ladder_file}: rules.{key}: {where} cannot be read: {exc.strerror}"
+            ) from None
+
+    if "file" in rules:
+        out["text"] = read(rules["file"], "file")
+    files = rules.get("files")
+    if isinstance(files, dict):
+        out["texts"] = {**out.get("texts", {}), **{lang: read(path, f"files.{lang}") for lang, path in files.items()}}
+    return out
 
 
 def _key(loc: tuple[int | str, ...]) -> str:

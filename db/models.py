@@ -61,6 +61,43 @@ class Player(Base):
     # The locale the player's client showed last time they queued or set up: what they read when no message of
     # theirs says otherwise.
     locale: Mapped[str | None] = mapped_column(String(16))
+    # Who they are in the game (set up with /setup), and the key that keeps ladder names unique without regard
+    # to case or lookalike letters (`db.identity.name_key`).
+    in_game_name: Mapped[str | None] = mapped_column(String(32))
+    battletag: Mapped[str | None] = mapped_column(String(32))
+    alt_names: Mapped[list[str]] = mapped_column(ARRAY(String(32)), server_default=text("'{}'"))
+    country: Mapped[str | None] = mapped_column(String(2))
+    name_key: Mapped[str | None] = mapped_column(String(64))
+    # The version of the ladder's rules the player accepted last (/queue asks again when the version changes).
+    rules_version: Mapped[str | None] = mapped_column(String(64))
+    rules_accepted_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("players_name_key", "name_key", unique=True),)
+
+
+class IdentityChange(Base):
+    """One change of a player's identity (a field's old and new value): the history /setup keeps."""
+
+    __tablename__ = "identity_changes"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(24))
+    old_value: Mapped[str | None] = mapped_column(String(200))
+    new_value: Mapped[str | None] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    __table_args__ = (Index("identity_changes_player", "player_id", "id"),)
+
+
+class IdentityDraft(Base):
+    """A setup the player has started and not confirmed: the stored profile stays as it was until they do."""
+
+    __tablename__ = "identity_drafts"
+
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id", ondelete="CASCADE"), primary_key=True)
+    draft: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 class Rating(Base):

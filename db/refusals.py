@@ -41,6 +41,18 @@ class Why(StrEnum):
     # Setting up:
     NAME_WITHOUT_LETTERS = "name_without_letters"
     UNKNOWN_REGION = "unknown_region"  # params: regions (the ladder's, as "code (name)", comma-separated)
+    NAME_EMPTY = "name_empty"
+    NAME_TOO_LONG = "name_too_long"  # params: most
+    NAME_HIDDEN_CHARACTERS = "name_hidden_characters"
+    LADDER_NAME_LENGTH = "ladder_name_length"  # params: least, most
+    NAME_MIXED_SCRIPTS = "name_mixed_scripts"
+    LADDER_NAME_TAKEN = "ladder_name_taken"
+    TOO_MANY_ALT_NAMES = "too_many_alt_names"  # params: most
+    BATTLETAG_FORM = "battletag_form"
+    UNKNOWN_COUNTRY = "unknown_country"  # params: country (as typed, cut to 40 characters)
+    WHICH_COUNTRY = "which_country"  # params: choices (country codes, comma-separated)
+    NOTHING_TO_CONFIRM = "nothing_to_confirm"
+    SETUP_INCOMPLETE = "setup_incomplete"  # params: missing (field names, comma-separated)
     # Uploading a replay:
     REPLAY_NO_MATCH = "replay_no_match"
     REPLAY_WRONG_TYPE = "replay_wrong_type"  # params: extension (the one a replay has)
