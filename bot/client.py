@@ -24,7 +24,8 @@ from bot.commands import COMMANDS, REPLAY_COMMANDS
 from bot.components.dispute import ResolveButton
 from bot.components.leaderboard import PageButton
 from bot.components.match import MatchButton
-from bot.components.player_setup import RegionSelect
+from bot.components.names_form import NamesForm, form_owner
+from bot.components.player_setup import LanguageSelect, ProfileButton, RegionSelect, RulesButton
 from bot.components.searching import CancelButton
 from bot.components.setup import JoinButton, RaceSelect, VetoSelect
 from bot.components.stray import answer_stray, is_stray
@@ -135,8 +136,9 @@ class LadderBot(LadderClient):
             claim_idle_ms=settings.consumer_claim_idle_ms,
         )
         self.add_dynamic_items(
-            RaceSelect, VetoSelect, JoinButton, CancelButton, MatchButton, RegionSelect, PageButton, ResolveButton
-        )
+            RaceSelect, VetoSelect, JoinButton, CancelButton, MatchButton, RegionSelect, PageButton, ResolveButton,
+            LanguageSelect, ProfileButton, RulesButton,
+        )  # fmt: skip
         for command in COMMANDS + (REPLAY_COMMANDS if self.ladder.replays.mode != "off" else []):
             self.tree.add_command(command)
         self.tree.add_command(admin_group)
@@ -163,6 +165,8 @@ class LadderBot(LadderClient):
     async def on_interaction(self, interaction: Interaction) -> None:
         if is_stray(interaction):
             await answer_stray(interaction)
+        elif (owner := form_owner(interaction)) is not None:
+            await NamesForm(owner).submitted(interaction)
 
     async def _sync_commands(self) -> None:
         guild_id = self.settings.discord_guild_id

@@ -18,6 +18,7 @@ from babel.numbers import format_decimal
 
 from bot.languages import PSEUDO
 from bot.pseudo import pseudo
+from db.identity import flag
 from db.ladder import Ladder, Names
 
 
@@ -140,3 +141,9 @@ class Words:
 
     def server(self, name: str) -> str:
         return self.names.servers.get(name, name)
+
+    def country(self, code: str | None) -> str:
+        """The country's flag and its name in this language; nothing for no country."""
+        if not code:
+            return ""
+        return f"{flag(code)} {self.locale.territories.get(code) or code}".strip()

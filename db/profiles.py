@@ -53,20 +53,27 @@ def from_draft(draft: Mapping[str, Any]) -> Identity:
     )
 
 
-async def draft_of(session: AsyncSession, player_id: int) -> Identity | None:
+async def draft_of(session: AsyncSession, player_id: int) -> tuple[Identity, dict[str, str]] | None:
+    """The setup in progress, and what the player typed last in fields that were refused (to show it again)."""
     found = await session.execute(text("SELECT draft FROM identity_drafts WHERE player_id = :p"), {"p": player_id})
     draft = found.scalar()
-    return from_draft(draft) if isinstance(draft, dict) else None
+    if not isinstance(draft, dict):
+        return None
+    typed = draft.get("typed")
+    kept = {str(k): str(v) for k, v in typed.items()} if isinstance(typed, dict) else {}
+    return from_draft(draft), kept
 
 
-async def save_draft(session: AsyncSession, player_id: int, draft: Identity) -> None:
+async def save_draft(
+    session: AsyncSession, player_id: int, draft: Identity, typed: Mapping[str, str] | None = None
+) -> None:
     await session.execute(text("INSERT INTO players (id) VALUES (:p) ON CONFLICT (id) DO NOTHING"), {"p": player_id})
     await session.execute(
         text(
             "INSERT INTO identity_drafts (player_id, draft) VALUES (:p, CAST(:d AS jsonb))"
             " ON CONFLICT (player_id) DO UPDATE SET draft = EXCLUDED.draft, updated_at = now()"
         ),
-        {"p": player_id, "d": json.dumps(as_draft(draft), ensure_ascii=False)},
+        {"p": player_id, "d": json.dumps(as_draft(draft) | {"typed": dict(typed or {})}, ensure_ascii=False)},
     )
 
 
@@ -100,7 +107,7 @@ async def save_identity(
                     "UPDATE players SET display_name = :name, name_key = :key, in_game_name = :game,"
                     " battletag = :tag, alt_names = :alts, country = :country, region = :region,"
                     " language = :language, locale = COALESCE(:locale, locale),"
-                    " setup_at = CASE WHEN :region IS NULL THEN setup_at ELSE now() END"
+                    " setup_at = CASE WHEN :has_region THEN now() ELSE setup_at END"
                     " WHERE id = :p"
                 ),
                 {
@@ -112,6 +119,7 @@ async def save_identity(
                     "alts": list(new.alt_names),
                     "country": new.country,
                     "region": new.region,
+                    "has_region": new.region is not None,
                     "language": new.language,
                     "locale": locale,
                 },

@@ -10,6 +10,7 @@ for the player to decide again. Only a bot that does not answer a press in time 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from db.ladder import Ladder
 from sandbox.discord_standin import InteractionResult, Message, StandIn
@@ -21,10 +22,49 @@ class PlayerStepFailed(AssertionError):
     """The bot did not answer a step the way a player needs it to."""
 
 
-async def open_queue(standin: StandIn, user_id: int, *, in_dm: bool = False, region: str = "EU") -> Message:
-    """/queue; a player new to the ladder is asked for their region first, and picks it."""
+async def open_queue(
+    standin: StandIn, user_id: int, *, in_dm: bool = False, region: str = "EU", identity: Profile | None = None
+) -> Message:
+    """/queue; a player new to the ladder reads and accepts its rules, then sets up their profile (their names
+    in the form, their region) and saves it, which opens the queue's setup."""
     message = _answered(await standin.run_command(user_id, "queue", in_dm=in_dm), "/queue")
-    return await _pick_shown(standin, user_id, message, f"ladder:region:{user_id}", [region], "pick region")
+    message = await _press_shown(standin, user_id, message, f"ladder:rules:{user_id}", "accept the rules")
+    if look(standin, message).component(f"ladder:profile:play:{user_id}") is None:
+        return message
+    return await set_up_profile(standin, user_id, message, identity or Profile.of(user_id, region))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a simulated player types into the setup: their names, country and region."""
+
+    ladder_name: str
+    in_game_name: str
+    battletag: str
+    region: str
+    alt_names: str = ""
+    country: str = ""
+
+    @classmethod
+    def of(cls, user_id: int, region: str) -> Profile:
+        """A player's own names, made from their id (a ladder name is unique, so it carries the id)."""
+        tail = str(user_id)[-9:]
+        return cls(f"P{tail}", f"Gamer{tail}", f"Gamer#{int(tail) % 9000 + 1000}", region, country="DE")
+
+    def form(self) -> dict[str, str]:
+        return {"ladder_name": self.ladder_name, "in_game_name": self.in_game_name, "battletag": self.battletag,
+                "alt_names": self.alt_names, "country": self.country}  # fmt: skip
+
+
+async def set_up_profile(standin: StandIn, user_id: int, preview: Message, profile: Profile) -> Message:
+    """On the profile preview: the names form filled in and sent, the region picked, then Save and play. The
+    message as it then stands (the queue's setup, or the preview with what the bot refused)."""
+    opened = await standin.press_button(user_id, preview.id, f"ladder:profile:names:{user_id}")
+    if not opened.answered or opened.failed or standin.open_modal(user_id) is None:
+        raise PlayerStepFailed(f"player {user_id} pressed Enter your names and no form opened")
+    message = _answered(await standin.submit_modal(user_id, profile.form()), "send the names form")
+    message = await _pick_shown(standin, user_id, message, f"ladder:region:{user_id}", [profile.region], "region")
+    return await _press_shown(standin, user_id, message, f"ladder:profile:play:{user_id}", "Save and play")
 
 
 async def choose(

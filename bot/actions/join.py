@@ -6,9 +6,9 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.actions.owner import belongs_to
+from bot.actions.player_setup import open_profile
 from bot.actions.spam import slowed_down
 from bot.drawing.match import match_rendering
-from bot.drawing.player_setup import region_view
 from bot.drawing.refusals import refusal_text
 from bot.drawing.searching import searching_embed, searching_view
 from bot.drawing.setup import SetupState
@@ -80,10 +80,8 @@ async def _enter(interaction: Interaction, words: Words, write: Callable[[], Awa
             else:
                 shown = match_rendering(payload, player_id, "", words).send_kwargs()
                 await interaction.response.send_message(refusal_text(words, err.refusal), ephemeral=True, **shown)
-        elif isinstance(err, NeedsSetup):  # offer the setup with the refusal
-            await interaction.response.send_message(
-                refusal_text(words, err.refusal), ephemeral=True, view=region_view(services.ladder, player_id, words)
-            )
+        elif isinstance(err, NeedsSetup):  # the setup, with the refusal as its note
+            await open_profile(interaction, to_queue=True, note=refusal_text(words, err.refusal))
         else:
             await interaction.response.send_message(refusal_text(words, err.refusal), ephemeral=True)
         return

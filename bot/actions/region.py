@@ -1,12 +1,11 @@
-"""Setting up a player: /setup, and the region pick of a first setup (which then opens the queue's setup message)."""
+"""/setup: with options, saves what they name at once (a ladder name, a region, a language); without, opens the
+guided setup (the profile preview and its names form)."""
 
 from __future__ import annotations
 
 import discord
 
-from bot.actions.owner import belongs_to
-from bot.actions.setup import picked_values, queue_setup
-from bot.drawing.player_setup import region_embed, region_view
+from bot.actions.player_setup import open_profile
 from bot.drawing.refusals import refusal_text
 from bot.ladder_client import Interaction, services_of
 from bot.languages import LANGUAGES, NATIVE_NAMES
@@ -14,32 +13,10 @@ from bot.player_service import SetupRefused
 from bot.speaking import client_locale, words_for
 
 
-async def pick_region(interaction: Interaction, player_id: int) -> None:
-    if not await belongs_to(interaction, player_id):
-        return
-    services = services_of(interaction)
-    words = await words_for(interaction)
-    picked = picked_values(interaction)
-    region = picked[0][:16] if picked else ""
-    try:
-        name, region = await services.players.set_up(
-            player_id, interaction.user.display_name, region, locale=client_locale(interaction)
-        )
-    except SetupRefused as err:
-        await interaction.response.send_message(refusal_text(words, err.refusal), ephemeral=True)
-        return
-    embed, view = await queue_setup(services, player_id, words)
-    set_up = words._("You are set up as **{name}** in {region}.", name=discord.utils.escape_markdown(name),
-                     region=words.region(region))  # fmt: skip
-    embed.description = f"{set_up}\n\n{embed.description or ''}"
-    await interaction.response.edit_message(embed=embed, view=view)
-
-
 async def set_up_by_command(
     interaction: Interaction, name: str | None, region: str | None, language: str | None = None
 ) -> None:
-    """/setup: with a region, saves the name and region; without one, offers the region pick. A language, when
-    given, is stored either way and everything after this answer is in it."""
+    """A language, when given, is stored either way and everything after this answer is in it."""
     services = services_of(interaction)
     player_id = interaction.user.id
     if language is not None and language not in LANGUAGES:  # Discord offers only the choices: a forged value
@@ -52,18 +29,16 @@ async def set_up_by_command(
         await services.players.set_language(player_id, language)
         services.languages.remember(player_id, language)
     words = await words_for(interaction)
-    if region is None:
-        text = words._("Your language is now {language}.", language=NATIVE_NAMES[words.code]) if language else ""
-        if language and await services.players.is_set_up(player_id) and name is None:
+    if region is None and name is None:
+        if language and await services.players.is_set_up(player_id):
+            text = words._("Your language is now {language}.", language=NATIVE_NAMES[words.code])
             await interaction.response.send_message(text, ephemeral=True)
             return
-        await interaction.response.send_message(
-            embed=region_embed(words, text), view=region_view(services.ladder, player_id, words), ephemeral=True
-        )
+        await open_profile(interaction, to_queue=False)
         return
     try:
         saved_name, saved_region = await services.players.set_up(
-            player_id, name or interaction.user.display_name, region, language=language,
+            player_id, name, region, discord_name=interaction.user.display_name, language=language,
             locale=client_locale(interaction),
         )  # fmt: skip
     except SetupRefused as err:

@@ -27,6 +27,16 @@ RACE_SELECT = rf"^ladder:race:(?P<side>[a-z0-9_]{{1,32}}):{_PLAYER}$"
 VETO_SELECT = rf"^ladder:veto:{_PLAYER}$"
 JOIN_BUTTON = rf"^ladder:join:{_PLAYER}$"
 REGION_SELECT = rf"^ladder:region:{_PLAYER}$"
+LANGUAGE_SELECT = rf"^ladder:language:{_PLAYER}$"
+# The profile setup's buttons: open the names form, save, save and go on to the queue, cancel the setup.
+NAMES = "names"
+SAVE = "save"
+PLAY = "play"
+DISCARD = "discard"
+PROFILE_BUTTON = rf"^ladder:profile:(?P<action>names|save|play|discard):{_PLAYER}$"
+# The names form (a modal): its submission is routed by this id, so it works after a bot restart too.
+NAMES_FORM = rf"^ladder:form:{_PLAYER}$"
+RULES_BUTTON = rf"^ladder:rules:{_PLAYER}$"
 RESOLVE_BUTTON = rf"^ladder:resolve:{_MATCH}:(?P<result>player1|player2|draw|invalidate)$"
 PAGE_BUTTON = r"^ladder:board:(?P<page>[0-9]{1,7}):(?P<race>[a-z0-9_]{1,32})$"
 # Any control that names its player last: a press by someone else is answered as such.
@@ -58,6 +68,22 @@ def join_button(player_id: int) -> str:
 
 def region_select(player_id: int) -> str:
     return f"ladder:region:{player_id}"
+
+
+def language_select(player_id: int) -> str:
+    return f"ladder:language:{player_id}"
+
+
+def profile_button(action: str, player_id: int) -> str:
+    return f"ladder:profile:{action}:{player_id}"
+
+
+def names_form(player_id: int) -> str:
+    return f"ladder:form:{player_id}"
+
+
+def rules_button(player_id: int) -> str:
+    return f"ladder:rules:{player_id}"
 
 
 def resolve_button(match_id: int, result: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.drawing.player_setup import field_name
 from bot.drawing.renderings import report_name
 from bot.words import Words
 from db.refusals import Refusal, Why
@@ -27,6 +28,16 @@ _PLAIN: dict[Why, Callable[[Words], str]] = {
     Why.ALREADY_QUEUED: lambda w: w._("You are already in the queue."),
     Why.NEEDS_SETUP: lambda w: w._("Before your first game, tell the ladder your name and region with /setup."),
     Why.NAME_WITHOUT_LETTERS: lambda w: w._("Your name needs at least one letter or digit."),
+    Why.NAME_EMPTY: lambda w: w._("This name is empty."),
+    Why.NAME_HIDDEN_CHARACTERS: lambda w: w._(
+        "This name has invisible or control characters; type it again without them."
+    ),
+    Why.NAME_MIXED_SCRIPTS: lambda w: w._("This name mixes letters of different alphabets; write it in one."),
+    Why.LADDER_NAME_TAKEN: lambda w: w._(
+        "Another player has this ladder name, or one that looks the same. Pick another."
+    ),
+    Why.BATTLETAG_FORM: lambda w: w._("A BattleTag is a name, “#” and its number, like Name#1234."),
+    Why.NOTHING_TO_CONFIRM: lambda w: w._("There is no setup in progress to save. Use /setup to start one."),
     Why.REPLAY_NO_MATCH: lambda w: w._("You have no match to upload a replay for."),
     Why.REPLAY_EMPTY: lambda w: w._("That file is empty."),
     Why.REPLAY_DOWNLOAD_FAILED: lambda w: w._("The file could not be fetched from Discord. Try again in a moment."),
@@ -66,6 +77,21 @@ def _said(words: Words, refusal: Refusal) -> str:
     if w is Why.UNKNOWN_REGION:
         listed = ", ".join(f"{code} ({name})" for code, name in words.names.regions.items())
         return words._("That is not a region of this ladder. Pick one of: {regions}.", regions=listed[:1800])
+    if w is Why.NAME_TOO_LONG:
+        return words._("This name is too long (at most {most} characters).", most=p.get("most"))
+    if w is Why.LADDER_NAME_LENGTH:
+        return words._("A ladder name has {least} to {most} characters.", least=p.get("least"), most=p.get("most"))
+    if w is Why.TOO_MANY_ALT_NAMES:
+        return words._("Give at most {most} other names, separated by a comma.", most=p.get("most"))
+    if w is Why.UNKNOWN_COUNTRY:
+        return words._("“{country}” is not a country we know. Type its name or its two-letter code.",
+                       country=p.get("country"))  # fmt: skip
+    if w is Why.WHICH_COUNTRY:
+        codes = [c for c in str(p.get("choices", "")).split(",") if c]
+        return words._("Which one? {countries}", countries=words.either([words.country(c) for c in codes]))
+    if w is Why.SETUP_INCOMPLETE:
+        fields = [field_name(words, key) for key in str(p.get("missing", "")).split(",") if key]
+        return words._("Your profile still needs: {fields}.", fields=words.listing(fields))
     if w is Why.REPLAY_WRONG_TYPE:
         return words._("That is not a replay: attach the game's {extension} file.", extension=p.get("extension"))
     if w is Why.REPLAY_TOO_BIG:

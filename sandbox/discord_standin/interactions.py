@@ -117,7 +117,8 @@ class Interactions:
             ephemeral = bool(int(data.get("flags") or 0) & EPHEMERAL)
             message = self._new_response(interaction, {}, ephemeral=ephemeral, flags=LOADING)
         elif kind in (DEFERRED_UPDATE, UPDATE_MESSAGE):
-            if interaction.kind != COMPONENT or interaction.source_message_id is None:
+            # A component's message, or the message of the component that opened the submitted form.
+            if interaction.kind not in (COMPONENT, MODAL_SUBMIT) or interaction.source_message_id is None:
                 raise _bad_type("Interaction callback type is not valid for this interaction type")
             message = store.messages[interaction.source_message_id]
             if message.deleted:
