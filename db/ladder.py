@@ -305,7 +305,10 @@ def _listed(codes: set[str] | frozenset[str]) -> str:
     return "one of " + ", ".join(sorted(codes))
 
 
-def parse_ladder(data: Mapping[str, Any], source: str = "<ladder>") -> Ladder:
+def parse_ladder(data: Mapping[str, Any], source: str = "<ladder>", folder: Path = LADDERS_DIR) -> Ladder:
+    """`folder`: where the files the ladder names (its rules) are found."""
+    if isinstance(data.get("rules"), dict):
+        data = {**data, "rules": _read_rules(data["rules"], folder / source)}
     try:
         return Ladder.model_validate(data)
     except ValidationError as exc:
@@ -331,9 +334,7 @@ def load_ladder(path: str | Path | None = None) -> Ladder:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise LadderConfigError(f"ladder file {file} is not valid TOML: {exc}") from None
-    if isinstance(data.get("rules"), dict):
-        data["rules"] = _read_rules(data["rules"], file)
-    return parse_ladder(data, str(file))
+    return parse_ladder(data, str(file), folder=file.parent)
 
 
 def _read_rules(rules: dict[str, Any], ladder_file: Path) -> dict[str, Any]:

@@ -18,13 +18,16 @@ from db.identity import IDENTITY_FIELDS, Identity, name_key
 from db.refusals import Refusal, Why
 
 _READ = text(
-    "SELECT display_name, in_game_name, battletag, alt_names, country, region, language, setup_at IS NOT NULL AS done"
-    " FROM players WHERE id = :p"
+    "SELECT display_name, in_game_name, battletag, alt_names, country, region, language FROM players WHERE id = :p"
+)
+_READ_TO_CHANGE = text(
+    "SELECT display_name, in_game_name, battletag, alt_names, country, region, language FROM players WHERE id = :p"
+    " FOR UPDATE"
 )
 
 
 async def identity_of(session: AsyncSession, player_id: int, *, for_update: bool = False) -> Identity | None:
-    found = await session.execute(text(_READ.text + (" FOR UPDATE" if for_update else "")), {"p": player_id})
+    found = await session.execute(_READ_TO_CHANGE if for_update else _READ, {"p": player_id})
     row = found.one_or_none()
     if row is None:
         return None

@@ -15,8 +15,8 @@ from bot.drawing.player_setup import (
     FORM_INPUTS,
     field_name,
     names_form,
-    profile_embed,
-    profile_view,
+    preview_embed,
+    preview_view,
     rules_embed,
     rules_view,
 )
@@ -69,8 +69,8 @@ async def open_profile(interaction: Interaction, *, to_queue: bool, note: str = 
     services = services_of(interaction)
     words = await words_for(interaction)
     draft, _ = await services.players.setup_draft(interaction.user.id, interaction.user.display_name)
-    embed = profile_embed(draft, words, note=note)
-    view = profile_view(services.ladder, interaction.user.id, draft, words, to_queue=to_queue)
+    embed = preview_embed(draft, words, note=note)
+    view = preview_view(services.ladder, interaction.user.id, draft, words, to_queue=to_queue)
     if interaction.type is discord.InteractionType.component:
         await interaction.response.edit_message(embed=embed, view=view)
     else:
@@ -91,8 +91,8 @@ def _to_queue(interaction: Interaction) -> bool:
 async def _redraw(interaction: Interaction, draft: Identity, problems: list[str] | None = None) -> None:
     services = services_of(interaction)
     words = await words_for(interaction)
-    embed = profile_embed(draft, words, problems=problems)
-    view = profile_view(services.ladder, interaction.user.id, draft, words, to_queue=_to_queue(interaction))
+    embed = preview_embed(draft, words, problems=problems)
+    view = preview_view(services.ladder, interaction.user.id, draft, words, to_queue=_to_queue(interaction))
     if interaction.message is not None:
         await interaction.response.edit_message(embed=embed, view=view)
     else:
@@ -136,7 +136,7 @@ async def press_profile(interaction: Interaction, action: str, player_id: int) -
         embed.description = f"{done}\n\n{embed.description or ''}"
         await interaction.response.edit_message(embed=embed, view=view)
         return
-    embed = profile_embed(saved, words, note=words._("Your profile is saved. Use /queue to play."))
+    embed = preview_embed(saved, words, note=words._("Your profile is saved. Use /queue to play."))
     await interaction.response.edit_message(embed=embed, view=None)
 
 

@@ -64,7 +64,7 @@ def rules_view(player_id: int, words: Words) -> discord.ui.View:
     )
 
 
-def profile_embed(
+def preview_embed(
     identity: Identity, words: Words, *, note: str = "", problems: list[str] | None = None
 ) -> discord.Embed:
     """The profile as it will be saved: every field, those still needed marked."""
@@ -95,7 +95,7 @@ def _escaped(text: str | None) -> str:
     return discord.utils.escape_markdown(text) if text else ""
 
 
-def profile_view(
+def preview_view(
     ladder: Ladder, player_id: int, identity: Identity, words: Words, *, to_queue: bool
 ) -> discord.ui.View:
     """The names button, the region and language selects, and Save (or Save and play, from /queue) and Cancel."""

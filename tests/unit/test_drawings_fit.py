@@ -13,7 +13,7 @@ from bot.catalogs import load_catalogs
 from bot.drawing.dispute import dispute_rendering
 from bot.drawing.leaderboard import board_rendering
 from bot.drawing.match import match_rendering
-from bot.drawing.player_setup import region_embed, region_view
+from bot.drawing.player_setup import names_form, preview_embed, preview_view, rules_embed, rules_view
 from bot.drawing.presenting import render_event
 from bot.drawing.profile import profile_embed
 from bot.drawing.refusals import refusal_text
@@ -27,11 +27,13 @@ from bot.queue_choice import QueueChoice
 from bot.queue_service import Joined, QueueSnapshot
 from bot.words import Words
 from db.events import MATCH_REMINDER, QUEUE_EXPIRED, QUEUE_REMOVED, SOMEONE_WAITING, Event, EventType
+from db.identity import Identity
 from db.ladder import LADDERS_DIR, load_ladder
 from db.payloads import MatchPayload
 from db.players import BoardPage, BoardRow, PastMatch, Profile, RaceStanding
 from db.refusals import Refusal, Why
 from sandbox.discord_standin.rules import DiscordError, check_message
+from sandbox.discord_standin.spec import violations
 
 LADDER = load_ladder(LADDERS_DIR / "starcraft.toml")
 CATALOGS = load_catalogs(LADDER, pseudo=True)
@@ -41,6 +43,8 @@ NAME = "_*" * (MAX_NAME // 2)
 ME, THEM = 2**53 - 1, 2**53 - 2
 MATCH_ID = 2**53 - 1
 WHEN = "2026-11-29T12:00:00+00:00"
+# Every field of a profile at its longest, each character one that markdown escaping doubles.
+LONGEST_IDENTITY = Identity("_*" * 6, "_*" * 16, "_" * 12 + "#123456", ("_*" * 16, "*_" * 16), "GS", "SEA", "es-419")
 
 
 def _fits(what: str, content: str | None = None, embed: discord.Embed | None = None, view: Any = None) -> None:
@@ -146,7 +150,14 @@ def test_the_queue_setup_and_searching_views_fit(words: Words) -> None:
     ):
         embed = searching_embed(LADDER, joined, snapshot, 45, words)
         _fits("searching", embed=embed, view=searching_view(ME, words))
-    _fits("region", embed=region_embed(words, "x" * 200), view=region_view(LADDER, ME, words))
+    _fits("rules", embed=rules_embed(LADDER, words), view=rules_view(ME, words))
+    for to_queue in (True, False):
+        for identity in (LONGEST_IDENTITY, Identity()):
+            embed = preview_embed(identity, words, note="x" * 300, problems=["x" * 300] * 5)
+            _fits("profile setup", embed=embed, view=preview_view(LADDER, ME, identity, words, to_queue=to_queue))
+    typed = {k: "x" * 4000 for k in ("ladder_name", "in_game_name", "battletag", "alt_names", "country")}
+    form = {"type": 9, "data": names_form(ME, typed, words).to_dict()}
+    assert violations("ModalInteractionCallbackRequest", form) == [], "the names form"
 
 
 def test_profile_and_leaderboard_fit(words: Words) -> None:
@@ -166,7 +177,9 @@ def test_every_refusal_fits_a_message(words: Words) -> None:
                                             "side": "bw", "count": 2, "map": "x" * 100, "most": 4, "chosen": 25,
                                             "reason": "x" * 200, "until": 1_800_000_000, "match_id": MATCH_ID,
                                             "region": "x" * 100, "extension": ".SC2Replay",
-                                            "most_kb": 5120}  # fmt: skip
+                                            "most_kb": 5120, "least": 3, "country": "x" * 40,
+                                            "choices": "KP,KR,CG,CD,GB", "missing": "ladder_name,battletag,region",
+                                            }  # fmt: skip
     for why in Why:
         _fits(str(why), content=refusal_text(words, Refusal(why, params)))
 
