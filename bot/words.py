@@ -33,6 +33,7 @@ class LadderNames:
     regions: Mapping[str, str] = field(default_factory=dict)
     maps: Mapping[str, str] = field(default_factory=dict)
     servers: Mapping[str, str] = field(default_factory=dict)
+    rules: str = ""
 
     @classmethod
     def of(cls, ladder: Ladder, code: str, *, pseudo_language: bool = False) -> LadderNames:
@@ -47,6 +48,7 @@ class LadderNames:
             regions={r.code: local(r.name, r.names) for r in ladder.regions},
             maps={m: local(m, ladder.maps.names.get(m, {})) for m in ladder.maps.pool},
             servers={s: local(s, ladder.servers.names.get(s, {})) for s in servers},
+            rules=local(ladder.rules.text, ladder.rules.texts) if ladder.rules else "",
         )
 
 
@@ -146,4 +148,5 @@ class Words:
         """The country's flag and its name in this language; nothing for no country."""
         if not code:
             return ""
-        return f"{flag(code)} {self.locale.territories.get(code) or code}".strip()
+        name = str(self.locale.territories.get(code) or code)
+        return f"{flag(code)} {pseudo(name) if self.code == PSEUDO else name}".strip()

@@ -181,9 +181,6 @@ class LadderRules(_Strict):
     text: RulesText
     texts: dict[LanguageCode, RulesText] = Field(default_factory=dict)
 
-    def in_language(self, code: str) -> str:
-        return self.texts.get(code) or self.text
-
 
 class Matchmaking(_Strict):
     wave_interval_s: float = Field(default=45, gt=0)

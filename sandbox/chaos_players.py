@@ -16,7 +16,16 @@ from db.ladder import Ladder
 from sandbox.discord_standin import Message, NotConnected, StandIn
 from sandbox.match_play import play_match
 from sandbox.player_view import FOUND, Shows, look, shows
-from sandbox.players import PlayerStepFailed, cancel, choose, join, matches_found_in, open_queue, press_on_match
+from sandbox.players import (
+    PlayerStepFailed,
+    Profile,
+    cancel,
+    choose,
+    join,
+    matches_found_in,
+    open_queue,
+    press_on_match,
+)
 from sandbox.population import SimulatedPlayer
 
 NEW_MESSAGE = 4  # the interaction response that creates a message (7 edits the pressed one)
@@ -114,7 +123,8 @@ async def _queue(
     again once, after a pause, as a person would; a refusal is taken as it is."""
     for _ in range(2):
         try:
-            setup = await open_queue(standin, player.id, in_dm=rng.random() < 0.2)
+            setup = await open_queue(standin, player.id, in_dm=rng.random() < 0.2,
+                                     identity=Profile.of(player.id, player.region))  # fmt: skip
             tally.answers.setdefault(player.id, set()).add(setup.id)
             if not any(c.startswith("ladder:join:") for c in setup.custom_ids()):
                 return None

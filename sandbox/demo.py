@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bot.languages import PSEUDO
+from bot.languages import NATIVE_NAMES, PSEUDO
 from db.engines import async_engine, async_session_factory
 from db.ladder import Ladder, load_ladder
 from db.migrate import upgrade
@@ -26,7 +26,7 @@ from sandbox.discord_standin import Message, StandIn, as_discord
 from sandbox.double_matches import double_matched
 from sandbox.match_play import admin_settles_disputes, play_match
 from sandbox.player_view import RESULT, Shows, harmed_views, look, match_of, shows
-from sandbox.players import PlayerStepFailed, cancel, matches_found_in, press_on_match, queue_up
+from sandbox.players import PlayerStepFailed, Profile, cancel, matches_found_in, press_on_match, queue_up
 from sandbox.population import PROGRESS, SimulatedPlayer, seed_players, wait_for_bot
 from sandbox.reading import names_pattern, untranslated
 from sandbox.run_life import Started, stop_on_sigterm, stop_tasks, unless_one_exits, what_failed, write_traceback
@@ -190,7 +190,9 @@ def _speak(standin: StandIn, players: list[SimulatedPlayer], seed: int) -> dict[
 def _languages_report(standin: StandIn, players: list[SimulatedPlayer], locales: dict[int, str]) -> dict[str, Any]:
     """How many players read each language, and the messages a pseudo-language player read with a text in them
     that never went through the catalogs (it must be none)."""
-    names = names_pattern(f"Player {p.id}" for p in players)
+    # Names are shown as they are, and so is each language's own name where a player picks one.
+    shown_as_is = [name for p in players for name in (f"Player {p.id}", *Profile.of(p.id, p.region).names())]
+    names = names_pattern([*shown_as_is, *NATIVE_NAMES.values()])
     untranslated_seen, examples = 0, []
     for player_id, locale in locales.items():
         if locale != PSEUDO:
@@ -238,7 +240,8 @@ async def _play(
         await asyncio.sleep(join_at)
         started = time.monotonic()
         try:
-            searching = await queue_up(standin, ladder, player.id, player.races, player.vetoes, in_dm=in_dm)
+            searching = await queue_up(standin, ladder, player.id, player.races, player.vetoes, in_dm=in_dm,
+                                       profile=Profile.of(player.id, player.region))  # fmt: skip
         except PlayerStepFailed:
             tally.join_refused += 1
             return

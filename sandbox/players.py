@@ -34,6 +34,10 @@ async def open_queue(
     return await set_up_profile(standin, user_id, message, identity or Profile.of(user_id, region))
 
 
+# Countries typed as a player would: a code, or a name in English.
+_COUNTRIES = ("KR", "DE", "Brazil", "us", "France", "Russia", "CN", "Poland", "Canada", "Sweden", "Peru", "TW")
+
+
 @dataclass(frozen=True)
 class Profile:
     """What a simulated player types into the setup: their names, country and region."""
@@ -47,9 +51,16 @@ class Profile:
 
     @classmethod
     def of(cls, user_id: int, region: str) -> Profile:
-        """A player's own names, made from their id (a ladder name is unique, so it carries the id)."""
+        """A player's own names, made from their id (a ladder name is unique, so it carries the id); one player
+        in three has another name they play as."""
         tail = str(user_id)[-9:]
-        return cls(f"P{tail}", f"Gamer{tail}", f"Gamer#{int(tail) % 9000 + 1000}", region, country="DE")
+        country = _COUNTRIES[user_id % len(_COUNTRIES)]
+        alt = f"Smurf{tail}" if user_id % 3 == 0 else ""
+        return cls(f"P{tail}", f"Gamer{tail}", f"Gamer#{int(tail) % 9000 + 1000}", region, alt, country)
+
+    def names(self) -> list[str]:
+        """What the bot shows of this player as it is (no translation applies to a name)."""
+        return [n for n in (self.ladder_name, self.in_game_name, self.battletag, self.alt_names) if n]
 
     def form(self) -> dict[str, str]:
         return {"ladder_name": self.ladder_name, "in_game_name": self.in_game_name, "battletag": self.battletag,
@@ -93,10 +104,11 @@ async def queue_again(
     vetoes: Sequence[str] = (),
     *,
     in_dm: bool = False,
+    profile: Profile | None = None,
 ) -> Message:
     """/queue, the picks, Join: the searching message, or what the bot showed instead (a refusal, the match the
-    player is already in, a cooldown)."""
-    setup = await open_queue(standin, user_id, in_dm=in_dm)
+    player is already in, a cooldown). `profile`: what a player new to the ladder sets up."""
+    setup = await open_queue(standin, user_id, in_dm=in_dm, identity=profile)
     if shows(setup) is not Shows.SETUP:
         return setup
     setup = await choose(standin, ladder, user_id, setup, races, vetoes)
@@ -111,10 +123,11 @@ async def queue_up(
     vetoes: Sequence[str] = (),
     *,
     in_dm: bool = False,
+    profile: Profile | None = None,
 ) -> Message:
     """/queue, the picks, Join: the searching message the player now looks at. Raises PlayerStepFailed when
     the bot put them somewhere else (for tests and runs that need the player in the queue)."""
-    searching = await queue_again(standin, ladder, user_id, races, vetoes, in_dm=in_dm)
+    searching = await queue_again(standin, ladder, user_id, races, vetoes, in_dm=in_dm, profile=profile)
     if shows(searching) is not Shows.SEARCHING:
         raise PlayerStepFailed(f"player {user_id} pressed Join and saw: {searching.text()[:300]!r}")
     return searching

@@ -32,12 +32,14 @@ class SimulatedPlayer:
     id: int
     races: list[str]
     vetoes: list[str]
+    region: str
 
 
 async def seed_players(
     sessions: Any, ladder: Ladder, count: int, rng: random.Random
 ) -> tuple[list[SimulatedPlayer], dict[tuple[int, str], float]]:
-    """Players set up with a region, and a rating per race they play spread around the start rating (returned
+    """Players new to the ladder (each sets up on their first /queue, in the region drawn here), and a rating
+    per race they play spread around the start rating (returned
     too, as the history's starting point)."""
     players = []
     rows: list[dict[str, object]] = []
@@ -53,15 +55,13 @@ async def seed_players(
         else:
             races = [rng.choice(ladder.races).code]
         vetoes = rng.sample(ladder.maps.pool, rng.randint(0, ladder.maps.vetoes))
-        players.append(SimulatedPlayer(pid, races, vetoes))
-        rows.append({"id": pid, "name": f"Player {pid}", "region": rng.choice(ladder.regions).code})
+        players.append(SimulatedPlayer(pid, races, vetoes, rng.choice(ladder.regions).code))
+        rows.append({"id": pid})
         for race in races:
             initial[(pid, race)] = round(rng.gauss(ladder.rating.start, 300), 1)
             ratings.append({"p": pid, "race": race, "rating": initial[(pid, race)]})
     async with sessions.begin() as session:
-        await session.execute(
-            text("INSERT INTO players (id, display_name, region, setup_at) VALUES (:id, :name, :region, now())"), rows
-        )
+        await session.execute(text("INSERT INTO players (id) VALUES (:id)"), rows)
         await session.execute(
             text("INSERT INTO ratings (player_id, race, rating) VALUES (:p, :race, :rating)"), ratings
         )

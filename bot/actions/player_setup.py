@@ -43,9 +43,8 @@ async def needs_rules(interaction: Interaction) -> bool:
 
 async def show_rules(interaction: Interaction) -> None:
     words = await words_for(interaction)
-    ladder = services_of(interaction).ladder
     await interaction.response.send_message(
-        embed=rules_embed(ladder, words), view=rules_view(interaction.user.id, words), ephemeral=_private(interaction)
+        embed=rules_embed(words), view=rules_view(interaction.user.id, words), ephemeral=_private(interaction)
     )
 
 

@@ -43,11 +43,10 @@ def field_name(words: Words, key: str) -> str:
     return words._("Language")
 
 
-def rules_embed(ladder: Ladder, words: Words) -> discord.Embed:
-    assert ladder.rules is not None
+def rules_embed(words: Words) -> discord.Embed:
     return discord.Embed(
         title=words._("The ladder's rules"),
-        description=ladder.rules.in_language(words.code)[:3800]
+        description=words.names.rules[:3800]
         + "\n\n"
         + words._("Accept them to play. You are asked again when they change."),
         colour=NEUTRAL_COLOUR,

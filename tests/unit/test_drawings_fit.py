@@ -150,7 +150,7 @@ def test_the_queue_setup_and_searching_views_fit(words: Words) -> None:
     ):
         embed = searching_embed(LADDER, joined, snapshot, 45, words)
         _fits("searching", embed=embed, view=searching_view(ME, words))
-    _fits("rules", embed=rules_embed(LADDER, words), view=rules_view(ME, words))
+    _fits("rules", embed=rules_embed(words), view=rules_view(ME, words))
     for to_queue in (True, False):
         for identity in (LONGEST_IDENTITY, Identity()):
             embed = preview_embed(identity, words, note="x" * 300, problems=["x" * 300] * 5)
