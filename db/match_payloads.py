@@ -20,6 +20,8 @@ from db.payloads import MatchPayload, MatchSide
 _MATCH = text(
     "SELECT m.*, p1.display_name AS name1, p1.region AS region1, p2.display_name AS name2, p2.region AS region2,"
     " p1.language AS language1, p1.locale AS locale1, p2.language AS language2, p2.locale AS locale2,"
+    " p1.in_game_name AS game1, p1.battletag AS tag1, p1.alt_names AS alts1, p1.country AS country1,"
+    " p2.in_game_name AS game2, p2.battletag AS tag2, p2.alt_names AS alts2, p2.country AS country2,"
     " COALESCE(m.player1_message_ref, (SELECT e.message_ref FROM queue_entries e"
     "   WHERE e.player_id = m.player1_id AND e.match_id = m.id ORDER BY e.id DESC LIMIT 1)) AS ref1,"
     " COALESCE(m.player2_message_ref, (SELECT e.message_ref FROM queue_entries e"
@@ -75,6 +77,11 @@ def match_payload(match: MatchRow, ladder: Ladder, **extra: Any) -> MatchPayload
         return {
             "player_id": v[f"player{n}_id"],
             "display_name": v[f"name{n}"],
+            "in_game_name": v[f"game{n}"],
+            "battletag": v[f"tag{n}"],
+            "alt_names": list(v[f"alts{n}"] or ()),
+            "country": v[f"country{n}"],
+            "rank": v[f"player{n}_rank"],
             "race": race,
             "race_name": known.name if known else race,
             "rating": round(v[f"player{n}_rating"]),

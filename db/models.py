@@ -163,6 +163,9 @@ class Match(Base):
     player2_race: Mapped[str] = mapped_column(String(32))
     player1_rating: Mapped[float] = mapped_column(Float)
     player2_rating: Mapped[float] = mapped_column(Float)
+    # Each player's rank in the race they play, when the wave made the match (none: unranked).
+    player1_rank: Mapped[str | None] = mapped_column(String(16))
+    player2_rank: Mapped[str | None] = mapped_column(String(16))
     map: Mapped[str | None] = mapped_column(String(64))
     server: Mapped[str] = mapped_column(String(80))
     state: Mapped[str] = mapped_column(String(24), server_default=text("'awaiting_confirmation'"))

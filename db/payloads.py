@@ -22,6 +22,12 @@ from db.events import Event, EventType, MalformedEvent
 class MatchSide(TypedDict, total=False):
     player_id: Required[int]
     display_name: str | None
+    # Who they are in the game, to find each other there, and their rank in the race they play (none: unranked).
+    in_game_name: str | None
+    battletag: str | None
+    alt_names: list[str]
+    country: str | None
+    rank: str | None
     race: str
     race_name: str
     rating: float

@@ -29,6 +29,10 @@ class ClaimedEntry:
     region: str | None
     language: str | None
     locale: str | None
+    in_game_name: str | None
+    battletag: str | None
+    alt_names: list[str] | None
+    country: str | None
 
 
 def try_wave_lock(session: Session) -> bool:
@@ -50,7 +54,7 @@ def claim_waiting(session: Session) -> list[ClaimedEntry]:
     rows = session.execute(
         text(
             "SELECT e.id, e.player_id, e.races, e.vetoes, e.waves_waited, e.joined_at, e.message_ref,"
-            " p.display_name, p.region, p.language, p.locale"
+            " p.display_name, p.region, p.language, p.locale, p.in_game_name, p.battletag, p.alt_names, p.country"
             " FROM queue_entries e JOIN players p ON p.id = e.player_id"
             " WHERE e.state = 'waiting' AND NOT EXISTS (SELECT 1 FROM matches m"
             "  WHERE (m.player1_id = e.player_id OR m.player2_id = e.player_id) AND m.state = ANY(:states))"
@@ -89,8 +93,9 @@ def insert_matches(session: Session, wave_id: int, rows: list[dict[str, Any]], c
         session,
         "matches",
         ("wave_id", "player1_id", "player2_id", "player1_race", "player2_race", "player1_rating",
-         "player2_rating", "map", "server", "confirm_by"),
-        [(wave_id, r["p1"], r["p2"], r["r1"], r["r2"], r["rt1"], r["rt2"], r["map"], r["server"], confirm_by)
+         "player2_rating", "map", "server", "confirm_by", "player1_rank", "player2_rank"),
+        [(wave_id, r["p1"], r["p2"], r["r1"], r["r2"], r["rt1"], r["rt2"], r["map"], r["server"], confirm_by,
+          r.get("rank1"), r.get("rank2"))
          for r in rows],
     )  # fmt: skip
 

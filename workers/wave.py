@@ -16,6 +16,7 @@ from db import waves
 from db.events import MATCH_FOUND, QUEUE_EXPIRED, NewEvent
 from db.ladder import Ladder
 from db.outbox import add_events, publish
+from db.ranks import ranks_of
 from workers import failpoints, stalls
 from workers.pairing import Pairing, PairingRules, RaceRating, Seeker, pair_seekers
 
@@ -69,7 +70,11 @@ def run_wave(sessions: sessionmaker[Session], client: redis.Redis, stream: str, 
         pairings = pair_seekers(seekers, pairing_rules(ladder), random.Random(wave_id))
         pairing_ms = (time.perf_counter() - paired_at) * 1000
         by_entry = {c.entry_id: c for c in claimed}
-        match_ids = waves.insert_matches(session, wave_id, [_match_row(p) for p in pairings], confirm_by)
+        played = [
+            (s.player_id, r.race) for p in pairings for s, r in ((p.first, p.first_race), (p.second, p.second_race))
+        ]
+        rank = ranks_of(session, ladder, played)
+        match_ids = waves.insert_matches(session, wave_id, [_match_row(p, rank) for p in pairings], confirm_by)
         matched_entries = [e for p in pairings for e in (p.first.entry_id, p.second.entry_id)]
         waves.mark_matched(session, matched_entries, [m for m in match_ids for _ in (0, 1)])
         matched = set(matched_entries)
@@ -78,7 +83,7 @@ def run_wave(sessions: sessionmaker[Session], client: redis.Redis, stream: str, 
         event_ids = add_events(
             session,
             [
-                _match_found(m, p, by_entry, ladder, wave_id, confirm_by)
+                _match_found(m, p, by_entry, ladder, wave_id, confirm_by, rank)
                 for m, p in zip(match_ids, pairings, strict=True)
             ],
         )
@@ -154,8 +159,10 @@ def _seeker(c: waves.ClaimedEntry, ladder: Ladder, ratings: dict[tuple[int, str]
     )
 
 
-def _match_row(p: Pairing) -> dict[str, Any]:
+def _match_row(p: Pairing, rank: dict[tuple[int, str], str]) -> dict[str, Any]:
     return {
+        "rank1": rank.get((p.first.player_id, p.first_race.race)),
+        "rank2": rank.get((p.second.player_id, p.second_race.race)),
         "p1": p.first.player_id,
         "p2": p.second.player_id,
         "r1": p.first_race.race,
@@ -174,6 +181,7 @@ def _match_found(
     ladder: Ladder,
     wave_id: int,
     confirm_by: datetime,
+    rank: dict[tuple[int, str], str],
 ) -> NewEvent:
     """Everything a match-found view shows, so the bot renders it without another query."""
 
@@ -182,6 +190,11 @@ def _match_found(
         return {
             "player_id": s.player_id,
             "display_name": entry.display_name,
+            "in_game_name": entry.in_game_name,
+            "battletag": entry.battletag,
+            "alt_names": list(entry.alt_names or ()),
+            "country": entry.country,
+            "rank": rank.get((s.player_id, race.race)),
             "race": race.race,
             "race_name": ladder.race_by_code[race.race].name,
             "rating": round(race.rating),

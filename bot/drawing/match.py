@@ -8,6 +8,7 @@ import discord
 
 from bot.drawing import custom_ids
 from bot.drawing.custom_ids import ABORT, CONFIRM, DRAW, LOST, REPLAY, REQUEUE, WON
+from bot.drawing.match_card import player_field
 from bot.drawing.renderings import (
     ENDED_COLOUR,
     FOUND_COLOUR,
@@ -69,14 +70,9 @@ def _details(
     embed: discord.Embed, payload: MatchPayload, me: MatchSide | None, opp: MatchSide | None, words: Words
 ) -> None:
     if me:
-        embed.add_field(
-            name=words._("You"), value=f"{race(words, me)} · {rating(words, me.get('rating'))}", inline=True
-        )
+        embed.add_field(name=words._("You"), value=player_field(words, me), inline=True)
     if opp:
-        embed.add_field(
-            name=words._("Opponent"),
-            value=f"{name(words, opp)} · {race(words, opp)} · {rating(words, opp.get('rating'))}",
-        )
+        embed.add_field(name=words._("Opponent"), value=player_field(words, opp), inline=True)
     map_name = payload.get("map")
     embed.add_field(name=words._("Map"), value=words.map(map_name) if map_name else words._("any map"), inline=False)
     server = payload.get("server")

@@ -65,7 +65,9 @@ def _rendering_fits(what: str, rendering: Rendering) -> None:
 
 def _side(player_id: int, race: str, **more: Any) -> dict[str, Any]:
     return {"player_id": player_id, "display_name": NAME, "race": race, "race_name": race, "rating": 9999,
-            "region": "OCE", "confirmed": False, "report": None, "rating_change": -39.9, **more}  # fmt: skip
+            "region": "OCE", "confirmed": False, "report": None, "rating_change": -39.9,
+            "in_game_name": "`" * 32, "battletag": "W" * 12 + "#123456", "alt_names": ["W" * 32, "`" * 32],
+            "country": "GS", "rank": "W" * 16, **more}  # fmt: skip
 
 
 # Every problem a replay can show, each with the longest parameters the workers write.

@@ -1,6 +1,6 @@
 """Who a player is in the game (in-game name, BattleTag, other names, country), the key that keeps ladder names
 unique without regard to case or lookalike letters, the rules they accepted, every change of their identity,
-and the setup they have not confirmed yet.
+the setup they have not confirmed yet, and each player's rank when their match was made (for the match card).
 
 Revision ID: 0007
 Revises: 0006
@@ -43,6 +43,8 @@ def upgrade() -> None:
             taken.add(key)
             conn.execute(players.update().where(players.c.id == player_id).values(name_key=key[:64]))
     op.create_index("players_name_key", "players", ["name_key"], unique=True)
+    op.add_column("matches", sa.Column("player1_rank", sa.String(length=16), nullable=True))
+    op.add_column("matches", sa.Column("player2_rank", sa.String(length=16), nullable=True))
     op.create_table(
         "identity_changes",
         sa.Column("id", sa.BigInteger(), primary_key=True),
@@ -65,6 +67,8 @@ def downgrade() -> None:
     op.drop_table("identity_drafts")
     op.drop_index("identity_changes_player", table_name="identity_changes")
     op.drop_table("identity_changes")
+    op.drop_column("matches", "player2_rank")
+    op.drop_column("matches", "player1_rank")
     op.drop_index("players_name_key", table_name="players")
     for column in ("rules_accepted_at", "rules_version", "name_key", "country", "alt_names", "battletag",
                    "in_game_name"):  # fmt: skip
