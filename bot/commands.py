@@ -12,7 +12,7 @@ from bot.actions.leaderboard import open_board
 from bot.actions.notify import set_notify
 from bot.actions.open_queue import open_queue
 from bot.actions.profile import show_profile
-from bot.actions.region import set_up_by_command
+from bot.actions.region import set_up_by_command, suggest_countries
 from bot.actions.replay import upload_replay
 from bot.ladder_client import Interaction
 from bot.languages import LANGUAGES, NATIVE_NAMES
@@ -31,9 +31,10 @@ async def queue_command(interaction: Interaction) -> None:
     name="setup", description="Set the name other players see, the region you play from and your language."
 )
 @app_commands.describe(
-    name="The name other players see (your Discord name if left out)",
+    name="Your ladder name, the one other players see (3 to 12 characters)",
     region="Your region code",
     language="The language the ladder speaks to you (your Discord language if never set)",
+    country="Your country, shown as a flag beside your name",
 )
 @app_commands.choices(
     # Each language by its own name, the same in every language: not translated.
@@ -46,8 +47,14 @@ async def setup_command(
     name: app_commands.Range[str, 1, 100] | None = None,
     region: app_commands.Range[str, 1, 100] | None = None,
     language: str | None = None,
+    country: app_commands.Range[str, 1, 100] | None = None,
 ) -> None:
-    await set_up_by_command(interaction, name, region, language)
+    await set_up_by_command(interaction, name, region, language, country)
+
+
+@setup_command.autocomplete("country")
+async def country_suggestions(interaction: Interaction, typed: str) -> list[app_commands.Choice[str]]:
+    return await suggest_countries(interaction, typed)
 
 
 @app_commands.command(name="profile", description="A player's ratings, record, rank and last matches.")

@@ -56,6 +56,12 @@ class PlayerService:
                 raise SetupRefused(refused)
         return ladder_name, region
 
+    async def set_country(self, player_id: int, country: str | None) -> None:
+        """A country alone, kept with its history (the rest of the profile as it is)."""
+        async with self._sessions.begin() as session:
+            old = await profiles.identity_of(session, player_id) or Identity()
+            await profiles.save_identity(session, player_id, dataclasses.replace(old, country=country))
+
     async def setup_draft(self, player_id: int, discord_name: str) -> tuple[Identity, dict[str, str]]:
         """The setup in progress; a new one starts from the stored profile (a newcomer's ladder name from their
         Discord name, where that makes a free one)."""

@@ -20,12 +20,14 @@ from .store import Channel, Store
 
 APPLICATION_COMMAND = 2
 COMPONENT = 3
+AUTOCOMPLETE = 4
 MODAL_SUBMIT = 5
 
 CHANNEL_MESSAGE = 4
 DEFERRED_CHANNEL_MESSAGE = 5
 DEFERRED_UPDATE = 6
 UPDATE_MESSAGE = 7
+AUTOCOMPLETE_RESULT = 8
 MODAL = 9
 
 
@@ -108,7 +110,12 @@ class Interactions:
         data: JSON = body.get("data") or {}
         store = self.store
         message: Message | None = None
-        if kind == CHANNEL_MESSAGE:
+        # An autocomplete interaction takes its suggestions and nothing else; nothing else takes suggestions.
+        if (kind == AUTOCOMPLETE_RESULT) != (interaction.kind == AUTOCOMPLETE):
+            raise _bad_type("Interaction callback type is not valid for this interaction type")
+        if kind == AUTOCOMPLETE_RESULT:
+            rules.check_choices(data.get("choices"))
+        elif kind == CHANNEL_MESSAGE:
             rules.check_message(data, prefix=("data",), creating=True, files=len(uploads))
             attachments = store.cdn.for_new_message(interaction.channel.id, data, uploads, prefix=("data",))
             ephemeral = bool(int(data.get("flags") or 0) & EPHEMERAL)
@@ -133,7 +140,7 @@ class Interactions:
             # The user now sees the form, until they submit it (or close it: nothing reaches the bot then).
             self.open_modals[interaction.user_id] = OpenModal(interaction, data)
         else:
-            raise _bad_type("Value must be one of {4, 5, 6, 7, 9}.")
+            raise _bad_type("Value must be one of {4, 5, 6, 7, 8, 9}.")
 
         interaction.response_type = kind
         interaction.responded_at = time.monotonic()

@@ -123,6 +123,8 @@ class InteractionResult:
     latency_s: float | None
     message: Message | None
     ephemeral: bool
+    # What an autocomplete interaction was answered with: the suggestions the user sees under the option.
+    choices: list[JSON] | None = None
 
 
 class Refusal(NamedTuple):

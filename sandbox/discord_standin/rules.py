@@ -308,6 +308,27 @@ def attachment_not_found(path: tuple[str | int, ...]) -> DiscordError:
     return DiscordError(400, INVALID_FORM_BODY, "Invalid Form Body", errors.tree)
 
 
+# An autocomplete answer: at most 25 suggestions, each named in 1 to 100 characters with a value of at most 100.
+MAX_CHOICES = 25
+
+
+def check_choices(choices: Any) -> None:
+    errors = FormErrors(("data",))
+    if not isinstance(choices, list):
+        errors.add(("choices",), "BASE_TYPE_REQUIRED", "This field is required")
+    elif len(choices) > MAX_CHOICES:
+        errors.add(("choices",), "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_CHOICES} or fewer in length.")
+    else:
+        for i, choice in enumerate(choices):
+            if not _is_object(choice, ("choices", i), errors):
+                continue
+            name = choice.get("name")
+            if not isinstance(name, str) or not 1 <= len(name) <= 100:
+                errors.add(("choices", i, "name"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+            errors.max_length(("choices", i, "value"), choice.get("value"), 100)
+    errors.raise_if_any()
+
+
 def check_nonce(nonce: str) -> None:
     """A nonce is an integer or a string of at most 25 characters."""
     if len(nonce) > MAX_NONCE:

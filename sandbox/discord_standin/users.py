@@ -14,7 +14,7 @@ from collections.abc import Callable
 from . import payloads, rules
 from .commands import Commands
 from .gateway import Gateway, NotConnected
-from .interactions import APPLICATION_COMMAND, COMPONENT, MODAL_SUBMIT, Interaction, Interactions
+from .interactions import APPLICATION_COMMAND, AUTOCOMPLETE, COMPONENT, MODAL_SUBMIT, Interaction, Interactions
 from .models import JSON, InteractionResult, Message, iter_components
 from .store import Channel, Store
 
@@ -48,6 +48,24 @@ class SimulatedUsers:
         channel = self.store.dm_channel(user_id) if in_dm else self.store.channels[self.store.identity.channel_id]
         data = self.commands.invocation(command, options, subcommand, channel, forged=forged)
         interaction = self.interactions.new(APPLICATION_COMMAND, user_id, channel)
+        return await self._dispatch(interaction, data)
+
+    async def autocomplete(
+        self, user_id: int, name: str, option: str, typed: str, options: dict[str, object] | None = None
+    ) -> InteractionResult:
+        """The user types `typed` into an autocomplete option of /name: Discord asks the bot for suggestions with
+        the options filled in so far, the typed one marked focused (its text not checked: it is being typed)."""
+        self._require_bot()
+        self.store.user(user_id)
+        command = self.commands.find(name, in_dm=False)
+        focus = next((o for o in command.get("options") or [] if o.get("name") == option), None)
+        if focus is None or not focus.get("autocomplete"):
+            raise LookupError(f"/{name} has no autocomplete option {option!r}")
+        channel = self.store.channels[self.store.identity.channel_id]
+        data = self.commands.invocation(command, options, None, channel)
+        data["options"] = [o for o in data["options"] if o["name"] != option]
+        data["options"].append({"name": option, "type": focus["type"], "value": typed[:100], "focused": True})
+        interaction = self.interactions.new(AUTOCOMPLETE, user_id, channel)
         return await self._dispatch(interaction, data)
 
     async def press_button(
@@ -181,7 +199,9 @@ class SimulatedUsers:
             latency_s=latency,
             message=message,
             ephemeral=message.ephemeral if message is not None else False,
-        )
+            choices=(interaction.response or {}).get("data", {}).get("choices") if interaction.kind == AUTOCOMPLETE
+            else None,
+        )  # fmt: skip
 
     # What users see
 
