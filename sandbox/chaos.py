@@ -14,7 +14,9 @@ import fcntl
 import json
 import random
 import re
+import shutil
 import time
+import tomllib
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -197,6 +199,12 @@ def _run_ladder(state: Path) -> Path:
             raise ValueError(f"{source}: expected one {key} to shorten for the chaos run")
     path = state / "ladder.toml"
     path.write_text(body)
+    # The files the ladder names (its rules), beside the copy as beside the original.
+    rules = tomllib.loads(body).get("rules", {})
+    for named in [rules.get("file"), *(rules.get("files") or {}).values()]:
+        if isinstance(named, str):
+            (path.parent / named).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(Path(source).parent / named, path.parent / named)
     return path
 
 

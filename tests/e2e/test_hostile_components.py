@@ -77,7 +77,7 @@ async def scene(bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engin
     alice, carol, dave = new_user(), new_user(), new_user()
     with waves_held(engine):
         alice_setup = await open_queue(standin, alice)
-        carol_region = polite(await standin.run_command(carol, "queue"), private=True)
+        carol_region = await profile_preview(standin, carol)
         dave_searching = await queue_up(standin, ladder, dave, ["sc2_zerg"])
     yield Scene(alice, alice_setup, carol, carol_region, dave, dave_searching, erin, erin_found, live, finished)
 
@@ -104,6 +104,12 @@ def ladder_ids(scene: Scene) -> st.SearchStrategy[str]:
         st.builds(lambda n, r: f"ladder:board:{n}:{r}", st.integers(-5, 10**8), st.sampled_from(["bw_zerg", "X"])),
         st.sampled_from([c for _, _, c in scene.owned_ids().values()]),
     )
+
+
+async def profile_preview(standin: StandIn, newcomer: int) -> Message:
+    """A newcomer's /queue, the rules accepted: the profile setup, with its region select."""
+    rules = polite(await standin.run_command(newcomer, "queue"), private=True)
+    return polite(await standin.press_button(newcomer, rules.id, f"ladder:rules:{newcomer}"), private=True)
 
 
 async def mallorys_setup(standin: StandIn) -> tuple[int, Message]:
@@ -160,7 +166,7 @@ async def test_a_region_no_select_offered_is_refused(
 ) -> None:
     assume(not values or values[0].strip().upper() not in ladder.region_codes)
     newcomer = new_user()
-    region = polite(await standin.run_command(newcomer, "queue"))
+    region = await profile_preview(standin, newcomer)
     logs = Logs("bot.log")
     with nothing_changes(engine):
         result = await standin.pick(newcomer, region.id, f"ladder:region:{newcomer}", values, forged=True)
