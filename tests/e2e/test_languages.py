@@ -26,8 +26,9 @@ DISCORD_MARKUP = re.compile(r"<(?:t:-?\d+(?::[a-zA-Z])?|@!?\d+)>")
 
 def _latin_allowed(ladder: Ladder, code: str, *names: str) -> set[str]:
     """Latin words a text in this language may hold: the players' names, and the ladder's own names in it
-    (map names stay in Latin letters in Russian; race names keep "BW" and "SC2")."""
-    shown = [*names, ladder.ladder.names.get(code, "")]
+    (map names stay in Latin letters in Russian; race names keep "BW" and "SC2"), and brand names."""
+    # "BattleTag" is a brand's name, which Russian writes in Latin letters too.
+    shown = [*names, "BattleTag", ladder.ladder.names.get(code, "")]
     shown += [r.names.get(code, r.name) for r in ladder.races] + [s.names.get(code, s.name) for s in ladder.sides]
     shown += [ladder.maps.names.get(m, {}).get(code, m) for m in ladder.maps.pool]
     return {word for text in shown for word in LATIN_WORD.findall(text)}

@@ -49,11 +49,12 @@ async def test_a_new_player_is_led_through_rules_and_setup_to_a_card_with_both_i
     assert "Which one?" in shown.text() and "South Korea" in shown.text() and "North Korea" in shown.text()
     assert _profile(engine, kim) == (None, None, None, [], None, None, False)
 
-    kim_profile = Profile("Kim", "KimGG", "Kim#1234", "KRJ" if "KRJ" in ladder.region_codes else ladder.regions[0].code,
+    kim_name = f"Kim{kim % 100000}"  # unique on the ladder, which other tests share
+    kim_profile = Profile(kim_name, "KimGG", "Kim#1234", "KRJ" if "KRJ" in ladder.region_codes else ladder.regions[0].code,
                           "KimSmurf", "South Korea")  # fmt: skip
     setup = await set_up_profile(standin, kim, shown, kim_profile)
-    assert "Your profile is saved, **Kim**." in setup.text() and f"ladder:join:{kim}" in setup.custom_ids()
-    assert _profile(engine, kim) == ("Kim", "KimGG", "Kim#1234", ["KimSmurf"], "KR", kim_profile.region, True)
+    assert f"Your profile is saved, **{kim_name}**." in setup.text() and f"ladder:join:{kim}" in setup.custom_ids()
+    assert _profile(engine, kim) == (kim_name, "KimGG", "Kim#1234", ["KimSmurf"], "KR", kim_profile.region, True)
 
     # The same ladder name in another case, or with a lookalike letter, is taken.
     await standin.run_command(ivan, "queue")  # the rules
@@ -62,10 +63,10 @@ async def test_a_new_player_is_led_through_rules_and_setup_to_a_card_with_both_i
     ]
     preview_b = _answer(await standin.press_button(ivan, rules_b[-1].id, f"ladder:rules:{ivan}"))
     await standin.press_button(ivan, preview_b.id, f"ladder:profile:names:{ivan}")
-    taken = _answer(await standin.submit_modal(ivan, {"ladder_name": "KIM", "in_game_name": "Ivan",
+    taken = _answer(await standin.submit_modal(ivan, {"ladder_name": kim_name.upper(), "in_game_name": "Ivan",
                                                       "battletag": "Ivan#5555"}))  # fmt: skip
     assert "Another player has this ladder name" in taken.text()
-    ivan_profile = Profile("Ivan", "IvanTheTerrible", "Ivan#5555", kim_profile.region, country="ru")
+    ivan_profile = Profile(f"Ivan{ivan % 100000}", "IvanTheTerrible", "Ivan#5555", kim_profile.region, country="ru")
     setup_b = await set_up_profile(standin, ivan, taken, ivan_profile)
     assert f"ladder:join:{ivan}" in setup_b.custom_ids()
 
@@ -85,21 +86,26 @@ async def test_setup_abandoned_half_way_leaves_the_profile_as_it_was(
     bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
 ) -> None:
     lee = new_user()
-    setup = await open_queue(standin, lee, identity=Profile("Lee", "LeeGG", "Lee#1111", ladder.regions[0].code))
+    setup = await open_queue(
+        standin, lee, identity=Profile(f"Lee{lee % 100000}", "LeeGG", "Lee#1111", ladder.regions[0].code)
+    )
     assert f"ladder:join:{lee}" in setup.custom_ids()
     saved = _profile(engine, lee)
     preview = _answer(await standin.run_command(lee, "setup"))
     assert "LeeGG" in preview.text()  # the form starts from the stored profile
     await standin.press_button(lee, preview.id, f"ladder:profile:names:{lee}")
-    changed = _answer(await standin.submit_modal(lee, {"ladder_name": "LeeNew", "in_game_name": "Other",
+    changed = _answer(await standin.submit_modal(lee, {"ladder_name": f"New{lee % 100000}", "in_game_name": "Other",
                                                        "battletag": "Lee#2222"}))  # fmt: skip
-    assert "LeeNew" in changed.text() and _profile(engine, lee) == saved  # a draft, not the profile
+    assert f"New{lee % 100000}" in changed.text() and _profile(engine, lee) == saved  # a draft, not the profile
     cancelled = _answer(await standin.press_button(lee, changed.id, f"ladder:profile:discard:{lee}"))
     assert "your profile is as it was" in cancelled.text() and cancelled.custom_ids() == []
     assert _profile(engine, lee) == saved
-    # A stale Save on an old preview saves nothing: there is no setup in progress.
-    stale = await standin.press_button(lee, preview.id, f"ladder:profile:save:{lee}", forged=True)
-    assert stale.message is not None and "no setup in progress" in stale.message.text()
+    # Two previews of one setup: cancelled on one, the other's Save saves nothing (no setup in progress).
+    first = _answer(await standin.run_command(lee, "setup"))
+    second = _answer(await standin.run_command(lee, "setup"))
+    await standin.press_button(lee, second.id, f"ladder:profile:discard:{lee}")
+    stale = _answer(await standin.press_button(lee, first.id, f"ladder:profile:save:{lee}"))
+    assert "no setup in progress" in stale.text()
     assert _profile(engine, lee) == saved
 
 
@@ -107,10 +113,16 @@ async def test_another_players_setup_is_not_theirs_to_press(
     bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
 ) -> None:
     owner, mallory = new_user(), new_user()
-    preview = _answer(await standin.run_command(owner, "setup"))
-    result = await standin.press_button(mallory, preview.id, f"ladder:profile:save:{owner}", forged=True)
-    assert result.message is not None and "belongs to another player" in result.message.text()
-    assert _profile(engine, owner) is not None and _profile(engine, owner)[0] is None  # type: ignore[index]
+    await standin.run_command(owner, "setup")
+    # Mallory's client sends the owner's ids from her own message (a forged press: no client shows them to her).
+    hers = _answer(await standin.run_command(mallory, "setup"))
+    for custom_id in (f"ladder:profile:save:{owner}", f"ladder:profile:names:{owner}"):
+        result = await standin.press_button(mallory, hers.id, custom_id, forged=True)
+        assert result.message is not None and "belongs to another player" in result.message.text()
+    picked = await standin.pick(mallory, hers.id, f"ladder:language:{owner}", ["ko"], forged=True)
+    assert picked.message is not None and "belongs to another player" in picked.message.text()
+    assert standin.open_modal(mallory) is None
+    assert _profile(engine, owner) == (None, None, None, [], None, None, False)
 
 
 async def test_country_by_autocomplete_and_every_change_kept(
@@ -118,7 +130,9 @@ async def test_country_by_autocomplete_and_every_change_kept(
 ) -> None:
     park = new_user()
     await open_queue(
-        standin, park, identity=Profile("Park", "ParkGG", "Park#3333", ladder.regions[0].code, country="de")
+        standin,
+        park,
+        identity=Profile(f"Park{park % 100000}", "ParkGG", "Park#3333", ladder.regions[0].code, country="de"),
     )
     suggested = await standin.autocomplete(park, "setup", "country", "kor")
     assert suggested.choices is not None
@@ -142,7 +156,9 @@ async def test_a_new_rules_version_is_asked_again(
     bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
 ) -> None:
     choi = new_user()
-    await open_queue(standin, choi, identity=Profile("Choi", "ChoiGG", "Choi#4444", ladder.regions[0].code))
+    await open_queue(
+        standin, choi, identity=Profile(f"Choi{choi % 100000}", "ChoiGG", "Choi#4444", ladder.regions[0].code)
+    )
     with engine.begin() as conn:  # as if the ladder's rules had changed since Choi accepted them
         conn.execute(text("UPDATE players SET rules_version = 'an older version' WHERE id = :p"), {"p": choi})
     asked = _answer(await standin.run_command(choi, "queue"))
