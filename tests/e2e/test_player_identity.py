@@ -50,8 +50,8 @@ async def test_a_new_player_is_led_through_rules_and_setup_to_a_card_with_both_i
     assert _profile(engine, kim) == (None, None, None, [], None, None, False)
 
     kim_name = f"Kim{kim % 100000}"  # unique on the ladder, which other tests share
-    kim_profile = Profile(kim_name, "KimGG", "Kim#1234", "KRJ" if "KRJ" in ladder.region_codes else ladder.regions[0].code,
-                          "KimSmurf", "South Korea")  # fmt: skip
+    region = ladder.regions[0].code
+    kim_profile = Profile(kim_name, "KimGG", "Kim#1234", region, "KimSmurf", "South Korea")
     setup = await set_up_profile(standin, kim, shown, kim_profile)
     assert f"Your profile is saved, **{kim_name}**." in setup.text() and f"ladder:join:{kim}" in setup.custom_ids()
     assert _profile(engine, kim) == (kim_name, "KimGG", "Kim#1234", ["KimSmurf"], "KR", kim_profile.region, True)
