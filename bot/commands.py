@@ -8,13 +8,14 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str
 
+from bot.actions.help import show_help
 from bot.actions.leaderboard import open_board
 from bot.actions.notify import set_notify
 from bot.actions.open_queue import open_queue
 from bot.actions.profile import show_profile
 from bot.actions.region import set_up_by_command, suggest_countries
 from bot.actions.replay import upload_replay
-from bot.ladder_client import Interaction
+from bot.ladder_client import Interaction, services_of
 from bot.languages import LANGUAGES, NATIVE_NAMES
 
 _EVERYWHERE = {"guilds": True, "dms": True, "private_channels": False}
@@ -100,6 +101,15 @@ async def replay_command(interaction: Interaction, file: discord.Attachment) -> 
     await upload_replay(interaction, file)
 
 
+@app_commands.command(name="help", description="How the ladder works: a match from queue to result, and the commands.")
+@app_commands.allowed_contexts(**_EVERYWHERE)
+@app_commands.allowed_installs(guilds=True, users=False)
+async def help_command(interaction: Interaction) -> None:
+    with_replays = services_of(interaction).ladder.replays.mode != "off"
+    listed = COMMANDS + (REPLAY_COMMANDS if with_replays else [])
+    await show_help(interaction, [(c.name, c.description) for c in listed])
+
+
 # Registered only where the ladder asks for replays (its file's `[replays] mode`).
 REPLAY_COMMANDS: list[app_commands.Command[Any, Any, Any]] = [replay_command]
 
@@ -109,4 +119,5 @@ COMMANDS: list[app_commands.Command[Any, Any, Any]] = [
     profile_command,
     leaderboard_command,
     notify_command,
+    help_command,
 ]

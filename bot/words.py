@@ -10,9 +10,11 @@ from __future__ import annotations
 import gettext
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Literal
 
 from babel import Locale
+from babel.dates import format_timedelta
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
@@ -143,6 +145,11 @@ class Words:
 
     def server(self, name: str) -> str:
         return self.names.servers.get(name, name)
+
+    def duration(self, seconds: float) -> str:
+        """A length of time in this language's words ("45 seconds", "3 hours"), rounded as people say it."""
+        shown = format_timedelta(timedelta(seconds=seconds), threshold=1.5, locale=self.locale)
+        return pseudo(shown) if self.code == PSEUDO else shown
 
     def country(self, code: str | None) -> str:
         """The country's flag and its name in this language; nothing for no country."""

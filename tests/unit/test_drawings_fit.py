@@ -10,7 +10,9 @@ import discord
 import pytest
 
 from bot.catalogs import load_catalogs
+from bot.commands import COMMANDS, REPLAY_COMMANDS
 from bot.drawing.dispute import dispute_rendering
+from bot.drawing.help import help_embed
 from bot.drawing.leaderboard import board_rendering
 from bot.drawing.match import match_rendering
 from bot.drawing.player_setup import names_form, preview_embed, preview_view, rules_embed, rules_view
@@ -172,6 +174,13 @@ def test_profile_and_leaderboard_fit(words: Words) -> None:
     _fits("profile", embed=profile_embed(LADDER, profile, words))
     rows = [BoardRow(10**6 + i, THEM, NAME, 9999, 10**6, 10**6, 10**6, "S") for i in range(10)]
     _rendering_fits("leaderboard", board_rendering(LADDER, BoardPage("bw_protoss", 10**5, 10**5, rows), words))
+
+
+def test_help_fits(words: Words) -> None:
+    listed = [(c.name, c.description) for c in COMMANDS + REPLAY_COMMANDS]
+    embed = help_embed(LADDER, words, listed)
+    _fits("help", embed=embed)
+    assert embed.description and all(f"/{words.pgettext('command_name', n)}" in str(embed.to_dict()) for n, _ in listed)
 
 
 def test_every_refusal_fits_a_message(words: Words) -> None:
