@@ -27,7 +27,7 @@ from bot.components.match import MatchButton
 from bot.components.names_form import NamesForm, form_owner
 from bot.components.player_setup import LanguageSelect, ProfileButton, RegionSelect, RulesButton
 from bot.components.searching import CancelButton
-from bot.components.setup import JoinButton, RaceSelect, VetoSelect
+from bot.components.setup import JoinButton, NoticeButton, RaceSelect, VetoSelect
 from bot.components.stray import answer_stray, is_stray
 from bot.delivery import Deliverer
 from bot.discord_api import point_gateway_as_told
@@ -137,7 +137,7 @@ class LadderBot(LadderClient):
         )
         self.add_dynamic_items(
             RaceSelect, VetoSelect, JoinButton, CancelButton, MatchButton, RegionSelect, PageButton, ResolveButton,
-            LanguageSelect, ProfileButton, RulesButton,
+            LanguageSelect, ProfileButton, RulesButton, NoticeButton,
         )  # fmt: skip
         for command in COMMANDS + (REPLAY_COMMANDS if self.ladder.replays.mode != "off" else []):
             self.tree.add_command(command)

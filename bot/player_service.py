@@ -121,6 +121,21 @@ class PlayerService:
         async with self._sessions.begin() as session:
             return await profiles.drop_draft(session, player_id)
 
+    async def notices_to_show(self, player_id: int, races: Iterable[str], vetoes: Iterable[str]) -> list[str]:
+        """The ids of the ladder's notices that concern this pick and the player has not acknowledged yet."""
+        races, vetoes = list(races), list(vetoes)
+        concerning = [n.id for n in self._ladder.notices if n.concerns(races, vetoes, self._ladder.maps.pool)]
+        if not concerning:
+            return []
+        async with self._sessions() as session:
+            seen = await profiles.notices_seen(session, player_id, concerning)
+        return [n for n in concerning if n not in seen]
+
+    async def acknowledge_notices(self, player_id: int, notices: list[str]) -> None:
+        known = {n.id for n in self._ladder.notices}
+        async with self._sessions.begin() as session:
+            await profiles.acknowledge_notices(session, player_id, [n for n in notices if n in known])
+
     async def rules_accepted(self, player_id: int) -> str | None:
         async with self._sessions() as session:
             return await profiles.accepted_rules(session, player_id)

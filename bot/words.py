@@ -36,6 +36,7 @@ class LadderNames:
     maps: Mapping[str, str] = field(default_factory=dict)
     servers: Mapping[str, str] = field(default_factory=dict)
     rules: str = ""
+    notices: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, ladder: Ladder, code: str, *, pseudo_language: bool = False) -> LadderNames:
@@ -51,6 +52,7 @@ class LadderNames:
             maps={m: local(m, ladder.maps.names.get(m, {})) for m in ladder.maps.pool},
             servers={s: local(s, ladder.servers.names.get(s, {})) for s in servers},
             rules=local(ladder.rules.text, ladder.rules.texts) if ladder.rules else "",
+            notices={n.id: local(n.text, n.texts) for n in ladder.notices},
         )
 
 
@@ -148,7 +150,7 @@ class Words:
 
     def duration(self, seconds: float) -> str:
         """A length of time in this language's words ("45 seconds", "3 hours"), rounded as people say it."""
-        shown = format_timedelta(timedelta(seconds=seconds), threshold=1.5, locale=self.locale)
+        shown = format_timedelta(timedelta(seconds=seconds), threshold=2, locale=self.locale)
         return pseudo(shown) if self.code == PSEUDO else shown
 
     def country(self, code: str | None) -> str:

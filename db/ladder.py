@@ -6,7 +6,7 @@ Everything game-specific lives here, so another 1v1 community runs the same bot 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
@@ -182,6 +182,24 @@ class LadderRules(_Strict):
     texts: dict[LanguageCode, RulesText] = Field(default_factory=dict)
 
 
+class Notice(_Strict):
+    """A notice shown once to the players it concerns, who acknowledge it before their next Join: those who
+    queue with one of its `races`, or who may play one of its `maps` (not vetoed); with neither, everyone. A
+    new `id` shows it again."""
+
+    id: str = Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_-]+$")
+    text: RulesText
+    texts: dict[LanguageCode, RulesText] = Field(default_factory=dict)
+    races: list[str] = Field(default_factory=list)
+    maps: list[str] = Field(default_factory=list)
+
+    def concerns(self, races: Iterable[str], vetoes: Iterable[str], pool: Iterable[str]) -> bool:
+        if not self.races and not self.maps:
+            return True
+        vetoed = set(vetoes)
+        return bool(set(self.races) & set(races)) or any(m in self.maps for m in pool if m not in vetoed)
+
+
 class Matchmaking(_Strict):
     wave_interval_s: float = Field(default=45, gt=0)
     window_base: float = Field(gt=0)
@@ -208,6 +226,7 @@ class Ladder(_Strict):
     notify: NotifyRules = Field(default_factory=NotifyRules)
     replays: ReplayRules = Field(default_factory=ReplayRules)
     rules: LadderRules | None = None
+    notices: list[Notice] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
     def _check_references(self) -> Self:
@@ -239,6 +258,16 @@ class Ladder(_Strict):
                     problems.append(
                         f"servers.pairs[{i}].regions: {region!r} is not a region; expected {_listed(region_codes)}"
                     )
+        _unique("notices", [n.id for n in self.notices], problems)
+        for i, notice in enumerate(self.notices):
+            for code in notice.races:
+                if code not in self.race_by_code:
+                    problems.append(
+                        f"notices[{i}].races: {code!r} is not a race; expected {_listed(set(self.race_by_code))}"
+                    )
+            for name in notice.maps:
+                if name not in self.maps.pool:
+                    problems.append(f"notices[{i}].maps: {name!r} is not in the map pool")
         if problems:
             raise ValueError("\n".join(problems))
         return self

@@ -90,6 +90,16 @@ class IdentityChange(Base):
     __table_args__ = (Index("identity_changes_player", "player_id", "id"),)
 
 
+class NoticeSeen(Base):
+    """A notice of the ladder file (by its id) that the player has read and acknowledged."""
+
+    __tablename__ = "notices_seen"
+
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id", ondelete="CASCADE"), primary_key=True)
+    notice: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
 class IdentityDraft(Base):
     """A setup the player has started and not confirmed: the stored profile stays as it was until they do."""
 

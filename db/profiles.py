@@ -146,6 +146,24 @@ async def history(session: AsyncSession, player_id: int, limit: int = 50) -> lis
     return [(r.field, r.old_value, r.new_value) for r in found]
 
 
+async def notices_seen(session: AsyncSession, player_id: int, notices: list[str]) -> set[str]:
+    found = await session.execute(
+        text("SELECT notice FROM notices_seen WHERE player_id = :p AND notice = ANY(:n)"),
+        {"p": player_id, "n": notices},
+    )
+    return set(found.scalars())
+
+
+async def acknowledge_notices(session: AsyncSession, player_id: int, notices: list[str]) -> None:
+    await session.execute(text("INSERT INTO players (id) VALUES (:p) ON CONFLICT (id) DO NOTHING"), {"p": player_id})
+    await session.execute(
+        text(
+            "INSERT INTO notices_seen (player_id, notice) SELECT :p, unnest(CAST(:n AS text[])) ON CONFLICT DO NOTHING"
+        ),
+        {"p": player_id, "n": notices},
+    )
+
+
 async def accepted_rules(session: AsyncSession, player_id: int) -> str | None:
     found = await session.execute(text("SELECT rules_version FROM players WHERE id = :p"), {"p": player_id})
     return found.scalar()

@@ -93,6 +93,10 @@ async def choose(
 
 async def join(standin: StandIn, user_id: int, setup: Message) -> InteractionResult:
     """Presses Join (the setup message must show it: see `queue_again` for the step that looks first)."""
+    result = await standin.press_button(user_id, setup.id, f"ladder:join:{user_id}")
+    if _notice_on(result.message) is None:
+        return result
+    await _understood(standin, user_id, result.message)
     return await standin.press_button(user_id, setup.id, f"ladder:join:{user_id}")
 
 
@@ -112,6 +116,10 @@ async def queue_again(
     if shows(setup) is not Shows.SETUP:
         return setup
     setup = await choose(standin, ladder, user_id, setup, races, vetoes)
+    answer = await _press_shown(standin, user_id, setup, f"ladder:join:{user_id}", "Join")
+    if _notice_on(answer) is None:
+        return answer
+    await _understood(standin, user_id, answer)
     return await _press_shown(standin, user_id, setup, f"ladder:join:{user_id}", "Join")
 
 
@@ -202,6 +210,19 @@ async def _pick_shown(
     except LookupError:
         return look(standin, current)
     return _answered(result, step)
+
+
+def _notice_on(message: Message | None) -> str | None:
+    """The Understood button of the ladder's notices, when the bot showed them instead of joining."""
+    found = [c for c in (message.custom_ids() if message is not None else []) if c.startswith("ladder:notice:")]
+    return found[0] if found else None
+
+
+async def _understood(standin: StandIn, user_id: int, message: Message | None) -> None:
+    """Reads the notices and presses Understood (the player's next Join goes through)."""
+    button = _notice_on(message)
+    if message is not None and button is not None:
+        await _press_shown(standin, user_id, message, button, "Understood")
 
 
 def _answered(result: InteractionResult, step: str) -> Message:

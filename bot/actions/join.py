@@ -9,6 +9,7 @@ from bot.actions.owner import belongs_to
 from bot.actions.player_setup import open_profile
 from bot.actions.spam import slowed_down
 from bot.drawing.match import match_rendering
+from bot.drawing.notices import notices_embed, notices_view
 from bot.drawing.refusals import refusal_text
 from bot.drawing.searching import searching_embed, searching_view
 from bot.drawing.setup import SetupState
@@ -34,6 +35,15 @@ async def join_queue(interaction: Interaction, state: SetupState) -> None:
     services = services_of(interaction)
     player_id = interaction.user.id
     words = await words_for(interaction)
+    if services.ladder.notices:
+        notices = await services.players.notices_to_show(player_id, state.races, state.vetoes)
+        if notices:  # read once, before this Join or the next one goes through
+            await interaction.response.send_message(
+                embed=notices_embed(words, notices),
+                view=notices_view(services.ladder, notices, player_id, words),
+                ephemeral=True,
+            )
+            return
     ref = message_ref(interaction, words.code)
     await _enter(
         interaction,
@@ -47,6 +57,18 @@ async def join_queue(interaction: Interaction, state: SetupState) -> None:
             locale=client_locale(interaction),
         ),
     )
+
+
+async def acknowledge_notices(interaction: Interaction, places: list[int], player_id: int) -> None:
+    """Understood: the notices are not shown to this player again (until the ladder gives them new ids)."""
+    if not await belongs_to(interaction, player_id):
+        return
+    services = services_of(interaction)
+    notices = [services.ladder.notices[i].id for i in places if i < len(services.ladder.notices)]
+    await services.players.acknowledge_notices(player_id, notices)
+    words = await words_for(interaction)
+    text = words._("Thank you. Press **Join** on your queue message again.")
+    await interaction.response.edit_message(content=text, embed=None, view=None)
 
 
 async def requeue(interaction: Interaction, match_id: int) -> None:

@@ -7,9 +7,9 @@ from typing import Any
 
 import discord
 
-from bot.actions.join import press_join
+from bot.actions.join import acknowledge_notices, press_join
 from bot.actions.setup import pick_races, pick_vetoes
-from bot.drawing.custom_ids import JOIN_BUTTON, RACE_SELECT, VETO_SELECT
+from bot.drawing.custom_ids import JOIN_BUTTON, NOTICE_BUTTON, RACE_SELECT, VETO_SELECT
 from bot.failures import answers_failure
 
 
@@ -60,3 +60,20 @@ class JoinButton(discord.ui.DynamicItem[discord.ui.Item[Any]], template=JOIN_BUT
     @answers_failure
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await press_join(interaction, self.player_id)
+
+
+class NoticeButton(discord.ui.DynamicItem[discord.ui.Item[Any]], template=NOTICE_BUTTON):
+    def __init__(self, item: discord.ui.Item[Any], places: list[int], player_id: int) -> None:
+        super().__init__(item)
+        self.places = places
+        self.player_id = player_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> NoticeButton:
+        return cls(item, [int(p) for p in match["notices"].split("_")], int(match["player"]))
+
+    @answers_failure
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await acknowledge_notices(interaction, self.places, self.player_id)

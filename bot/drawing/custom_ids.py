@@ -37,6 +37,8 @@ PROFILE_BUTTON = rf"^ladder:profile:(?P<action>names|save|play|discard):{_PLAYER
 # The names form (a modal): its submission is routed by this id, so it works after a bot restart too.
 NAMES_FORM = rf"^ladder:form:{_PLAYER}$"
 RULES_BUTTON = rf"^ladder:rules:{_PLAYER}$"
+# Understood, under the ladder's notices: the notices' places in the ladder file, joined by `_`.
+NOTICE_BUTTON = rf"^ladder:notice:(?P<notices>[0-9]{{1,2}}(?:_[0-9]{{1,2}}){{0,19}}):{_PLAYER}$"
 RESOLVE_BUTTON = rf"^ladder:resolve:{_MATCH}:(?P<result>player1|player2|draw|invalidate)$"
 PAGE_BUTTON = r"^ladder:board:(?P<page>[0-9]{1,7}):(?P<race>[a-z0-9_]{1,32})$"
 # Any control that names its player last: a press by someone else is answered as such.
@@ -84,6 +86,10 @@ def names_form(player_id: int) -> str:
 
 def rules_button(player_id: int) -> str:
     return f"ladder:rules:{player_id}"
+
+
+def notice_button(places: list[int], player_id: int) -> str:
+    return f"ladder:notice:{'_'.join(str(p) for p in places)}:{player_id}"
 
 
 def resolve_button(match_id: int, result: str) -> str:

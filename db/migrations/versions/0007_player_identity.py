@@ -1,6 +1,6 @@
 """Who a player is in the game (in-game name, BattleTag, other names, country), the key that keeps ladder names
 unique without regard to case or lookalike letters, the rules they accepted, every change of their identity,
-the setup they have not confirmed yet, and each player's rank when their match was made (for the match card).
+the setup they have not confirmed yet, the ladder's notices each player has acknowledged, and each player's rank when their match was made (for the match card).
 
 Revision ID: 0007
 Revises: 0006
@@ -56,6 +56,12 @@ def upgrade() -> None:
     )
     op.create_index("identity_changes_player", "identity_changes", ["player_id", "id"])
     op.create_table(
+        "notices_seen",
+        sa.Column("player_id", sa.BigInteger(), sa.ForeignKey("players.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("notice", sa.String(length=32), primary_key=True),
+        sa.Column("seen_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+    )
+    op.create_table(
         "identity_drafts",
         sa.Column("player_id", sa.BigInteger(), sa.ForeignKey("players.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("draft", postgresql.JSONB(), nullable=False),
@@ -65,6 +71,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("identity_drafts")
+    op.drop_table("notices_seen")
     op.drop_index("identity_changes_player", table_name="identity_changes")
     op.drop_table("identity_changes")
     op.drop_column("matches", "player2_rank")
