@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         harm = ("double_matched", "lost_notifications", "duplicate_notifications", "interactions_failed", "stuck",
                 "results_not_shown", "results_overwritten", "spec_violations", "untranslated_seen")  # fmt: skip
-        return 0 if all(report[key] == 0 for key in harm) and report["ratings_consistent"] else 1
+        complete = report["cards_complete"] == report["matches"]
+        return 0 if all(report[key] == 0 for key in harm) and report["ratings_consistent"] and complete else 1
     if args.command == "chaos":
         from sandbox.chaos import ChaosOptions, harmless, run_chaos
 

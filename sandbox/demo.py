@@ -24,6 +24,7 @@ from db.states import UNFINISHED_MATCH_STATES
 from sandbox import processes
 from sandbox.discord_standin import Message, StandIn, as_discord
 from sandbox.double_matches import double_matched
+from sandbox.match_cards import card_complete, instructions_shown
 from sandbox.match_play import admin_settles_disputes, play_match
 from sandbox.player_view import RESULT, Shows, harmed_views, look, match_of, shows
 from sandbox.players import PlayerStepFailed, Profile, cancel, matches_found_in, press_on_match, queue_up
@@ -173,7 +174,8 @@ async def _play_out(
     admin_done.set()
     await admin
     await stop_tasks([progress])
-    report = await _report(sessions, standin, tally, options, ladder, initial, Path(env["BOT_STATS_FILE"]))
+    profiles = {p.id: Profile.of(p.id, p.region) for p in players}
+    report = await _report(sessions, standin, tally, options, ladder, initial, Path(env["BOT_STATS_FILE"]), profiles)
     return {**report, **_languages_report(standin, players, locales), "completed": True}
 
 
@@ -357,6 +359,7 @@ async def _report(
     ladder: Ladder,
     initial: dict[tuple[int, str], float],
     bot_stats: Path,
+    profiles: dict[int, Profile],
 ) -> dict[str, Any]:
     async with sessions() as session:
         lifecycle = (
@@ -427,12 +430,20 @@ async def _report(
                 # The result was shown, then covered by another state of the match: a completed match has no
                 # later one, so an older event was shown over its result.
                 results_overwritten.append((m.id, p))
+    instructions = instructions_shown(ladder)
+    cards_complete = sum(
+        card_complete(m.id, {p: seen_by[p] for p in (m.player1_id, m.player2_id)},
+                      {p: profiles[p] for p in (m.player1_id, m.player2_id) if p in profiles}, instructions)
+        for m in matched
+    )  # fmt: skip
     stalls = [json.loads(line)["largest_stall_ms"] for line in bot_stats.read_text().splitlines()[1:]]
     return {
         **_partial_report(options, tally),
         "matches": len(matched),
         "players_matched": len(appearances),
         "players_notified": notified,
+        # Matches whose found card showed each player both in-game identities and the ladder's instructions.
+        "cards_complete": cards_complete,
         "double_matched": doubled,
         "lost_notifications": lost,
         "duplicate_notifications": duplicates,

@@ -31,6 +31,7 @@ def _latin_allowed(ladder: Ladder, code: str, *names: str) -> set[str]:
     shown = [*names, "BattleTag", ladder.ladder.names.get(code, "")]
     shown += [r.names.get(code, r.name) for r in ladder.races] + [s.names.get(code, s.name) for s in ladder.sides]
     shown += [ladder.maps.names.get(m, {}).get(code, m) for m in ladder.maps.pool]
+    shown += [n.texts.get(code, n.text) for n in ladder.notices]  # the ladder's own words, as its file writes them
     return {word for text in shown for word in LATIN_WORD.findall(text)}
 
 

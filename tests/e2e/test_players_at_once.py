@@ -67,13 +67,13 @@ async def test_another_players_cancel_is_refused_and_changes_nothing(
 ) -> None:
     alice, mallory = new_user(), new_user()
     with waves_held(engine):
-        await queue_up(standin, ladder, alice, ["sc2_zerg"])
+        searching = await queue_up(standin, ladder, alice, ["sc2_zerg"])
         own = await open_queue(standin, mallory)
         # A modified client can send any custom id: mallory sends alice's Cancel from her own message.
         result = await standin.press_button(mallory, own.id, f"ladder:cancel:{alice}", forged=True)
         assert result.answered and result.ephemeral and result.message is not None
         assert "belongs to another player" in result.message.text()
-        assert standin.messages_seen_by(alice)[-1].custom_ids() == [f"ladder:cancel:{alice}"]
+        assert standin.message(searching.id).custom_ids() == [f"ladder:cancel:{alice}"]
         forged_join = await standin.press_button(mallory, own.id, f"ladder:join:{alice}", forged=True)
         assert forged_join.message is not None and "belongs to another player" in forged_join.message.text()
         with engine.connect() as conn:

@@ -28,6 +28,7 @@ def test_demo_matches_and_notifies_everyone_once(ladder_env: dict[str, str], tmp
     assert figures["players"] == 40 and figures["joined"] == 40
     assert figures["matches"] >= 10
     assert figures["players_notified"] == 2 * figures["matches"]
+    assert figures["cards_complete"] == figures["matches"]  # both identities and the instructions on every card
     assert figures["double_matched"] == 0 and figures["lost_notifications"] == 0
     assert figures["duplicate_notifications"] == 0 and figures["interactions_failed"] == 0
     assert figures["notify_latency_p50_ms"] is not None and figures["wait_p95_s"] is not None
