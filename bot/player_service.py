@@ -60,7 +60,9 @@ class PlayerService:
         """A country alone, kept with its history (the rest of the profile as it is)."""
         async with self._sessions.begin() as session:
             old = await profiles.identity_of(session, player_id) or Identity()
-            await profiles.save_identity(session, player_id, dataclasses.replace(old, country=country))
+            refused = await profiles.save_identity(session, player_id, dataclasses.replace(old, country=country))
+        if refused:
+            raise SetupRefused(refused)
 
     async def setup_draft(self, player_id: int, discord_name: str) -> tuple[Identity, dict[str, str]]:
         """The setup in progress; a new one starts from the stored profile (a newcomer's ladder name from their

@@ -48,7 +48,11 @@ async def set_up_by_command(
         if refused is not None:
             await interaction.response.send_message(refusal_text(words, refused), ephemeral=True)
             return
-        await services.players.set_country(player_id, code)
+        try:
+            await services.players.set_country(player_id, code)
+        except SetupRefused as err:
+            await interaction.response.send_message(refusal_text(words, err.refusal), ephemeral=True)
+            return
         if region is None and name is None:
             text = words._("Your country is now {country}.", country=words.country(code) or "—")
             await interaction.response.send_message(text, ephemeral=True)
