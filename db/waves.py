@@ -65,11 +65,19 @@ def claim_waiting(session: Session) -> list[ClaimedEntry]:
     return [ClaimedEntry(*row) for row in rows]
 
 
-def ratings_of(session: Session, player_ids: list[int]) -> dict[tuple[int, str], float]:
+def ratings_of(
+    session: Session, player_ids: list[int], active_days: float
+) -> tuple[dict[tuple[int, str], float], set[tuple[int, str]]]:
+    """Each player's rating per race, and the races they played in the last `active_days` (those ranked)."""
     rows = session.execute(
-        text("SELECT player_id, race, rating FROM ratings WHERE player_id = ANY(:ids)"), {"ids": player_ids}
+        text(
+            "SELECT player_id, race, rating,"
+            " games > 0 AND last_played_at > now() - make_interval(secs => :days * 86400) AS active"
+            " FROM ratings WHERE player_id = ANY(:ids)"
+        ),
+        {"ids": player_ids, "days": active_days},
     ).all()
-    return {(r.player_id, r.race): r.rating for r in rows}
+    return {(r.player_id, r.race): r.rating for r in rows}, {(r.player_id, r.race) for r in rows if r.active}
 
 
 def last_opponents(session: Session, player_ids: list[int]) -> dict[int, int]:

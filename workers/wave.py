@@ -63,17 +63,15 @@ def run_wave(sessions: sessionmaker[Session], client: redis.Redis, stream: str, 
         confirm_by = started_at + timedelta(seconds=ladder.match.confirm_window_s)
         claimed = waves.claim_waiting(session)
         ids = [c.player_id for c in claimed]
-        ratings = waves.ratings_of(session, ids)
+        ratings, active = waves.ratings_of(session, ids, ladder.ranks.active_days)
         last = waves.last_opponents(session, ids)
         seekers = [_seeker(c, ladder, ratings, last.get(c.player_id)) for c in claimed]
         paired_at = time.perf_counter()
         pairings = pair_seekers(seekers, pairing_rules(ladder), random.Random(wave_id))
         pairing_ms = (time.perf_counter() - paired_at) * 1000
         by_entry = {c.entry_id: c for c in claimed}
-        played = [
-            (s.player_id, r.race) for p in pairings for s, r in ((p.first, p.first_race), (p.second, p.second_race))
-        ]
-        rank = ranks_of(session, ladder, played)
+        sides = [(s.player_id, r) for p in pairings for s, r in ((p.first, p.first_race), (p.second, p.second_race))]
+        rank = ranks_of(session, ladder, [(pid, r.race, r.rating) for pid, r in sides if (pid, r.race) in active])
         match_ids = waves.insert_matches(session, wave_id, [_match_row(p, rank) for p in pairings], confirm_by)
         matched_entries = [e for p in pairings for e in (p.first.entry_id, p.second.entry_id)]
         waves.mark_matched(session, matched_entries, [m for m in match_ids for _ in (0, 1)])
