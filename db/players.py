@@ -44,6 +44,11 @@ class Profile:
     banned: bool
     standings: list[RaceStanding]
     recent: list[PastMatch]
+    # Who they are in the game (none until they set it up).
+    in_game_name: str | None = None
+    battletag: str | None = None
+    alt_names: tuple[str, ...] = ()
+    country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,7 +161,13 @@ async def _position(session: AsyncSession, race: str, days: float, rating: float
 
 async def profile(session: AsyncSession, player_id: int, ladder: Ladder, recent: int = 5) -> Profile | None:
     player = (
-        await session.execute(text("SELECT display_name, region, banned FROM players WHERE id = :p"), {"p": player_id})
+        await session.execute(
+            text(
+                "SELECT display_name, region, banned, in_game_name, battletag, alt_names, country"
+                " FROM players WHERE id = :p"
+            ),
+            {"p": player_id},
+        )
     ).one_or_none()
     if player is None:
         return None
@@ -201,7 +212,8 @@ async def profile(session: AsyncSession, player_id: int, ladder: Ladder, recent:
                   h.opponent_race, h.change, h.created_at)
         for h in history
     ]  # fmt: skip
-    return Profile(player_id, player.display_name, player.region, player.banned, standings, past)
+    return Profile(player_id, player.display_name, player.region, player.banned, standings, past,
+                   player.in_game_name, player.battletag, tuple(player.alt_names or ()), player.country)  # fmt: skip
 
 
 def _as_seen_by(result: str | None, slot: int) -> str | None:

@@ -16,17 +16,17 @@ def player_field(words: Words, side: MatchSide) -> str:
     ranked = words._("rank {rank}", rank=rank) if rank else words._("unranked")
     head = " ".join(p for p in (flag, f"**{name(words, side)}**", mention) if p)
     lines = [head, f"{race(words, side)} · {rating(words, side.get('rating'))} · {ranked}"]
-    in_game = _shown(side.get("in_game_name"))
-    tag = _shown(side.get("battletag"))
+    in_game = as_in_game(side.get("in_game_name"))
+    tag = as_in_game(side.get("battletag"))
     if in_game or tag:
         lines.append("🎮 " + " · ".join(p for p in (in_game, tag) if p))
-    others = [_shown(n) for n in side.get("alt_names") or [] if isinstance(n, str)]
+    others = [as_in_game(n) for n in side.get("alt_names") or [] if isinstance(n, str)]
     if others:
         lines.append(words._("Also plays as {names}", names=words.listing(others)))
     return "\n".join(lines)[:1024]
 
 
-def _shown(text: object) -> str:
+def as_in_game(text: object) -> str:
     """A name as the game writes it, in a code span (copied as it is; markdown does not apply inside, and a
     backtick, which would end the span, shows as an apostrophe)."""
     if not isinstance(text, str) or not text:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.drawing.match_card import as_in_game
 from bot.drawing.renderings import NEUTRAL_COLOUR
 from bot.words import Words
 from db.ladder import Ladder
@@ -16,7 +17,15 @@ def profile_embed(ladder: Ladder, profile: Profile, words: Words) -> discord.Emb
     else:
         name = words._("Player {id}", id=profile.player_id)
     region = words.region(profile.region) or words._("not set")
-    embed = discord.Embed(title=name, description=words._("Region: {region}", region=region), colour=NEUTRAL_COLOUR)
+    flag = words.country(profile.country).split(" ")[0] if profile.country else ""
+    lines = [words._("Region: {region}", region=region)]
+    in_game = [as_in_game(n) for n in (profile.in_game_name, profile.battletag) if n]
+    if in_game:
+        lines.append("🎮 " + " · ".join(in_game))
+    if profile.alt_names:
+        others = [as_in_game(n) for n in profile.alt_names]
+        lines.append(words._("Also plays as {names}", names=words.listing(others)))
+    embed = discord.Embed(title=f"{flag} {name}".strip(), description="\n".join(lines), colour=NEUTRAL_COLOUR)
     if profile.banned:
         embed.description = (embed.description or "") + "\n" + words._("Banned from this ladder.")
     for s in profile.standings[:10]:

@@ -140,6 +140,8 @@ async def test_country_by_autocomplete_and_every_change_kept(
     assert any(c["name"].startswith("\U0001f1f0\U0001f1f7") for c in suggested.choices)
     answer = _answer(await standin.run_command(park, "setup", {"country": "KR"}))
     assert "Your country is now" in answer.text()
+    shown = _answer(await standin.run_command(park, "profile")).text()
+    assert "`ParkGG`" in shown and "`Park#3333`" in shown and "\U0001f1f0\U0001f1f7" in shown
     refused = _answer(await standin.run_command(park, "setup", {"country": "Atlantis"}))
     assert "is not a country we know" in refused.text()
     with engine.connect() as conn:

@@ -170,7 +170,8 @@ def test_profile_and_leaderboard_fit(words: Words) -> None:
         PastMatch(MATCH_ID - i, "completed", "win", THEM, NAME, "bw_zerg", "sc2_zerg", -39.9, datetime.now(UTC))
         for i in range(10)
     ]
-    profile = Profile(ME, NAME, "OCE", True, standings, recent)
+    who = LONGEST_IDENTITY
+    profile = Profile(ME, NAME, "OCE", True, standings, recent, who.in_game_name, who.battletag, who.alt_names, "GS")
     _fits("profile", embed=profile_embed(LADDER, profile, words))
     rows = [BoardRow(10**6 + i, THEM, NAME, 9999, 10**6, 10**6, 10**6, "S") for i in range(10)]
     _rendering_fits("leaderboard", board_rendering(LADDER, BoardPage("bw_protoss", 10**5, 10**5, rows), words))
