@@ -181,7 +181,15 @@ async def _player(interaction: Interaction, player_id: int) -> Reply:
     profile = await services.players.profile(player_id)
     if profile is None:
         return {"content": "That player has never used this ladder."}
-    return {"embed": profile_embed(services.ladder, profile, services.catalogs.words(SOURCE))}
+    embed = profile_embed(services.ladder, profile, services.catalogs.words(SOURCE))
+    changes = await services.players.identity_history(player_id, limit=8)
+    if changes:
+        shown = [
+            (f, discord.utils.escape_markdown(o or "—"), discord.utils.escape_markdown(n or "—")) for f, o, n in changes
+        ]
+        lines = [f"{field}: {old} → {new}" for field, old, new in shown]
+        embed.add_field(name="Identity changes (latest first)", value="\n".join(lines)[:1024], inline=False)
+    return {"embed": embed}
 
 
 @player_group.command(name="rating", description="Set a player's rating of a race")

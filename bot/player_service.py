@@ -138,6 +138,10 @@ class PlayerService:
         async with self._sessions.begin() as session:
             await profiles.acknowledge_notices(session, player_id, [n for n in notices if n in known])
 
+    async def identity_history(self, player_id: int, limit: int = 50) -> list[tuple[str, str | None, str | None]]:
+        async with self._sessions() as session:
+            return await profiles.history(session, player_id, limit)
+
     async def rules_accepted(self, player_id: int) -> str | None:
         async with self._sessions() as session:
             return await profiles.accepted_rules(session, player_id)

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, text
 
 from db.ladder import Ladder
 from sandbox.discord_standin import StandIn
-from sandbox.players import choose, join, open_queue, press_on_match, queue_up, titled
+from sandbox.players import Profile, choose, join, open_queue, press_on_match, queue_up, titled
 from tests.e2e.conftest import BotProcess, new_user
 from tests.e2e.test_match_journey import matched, shows
 
@@ -86,6 +86,11 @@ async def test_a_banned_player_cannot_queue(bot: BotProcess, standin: StandIn, l
     with engine.connect() as conn:
         actions = conn.execute(text("SELECT action FROM audit_log WHERE player_id = :p ORDER BY id"), {"p": carol})
         assert list(actions.scalars()) == ["ban", "unban"]
+    shown = await standin.run_command(admin, "admin", {"player": carol}, subcommand="player show")
+    assert shown.message is not None
+    told = shown.message.text()
+    profile = Profile.of(carol, ladder.regions[0].code)
+    assert f"`{profile.in_game_name}`" in told and "Identity changes" in told and "battletag: — →" in told
 
 
 async def test_a_dispute_reaches_the_admins_channel_and_its_buttons_settle_it(
