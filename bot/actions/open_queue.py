@@ -4,7 +4,7 @@ profile to set up, for a player who has not done so."""
 from __future__ import annotations
 
 from bot.actions.player_setup import needs_rules, open_profile, show_rules
-from bot.actions.setup import queue_setup
+from bot.actions.setup import private_here, queue_setup
 from bot.ladder_client import Interaction, services_of
 from bot.speaking import words_for
 
@@ -22,10 +22,4 @@ async def open_queue(interaction: Interaction) -> None:
         )
         return
     embed, view = await queue_setup(services, player_id, words)
-    await interaction.response.send_message(embed=embed, view=view, ephemeral=_private(interaction))
-
-
-def _private(interaction: Interaction) -> bool:
-    # Private in a server channel; in a DM it is private anyway, and a plain message can be edited later
-    # with the bot token once the interaction token has expired.
-    return interaction.guild_id is not None
+    await interaction.response.send_message(embed=embed, view=view, ephemeral=private_here(interaction))

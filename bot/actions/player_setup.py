@@ -9,7 +9,7 @@ from typing import Any
 import discord
 
 from bot.actions.owner import belongs_to
-from bot.actions.setup import picked_values, queue_setup
+from bot.actions.setup import picked_values, private_here, queue_setup
 from bot.drawing.custom_ids import DISCARD, NAMES, PLAY, profile_button
 from bot.drawing.player_setup import (
     FORM_INPUTS,
@@ -29,11 +29,6 @@ from db.identity import Identity
 from db.refusals import Refusal, Why
 
 
-def _private(interaction: Interaction) -> bool:
-    # Private in a server channel; in a DM it is private anyway, and a plain message can be edited later.
-    return interaction.guild_id is not None
-
-
 async def needs_rules(interaction: Interaction) -> bool:
     rules = services_of(interaction).ladder.rules
     if rules is None:
@@ -44,7 +39,7 @@ async def needs_rules(interaction: Interaction) -> bool:
 async def show_rules(interaction: Interaction) -> None:
     words = await words_for(interaction)
     await interaction.response.send_message(
-        embed=rules_embed(words), view=rules_view(interaction.user.id, words), ephemeral=_private(interaction)
+        embed=rules_embed(words), view=rules_view(interaction.user.id, words), ephemeral=private_here(interaction)
     )
 
 
@@ -73,7 +68,7 @@ async def open_profile(interaction: Interaction, *, to_queue: bool, note: str = 
     if interaction.type is discord.InteractionType.component:
         await interaction.response.edit_message(embed=embed, view=view)
     else:
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=_private(interaction))
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=private_here(interaction))
 
 
 def _to_queue(interaction: Interaction) -> bool:
@@ -95,7 +90,7 @@ async def _redraw(interaction: Interaction, draft: Identity, problems: list[str]
     if interaction.message is not None:
         await interaction.response.edit_message(embed=embed, view=view)
     else:
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=_private(interaction))
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=private_here(interaction))
 
 
 async def press_profile(interaction: Interaction, action: str, player_id: int) -> None:

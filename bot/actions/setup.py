@@ -37,6 +37,12 @@ async def pick_vetoes(interaction: Interaction, player_id: int) -> None:
     await interaction.response.edit_message(view=setup_view(ladder, player_id, state, await words_for(interaction)))
 
 
+def private_here(interaction: Interaction) -> bool:
+    """Whether a new answer should be ephemeral: yes in a server channel; in a DM it is private anyway, and a
+    plain message can be edited later with the bot token once the interaction token has expired."""
+    return interaction.guild_id is not None
+
+
 def picked_values(interaction: Interaction) -> list[str]:
     """A select's picked values as the interaction carries them, bounded (a forged press may carry anything)."""
     data: Any = interaction.data or {}
