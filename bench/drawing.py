@@ -55,7 +55,7 @@ def _views(words: Words) -> list[Callable[[], Any]]:
     recent = [
         PastMatch(900 + i, "completed", "win", THEM, "Ivan", "bw_zerg", "sc2_terran", 12.5, NOW) for i in range(5)
     ]
-    profile = Profile(ME, "Kim", "KR", False, standings, recent)
+    profile = Profile(ME, "Kim", "KRJ", False, standings, recent)
     rows = [BoardRow(i + 1, THEM + i, f"Player {i}", 2100 - 7 * i, 50, 20, 1, "S") for i in range(10)]
     board = BoardPage("bw_zerg", 1, 12, rows)
     refusal = Refusal(Why.TOO_MANY_VETOES, {"most": 4, "chosen": 6})

@@ -34,7 +34,7 @@ def _fill(url: str, count: int) -> None:
     with psycopg.connect(url) as conn:
         with conn.cursor().copy("COPY players (id, display_name, region) FROM STDIN") as copy:
             for pid in range(1, count + 1):
-                copy.write_row((pid, f"Player {pid}", "EU"))
+                copy.write_row((pid, f"Player {pid}", "EUW"))
         with conn.cursor().copy(
             "COPY ratings (player_id, race, rating, games, wins, losses, draws, last_played_at) FROM STDIN"
         ) as copy:

@@ -18,7 +18,7 @@ from workers.wave import pairing_rules
 
 BW_RACES = ("bw_terran", "bw_zerg", "bw_protoss")
 SC2_RACES = ("sc2_terran", "sc2_zerg", "sc2_protoss")
-VETOED_MAPS = ("Arkanoid", "Khione", "Pylon", "Radeon")
+VETOED_MAPS = ("Death Valley", "Khione", "Pylon", "Radeon")
 RATING_MEAN = 1500.0
 RATING_SPREAD = 300.0
 

@@ -114,7 +114,7 @@ def _seed(engine: Engine, count: int) -> list[int]:
     ids = [PLAYER_IDS_FROM + n for n in range(count)]
     with engine.begin() as conn:
         conn.execute(
-            text("INSERT INTO players (id, display_name, region, locale, setup_at) VALUES (:id, :name, 'EU', 'en-US',"
+            text("INSERT INTO players (id, display_name, region, locale, setup_at) VALUES (:id, :name, 'EUW', 'en-US',"
                  " now() - interval '1 day')"),
             [{"id": p, "name": f"Uploader {n}"} for n, p in enumerate(ids)],
         )  # fmt: skip

@@ -78,7 +78,7 @@ def write_pool(conn: psycopg.Connection[Any], pool: Sequence[Any]) -> None:
     """A drawn pool's players, ratings and waiting entries, in bulk (COPY)."""
     with conn.cursor().copy("COPY players (id, region) FROM STDIN") as copy:
         for s in pool:
-            copy.write_row((s.player_id, random.Random(s.player_id).choice(["NAW", "NAE", "EU", "KR"])))
+            copy.write_row((s.player_id, random.Random(s.player_id).choice(["NAW", "NAE", "EUW", "KRJ"])))
     with conn.cursor().copy("COPY ratings (player_id, race, rating) FROM STDIN") as copy:
         for s in pool:
             for r in s.races:

@@ -37,22 +37,33 @@ class LadderNames:
     servers: Mapping[str, str] = field(default_factory=dict)
     rules: str = ""
     notices: Mapping[str, str] = field(default_factory=dict)
+    meeting: str = ""
+    # The ladder file itself, for what a drawing shows as the file gives it (links, authors, the in-game channel).
+    source: Ladder | None = None
 
     @classmethod
     def of(cls, ladder: Ladder, code: str, *, pseudo_language: bool = False) -> LadderNames:
         def local(default: str, names: Names) -> str:
             return pseudo(default) if pseudo_language else names.get(code, default)
 
-        servers = {ladder.servers.fallback, *(p.server for p in ladder.servers.pairs)}
+        named = {
+            *([ladder.servers.fallback] if ladder.servers.fallback else []),
+            *(p.server for p in ladder.servers.pairs),
+        }
+        servers = {s: local(s, ladder.servers.names.get(s, {})) for s in named}
+        # A ladder that lists its servers names them by code; players see each one's short name.
+        servers |= {e.code: local(e.short_name, e.names) for e in ladder.servers.entries}
         return cls(
             ladder=local(ladder.ladder.name, ladder.ladder.names),
             races={r.code: local(r.name, r.names) for r in ladder.races},
             sides={s.code: local(s.name, s.names) for s in ladder.sides},
             regions={r.code: local(r.name, r.names) for r in ladder.regions},
             maps={m: local(m, ladder.maps.names.get(m, {})) for m in ladder.maps.pool},
-            servers={s: local(s, ladder.servers.names.get(s, {})) for s in servers},
+            servers=servers,
             rules=local(ladder.rules.text, ladder.rules.texts) if ladder.rules else "",
             notices={n.id: local(n.text, n.texts) for n in ladder.notices},
+            meeting=local(ladder.meeting.text, ladder.meeting.texts) if ladder.meeting else "",
+            source=ladder,
         )
 
 

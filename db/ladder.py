@@ -52,6 +52,35 @@ class Race(_Strict):
     replay_names: list[str] = Field(default_factory=list)
 
 
+# A Battle.net link (`battlenet:://starcraft/map/2/258907`) or a web address, by game region (AM, EU, AS).
+Link = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+GameRegion = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$")]
+
+
+class MapInfo(_Strict):
+    author: str | None = Field(default=None, min_length=1, max_length=80)
+    links: dict[GameRegion, Link] = Field(default_factory=dict)
+
+
+class Mod(_Strict):
+    """The mod every match is played in: its name, author and links per game region."""
+
+    name: str = Field(min_length=1, max_length=80)
+    author: str | None = Field(default=None, min_length=1, max_length=80)
+    links: dict[GameRegion, Link] = Field(default_factory=dict)
+
+
+class Meeting(_Strict):
+    """How two matched players meet in the game, on the match card: the in-game channel to join, and what to do
+    there (the lobby settings), per language."""
+
+    channel: str | None = Field(default=None, min_length=1, max_length=40)
+    text: str = Field(min_length=1, max_length=600)
+    texts: dict[LanguageCode, Annotated[str, StringConstraints(min_length=1, max_length=600)]] = Field(
+        default_factory=dict
+    )
+
+
 class Maps(_Strict):
     pool: list[str] = Field(default_factory=list, max_length=25)
     vetoes: int = Field(default=0, ge=0)
@@ -59,10 +88,12 @@ class Maps(_Strict):
     names: dict[str, Names] = Field(default_factory=dict)
     # The names a map's replays carry, by its name in the pool: `Radeon = ["[SC:Evo] Radeon (라데온)"]`.
     replay_names: dict[str, list[str]] = Field(default_factory=dict)
+    # Who made a map and where to get it, per game region: `Radeon = { author = "...", links = { AM = "..." } }`.
+    info: dict[str, MapInfo] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _check(self) -> Self:
-        for key, table in (("names", self.names), ("replay_names", self.replay_names)):
+        for key, table in (("names", self.names), ("replay_names", self.replay_names), ("info", self.info)):
             for map_name in table:
                 if map_name not in self.pool:
                     raise ValueError(f"{key}: {map_name!r} is not in the pool")
@@ -89,19 +120,46 @@ class ServerPair(_Strict):
     server: str = Field(min_length=1, max_length=80)
 
 
+class GameServer(_Strict):
+    """A game server, named in the pairs by its code (which a match stores); players see its short name."""
+
+    code: str = Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(min_length=1, max_length=80)
+    short_name: str = Field(min_length=1, max_length=40)
+    game_region: GameRegion
+    names: Names = Field(default_factory=dict)
+
+
 class Servers(_Strict):
     default_region: str
-    fallback: str = Field(min_length=1, max_length=80)
+    # The server of a pair of regions the table does not list; not needed when it lists every pair.
+    fallback: str | None = Field(default=None, min_length=1, max_length=80)
     pairs: list[ServerPair] = Field(default_factory=list)
-    # A server's name in other languages: `"US West" = { ko = "미국 서부" }`.
+    # The servers by code, each with its game region (which link of a map or the mod its players need). A ladder
+    # without a list names its servers in the pairs as players see them.
+    entries: list[GameServer] = Field(default_factory=list, alias="list")
+    # A server's name in other languages, for a ladder without a list: `"US West" = { ko = "미국 서부" }`.
     names: dict[str, Names] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _check(self) -> Self:
-        known = {self.fallback, *(p.server for p in self.pairs)}
+        codes = {e.code for e in self.entries}
+        if codes:
+            named = [*(p.server for p in self.pairs), *([self.fallback] if self.fallback else [])]
+            for server in named:
+                if server not in codes:
+                    raise ValueError(
+                        f"{server!r} is not a server of the list; expected one of {', '.join(sorted(codes))}"
+                    )
+        known = {*(p.server for p in self.pairs), *([self.fallback] if self.fallback else [])}
         for server in self.names:
             if server not in known:
                 raise ValueError(f"names: {server!r} is not a server of the pairs or the fallback")
+        seen: set[frozenset[str]] = set()
+        for pair in self.pairs:
+            if frozenset(pair.regions) in seen:
+                raise ValueError(f"pairs: {'/'.join(pair.regions)} is listed twice")
+            seen.add(frozenset(pair.regions))
         return self
 
 
@@ -226,6 +284,8 @@ class Ladder(_Strict):
     notify: NotifyRules = Field(default_factory=NotifyRules)
     replays: ReplayRules = Field(default_factory=ReplayRules)
     rules: LadderRules | None = None
+    mod: Mod | None = None
+    meeting: Meeting | None = None
     notices: list[Notice] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
@@ -258,6 +318,12 @@ class Ladder(_Strict):
                     problems.append(
                         f"servers.pairs[{i}].regions: {region!r} is not a region; expected {_listed(region_codes)}"
                     )
+        if self.servers.fallback is None:
+            pairs = len(region_codes) * (len(region_codes) + 1) // 2
+            if len(self.server_table) < pairs:
+                problems.append(
+                    f"servers.fallback: missing; the pairs list {len(self.server_table)} of {pairs} pairs of regions"
+                )
         _unique("notices", [n.id for n in self.notices], problems)
         for i, notice in enumerate(self.notices):
             for code in notice.races:
@@ -291,7 +357,21 @@ class Ladder(_Strict):
     def server_for(self, region_a: str | None, region_b: str | None) -> str:
         a = region_a or self.servers.default_region
         b = region_b or self.servers.default_region
-        return self.server_table.get(frozenset((a, b)), self.servers.fallback)
+        return self.server_table.get(frozenset((a, b)), self.servers.fallback or "")
+
+    @cached_property
+    def server_by_code(self) -> Mapping[str, GameServer]:
+        return {e.code: e for e in self.servers.entries}
+
+    def map_link(self, map_name: str | None, server: str | None) -> str | None:
+        """Where the players of a match on this server get the map (the link of the server's game region)."""
+        found = self.server_by_code.get(server or "")
+        info = self.maps.info.get(map_name or "")
+        return info.links.get(found.game_region) if found and info else None
+
+    def mod_link(self, server: str | None) -> str | None:
+        found = self.server_by_code.get(server or "")
+        return self.mod.links.get(found.game_region) if found and self.mod else None
 
     @cached_property
     def region_by_code(self) -> Mapping[str, Region]:

@@ -24,7 +24,7 @@ from db.states import UNFINISHED_MATCH_STATES
 from sandbox import processes
 from sandbox.discord_standin import Message, StandIn, as_discord
 from sandbox.double_matches import double_matched
-from sandbox.match_cards import card_complete, instructions_shown
+from sandbox.match_cards import card_complete, instructions_shown, ladder_data
 from sandbox.match_play import admin_settles_disputes, play_match
 from sandbox.player_view import RESULT, Shows, harmed_views, look, match_of, shows
 from sandbox.players import PlayerStepFailed, Profile, cancel, matches_found_in, press_on_match, queue_up
@@ -176,7 +176,7 @@ async def _play_out(
     await stop_tasks([progress])
     profiles = {p.id: Profile.of(p.id, p.region) for p in players}
     report = await _report(sessions, standin, tally, options, ladder, initial, Path(env["BOT_STATS_FILE"]), profiles)
-    return {**report, **_languages_report(standin, players, locales), "completed": True}
+    return {**report, **_languages_report(standin, ladder, players, locales), "completed": True}
 
 
 def _speak(standin: StandIn, players: list[SimulatedPlayer], seed: int) -> dict[int, str]:
@@ -189,12 +189,14 @@ def _speak(standin: StandIn, players: list[SimulatedPlayer], seed: int) -> dict[
     return locales
 
 
-def _languages_report(standin: StandIn, players: list[SimulatedPlayer], locales: dict[int, str]) -> dict[str, Any]:
+def _languages_report(
+    standin: StandIn, ladder: Ladder, players: list[SimulatedPlayer], locales: dict[int, str]
+) -> dict[str, Any]:
     """How many players read each language, and the messages a pseudo-language player read with a text in them
     that never went through the catalogs (it must be none)."""
     # Names are shown as they are, and so is each language's own name where a player picks one.
     shown_as_is = [name for p in players for name in (f"Player {p.id}", *Profile.of(p.id, p.region).names())]
-    names = names_pattern([*shown_as_is, *NATIVE_NAMES.values()])
+    names = names_pattern([*shown_as_is, *NATIVE_NAMES.values(), *ladder_data(ladder)])
     untranslated_seen, examples = 0, []
     for player_id, locale in locales.items():
         if locale != PSEUDO:

@@ -13,10 +13,18 @@ from sandbox.reading import match_named
 
 
 def instructions_shown(ladder: Ladder) -> list[str]:
-    """What of the ladder's instructions a card shows as it is in every language (names, not sentences)."""
-    meeting = getattr(ladder, "meeting", None)
-    channel = getattr(meeting, "channel", None)
-    return [channel] if isinstance(channel, str) and channel else []
+    """What of the ladder's instructions a card shows as it is in every language: the in-game channel, and the
+    mod's name (the sentences around them are in the reader's language)."""
+    shown = [ladder.meeting.channel] if ladder.meeting and ladder.meeting.channel else []
+    return shown + ([ladder.mod.name] if ladder.mod else [])
+
+
+def ladder_data(ladder: Ladder) -> list[str]:
+    """What the ladder file gives that a card shows as it is, in no language: authors, links, the channel."""
+    data = [a for info in ladder.maps.info.values() for a in [info.author, *info.links.values()] if a]
+    if ladder.mod:
+        data += [ladder.mod.name, *([ladder.mod.author] if ladder.mod.author else []), *ladder.mod.links.values()]
+    return data + instructions_shown(ladder)
 
 
 def card_complete(

@@ -23,7 +23,7 @@ class PlayerStepFailed(AssertionError):
 
 
 async def open_queue(
-    standin: StandIn, user_id: int, *, in_dm: bool = False, region: str = "EU", identity: Profile | None = None
+    standin: StandIn, user_id: int, *, in_dm: bool = False, region: str = "EUW", identity: Profile | None = None
 ) -> Message:
     """/queue; a player new to the ladder reads and accepts its rules, then sets up their profile (their names
     in the form, their region) and saves it, which opens the queue's setup."""

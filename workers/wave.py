@@ -48,7 +48,7 @@ def pairing_rules(ladder: Ladder) -> PairingRules:
         maps=tuple(ladder.maps.pool),
         servers=ladder.server_table,
         default_region=ladder.servers.default_region,
-        fallback_server=ladder.servers.fallback,
+        fallback_server=ladder.servers.fallback or "",
     )
 
 

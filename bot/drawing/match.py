@@ -8,7 +8,7 @@ import discord
 
 from bot.drawing import custom_ids
 from bot.drawing.custom_ids import ABORT, CONFIRM, DRAW, LOST, REPLAY, REQUEUE, WON
-from bot.drawing.match_card import player_field
+from bot.drawing.match_card import map_field, meeting_field, player_field
 from bot.drawing.renderings import (
     ENDED_COLOUR,
     FOUND_COLOUR,
@@ -73,11 +73,13 @@ def _details(
         embed.add_field(name=words._("You"), value=player_field(words, me), inline=True)
     if opp:
         embed.add_field(name=words._("Opponent"), value=player_field(words, opp), inline=True)
-    map_name = payload.get("map")
-    embed.add_field(name=words._("Map"), value=words.map(map_name) if map_name else words._("any map"), inline=False)
-    server = payload.get("server")
+    map_name, server = payload.get("map"), payload.get("server")
+    embed.add_field(name=words._("Map"), value=map_field(words, map_name, server), inline=True)
     shown = words.server(server) if server else words._("agree with your opponent")
     embed.add_field(name=words._("Server"), value=shown, inline=True)
+    meeting = meeting_field(words, server)
+    if meeting:
+        embed.add_field(name=words._("How to meet"), value=meeting, inline=False)
     _footer(embed, payload, words)
 
 

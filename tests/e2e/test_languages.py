@@ -14,6 +14,7 @@ from bot.languages import LANGUAGES, SOURCE
 from db.ladder import Ladder
 from sandbox.discord_standin import InteractionResult, Message, StandIn
 from sandbox.discord_standin.rules import DiscordError, check_commands
+from sandbox.match_cards import ladder_data
 from sandbox.players import press_on_match, queue_up, titled, wait_for_match
 from sandbox.reading import texts_read
 from tests.e2e.conftest import BotProcess, delivery_paths, new_user, waves_held
@@ -32,6 +33,7 @@ def _latin_allowed(ladder: Ladder, code: str, *names: str) -> set[str]:
     shown += [r.names.get(code, r.name) for r in ladder.races] + [s.names.get(code, s.name) for s in ladder.sides]
     shown += [ladder.maps.names.get(m, {}).get(code, m) for m in ladder.maps.pool]
     shown += [n.texts.get(code, n.text) for n in ladder.notices]  # the ladder's own words, as its file writes them
+    shown += ladder_data(ladder)  # links, authors, the mod and the in-game channel: data in no language
     return {word for text in shown for word in LATIN_WORD.findall(text)}
 
 
@@ -69,9 +71,9 @@ async def test_a_korean_and_a_russian_player_each_read_only_their_own_language(
     kim, ivan = new_user(), new_user()
     standin.add_user(kim, "Kim", locale="ko")
     standin.add_user(ivan, "Ivan", locale="en-US")
-    set_up_kim = _answer(await standin.run_command(kim, "setup", {"region": "KR"}))
+    set_up_kim = _answer(await standin.run_command(kim, "setup", {"region": "KRJ"}))
     assert "한국" in set_up_kim.text()  # the region, by its Korean name from the ladder file
-    set_up_ivan = _answer(await standin.run_command(ivan, "setup", {"region": "EU", "language": "ru"}))
+    set_up_ivan = _answer(await standin.run_command(ivan, "setup", {"region": "EUW", "language": "ru"}))
     assert "Европа" in set_up_ivan.text()
 
     with waves_held(engine):

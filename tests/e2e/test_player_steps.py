@@ -61,7 +61,7 @@ class Rig:
         me, other, rating = new_user(), new_user(), next(_ratings)
         with self.engine.begin() as conn:
             conn.execute(
-                text("INSERT INTO players (id, display_name, region, setup_at) VALUES (:id, :n, 'EU', now())"),
+                text("INSERT INTO players (id, display_name, region, setup_at) VALUES (:id, :n, 'EUW', now())"),
                 [{"id": p, "n": f"Steps {p}"} for p in (me, other)],
             )
             conn.execute(

@@ -21,7 +21,7 @@ async def fill_queue(service: QueueService, engine: Engine, players: int, seed: 
     for player in range(first_id, first_id + players):
         kind = rng.random()
         races = ([rng.choice(BW)] if kind < 0.6 else []) + ([rng.choice(SC2)] if kind >= 0.4 else [])
-        await service.join(player, races, rng.sample(["Pylon", "Arkanoid", "Khione", "Radeon"], rng.randint(0, 2)))
+        await service.join(player, races, rng.sample(["Pylon", "Death Valley", "Khione", "Radeon"], rng.randint(0, 2)))
     with engine.begin() as conn:
         conn.execute(text("SELECT setseed(:s)"), {"s": (seed % 1000) / 1000})
         conn.execute(text("UPDATE ratings SET rating = round((1500 + 250 * (random() - 0.5) * 2)::numeric, 1)"))

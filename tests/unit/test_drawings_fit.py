@@ -67,7 +67,7 @@ def _rendering_fits(what: str, rendering: Rendering) -> None:
 
 def _side(player_id: int, race: str, **more: Any) -> dict[str, Any]:
     return {"player_id": player_id, "display_name": NAME, "race": race, "race_name": race, "rating": 9999,
-            "region": "OCE", "confirmed": False, "report": None, "rating_change": -39.9,
+            "region": "SEA", "confirmed": False, "report": None, "rating_change": -39.9,
             "in_game_name": "`" * 32, "battletag": "W" * 12 + "#123456", "alt_names": ["W" * 32, "`" * 32],
             "country": "GS", "rank": "W" * 16, **more}  # fmt: skip
 
@@ -91,7 +91,7 @@ def _replay(state: str, problems: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _matches() -> list[tuple[str, MatchPayload]]:
-    base: dict[str, Any] = {"match_id": MATCH_ID, "map": "Circuit Breaker", "server": "US Central",
+    base: dict[str, Any] = {"match_id": MATCH_ID, "map": "Keres Passage", "server": "USC",
                             "confirm_by": WHEN, "report_by": WHEN}  # fmt: skip
     me, them = _side(ME, "sc2_protoss"), _side(THEM, "bw_protoss")
     shapes: list[tuple[str, dict[str, Any]]] = [

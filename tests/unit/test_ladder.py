@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,49 @@ def test_starcraft_ladder_has_two_sides_of_three_races() -> None:
     assert len(ladder.races_of_side("sc2")) == 3
     assert ladder.matchmaking.wave_interval_s == 45
     assert (ladder.matchmaking.window_base, ladder.matchmaking.window_growth) == (40, 60)
-    assert ladder.server_for("EU", "NAE") == ladder.server_for("NAE", "EU") == "US East"
-    assert ladder.server_for(None, None) == "US East"  # both default to NAE
+    assert ladder.server_for("EUW", "NAE") == ladder.server_for("NAE", "EUW") == "USE"
+    assert ladder.server_for(None, None) == "USE"  # both default to NAE
+    assert ladder.server_by_code["USE"].short_name == "US East"
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "starcraft-ladder"
+
+
+def _tsv(name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader((FIXTURES / name).open(encoding="utf-8"), delimiter="\t"))
+
+
+def test_the_starcraft_ladder_is_the_communitys_own_data() -> None:
+    ladder = load_ladder(LADDERS_DIR / "starcraft.toml")
+    assert [(r.code, r.name) for r in ladder.regions] == [(r["code"], r["name"]) for r in _tsv("regions.tsv")]
+    servers = {s["code"]: s for s in _tsv("servers.tsv")}
+    assert {e.code: (e.name, e.short_name, e.game_region) for e in ladder.servers.entries} == {
+        code: (s["name"], s["short_name"], s["game_region"]) for code, s in servers.items()
+    }
+    by_short = {s["short_name"]: code for code, s in servers.items()}
+    table = {frozenset((p["region_1"], p["region_2"])): by_short[p["server"]] for p in _tsv("cross_table.tsv")}
+    assert len(table) == 136 and dict(ladder.server_table) == table and ladder.servers.fallback is None
+    season = [m for m in _tsv("maps.tsv") if m["season"] == "season_1"]
+    assert ladder.maps.pool == [m["short_name"] for m in season]
+    for m in season:
+        info = ladder.maps.info[m["short_name"]]
+        assert info.author == m["author"]
+        assert info.links == {"AM": m["am_link"], "EU": m["eu_link"], "AS": m["as_link"]}
+        assert m["name_in_replays"] in ladder.maps.replay_names[m["short_name"]]
+    mod = {r["field"]: r["value"] for r in _tsv("mod.tsv") if not r["field"].endswith("handles")}
+    assert ladder.mod is not None and (ladder.mod.name, ladder.mod.author) == (mod["name"], mod["author"])
+    assert ladder.mod.links == {"AM": mod["am_link"], "EU": mod["eu_link"], "AS": mod["as_link"]}
+    # A match's players get the map and the mod of their server's game region.
+    assert ladder.map_link("Radeon", "KOR") == "battlenet:://starcraft/map/3/184703"
+    assert ladder.mod_link("EUC") == mod["eu_link"]
+
+
+def test_a_server_table_missing_pairs_needs_a_fallback() -> None:
+    data = _starcraft()
+    data["servers"]["pairs"] = data["servers"]["pairs"][1:]
+    assert "servers.fallback: missing; the pairs list 135 of 136 pairs" in _error(data)
+    data["servers"]["fallback"] = "MARS"
+    assert "'MARS' is not a server of the list" in _error(data)
 
 
 def test_plain_ladder_has_no_sides() -> None:

@@ -16,9 +16,9 @@ ENGLISH = load_catalogs(STARCRAFT).words("en-US")
 
 
 def test_a_race_of_each_side_and_vetoes_are_accepted_in_ladder_order() -> None:
-    choice = check_choice(STARCRAFT, ["sc2_zerg", "bw_protoss"], ["Pylon", "Arkanoid"])
+    choice = check_choice(STARCRAFT, ["sc2_zerg", "bw_protoss"], ["Pylon", "Death Valley"])
     assert choice.races == ("bw_protoss", "sc2_zerg")
-    assert choice.vetoes == ("Arkanoid", "Pylon")
+    assert choice.vetoes == ("Death Valley", "Pylon")
 
 
 def test_duplicates_count_once() -> None:
@@ -33,7 +33,7 @@ def test_duplicates_count_once() -> None:
         (["bw_ultralisk"], [], UnknownRace, "“bw_ultralisk” is not a race"),
         (["bw_zerg", "bw_terran"], [], TwoRacesOnOneSide, "one Brood War race"),
         (["bw_zerg"], ["Nowhere"], UnknownMap, "“Nowhere” is not in this ladder's map pool"),
-        (["bw_zerg"], ["Arkanoid", "Khione", "Pylon", "Radeon", "Sylphid"], TooManyVetoes, "at most 4"),
+        (["bw_zerg"], ["Death Valley", "Khione", "Pylon", "Radeon", "Sylphid"], TooManyVetoes, "at most 4"),
     ],
 )
 def test_each_rule_refuses_clearly(races: list[str], vetoes: list[str], error: type[QueueError], words: str) -> None:
