@@ -77,12 +77,21 @@ async def unless_one_exits(work: Coroutine[Any, Any, T], watched: dict[str, tupl
     """The work's result; a watched process that exits first fails it, named with its log, rather than leaving the
     players pressing buttons nobody answers."""
     task = asyncio.create_task(work)
+
+    def check() -> None:
+        for name, (process, log) in watched.items():
+            if process.poll() is not None:
+                raise ProcessExited(f"the {name} exited (code {process.returncode}) during the run; see {log}")
+
     try:
         while not task.done():
-            for name, (process, log) in watched.items():
-                if process.poll() is not None:
-                    raise ProcessExited(f"the {name} exited (code {process.returncode}) during the run; see {log}")
+            check()
             await asyncio.wait({task}, timeout=0.5)
+        if task.exception() is not None:
+            # The work failed: a process that died a moment before is the cause (its players lost their bot).
+            for _ in range(10):
+                check()
+                await asyncio.sleep(0.1)
         return task.result()
     finally:
         await stop_tasks([task])

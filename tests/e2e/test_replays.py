@@ -21,7 +21,7 @@ from sqlalchemy import Engine, text
 from db.ladder import Ladder, load_ladder
 from db.replays import MAX_REPLAY_BYTES
 from sandbox.discord_standin import AttachedFile, Message, StandIn
-from sandbox.players import match_shown, press_on_match, queue_up, titled, wait_for_match
+from sandbox.players import Profile, match_shown, press_on_match, queue_up, titled, wait_for_match
 from sandbox.processes import start_beat, start_replay_reader, start_worker, stop
 from tests.e2e.conftest import BOT_TOKEN, E2E_STATE, WAVE_INTERVAL_S, BotProcess, new_user
 
@@ -122,7 +122,7 @@ async def _playing(sc2: StandIn, ladder: Ladder, engine: Engine) -> tuple[int, i
     zenchii, benkei = new_user(), new_user()
     # Each vetoes one of the other two maps: Orbital Shipyard, the replay's, is what is left.
     for user, race, veto in ((zenchii, "terran", "Odyssey LE"), (benkei, "zerg", "Abyssal Reef LE")):
-        await queue_up(sc2, ladder, user, [race], [veto])
+        await queue_up(sc2, ladder, user, [race], [veto], profile=Profile.of(user, ladder.regions[0].code))
     seen_z, seen_b = await wait_for_match(sc2, zenchii), await wait_for_match(sc2, benkei)
     match_id = match_shown(seen_z)
     assert match_id is not None
