@@ -125,6 +125,9 @@ class LadderBot(LadderClient):
             catalogs,
             backoff_s=settings.delivery_backoff_s,
             admin_channel_id=settings.admin_channel_id,
+            staff_role_id=settings.staff_role_id,
+            match_log_channel_id=settings.match_log_channel_id,
+            match_log_language=settings.match_log_language,
         )
         self._consumer = EventConsumer(
             self._redis,

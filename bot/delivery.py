@@ -28,6 +28,7 @@ from bot.catalogs import Catalogs
 from bot.delivery_ledger import DeliveryLedger
 from bot.discord_api import edit_original_response, send_followup
 from bot.drawing.dispute import dispute_rendering
+from bot.drawing.match_log import match_log_rendering
 from bot.drawing.presenting import render_event
 from bot.drawing.renderings import Rendering
 from bot.event_language import words_for_event
@@ -37,7 +38,15 @@ from bot.notifications import NotificationService
 from bot.request_clock import answered_within
 from bot.stream_consumer import step_aside
 from db import deliveries
-from db.events import MATCH_DISPUTED, MATCH_REMINDER, Event
+from db.events import (
+    MATCH_ABORTED,
+    MATCH_COMPLETED,
+    MATCH_DISPUTED,
+    MATCH_INVALIDATED,
+    MATCH_REMINDER,
+    MATCH_REPORTED,
+    Event,
+)
 from db.logs import log_context
 from db.payloads import MatchPayload
 
@@ -63,18 +72,24 @@ RECORD_RETRY_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 # in flight keep a busy connection to Discord full (32 measured half the throughput on a loaded machine).
 SHOWS_AT_ONCE = 64
 # Deliveries at once by each path whose rate limit is narrow: direct messages (opening a DM channel is one
-# bucket for the whole bot) and the admins' channel (5 messages per 5 s). Each has a lane of its own, so a burst
-# waiting its turn there takes none of the delivery slots of players reached by their live view or message, and
-# its events step aside from the listener's events in flight.
+# bucket for the whole bot), the admins' channel and the match log (5 messages per 5 s each). Each has a lane of
+# its own, so a burst waiting its turn there takes none of the delivery slots of players reached by their live
+# view or message, and its events step aside from the listener's events in flight.
 NARROW_AT_ONCE = 8
 # Recorded as the "player" of the admins' channel, where disputes are posted.
 ADMINS = 0
 ADMIN_CHANNEL = "admin_channel"
+# Recorded as the "player" of the match log, where every match that ended or is in question is posted.
+MATCH_LOG = -1
+MATCH_LOG_CHANNEL = "match_log"
+LOGGED = frozenset({MATCH_COMPLETED, MATCH_ABORTED, MATCH_INVALIDATED, MATCH_DISPUTED})
 SUBSCRIPTION = "subscription"
 INTERACTION_TOKEN = "interaction_token"
 FOLLOWUP = "followup"
 BOT_TOKEN = "bot_token"
 DIRECT_MESSAGE = "direct_message"
+# Recorded for a `match_reported` event the player will never need: a newer state of the match reached them.
+SUPERSEDED = "superseded"
 
 
 @dataclass(frozen=True)
@@ -118,6 +133,9 @@ class Deliverer:
         *,
         backoff_s: Sequence[float] = (1.0, 3.0, 10.0),
         admin_channel_id: int | None = None,
+        staff_role_id: int | None = None,
+        match_log_channel_id: int | None = None,
+        match_log_language: str | None = None,
         shows_at_once: int = SHOWS_AT_ONCE,
     ) -> None:
         self._client = client
@@ -127,8 +145,12 @@ class Deliverer:
         self._catalogs = catalogs
         self._backoff_s = tuple(backoff_s)
         self._admin_channel_id = admin_channel_id
+        self._staff_role_id = staff_role_id
+        self._match_log_channel_id = match_log_channel_id
+        self._match_log_language = match_log_language
         self._showing = asyncio.Semaphore(shows_at_once)
-        self._narrow_lanes = {path: asyncio.Semaphore(NARROW_AT_ONCE) for path in (DIRECT_MESSAGE, ADMIN_CHANNEL)}
+        narrow = (DIRECT_MESSAGE, ADMIN_CHANNEL, MATCH_LOG_CHANNEL)
+        self._narrow_lanes = {path: asyncio.Semaphore(NARROW_AT_ONCE) for path in narrow}
         self._dm_channels: OrderedDict[int, int] = OrderedDict()  # player -> their DM channel
         self._dms_closed: dict[int, float] = {}  # player -> until when their closed DMs are not tried again
         self.by_path: Counter[str] = Counter()
@@ -141,6 +163,8 @@ class Deliverer:
         players = list(dict.fromkeys(event.player_ids))
         if event.type == MATCH_DISPUTED and self._admin_channel_id:
             players.append(ADMINS)
+        if event.type in LOGGED and self._match_log_channel_id:
+            players.append(MATCH_LOG)
         seen = await self._ledger.seen(event.id, players)
         todo = [p for p in players if p not in seen]
         if not todo:
@@ -158,13 +182,36 @@ class Deliverer:
     async def _deliver_and_record(self, event: Event, player_id: int) -> tuple[str | None, str]:
         # Each delivery runs in a task of its own (gather), so the ids mark its log lines and no other's.
         with log_context(match_id=match_id_of(event), player_id=player_id, event_id=event.id):
-            path, problem = await self._deliver(event, player_id)
+            if event.type == MATCH_REPORTED:
+                path, problem = await self._tell_of_report(event, player_id)
+            else:
+                path, problem = await self._deliver(event, player_id)
             if path is not None:
                 # At once, not with the event's other players: a stop (SIGTERM) while another player's
                 # delivery still retries leaves the event pending, and the bot that handles it again must
                 # not show this player a second direct message.
                 await _until_written(lambda: self._ledger.record(event.id, {player_id: path}))
             return path, problem
+
+    async def _tell_of_report(self, event: Event, player_id: int) -> tuple[str | None, str]:
+        """`match_reported` is written a moment before the player's own report may end the match: shown after
+        that, it would bring back the card of a match still to report. So it is not shown once the match has
+        moved on for the player, and an edit that lost the race to a newer state is drawn over with it."""
+        if await self._newer(event, player_id) is not None:
+            return SUPERSEDED, ""
+        path, problem = await self._deliver(event, player_id)
+        if path in (INTERACTION_TOKEN, BOT_TOKEN):
+            newer = await self._newer(event, player_id)
+            if newer is not None:
+                await self._deliver(newer, player_id)
+        return path, problem
+
+    async def _newer(self, event: Event, player_id: int) -> Event | None:
+        match_id = match_id_of(event)
+        if match_id is None:
+            return None
+        async with self._sessions() as session:
+            return await deliveries.newer_match_event(session, match_id, player_id, event.id)
 
     async def show_instead_of_answer(self, event: Event, player_id: int) -> None:
         """The answer to the player's own press never reached them: shows them its event by the next path open
@@ -201,7 +248,11 @@ class Deliverer:
         if player_id == ADMINS:
             # A `match_disputed` event, read by the listener through the contract of db/payloads.py; the
             # admins read English.
-            return dispute_rendering(cast(MatchPayload, event.payload), self._catalogs.words(SOURCE))
+            return dispute_rendering(cast(MatchPayload, event.payload), self._catalogs.words(SOURCE),
+                                     self._staff_role_id)  # fmt: skip
+        if player_id == MATCH_LOG:
+            words = self._catalogs.words(self._match_log_language)
+            return match_log_rendering(cast(MatchPayload, event.payload), words)
         ref = MessageRef.of(event, player_id)
         words = words_for_event(self._catalogs, event, player_id, ref.locale if ref else None)
         return render_event(event, player_id, words)
@@ -215,6 +266,10 @@ class Deliverer:
             assert self._admin_channel_id is not None
             channel = self._client.get_partial_messageable(self._admin_channel_id)
             attempts.append((ADMIN_CHANNEL, lambda: channel.send(**rendering().send_kwargs())))
+        elif player_id == MATCH_LOG:
+            assert self._match_log_channel_id is not None
+            log_channel = self._client.get_partial_messageable(self._match_log_channel_id)
+            attempts.append((MATCH_LOG_CHANNEL, lambda: log_channel.send(**rendering().send_kwargs())))
         else:
             async with self._showing:
                 if await self._notifications.offer(player_id, event):

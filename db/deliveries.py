@@ -7,6 +7,7 @@ from typing import cast
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.events import Event
 from db.payloads import MatchPayload
 
 
@@ -86,3 +87,19 @@ async def match_found_payload(session: AsyncSession, match_id: int) -> MatchPayl
     payload = row.scalar()
     # Written by the wave to the contract of db/payloads.py.
     return cast(MatchPayload, payload) if payload is not None else None
+
+
+async def newer_match_event(session: AsyncSession, match_id: int, player_id: int, after_id: int) -> Event | None:
+    """The newest event of the match shown to this player that was written after `after_id`, if any."""
+    row = (
+        await session.execute(
+            text(
+                "SELECT id, type, player_ids, payload FROM outbox WHERE (payload->>'match_id')::bigint = :m"
+                " AND id > :after AND :p = ANY(player_ids) ORDER BY id DESC LIMIT 1"
+            ),
+            {"m": match_id, "after": after_id, "p": player_id},
+        )
+    ).first()
+    if row is None:
+        return None
+    return Event(row.id, row.type, tuple(row.player_ids), row.payload)

@@ -16,6 +16,8 @@ from typing import Any
 class EventType(StrEnum):
     MATCH_FOUND = "match_found"
     MATCH_CONFIRMED = "match_confirmed"
+    # To the player who has not reported yet: their opponent has.
+    MATCH_REPORTED = "match_reported"
     MATCH_ABORTED = "match_aborted"
     MATCH_COMPLETED = "match_completed"
     MATCH_DISPUTED = "match_disputed"
@@ -34,6 +36,7 @@ class EventType(StrEnum):
 # The names the code uses: each is the type itself, a string as stored.
 MATCH_FOUND = EventType.MATCH_FOUND
 MATCH_CONFIRMED = EventType.MATCH_CONFIRMED
+MATCH_REPORTED = EventType.MATCH_REPORTED
 MATCH_ABORTED = EventType.MATCH_ABORTED
 MATCH_COMPLETED = EventType.MATCH_COMPLETED
 MATCH_DISPUTED = EventType.MATCH_DISPUTED

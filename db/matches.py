@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from db.events import MATCH_ABORTED, MATCH_CONFIRMED, MATCH_DISPUTED, Event
+from db.events import MATCH_ABORTED, MATCH_CONFIRMED, MATCH_DISPUTED, MATCH_REPORTED, Event
 from db.ladder import Ladder
 from db.match_payloads import load_match, match_payload, write_match_event
 from db.match_results import RatingRule, agreed_result, complete
@@ -133,7 +133,11 @@ def report(
     if reports is None:
         return _refusal(session, match_id, player_id, ladder, "report")
     if reports.player1_report is None or reports.player2_report is None:
-        return _moved(session, match_id, ladder, ())
+        # The reporter sees their report in their answer; the opponent is told as it happens.
+        match = load_match(session, match_id)
+        assert match is not None, "this transaction has just updated the match row"
+        told = write_match_event(session, MATCH_REPORTED, match_id, ladder, [match.opponent_of(player_id)])
+        return _moved(session, match_id, ladder, (told,))
     result = agreed_result(reports.player1_report, reports.player2_report)
     if result is not None:
         event = complete(session, match_id, result, ("confirmed",), ladder, rule)

@@ -38,6 +38,18 @@ class Settings(BaseSettings):
         description="the admins' channel: disputes are posted there with a button per resolution, and every admin "
         "action is logged there",
     )
+    match_log_channel_id: int | None = Field(
+        default=None,
+        description="the match log: every completed, aborted, invalidated and disputed match is posted there "
+        "(Discord takes 5 messages per 5 s in a channel: about one match a second)",
+    )
+    match_log_language: str | None = Field(
+        default=None,
+        description="the language of the match log's posts, a code of docs/LANGUAGES.md (default: the server's)",
+    )
+    staff_role_id: int | None = Field(
+        default=None, description="the role pinged by each dispute posted in the admins' channel (none: no ping)"
+    )
     admin_guild_id: int | None = Field(
         default=None,
         description="the ladder's home server, the only one where `/admin` works (default: `DISCORD_GUILD_ID`; "

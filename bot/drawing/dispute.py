@@ -4,6 +4,8 @@ Admins' texts stay in English (docs/LANGUAGES.md); the ladder's own names are it
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 
 from bot.drawing import custom_ids
@@ -23,8 +25,9 @@ _WHY = {
 }
 
 
-def dispute_rendering(payload: MatchPayload, words: Words) -> Rendering:
-    """`words`: the source language's, for the players' names and races."""
+def dispute_rendering(payload: MatchPayload, words: Words, staff_role_id: int | None = None) -> Rendering:
+    """`words`: the source language's, for the players' names and races. With a staff role, the post pings it
+    (and nobody else)."""
     match_id = payload.get("match_id")
     players = [p for p in payload.get("players", []) if isinstance(p, dict)][:2]
     lines = [_WHY.get(str(payload.get("end_reason")), "The result is in question.")]
@@ -36,14 +39,18 @@ def dispute_rendering(payload: MatchPayload, words: Words) -> Rendering:
     replay = payload.get("replay")
     if replay is not None:
         embed.add_field(name="Replay (evidence)", value=replay_summary(replay, payload, None, words), inline=False)
+    ping: dict[str, Any] = {}
+    if staff_role_id:
+        only_staff = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(staff_role_id)])
+        ping = {"content": f"<@&{staff_role_id}>", "mentions": only_staff}
     if not isinstance(match_id, int) or len(players) != 2:
-        return Rendering(embed)
+        return Rendering(embed, **ping)
     # Button labels are plain text: the names as they are, not escaped for markdown.
     names = {
         f"p{n}": str(p.get("display_name") or f"Player {p.get('player_id')}")[:30] for n, p in enumerate(players, 1)
     }
     buttons = [_resolve_button(match_id, result, _LABELS[result].format(**names)) for result in RESOLUTIONS]
-    return Rendering(embed, routed_view(*buttons))
+    return Rendering(embed, routed_view(*buttons), **ping)
 
 
 def _resolve_button(match_id: int, result: str, label: str) -> discord.ui.Button[discord.ui.View]:

@@ -128,6 +128,13 @@ def _confirmed(payload: MatchPayload, player_id: int, _type: str, words: Words) 
                            deadline=deadline, **reported)  # fmt: skip
         else:
             text = words._("You reported a **{report}**. Waiting for the report of {opponent}.", **reported)
+    elif opp and opp.get("report") and not by_replay:
+        told = {"opponent": _opponent(words, opp), "report": report_name(words, opp.get("report"))}
+        if deadline:
+            text = words._("{opponent} reported a **{report}**. Report your result too (until {deadline}).",
+                           deadline=deadline, **told)  # fmt: skip
+        else:
+            text = words._("{opponent} reported a **{report}**. Report your result too.", **told)
     elif by_replay and deadline:
         text = words._("Both players confirmed. Play your game, then upload its replay with /replay {deadline}.",
                        deadline=deadline)  # fmt: skip

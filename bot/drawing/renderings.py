@@ -23,13 +23,20 @@ class Rendering:
 
     embed: discord.Embed
     view: discord.ui.View | None = None
+    # A new message's text above the embed, and whom it may ping (an embed pings nobody): the staff role.
+    content: str | None = None
+    mentions: discord.AllowedMentions | None = None
 
     def kwargs(self) -> dict[str, Any]:
         return {"content": None, "embed": self.embed, "view": self.view}
 
     def send_kwargs(self) -> dict[str, Any]:
         """For a new message, where "no view" is said by leaving it out."""
-        return {"embed": self.embed, "view": self.view} if self.view else {"embed": self.embed}
+        sent: dict[str, Any] = {"embed": self.embed, "view": self.view} if self.view else {"embed": self.embed}
+        if self.content:
+            sent["content"] = self.content
+            sent["allowed_mentions"] = self.mentions or discord.AllowedMentions.none()
+        return sent
 
 
 def render_expired(payload: QueueEndedPayload, _player_id: int, _type: str, words: Words) -> Rendering:

@@ -90,6 +90,8 @@ class Message:
     # stand-in's CDN's (StandIn.attachment_bytes).
     attachments: list[JSON] = field(default_factory=list)
     versions: list[MessageVersion] = field(default_factory=list)
+    # The roles the message pinged: those mentioned in its content that its allowed_mentions let through.
+    mention_roles: list[int] = field(default_factory=list)
 
     def text(self) -> str:
         """Content plus embed titles, descriptions, fields, footers and authors: what a reader would search."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import itertools
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ class Channel:
     id: int
     type: int
     recipient_id: int | None = None  # the user of a DM channel
+    name: str | None = None  # a guild channel's, when not the guild's first channel
 
 
 @dataclass
@@ -94,6 +96,17 @@ def numbered(components: list[JSON]) -> list[JSON]:
         if not isinstance(component.get("id"), int):
             component["id"] = next(free)
     return copied
+
+
+def pinged_roles(body: JSON) -> list[int]:
+    """Discord's rule: without allowed_mentions every role mentioned in the content is pinged; with it, only
+    all of them (`parse` holds "roles") or those it lists."""
+    mentioned = [int(r) for r in re.findall(r"<@&(\d+)>", str(body.get("content") or ""))]
+    allowed = body.get("allowed_mentions")
+    if not isinstance(allowed, dict) or "roles" in (allowed.get("parse") or []):
+        return mentioned
+    listed = {int(r) for r in allowed.get("roles") or []}
+    return [r for r in mentioned if r in listed]
 
 
 def _version(message: Message, at: float) -> MessageVersion:
@@ -139,6 +152,15 @@ class Store:
     def remember_nonce(self, author_id: int, nonce: str, message: Message) -> None:
         self._nonces[(author_id, nonce)] = message
 
+    def text_channel(self, name: str) -> Channel:
+        """Another text channel in the guild (the match log, say)."""
+        channel = Channel(self.snowflakes.next(), GUILD_TEXT, name=name)
+        self.channels[channel.id] = channel
+        return channel
+
+    def guild_channels(self) -> list[Channel]:
+        return [c for c in self.channels.values() if c.type == GUILD_TEXT]
+
     def dm_channel(self, user_id: int) -> Channel:
         channel_id = self.dm_channels.get(user_id)
         if channel_id is None:
@@ -177,6 +199,7 @@ class Store:
             created_at=now,
             flags=flags | (EPHEMERAL if ephemeral else 0),
             attachments=list(attachments or []),
+            mention_roles=pinged_roles(body),
         )
         message.versions.append(_version(message, now))
         self.messages[message.id] = message

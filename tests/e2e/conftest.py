@@ -21,13 +21,14 @@ from sqlalchemy import Engine, text
 
 from db.settings import PROJECT_DIR
 from db.waves import WAVE_LOCK_KEY
-from sandbox.discord_standin import StandIn
+from sandbox.discord_standin import Message, StandIn
 from sandbox.processes import start_beat, start_bot, start_replay_reader, start_worker, stop
 from tests.scrape import free_port
 
 BOT_TOKEN = "e2e-bot-token.not-a-real-one"
 E2E_STATE = PROJECT_DIR / ".state" / "test" / "e2e"
 WAVE_INTERVAL_S = 2
+STAFF_ROLE_ID = 424242424242424242
 _user_ids = itertools.count(500_000_000_000_000_001)
 
 
@@ -42,6 +43,20 @@ async def standin() -> AsyncIterator[StandIn]:
     await s.start()
     yield s
     await s.stop()
+
+
+async def match_log_post(standin: StandIn, env: dict[str, str], match_id: int, title: str) -> Message:
+    """The match log's post with this title about one match, once it is there."""
+    channel = int(env["MATCH_LOG_CHANNEL_ID"])
+
+    def posted() -> Message | None:
+        for m in list(standin.store.messages.values()):
+            embed = m.embeds[0] if m.channel_id == channel and m.embeds else {}
+            if embed.get("title") == title and embed.get("footer", {}).get("text") == f"Match #{match_id}":
+                return m.snapshot()
+        return None
+
+    return await standin.store.changes.wait_for(posted, timeout=15)
 
 
 @pytest.fixture(scope="package")
@@ -66,6 +81,9 @@ def stack_env(ladder_env: dict[str, str], standin: StandIn) -> dict[str, str]:
         # Disputes and the admin log go to the stand-in's one guild channel.
         "ADMIN_CHANNEL_ID": str(standin.store.identity.channel_id),
         "ADMIN_GUILD_ID": str(standin.store.identity.guild_id),
+        # Disputes ping the staff role; every match that ends is posted in a match log of its own.
+        "STAFF_ROLE_ID": str(STAFF_ROLE_ID),
+        "MATCH_LOG_CHANNEL_ID": str(standin.store.text_channel("match-log").id),
         # Served, so a test can scrape what the bot and the worker measured.
         "BOT_METRICS_PORT": str(free_port()),
         "WORKER_METRICS_PORT": str(free_port()),

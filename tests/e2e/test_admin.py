@@ -9,7 +9,7 @@ from sqlalchemy import Engine, text
 from db.ladder import Ladder
 from sandbox.discord_standin import StandIn
 from sandbox.players import Profile, choose, join, open_queue, press_on_match, queue_up, titled
-from tests.e2e.conftest import BotProcess, new_user
+from tests.e2e.conftest import STAFF_ROLE_ID, BotProcess, match_log_post, new_user
 from tests.e2e.test_match_journey import matched, shows
 
 
@@ -59,7 +59,8 @@ async def test_two_admins_resolving_one_dispute_resolve_it_once(
         kinds = conn.execute(
             text("SELECT type FROM outbox WHERE (payload->>'match_id')::bigint = :m ORDER BY id"), {"m": match_id}
         ).scalars()
-        assert list(kinds) == ["match_found", "match_confirmed", "match_disputed", "match_completed"]
+        assert list(kinds) == ["match_found", "match_confirmed", "match_reported", "match_disputed",
+                               "match_completed"]  # fmt: skip
         games = conn.execute(text("SELECT sum(games) FROM ratings WHERE player_id = ANY(:p)"), {"p": [alice, bob]})
         assert games.scalar() == 2
         audited = conn.execute(text("SELECT actor_id FROM audit_log WHERE match_id = :m"), {"m": match_id}).all()
@@ -94,7 +95,7 @@ async def test_a_banned_player_cannot_queue(bot: BotProcess, standin: StandIn, l
 
 
 async def test_a_dispute_reaches_the_admins_channel_and_its_buttons_settle_it(
-    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine, stack_env: dict[str, str]
 ) -> None:
     alice, bob, match_id, seen_a, seen_b = await matched(standin, ladder)
     for user, seen in ((alice, seen_a), (bob, seen_b)):
@@ -106,6 +107,10 @@ async def test_a_dispute_reaches_the_admins_channel_and_its_buttons_settle_it(
     standin.make_admin(admin)
     posted = await standin.wait_for_message(admin, titled(f"Match #{match_id} disputed"), timeout=15)
     assert "reported: win" in posted.text() and "reported: draw" in posted.text()
+    # The staff role is pinged, and nobody else: the players' names in the post ping no one.
+    assert posted.content == f"<@&{STAFF_ROLE_ID}>" and posted.mention_roles == [STAFF_ROLE_ID]
+    disputed = (await match_log_post(standin, stack_env, match_id, "Match disputed")).text()
+    assert "The two reports disagree." in disputed
     resolve_draw = f"ladder:resolve:{match_id}:draw"
     assert resolve_draw in posted.custom_ids()
 
@@ -118,3 +123,5 @@ async def test_a_dispute_reaches_the_admins_channel_and_its_buttons_settle_it(
     with engine.connect() as conn:
         row = conn.execute(text("SELECT state, result FROM matches WHERE id = :m"), {"m": match_id}).one()
     assert (row.state, row.result) == ("completed", "draw")
+    settled = (await match_log_post(standin, stack_env, match_id, "Match completed")).text()
+    assert "The match was a draw. An admin settled the result." in settled

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, text
 from db.ladder import Ladder
 from sandbox.discord_standin import Message, StandIn
 from sandbox.players import choose, join, match_shown, open_queue, press_on_match, queue_up, titled, wait_for_match
-from tests.e2e.conftest import BotProcess, new_user
+from tests.e2e.conftest import BotProcess, match_log_post, new_user
 
 
 async def matched(standin: StandIn, ladder: Ladder) -> tuple[int, int, int, Message, Message]:
@@ -36,7 +36,9 @@ def events(engine: Engine, match_id: int) -> list[str]:
         )
 
 
-async def test_the_whole_journey(bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine) -> None:
+async def test_the_whole_journey(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine, stack_env: dict[str, str]
+) -> None:
     alice, bob, match_id, seen_a, seen_b = await matched(standin, ladder)
     assert seen_a.custom_ids() == [f"ladder:confirm:{match_id}:{alice}", f"ladder:abort:{match_id}:{alice}"]
 
@@ -44,19 +46,25 @@ async def test_the_whole_journey(bot: BotProcess, standin: StandIn, ladder: Ladd
     assert "You confirmed" in mine.text() and f"ladder:confirm:{match_id}:{alice}" not in mine.custom_ids()
     await press_on_match(standin, bob, seen_b, "confirm", match_id)
     confirmed_a = await shows(standin, alice, seen_a, "Match confirmed")
-    confirmed_b = await shows(standin, bob, seen_b, "Match confirmed")
+    await shows(standin, bob, seen_b, "Match confirmed")
     assert f"ladder:won:{match_id}:{alice}" in confirmed_a.custom_ids()
 
     reported = await press_on_match(standin, alice, confirmed_a, "won", match_id)
     assert "You reported a **win**" in reported.embeds[0]["description"]
     assert reported.custom_ids() == [f"ladder:replay:{match_id}:{alice}"]  # a replay may still settle it first
-    await press_on_match(standin, bob, confirmed_b, "lost", match_id)
+    # Bob is told at once, on his own match message, and can still report.
+    told = await standin.wait_for_message(bob, lambda m: m.id == seen_b.id and "reported a **win**" in m.text(), 15)
+    assert f"ladder:lost:{match_id}:{bob}" in told.custom_ids()
+    await press_on_match(standin, bob, told, "lost", match_id)
     done_a = await shows(standin, alice, seen_a, "Match completed")
     done_b = await shows(standin, bob, seen_b, "Match completed")
     # Equal ratings, K = 40: 1500 → 1520 and 1480, shown in both messages.
     assert "You won" in done_a.text() and "1520 (+20)" in done_a.text() and "1480 (-20)" in done_a.text()
     assert "You lost" in done_b.text() and "1480 (-20)" in done_b.text()
-    assert events(engine, match_id) == ["match_found", "match_confirmed", "match_completed"]
+    assert events(engine, match_id) == ["match_found", "match_confirmed", "match_reported", "match_completed"]
+    logged = (await match_log_post(standin, stack_env, match_id, "Match completed")).text()
+    assert "won." in logged and "1520 (+20)" in logged and "1480 (-20)" in logged
+    assert f"<@{alice}>" in logged and f"<@{bob}>" in logged
 
     profile = await standin.run_command(bob, "profile", {"player": alice})
     assert profile.message is not None and "1520" in profile.message.text() and "1-0-0" in profile.message.text()
@@ -85,7 +93,8 @@ async def test_confirms_at_the_same_instant_and_a_double_report(
     # A second press of a report button (a stale copy of the message still shows them).
     again = await standin.press_button(alice, confirmed_a.id, f"ladder:won:{match_id}:{alice}", forged=True)
     assert again.message is not None
-    assert events(engine, match_id) == ["match_found", "match_confirmed"]
+    # Bob is told of Alice's report once: her second press changed nothing.
+    assert events(engine, match_id) == ["match_found", "match_confirmed", "match_reported"]
     with engine.connect() as conn:
         row = conn.execute(text("SELECT state, player1_report, player2_report FROM matches WHERE id = :m"),
                            {"m": match_id}).one()  # fmt: skip
@@ -123,7 +132,7 @@ async def test_abort_tells_both_cools_down_and_offers_the_queue_back(
 
 
 async def test_no_answer_in_time_aborts_and_tells_both(
-    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine, stack_env: dict[str, str]
 ) -> None:
     alice, bob, match_id, seen_a, seen_b = await matched(standin, ladder)
     await press_on_match(standin, bob, seen_b, "confirm", match_id)
@@ -133,6 +142,8 @@ async def test_no_answer_in_time_aborts_and_tells_both(
     told_b = await shows(standin, bob, seen_b, "Match aborted")
     assert "did not confirm in time" in told_a.text() and told_a.custom_ids() == []
     assert told_b.custom_ids() == [f"ladder:requeue:{match_id}:{bob}"]
+    logged = (await match_log_post(standin, stack_env, match_id, "Match aborted")).text()
+    assert "did not confirm in time" in logged and logged.count("did not confirm") == 1
     with engine.connect() as conn:
         cooled = conn.execute(text("SELECT id FROM players WHERE id = ANY(:p) AND cooldown_until > now()"),
                               {"p": [alice, bob]}).scalars()  # fmt: skip
@@ -179,7 +190,8 @@ async def test_a_report_answered_too_late_still_reaches_the_presser(
     assert late.failed
 
     def result(m: Message) -> bool:
-        return titled("Match completed")(m) and f"Match #{match_id}" in m.text()
+        # Bob's own result, not the match log's post in the server.
+        return titled("Match completed")(m) and f"Match #{match_id}" in m.text() and "You lost" in m.text()
 
     shown = await standin.wait_for_message(bob, result, timeout=20)
     # Not in the pressed message (that answer expired with its interaction): a direct message, once.

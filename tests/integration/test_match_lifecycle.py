@@ -16,7 +16,14 @@ from bot.catalogs import source_words
 from bot.drawing.refusals import refusal_text
 from bot.queue_service import QueueService
 from db import matches
-from db.events import MATCH_ABORTED, MATCH_COMPLETED, MATCH_CONFIRMED, MATCH_DISPUTED, MATCH_REMINDER
+from db.events import (
+    MATCH_ABORTED,
+    MATCH_COMPLETED,
+    MATCH_CONFIRMED,
+    MATCH_DISPUTED,
+    MATCH_REMINDER,
+    MATCH_REPORTED,
+)
 from db.ladder import Ladder
 from db.match_deadlines import sweep_deadlines
 from db.rating import Elo
@@ -87,7 +94,10 @@ async def test_the_whole_journey_moves_both_ratings_by_elo(
     assert second.events[0].payload["message_refs"]["2"] == {"token": "t2"}, "the fresh ref of the last press"
 
     elo = Elo.of(ladder)
-    assert move(sessions, matches.report, match_id, 1, "win", ladder, elo, None).events == ()
+    reported = move(sessions, matches.report, match_id, 1, "win", ladder, elo, None)
+    # The opponent, who has not reported, is told; the reporter sees their report in their own answer.
+    assert [(e.type, e.player_ids) for e in reported.events] == [(MATCH_REPORTED, (2,))]
+    assert reported.events[0].payload["players"][0]["report"] == "win"
     done = move(sessions, matches.report, match_id, 2, "loss", ladder, elo, None)
     assert [e.type for e in done.events] == [MATCH_COMPLETED]
     # Equal ratings, K = 40: the winner gains half of K, the loser loses it.
@@ -99,7 +109,7 @@ async def test_the_whole_journey_moves_both_ratings_by_elo(
     m = match_state(engine, match_id)
     assert (m.state, m.result, m.player1_rating_change, m.player2_rating_change) == ("completed", "player1", 20, -20)
     assert events_of(engine, match_id) == [
-        ("match_found", [1, 2]), (MATCH_CONFIRMED, [1, 2]), (MATCH_COMPLETED, [1, 2])
+        ("match_found", [1, 2]), (MATCH_CONFIRMED, [1, 2]), (MATCH_REPORTED, [2]), (MATCH_COMPLETED, [1, 2])
     ]  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from bot.drawing.dispute import dispute_rendering
 from bot.drawing.help import help_embed
 from bot.drawing.leaderboard import board_rendering
 from bot.drawing.match import match_rendering
+from bot.drawing.match_log import match_log_rendering
 from bot.drawing.player_setup import names_form, preview_embed, preview_view, rules_embed, rules_view
 from bot.drawing.presenting import render_event
 from bot.drawing.profile import profile_embed
@@ -99,6 +100,7 @@ def _matches() -> list[tuple[str, MatchPayload]]:
         ("confirmed by me", {"state": "awaiting_confirmation", "players": [{**me, "confirmed": True}, them]}),
         ("playing", {"state": "confirmed", "players": [me, them]}),
         ("reported", {"state": "confirmed", "players": [{**me, "report": "loss"}, them]}),
+        ("they reported", {"state": "confirmed", "players": [me, {**them, "report": "win"}]}),
         ("won, settled", {"state": "completed", "result": "player1", "resolved_by": 1, "players": [me, them],
                           "new_ratings": {str(ME): 9999, str(THEM): 9999}}),
         ("lost", {"state": "completed", "result": "player2", "players": [me, them]}),
@@ -199,7 +201,26 @@ def test_every_refusal_fits_a_message(words: Words) -> None:
 def test_the_admins_dispute_message_fits() -> None:
     for shape in ("disputed", "replay disputed"):
         payload = dict(_matches())[shape]
-        _rendering_fits(shape, dispute_rendering(payload, CATALOGS.words("en-US")))
+        drawn = dispute_rendering(payload, CATALOGS.words("en-US"), staff_role_id=2**53 - 1)
+        _fits(shape, content=drawn.send_kwargs()["content"], embed=drawn.embed, view=drawn.view)
+
+
+def test_the_match_log_fits_in_every_state(words: Words) -> None:
+    for name, payload in _matches():
+        _rendering_fits(name, match_log_rendering(payload, words))
+
+
+def test_the_match_log_says_what_happened() -> None:
+    english = CATALOGS.words("en-US")
+    shapes = dict(_matches())
+    me, them = shapes["found"]["players"]
+    me, them = {**me, "display_name": "Kim"}, {**them, "display_name": "Ivan", "confirmed": True}
+    won = {**shapes["won, settled"], "players": [me, them]}
+    assert match_log_rendering(won, english).embed.description == "Kim won. An admin settled the result."  # type: ignore[arg-type]
+    late = {**shapes["timed out"], "players": [me, them]}
+    assert match_log_rendering(late, english).embed.description == "Kim did not confirm in time."  # type: ignore[arg-type]
+    left = {**shapes["aborted by them"], "players": [me, them]}
+    assert match_log_rendering(left, english).embed.description == "Ivan aborted the match."  # type: ignore[arg-type]
 
 
 def test_every_event_type_has_its_own_drawing() -> None:
