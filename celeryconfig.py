@@ -48,6 +48,11 @@ beat_schedule = {
         "schedule": _settings.deadline_sweep_s,
         "options": {"expires": _settings.deadline_sweep_s * 0.8},
     },
+    "ping-waiting": {
+        "task": "ladder.ping_waiting",
+        "schedule": _settings.notify_sweep_s,
+        "options": {"expires": _settings.notify_sweep_s * 0.8},
+    },
     "hand-over-replays": {
         "task": "ladder.hand_over_replays",
         "schedule": _settings.replay_handover_s,

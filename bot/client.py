@@ -49,7 +49,6 @@ from bot.spam_guard import SpamGuard
 from bot.stream_consumer import EventConsumer
 from db.engines import async_engine, async_session_factory
 from db.ladder import Ladder
-from db.outbox import publish_now
 from db.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -91,19 +90,14 @@ class LadderBot(LadderClient):
         sessions = async_session_factory(self._engine)
         # Callers wait for a free connection rather than fail when a burst has them all busy.
         pool = aioredis.BlockingConnectionPool.from_url(settings.redis_url, max_connections=64, timeout=30)
-        self._redis = redis_client = aioredis.Redis.from_pool(pool)
+        self._redis = aioredis.Redis.from_pool(pool)
         notifications = NotificationService()
         catalogs = load_catalogs(self.ladder, pseudo=settings.pseudo_language)
         players = PlayerService(sessions, self.ladder)
         self._services = Services(
             ladder=self.ladder,
             sessions=sessions,
-            queue=QueueService(
-                sessions,
-                self.ladder,
-                settings.wave_interval(),
-                publish=lambda ids: publish_now(sessions, redis_client, settings.event_stream, ids),
-            ),
+            queue=QueueService(sessions, self.ladder, settings.wave_interval()),
             notifications=notifications,
             live_messages=LiveMessages(self, catalogs),
             matches=MatchService(sessions, self._redis, settings.event_stream, self.ladder),

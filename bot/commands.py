@@ -10,7 +10,7 @@ from discord.app_commands import locale_str
 
 from bot.actions.help import show_help
 from bot.actions.leaderboard import open_board
-from bot.actions.notify import set_notify
+from bot.actions.notify import COOLDOWN_MINUTES, set_notify
 from bot.actions.open_queue import open_queue
 from bot.actions.profile import show_profile
 from bot.actions.region import set_up_by_command, suggest_countries
@@ -79,16 +79,20 @@ async def leaderboard_command(
 
 
 @app_commands.command(
-    name="notify", description="A direct message when someone joins the queue while you are not in it."
+    name="notify", description="A direct message when players are waiting in the queue while you are not in it."
 )
-@app_commands.describe(setting="on or off")
+@app_commands.describe(setting="on or off", cooldown="At most one message every so many minutes")
 @app_commands.choices(
     setting=[app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")]
 )
 @app_commands.allowed_contexts(**_EVERYWHERE)
 @app_commands.allowed_installs(guilds=True, users=False)
-async def notify_command(interaction: Interaction, setting: str) -> None:
-    await set_notify(interaction, setting)
+async def notify_command(
+    interaction: Interaction,
+    setting: str,
+    cooldown: app_commands.Range[int, COOLDOWN_MINUTES[0], COOLDOWN_MINUTES[1]] | None = None,
+) -> None:
+    await set_notify(interaction, setting, cooldown)
 
 
 @app_commands.command(

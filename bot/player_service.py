@@ -170,9 +170,11 @@ class PlayerService:
         async with self._sessions() as session:
             return await players.leaderboard(session, race, page, self._ladder)
 
-    async def set_notify(self, player_id: int, on: bool) -> None:
+    async def set_notify(self, player_id: int, on: bool, cooldown_s: float | None = None) -> float:
+        """The player's cooldown between two calls to the queue, as it now stands."""
         async with self._sessions.begin() as session:
-            await players.set_notify(session, player_id, on)
+            chosen = await players.set_notify(session, player_id, on, cooldown_s)
+        return chosen if chosen is not None else self._ladder.notify.cooldown_s
 
 
 # A name shown for a player who joined without setting up (a ladder that does not ask for setup): their Discord

@@ -5,7 +5,7 @@ Every call is one short transaction on the async engine, so the bot's event loop
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -70,10 +70,6 @@ class QueueSnapshot:
     estimate_basis: int = 0
 
 
-# Publishes outbox rows right after their commit (the bot's own publish; the relay catches a failure).
-Publish = Callable[[list[int]], Awaitable[int]]
-
-
 class QueueService:
     def __init__(
         self,
@@ -82,14 +78,12 @@ class QueueService:
         wave_interval_s: float,
         *,
         require_setup: bool = True,
-        publish: Publish | None = None,
     ) -> None:
         self._sessions = sessions
         self._ladder = ladder
         self._wave_interval = timedelta(seconds=wave_interval_s)
         # A community's bot asks for a name and region before the first game; the backend's own tests do not.
         self._require_setup = require_setup
-        self._publish = publish
 
     @property
     def wave_interval_s(self) -> float:
@@ -126,17 +120,10 @@ class QueueService:
                 ratings = await queue.ensure_ratings(session, player_id, races_list, self._ladder.rating.start)
                 entry_id, joined_at = await queue.insert_entry(session, player_id, races_list, vetoes_list, message_ref)
                 await queue.save_choice(session, player_id, races_list, vetoes_list)
-                notify = self._ladder.notify
-                # Race codes: each recipient reads the races' names in their own language.
-                told = await queue.tell_who_asked(
-                    session, player_id, races_list, notify.cooldown_s, notify.max_per_join
-                )
         except IntegrityError as exc:
             if "queue_entries_one_waiting_per_player" in str(exc.orig):
                 raise AlreadyQueued() from None
             raise
-        if told is not None and self._publish is not None:
-            await self._publish([told])
         return Joined(entry_id=entry_id, joined_at=joined_at, choice=choice, ratings=ratings)
 
     async def requeue(self, match_id: int, player_id: int, message_ref: dict[str, Any] | None = None) -> Joined:

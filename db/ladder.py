@@ -185,11 +185,14 @@ class MatchRules(_Strict):
 
 
 class NotifyRules(_Strict):
-    """/notify on: a direct message when someone joins the queue, at most once per `cooldown_s` per player."""
+    """/notify on: a direct message when someone has been waiting in the queue for `delay_s`, at most once per
+    cooldown per player (their own, chosen with /notify, else `cooldown_s`)."""
 
+    # A join that is matched or cancelled within this long calls nobody to an empty queue.
+    delay_s: float = Field(default=60, ge=0)
     cooldown_s: float = Field(default=1800, ge=60)
-    # Recipients per join, so a join never waits on a long write.
-    max_per_join: int = Field(default=50, ge=0, le=1000)
+    # Players told per sweep, so a sweep never holds its transaction long; the rest are told at the next one.
+    max_per_sweep: int = Field(default=50, ge=0, le=1000)
 
 
 class RankBand(_Strict):

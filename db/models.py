@@ -53,9 +53,11 @@ class Player(Base):
     setup_at: Mapped[datetime | None]
     # No queueing before this moment (aborting a match, or letting its confirmation run out).
     cooldown_until: Mapped[datetime | None]
-    # /notify on: a direct message when someone joins the queue while this player is not in it.
+    # /notify on: a direct message when someone has been waiting in the queue while this player is not in it.
     notify_on_join: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     notified_at: Mapped[datetime | None]
+    # The player's own least time between two of those messages; None: the ladder's.
+    notify_cooldown_s: Mapped[float | None] = mapped_column(Float)
     # The language the player chose with /setup (a locale code such as `ko`); None: their client's.
     language: Mapped[str | None] = mapped_column(String(16))
     # The locale the player's client showed last time they queued or set up: what they read when no message of

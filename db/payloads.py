@@ -108,8 +108,9 @@ class QueueEndedPayload(TypedDict, total=False):
 
 
 class SomeoneWaitingPayload(TypedDict, total=False):
-    player_id: int
-    display_name: str | None
+    """/notify's call to the queue: how many have waited the ladder's delay, and for which races; never who."""
+
+    waiting: int
     races: list[str]
     # Each recipient's language, where known (by player id).
     languages: dict[str, str]

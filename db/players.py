@@ -113,14 +113,19 @@ async def is_set_up(session: AsyncSession, player_id: int) -> bool:
     return bool(found.scalar())
 
 
-async def set_notify(session: AsyncSession, player_id: int, on: bool) -> None:
-    await session.execute(
+async def set_notify(session: AsyncSession, player_id: int, on: bool, cooldown_s: float | None = None) -> float | None:
+    """/notify on or off, and the player's own cooldown when given (kept otherwise); returns the cooldown they
+    now have (None: the ladder's)."""
+    row = await session.execute(
         text(
-            "INSERT INTO players (id, notify_on_join) VALUES (:p, :on)"
-            " ON CONFLICT (id) DO UPDATE SET notify_on_join = EXCLUDED.notify_on_join"
+            "INSERT INTO players (id, notify_on_join, notify_cooldown_s) VALUES (:p, :on, :cooldown)"
+            " ON CONFLICT (id) DO UPDATE SET notify_on_join = EXCLUDED.notify_on_join,"
+            " notify_cooldown_s = COALESCE(EXCLUDED.notify_cooldown_s, players.notify_cooldown_s)"
+            " RETURNING notify_cooldown_s"
         ),
-        {"p": player_id, "on": on},
+        {"p": player_id, "on": on, "cooldown": cooldown_s},
     )
+    return row.scalar()
 
 
 def rank_of(position: int, active: int, ladder: Ladder) -> str:

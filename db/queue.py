@@ -169,42 +169,6 @@ async def last_wave_started(session: AsyncSession) -> datetime | None:
     return (await session.execute(text("SELECT max(started_at) FROM waves"))).scalar()
 
 
-async def tell_who_asked(
-    session: AsyncSession, joined_id: int, races: list[str], cooldown_s: float, limit: int
-) -> int | None:
-    """Writes one `someone_waiting` event to the players who asked to hear of a join (/notify on), are not in
-    the queue or a match, and were not told within the cooldown; returns its outbox id (None: nobody)."""
-    told = (
-        await session.execute(
-            text(
-                "UPDATE players SET notified_at = now() WHERE id IN ("
-                " SELECT p.id FROM players p WHERE p.notify_on_join AND NOT p.banned AND p.id <> :joined"
-                " AND (p.notified_at IS NULL OR p.notified_at < now() - make_interval(secs => :cooldown))"
-                " AND NOT EXISTS (SELECT 1 FROM queue_entries e WHERE e.player_id = p.id AND e.state = 'waiting')"
-                " AND NOT EXISTS (SELECT 1 FROM matches m WHERE (m.player1_id = p.id OR m.player2_id = p.id)"
-                "   AND m.state = ANY(:states))"
-                " ORDER BY p.notified_at NULLS FIRST LIMIT :n FOR UPDATE SKIP LOCKED)"
-                " RETURNING id, COALESCE(language, locale) AS language"
-            ),
-            {"joined": joined_id, "cooldown": cooldown_s, "states": list(PLAYING_MATCH_STATES), "n": limit},
-        )
-    ).all()
-    if not told:
-        return None
-    name = (await session.execute(text("SELECT display_name FROM players WHERE id = :p"), {"p": joined_id})).scalar()
-    # Each recipient reads it in their own language: the one they chose, else their client's.
-    languages = {str(row.id): row.language for row in told if row.language}
-    payload = {"player_id": joined_id, "display_name": name, "races": races, "languages": languages}
-    event_id = await session.execute(
-        text(
-            "INSERT INTO outbox (type, player_ids, payload)"
-            " VALUES ('someone_waiting', :players, CAST(:payload AS jsonb)) RETURNING id"
-        ),
-        {"players": [row.id for row in told], "payload": json.dumps(payload)},
-    )
-    return int(event_id.scalar_one())
-
-
 async def estimated_wait(
     session: AsyncSession, rating: float, near: float = 200, recent: int = 500
 ) -> tuple[float | None, int]:

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from db.ladder import Ladder, MatchRules, load_ladder
+from db.ladder import Ladder, MatchRules, NotifyRules, load_ladder
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -71,6 +71,15 @@ class Settings(BaseSettings):
     )
     confirm_window_s: float | None = Field(
         default=None, description="overrides the ladder file's confirmation window (the demo's is 15 s)"
+    )
+    notify_delay_s: float | None = Field(
+        default=None,
+        ge=0,
+        description="overrides the ladder file's `[notify] delay_s`, how long a player waits before /notify calls "
+        "others (the tests' is a few seconds)",
+    )
+    notify_sweep_s: float = Field(
+        default=10.0, gt=0, description="how often a worker looks for waiting players to call others to (/notify)"
     )
     event_stream: str = Field(default="ladder:events", description="the event stream's key in Redis")
     replay_queue: str = Field(
@@ -165,6 +174,9 @@ class Settings(BaseSettings):
             # Validated as the ladder file's own value would be.
             match = MatchRules.model_validate({**ladder.match.model_dump(), "confirm_window_s": self.confirm_window_s})
             ladder = ladder.model_copy(update={"match": match})
+        if self.notify_delay_s is not None:
+            notify = NotifyRules.model_validate({**ladder.notify.model_dump(), "delay_s": self.notify_delay_s})
+            ladder = ladder.model_copy(update={"notify": notify})
         return ladder
 
     def home_guild_id(self) -> int | None:

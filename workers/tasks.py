@@ -15,6 +15,7 @@ from workers import metrics
 from workers.celery import app
 from workers.deadlines import sweep
 from workers.pairing import warm_up
+from workers.queue_pings import ping_who_asked
 from workers.replays.check import check_upload
 from workers.replays.handover import forget_old_replays, hand_over_lost
 from workers.runtime import runtime
@@ -114,6 +115,13 @@ def hand_over_replays() -> int:
 @app.task(name="ladder.forget_old_replays")
 def forget_replay_files() -> int:
     return forget_old_replays(runtime().sessions, get_settings().replay_keep_days)
+
+
+@app.task(name="ladder.ping_waiting")
+def ping_waiting() -> int:
+    """/notify: players who asked are told that others have been waiting (each at most once per cooldown)."""
+    rt = runtime()
+    return ping_who_asked(rt.sessions, rt.redis, rt.stream, rt.ladder)
 
 
 @app.task(name="ladder.match_deadlines")

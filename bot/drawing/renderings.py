@@ -68,14 +68,21 @@ def render_removed(payload: QueueEndedPayload, _player_id: int, _type: str, word
 
 def render_someone_waiting(payload: SomeoneWaitingPayload, _player_id: int, _type: str, words: Words) -> Rendering:
     races = [words.race(r) for r in payload.get("races", []) if isinstance(r, str)]
-    joined = words._(
-        "{name} just joined the queue ({races}).", name=name(words, payload), races=words.either(races)[:200]
-    )
-    if not races:
-        joined = words._("{name} just joined the queue.", name=name(words, payload))
+    count = payload.get("waiting") or 1
+    if races:
+        waiting = words.ngettext(
+            "{count} player is waiting for a game ({races}).",
+            "{count} players are waiting for a game ({races}).",
+            count,
+            races=words.either(races)[:200],
+        )
+    else:
+        waiting = words.ngettext(
+            "{count} player is waiting for a game.", "{count} players are waiting for a game.", count
+        )
     embed = discord.Embed(
         title=words._("Someone is looking for a game"),
-        description=joined + " " + words._("Use /queue to play them. (/notify off stops these messages.)"),
+        description=waiting + " " + words._("Use /queue to play them. (/notify off stops these messages.)"),
         colour=NEUTRAL_COLOUR,
     )
     return Rendering(embed)
@@ -97,7 +104,7 @@ def sides(payload: MatchPayload, player_id: int) -> tuple[MatchSide | None, Matc
     return me, opponent
 
 
-def name(words: Words, player: MatchSide | SomeoneWaitingPayload) -> str:
+def name(words: Words, player: MatchSide) -> str:
     shown = player.get("display_name")
     if not shown:
         return words._("Player {id}", id=player.get("player_id", "?"))

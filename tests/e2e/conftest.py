@@ -75,6 +75,9 @@ def stack_env(ladder_env: dict[str, str], standin: StandIn) -> dict[str, str]:
         "BOT_STATS_FILE": str(E2E_STATE / "bot-stats.jsonl"),
         "DELIVERY_BACKOFF_S": "[0.2, 0.5]",
         "DEADLINE_SWEEP_S": "1",
+        # /notify calls others once a player has waited 2 s, looked for every second.
+        "NOTIFY_DELAY_S": "2",
+        "NOTIFY_SWEEP_S": "1",
         # Join and Cancel spam: six presses in hand, then one a minute, so the spam test counts exactly.
         "QUEUE_SPAM_BURST": "6",
         "QUEUE_SPAM_REFILL_S": "60",

@@ -138,8 +138,9 @@ def test_the_match_message_fits_in_every_state(words: Words) -> None:
 def test_queue_notices_fit(words: Words) -> None:
     events = [Event(1, QUEUE_EXPIRED, (ME,), {"waited_s": 10**9})]
     events += [Event(1, QUEUE_REMOVED, (ME,), {"why": why}) for why in ("removed", "cleared", "banned", "other")]
-    events.append(Event(1, SOMEONE_WAITING, (ME,), {"player_id": THEM, "display_name": NAME,
-                                                    "races": ["bw_protoss", "sc2_protoss"]}))  # fmt: skip
+    every_race = [race.code for race in LADDER.races]
+    events.append(Event(1, SOMEONE_WAITING, (ME,), {"waiting": 10**6, "races": every_race}))
+    events.append(Event(1, SOMEONE_WAITING, (ME,), {"waiting": 1, "races": []}))
     events.append(Event(1, "a_newer_event", (ME,), {"match_id": MATCH_ID}))
     for event in events:
         _rendering_fits(event.type, render_event(event, ME, words))
@@ -227,7 +228,7 @@ def test_every_event_type_has_its_own_drawing() -> None:
     """An event type the bot draws as "something changed" is one it was never taught to show."""
     generic = render_event(Event(1, "a_newer_event", (ME,), {"match_id": MATCH_ID}), ME, CATALOGS.words("en-US"))
     payloads = {QUEUE_EXPIRED: {"waited_s": 60}, QUEUE_REMOVED: {"why": "removed"},
-                SOMEONE_WAITING: {"player_id": THEM, "display_name": NAME, "races": []}}  # fmt: skip
+                SOMEONE_WAITING: {"waiting": 2, "races": []}}  # fmt: skip
     for type_ in EventType:
         payload = payloads.get(type_, dict(_matches())["replay failed"])
         drawn = render_event(Event(1, type_, (ME,), payload), ME, CATALOGS.words("en-US"))  # type: ignore[arg-type]

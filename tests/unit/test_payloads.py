@@ -19,7 +19,7 @@ def test_the_payloads_the_workers_write_follow_the_contract() -> None:
     assert payload_problem(MATCH_COMPLETED, MATCH) is None
     assert payload_problem(QUEUE_EXPIRED, {"entry_id": 1, "player_id": 11, "waited_s": 900.5, "waves_waited": 20,
                                            "message_refs": {"11": None}}) is None  # fmt: skip
-    assert payload_problem(SOMEONE_WAITING, {"player_id": 11, "display_name": None, "races": ["bw_zerg"]}) is None
+    assert payload_problem(SOMEONE_WAITING, {"waiting": 3, "races": ["bw_zerg"], "languages": {"11": "ko"}}) is None
     assert payload_problem("a_type_from_a_newer_worker", {"anything": [1, {"x": None}]}) is None
 
 
