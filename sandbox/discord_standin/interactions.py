@@ -65,6 +65,7 @@ class Interactions:
         self.by_token: dict[str, Interaction] = {}
         self.failed: list[int] = []
         self.open_modals: dict[int, OpenModal] = {}  # user -> the form they are looking at
+        self.submitted_modals: dict[int, OpenModal] = {}  # user -> the form they submitted last
 
     def new(self, kind: int, user_id: int, channel: Channel, source_message_id: int | None = None) -> Interaction:
         interaction = Interaction(

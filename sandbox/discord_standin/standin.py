@@ -186,9 +186,12 @@ class StandIn:
     ) -> InteractionResult:
         return await self._users.pick(user_id, message_id, custom_id, values, forged=forged)
 
-    async def submit_modal(self, user_id: int, values: dict[str, str], *, forged: bool = False) -> InteractionResult:
-        """Fills in and submits the form (modal) the bot showed the user; `values` by text input custom id."""
-        return await self._users.submit_modal(user_id, values, forged=forged)
+    async def submit_modal(
+        self, user_id: int, values: dict[str, str], *, forged: bool = False, again: bool = False
+    ) -> InteractionResult:
+        """Fills in and submits the form (modal) the bot showed the user; `values` by text input custom id.
+        `again`: the form last submitted, sent once more (as a client that resends it would)."""
+        return await self._users.submit_modal(user_id, values, forged=forged, again=again)
 
     def open_modal(self, user_id: int) -> JSON | None:
         """The form the user is looking at (custom id, title, inputs), if the bot showed one."""

@@ -90,13 +90,20 @@ class SimulatedUsers:
         data = {"custom_id": custom_id, "component_type": kind, "values": list(values)}
         return await self._component_interaction(user_id, message, data)
 
-    async def submit_modal(self, user_id: int, values: dict[str, str], *, forged: bool = False) -> InteractionResult:
+    async def submit_modal(
+        self, user_id: int, values: dict[str, str], *, forged: bool = False, again: bool = False
+    ) -> InteractionResult:
         """Fills in the form the bot showed the user (text inputs by custom id) and submits it, as a MODAL_SUBMIT
-        interaction; the client checks what Discord's client checks (required inputs, lengths) unless forged."""
+        interaction; the client checks what Discord's client checks (required inputs, lengths) unless forged.
+        `again`: the form the user last submitted, sent once more (a client resending it)."""
         self._require_bot()
-        modal = self.interactions.open_modals.pop(user_id, None)
+        if again:
+            modal = self.interactions.submitted_modals.get(user_id)
+        else:
+            modal = self.interactions.open_modals.pop(user_id, None)
         if modal is None:
             raise LookupError(f"user {user_id} has no form open")
+        self.interactions.submitted_modals[user_id] = modal
         if not forged:
             _check_form(modal.data, values)
         data = {"custom_id": modal.data.get("custom_id"), "components": _submitted(modal.data, values)}

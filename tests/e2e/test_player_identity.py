@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import Engine, text
 
 from db.ladder import Ladder
@@ -167,3 +169,30 @@ async def test_a_new_rules_version_is_asked_again(
     assert f"ladder:rules:{choi}" in asked.custom_ids()
     setup = _answer(await standin.press_button(choi, asked.id, f"ladder:rules:{choi}"))
     assert f"ladder:join:{choi}" in setup.custom_ids()  # set up already: straight to the queue
+
+
+async def test_a_form_submitted_twice_saves_one_whole_profile(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
+) -> None:
+    yun = new_user()
+    region = ladder.regions[0].code
+    await open_queue(standin, yun, identity=Profile(f"Yun{yun % 100000}", "YunGG", "Yun#1111", region))
+    preview = _answer(await standin.run_command(yun, "setup"))
+    await standin.press_button(yun, preview.id, f"ladder:profile:names:{yun}")
+    one = {"ladder_name": f"One{yun % 100000}", "in_game_name": "OneGG", "battletag": "One#1111", "alt_names": "Uno"}
+    two = {"ladder_name": f"Two{yun % 100000}", "in_game_name": "TwoGG", "battletag": "Two#2222", "alt_names": ""}
+    # The form arrives twice at once (a client resending it), each time with other names.
+    answers = await asyncio.gather(standin.submit_modal(yun, one), standin.submit_modal(yun, two, again=True))
+    assert all("Your ladder profile" in _answer(a).text() for a in answers)
+    saved = _answer(await standin.press_button(yun, preview.id, f"ladder:profile:save:{yun}"))
+    assert "Your profile is saved" in saved.text()
+    whole = [
+        (one["ladder_name"], "OneGG", "One#1111", ["Uno"], None, region, True),
+        (two["ladder_name"], "TwoGG", "Two#2222", [], None, region, True),
+    ]
+    assert _profile(engine, yun) in whole
+    # Sent once more after the save: a new draft at most, the saved profile untouched.
+    kept = _profile(engine, yun)
+    late = await standin.submit_modal(yun, one, again=True)
+    assert late.message is not None
+    assert _profile(engine, yun) == kept
