@@ -156,6 +156,18 @@ def known_handles(session: Session, player_id: int) -> frozenset[str]:
     return frozenset(handle for handle in rows if handle)
 
 
+def in_game_names(session: Session, player_id: int) -> list[str]:
+    """The names the player set for the game: their in-game name, the name of their BattleTag and their other
+    names (none when they set none)."""
+    row = session.execute(
+        text("SELECT in_game_name, split_part(battletag, '#', 1), alt_names FROM players WHERE id = :p"),
+        {"p": player_id},
+    ).one_or_none()
+    if row is None:
+        return []
+    return [name for name in (row[0], row[1], *(row[2] or [])) if name]
+
+
 def record_check(
     session: Session,
     upload_id: int,

@@ -22,7 +22,16 @@ SHOWN_MAX = 40
 
 # Each check a replay goes through, by the problems that fail it. A file that cannot be read fails the first
 # and is the only line: nothing else was checked.
-FILE, PLAYERS, MAP, RACES, TIME, LOBBY, WINNER = "file", "players", "map", "races", "time", "lobby", "winner"
+FILE, PLAYERS, MAP, RACES, WHO, TIME, LOBBY, WINNER = (
+    "file",
+    "players",
+    "map",
+    "races",
+    "who",
+    "time",
+    "lobby",
+    "winner",
+)
 _CHECK_OF = {
     "empty": FILE,
     "not_a_replay": FILE,
@@ -32,6 +41,7 @@ _CHECK_OF = {
     "ai_player": PLAYERS,
     "not_one_v_one": PLAYERS,
     "observers": PLAYERS,
+    "not_the_players": WHO,
     "wrong_map": MAP,
     "unknown_map": MAP,
     "wrong_races": RACES,
@@ -43,7 +53,7 @@ _CHECK_OF = {
     "lobby_setting": LOBBY,
     "no_winner": WINNER,
 }
-_CHECKS = (PLAYERS, MAP, RACES, TIME, LOBBY, WINNER)
+_CHECKS = (PLAYERS, MAP, RACES, WHO, TIME, LOBBY, WINNER)
 
 
 def _check_name(words: Words, check: str) -> str:
@@ -55,6 +65,8 @@ def _check_name(words: Words, check: str) -> str:
         return words._("The match's map")
     if check == RACES:
         return words._("The match's races")
+    if check == WHO:
+        return words._("The match's players, by their in-game names")
     if check == TIME:
         return words._("Played after the match was found")
     if check == LOBBY:
@@ -95,6 +107,11 @@ _PROBLEMS: dict[str, Callable[[Words, ReplayProblem], str]] = {
     "wrong_races": lambda w, p: w._("The replay's races ({races}) are not the match's.", races=_param(p, "races")),
     "unknown_race": lambda w, p: w._("{race} is not a race of this ladder.", race=_param(p, "race")),
     "players_unknown": lambda w, p: w._("The replay does not show the match's two players."),
+    "not_the_players": lambda w, p: w._(
+        "{name} played in the replay, but the match's player plays as {known}.",
+        name=_param(p, "name"),
+        known=_param(p, "known"),
+    ),
     "players_not_told_apart": lambda w, p: w._("Both played the same race, and no earlier replay tells who is who."),
     "played_before_match": lambda w, p: w._("The game ended before the match was found."),
     "ended_after_upload": lambda w, p: w._("The game ends after the file was uploaded."),

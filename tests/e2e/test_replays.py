@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -117,12 +118,17 @@ def sc2_ladder() -> Ladder:
     return load_ladder(SC2_LADDER)
 
 
-async def _playing(sc2: StandIn, ladder: Ladder, engine: Engine) -> tuple[int, int, int, Message, Message]:
-    """Zenchii (Terran) and Benkei (Zerg) matched on Orbital Shipyard, both confirmed, their game played."""
+async def _playing(
+    sc2: StandIn, ladder: Ladder, engine: Engine, zenchii_plays_as: str = "Zenchii"
+) -> tuple[int, int, int, Message, Message]:
+    """Zenchii (Terran) and Benkei (Zerg) matched on Orbital Shipyard, both confirmed, their game played. Each
+    set the in-game name the replay shows (Zenchii another one, when told)."""
     zenchii, benkei = new_user(), new_user()
     # Each vetoes one of the other two maps: Orbital Shipyard, the replay's, is what is left.
-    for user, race, veto in ((zenchii, "terran", "Odyssey LE"), (benkei, "zerg", "Abyssal Reef LE")):
-        await queue_up(sc2, ladder, user, [race], [veto], profile=Profile.of(user, ladder.regions[0].code))
+    for user, race, veto, plays_as in ((zenchii, "terran", "Odyssey LE", zenchii_plays_as),
+                                       (benkei, "zerg", "Abyssal Reef LE", "Benkei")):  # fmt: skip
+        profile = replace(Profile.of(user, ladder.regions[0].code), in_game_name=plays_as, alt_names="")
+        await queue_up(sc2, ladder, user, [race], [veto], profile=profile)
     seen_z, seen_b = await wait_for_match(sc2, zenchii), await wait_for_match(sc2, benkei)
     match_id = match_shown(seen_z)
     assert match_id is not None
@@ -210,6 +216,23 @@ async def test_a_replay_with_observers_is_refused_with_its_reasons_and_reports_s
     await press_on_match(sc2, benkei, failed_b, "won", match_id)
     await _shows(sc2, benkei, failed_b, "Match completed")
     assert _ratings(engine, zenchii, benkei) == {zenchii: 1480.0, benkei: 1520.0}
+
+
+async def test_a_replay_played_by_someone_else_settles_nothing(
+    sc2_bot: BotProcess, sc2: StandIn, sc2_ladder: Ladder, engine: Engine
+) -> None:
+    # Zenchii plays as Kogoro: whoever played Terran as "Zenchii" in the replay was not him.
+    zenchii, benkei, match_id, confirmed_z, _ = await _playing(sc2, sc2_ladder, engine, zenchii_plays_as="Kogoro")
+    answer = await _upload(sc2, benkei, "not him.SC2Replay", LOTV_AGAIN[2])
+    failed_b = await sc2.wait_for_message(benkei, lambda m: m.id == answer.id and "not accepted" in m.text(),
+                                          timeout=30)  # fmt: skip
+    said = "❌ The match's players, by their in-game names: Zenchii played in the replay, but the match's player"
+    assert said in failed_b.text() and "kogoro" in failed_b.text()
+    assert "✅ The match's races" in failed_b.text()
+    told_z = await sc2.wait_for_message(zenchii, lambda m: m.id == confirmed_z.id and said in m.text(), timeout=30)
+    assert f"ladder:won:{match_id}:{zenchii}" in told_z.custom_ids()  # the reports still settle it
+    assert _ratings(engine, zenchii, benkei) == {}
+    assert _match_events(engine, match_id) == ["match_found", "match_confirmed", "replay_checked"]
 
 
 async def test_a_replay_that_contradicts_a_report_goes_to_the_admins(

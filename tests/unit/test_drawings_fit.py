@@ -76,10 +76,11 @@ def _side(player_id: int, race: str, **more: Any) -> dict[str, Any]:
 # Every problem a replay can show, each with the longest parameters the workers write.
 LONGEST_PROBLEMS: list[dict[str, Any]] = [
     {"code": code, "params": {"count": 10**6, "played": "x" * 80, "wanted": "x" * 80, "map": "x" * 80,
-                              "races": "x" * 80, "race": "x" * 40, "setting": "x" * 40, "shown": "x" * 40}}
+                              "races": "x" * 80, "race": "x" * 40, "setting": "x" * 40, "shown": "x" * 40,
+                              "name": "x" * 40, "known": "x" * 80}}
     for code in ("ai_player", "not_one_v_one", "observers", "wrong_map", "unknown_map", "wrong_races", "unknown_race",
-                 "players_unknown", "players_not_told_apart", "played_before_match", "ended_after_upload",
-                 "lobby_setting", "no_winner", "a_newer_problem")
+                 "players_unknown", "players_not_told_apart", "not_the_players", "played_before_match",
+                 "ended_after_upload", "lobby_setting", "no_winner", "a_newer_problem")
 ]  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from db.ladder import LADDERS_DIR, load_ladder
 from workers.replays.facts import ReplayFacts, ReplayPlayer
-from workers.replays.verdict import MatchFacts, MatchSide, judge
+from workers.replays.verdict import MatchFacts, MatchSide, game_name, judge
 
 STARCRAFT = load_ladder(LADDERS_DIR / "starcraft.toml")
 PLAIN = load_ladder(LADDERS_DIR / "plain.toml")
@@ -80,3 +80,29 @@ def test_a_one_player_lobby_is_no_match_and_every_problem_carries_what_the_bot_w
     assert judge(alone, MATCH, STARCRAFT, UPLOADED).problems[0].params == {"count": 1}
     elsewhere = judge(_replay(("Terran", "win"), ("BW Zerg", "loss"), map="Khione SEL"), MATCH, STARCRAFT, UPLOADED)
     assert elsewhere.problems[0].params == {"played": "Khione", "wanted": "Radeon"}
+
+
+def test_players_who_set_in_game_names_must_have_played_under_them() -> None:
+    won = _replay(("Terran", "win"), ("BW Zerg", "loss"))  # Ivan's BW Zerg lost to Kim's Terran
+    named = MatchFacts("Radeon", FOUND, (MatchSide("sc2_terran", names=frozenset({game_name("[KR] KIM")})),
+                                         MatchSide("bw_zerg", names=frozenset({"ivan", "ivanalt"}))))  # fmt: skip
+    assert judge(won, named, STARCRAFT, UPLOADED).result == "player1"
+    # A friend with the right race played in Ivan's place: nothing is settled, and the problem says who played.
+    friend = replace(won, players=(won.players[0], replace(won.players[1], name="Friend", handle="2-S2-1-999")))
+    verdict = judge(friend, named, STARCRAFT, UPLOADED)
+    assert verdict.result is None and [p.code for p in verdict.problems] == ["not_the_players"]
+    assert verdict.problems[0].params == {"name": "Friend", "known": "ivan, ivanalt"}
+    # A handle Ivan's verified replays showed stands for him under any name; a side without names is not checked.
+    known = MatchFacts(
+        "Radeon", FOUND, (named.sides[0], MatchSide("bw_zerg", frozenset({"2-S2-1-999"}), named.sides[1].names))
+    )
+    assert judge(friend, known, STARCRAFT, UPLOADED).result == "player1"
+    assert judge(friend, MATCH, STARCRAFT, UPLOADED).result == "player1"
+
+
+def test_in_game_names_tell_the_same_race_apart() -> None:
+    race = PLAIN.races[0]
+    facts = _replay((race.name, "win"), (race.name, "loss"), map="Arabia", lobby={})
+    by_name = MatchFacts(None, FOUND, (MatchSide(race.code, names=frozenset({"ivan"})),
+                                       MatchSide(race.code, names=frozenset({"kim"}))))  # fmt: skip
+    assert judge(facts, by_name, PLAIN, UPLOADED).result == "player2"  # Kim, player 2, won

@@ -22,10 +22,10 @@ from db.match_results import complete, result_of_report
 from db.outbox import publish
 from db.payloads import ReplayPayload
 from db.rating import Elo
-from db.replays import UploadToCheck, count_attempt, known_handles, record_check, upload_to_check
+from db.replays import UploadToCheck, count_attempt, in_game_names, known_handles, record_check, upload_to_check
 from workers.replays.checks import Problem, race_code
 from workers.replays.facts import ReplayFacts, read_replay
-from workers.replays.verdict import MatchFacts, MatchSide, Verdict, judge
+from workers.replays.verdict import MatchFacts, MatchSide, Verdict, game_name, judge
 
 # A file that ended the reading child process (the hard time limit, the memory bound) this many times is
 # failed rather than read again: it would end the next one too.
@@ -74,10 +74,14 @@ def check_upload(
 def _judge(session: Session, upload: UploadToCheck, facts: ReplayFacts, ladder: Ladder) -> Verdict:
     p1, p2 = upload.player_ids
     sides = (
-        MatchSide(upload.races[0], known_handles(session, p1)),
-        MatchSide(upload.races[1], known_handles(session, p2)),
+        MatchSide(upload.races[0], known_handles(session, p1), _names(session, p1)),
+        MatchSide(upload.races[1], known_handles(session, p2), _names(session, p2)),
     )
     return judge(facts, MatchFacts(upload.map, upload.found_at, sides), ladder, upload.uploaded_at)
+
+
+def _names(session: Session, player_id: int) -> frozenset[str]:
+    return frozenset(game_name(name) for name in in_game_names(session, player_id))
 
 
 def _tell(

@@ -8,6 +8,7 @@ recorded. When neither tells them apart, the replay settles nothing (`result` No
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,6 +24,16 @@ CLOCK_TOLERANCE = timedelta(minutes=5)
 class MatchSide:
     race: str  # the race code the player was matched with
     handles: frozenset[str] = frozenset()  # toon handles the player's verified replays showed before
+    # The in-game names the player set (/setup), as `game_name` compares them; empty: none set, not checked.
+    names: frozenset[str] = frozenset()
+
+
+def game_name(name: str) -> str:
+    """A name as the game shows it, compared without regard to case, Unicode form or a clan tag before it."""
+    shown = unicodedata.normalize("NFKC", name).strip()
+    if shown[:1] in "[<" and (end := shown.find("]" if shown[0] == "[" else ">")) > 0:
+        shown = shown[end + 1 :].strip()
+    return shown.casefold()
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,7 @@ def judge(facts: ReplayFacts, match: MatchFacts, ladder: Ladder, uploaded_at: da
         found.append(slots)
         return Verdict(found, None)
     handles = {slot: p.handle for slot, p in slots.items() if p.handle}
+    found.extend(_strangers(slots, match))
     if found:
         return Verdict(found, None, handles)
     return Verdict([], _result(slots), handles)
@@ -81,11 +93,29 @@ def _slots(humans: tuple[ReplayPlayer, ...], match: MatchFacts, ladder: Ladder) 
     if wanted[0] != wanted[1]:
         by_race = {races[0]: humans[0], races[1]: humans[1]}
         return {1: by_race[wanted[0]], 2: by_race[wanted[1]]}
-    # The same race on both sides: only the players' known handles tell them apart.
-    for first, second in ((humans[0], humans[1]), (humans[1], humans[0])):
+    # The same race on both sides: the players' known handles tell them apart, else their in-game names.
+    orders = ((humans[0], humans[1]), (humans[1], humans[0]))
+    for first, second in orders:
         if first.handle in match.sides[0].handles or second.handle in match.sides[1].handles:
             return {1: first, 2: second}
+    for first, second in orders:
+        if game_name(first.name) in match.sides[0].names or game_name(second.name) in match.sides[1].names:
+            return {1: first, 2: second}
     return Problem("players_not_told_apart", "both played the same race and neither is known by an earlier replay")
+
+
+def _strangers(slots: dict[int, ReplayPlayer], match: MatchFacts) -> list[Problem]:
+    """A side whose player set in-game names must have played under one of them (or a handle their verified
+    replays showed): otherwise anyone with the right race could have played the game in their place."""
+    found = []
+    for slot, side in enumerate(match.sides, start=1):
+        player = slots[slot]
+        if not side.names or game_name(player.name) in side.names or (player.handle in side.handles):
+            continue
+        known = ", ".join(sorted(side.names))
+        found.append(Problem("not_the_players", f"{player.name} played side {slot}, whose in-game names are {known}",
+                             {"name": player.name[:40], "known": known[:80]}))  # fmt: skip
+    return found
 
 
 def _result(slots: dict[int, ReplayPlayer]) -> str | None:
