@@ -16,7 +16,7 @@ from typing import Literal
 from babel import Locale
 from babel.dates import format_timedelta
 from babel.lists import format_list
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from bot.languages import PSEUDO
 from bot.pseudo import pseudo
@@ -126,6 +126,10 @@ class Words:
             if len(kept) < 20_000:
                 kept[n] = shown
         return shown
+
+    def percent(self, share: float) -> str:
+        """A share as a whole percentage, as the language writes it: 57%, 57 %, %57."""
+        return format_percent(share, locale=self.locale)
 
     def either(self, items: list[str]) -> str:
         """Alternatives as the language lists them: "A or B", "A 또는 B"."""

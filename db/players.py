@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import text
@@ -21,6 +21,25 @@ class RaceStanding:
     draws: int
     rank: str | None  # None: unranked (no game recently)
     position: int | None  # 1 = best of the active players of this race
+    last_played_at: datetime | None = None
+    # Wins, losses and draws of the last days, by the number of days (RECORD_DAYS).
+    lately: dict[int, Record] = field(default_factory=dict)
+
+    @property
+    def win_rate(self) -> float | None:
+        """Wins among the games played (a draw counts as a game not won); None before the first game."""
+        return self.wins / self.games if self.games else None
+
+
+@dataclass(frozen=True)
+class Record:
+    wins: int = 0
+    losses: int = 0
+    draws: int = 0
+
+
+# The windows of a profile's recent record, in days.
+RECORD_DAYS = (7, 30, 90)
 
 
 @dataclass(frozen=True)
@@ -180,20 +199,22 @@ async def profile(session: AsyncSession, player_id: int, ladder: Ladder, recent:
     rows = (
         await session.execute(
             text(
-                "SELECT race, rating, games, wins, losses, draws,"
+                "SELECT race, rating, games, wins, losses, draws, last_played_at,"
                 " games > 0 AND last_played_at > now() - make_interval(secs => :days * 86400) AS active"
                 " FROM ratings WHERE player_id = :p ORDER BY rating DESC"
             ),
             {"p": player_id, "days": days},
         )
     ).all()
+    lately = await _lately(session, player_id)
     standings = []
     for r in rows:
         rank = position = None
         if r.active:
             position = await _position(session, r.race, days, r.rating, player_id)
             rank = rank_of(position, await _active_count(session, r.race, days), ladder)
-        standings.append(RaceStanding(r.race, r.rating, r.games, r.wins, r.losses, r.draws, rank, position))
+        standings.append(RaceStanding(r.race, r.rating, r.games, r.wins, r.losses, r.draws, rank, position,
+                                      r.last_played_at, lately.get(r.race, {})))  # fmt: skip
     history = (
         await session.execute(
             text(
@@ -219,6 +240,34 @@ async def profile(session: AsyncSession, player_id: int, ladder: Ladder, recent:
     ]  # fmt: skip
     return Profile(player_id, player.display_name, player.region, player.banned, standings, past,
                    player.in_game_name, player.battletag, tuple(player.alt_names or ()), player.country)  # fmt: skip
+
+
+async def _lately(session: AsyncSession, player_id: int) -> dict[str, dict[int, Record]]:
+    """The player's record per race over each window of RECORD_DAYS, from their completed matches."""
+    rows = (
+        await session.execute(
+            text(
+                "SELECT race, days, count(*) FILTER (WHERE outcome = 'win') AS wins,"
+                " count(*) FILTER (WHERE outcome = 'loss') AS losses,"
+                " count(*) FILTER (WHERE outcome = 'draw') AS draws"
+                " FROM (SELECT CASE WHEN player1_id = :p THEN player1_race ELSE player2_race END AS race,"
+                "  CASE WHEN result = 'draw' THEN 'draw'"
+                "   WHEN result = (CASE WHEN player1_id = :p THEN 'player1' ELSE 'player2' END) THEN 'win'"
+                "   ELSE 'loss' END AS outcome, ended_at"
+                "  FROM (SELECT * FROM matches WHERE player1_id = :p UNION ALL"
+                "        SELECT * FROM matches WHERE player2_id = :p) AS mine"
+                "  WHERE state = 'completed' AND ended_at > now() - make_interval(days => :longest)) AS played"
+                " CROSS JOIN unnest(CAST(:windows AS int[])) AS days"
+                " WHERE ended_at > now() - make_interval(days => days)"
+                " GROUP BY race, days"
+            ),
+            {"p": player_id, "longest": max(RECORD_DAYS), "windows": list(RECORD_DAYS)},
+        )
+    ).all()
+    lately: dict[str, dict[int, Record]] = {}
+    for r in rows:
+        lately.setdefault(r.race, {})[r.days] = Record(r.wins, r.losses, r.draws)
+    return lately
 
 
 def _as_seen_by(result: str | None, slot: int) -> str | None:

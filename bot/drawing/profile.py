@@ -1,14 +1,15 @@
-"""A player's profile: ratings per race with record and rank, and their last matches."""
+"""A player's profile: per race their rating, record, rank, win rate, when they last played it and their record
+of the last days; and their last matches."""
 
 from __future__ import annotations
 
 import discord
 
 from bot.drawing.match_card import as_in_game
-from bot.drawing.renderings import NEUTRAL_COLOUR
+from bot.drawing.renderings import NEUTRAL_COLOUR, timestamp
 from bot.words import Words
 from db.ladder import Ladder
-from db.players import Profile
+from db.players import RECORD_DAYS, Profile, RaceStanding, Record
 
 
 def profile_embed(ladder: Ladder, profile: Profile, words: Words) -> discord.Embed:
@@ -36,7 +37,7 @@ def profile_embed(ladder: Ladder, profile: Profile, words: Words) -> discord.Emb
             s.games,
             rating=words.rating(s.rating), wins=s.wins, losses=s.losses, draws=s.draws, rank=rank,
         )  # fmt: skip
-        embed.add_field(name=words.race(s.race), value=record)
+        embed.add_field(name=words.race(s.race), value=_standing_lines(words, s, record))
     if not profile.standings:
         embed.add_field(name=words._("Ratings"), value=words._("No games yet."), inline=False)
     lines = []
@@ -51,6 +52,26 @@ def profile_embed(ladder: Ladder, profile: Profile, words: Words) -> discord.Emb
         lines.append(line + change)
     embed.add_field(name=words._("Last matches"), value="\n".join(lines)[:1024] or words._("None yet."), inline=False)
     return embed
+
+
+def _standing_lines(words: Words, s: RaceStanding, record: str) -> str:
+    """The race's rating, record and rank; its win rate and when it was last played; its recent record."""
+    lines = [record]
+    played = []
+    if s.win_rate is not None:
+        played.append(words._("win rate {rate}", rate=words.percent(s.win_rate)))
+    if s.last_played_at is not None:
+        played.append(words._("last played {when}", when=timestamp(s.last_played_at)))
+    if played:
+        lines.append(" · ".join(played))
+    if s.games:
+        lately = []
+        for days in RECORD_DAYS:
+            r = s.lately.get(days, Record())
+            lately.append(words.ngettext("last {count} day: {record}", "last {count} days: {record}", days,
+                                         record=f"{r.wins}-{r.losses}-{r.draws}"))  # fmt: skip
+        lines.append(" · ".join(lately))
+    return "\n".join(lines)[:1024]
 
 
 def _outcome(words: Words, result: str | None, state: str) -> str:

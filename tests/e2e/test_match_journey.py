@@ -68,6 +68,7 @@ async def test_the_whole_journey(
 
     profile = await standin.run_command(bob, "profile", {"player": alice})
     assert profile.message is not None and "1520" in profile.message.text() and "1-0-0" in profile.message.text()
+    assert "win rate 100%" in profile.message.text() and "last 7 days: 1-0-0" in profile.message.text()
     board = await standin.run_command(alice, "leaderboard", {"race": "bw_zerg"})
     assert board.message is not None
     line = next(line for line in board.message.text().splitlines() if "1520" in line)

@@ -33,7 +33,7 @@ from db.events import MATCH_REMINDER, QUEUE_EXPIRED, QUEUE_REMOVED, SOMEONE_WAIT
 from db.identity import Identity
 from db.ladder import LADDERS_DIR, load_ladder
 from db.payloads import MatchPayload
-from db.players import BoardPage, BoardRow, PastMatch, Profile, RaceStanding
+from db.players import RECORD_DAYS, BoardPage, BoardRow, PastMatch, Profile, RaceStanding, Record
 from db.refusals import Refusal, Why
 from sandbox.discord_standin.rules import DiscordError, check_message
 from sandbox.discord_standin.spec import violations
@@ -169,7 +169,9 @@ def test_the_queue_setup_and_searching_views_fit(words: Words) -> None:
 
 
 def test_profile_and_leaderboard_fit(words: Words) -> None:
-    standings = [RaceStanding(r.code, 9999, 10**6, 10**6, 10**6, 10**6 - 3, "S", 10**6) for r in LADDER.races]
+    lately = {days: Record(10**6, 10**6, 10**6) for days in RECORD_DAYS}
+    standings = [RaceStanding(r.code, 9999, 10**6, 10**6, 10**6, 10**6 - 3, "S", 10**6, datetime.now(UTC), lately)
+                 for r in LADDER.races]  # fmt: skip
     recent = [
         PastMatch(MATCH_ID - i, "completed", "win", THEM, NAME, "bw_zerg", "sc2_zerg", -39.9, datetime.now(UTC))
         for i in range(10)
