@@ -53,6 +53,11 @@ beat_schedule = {
         "schedule": _settings.notify_sweep_s,
         "options": {"expires": _settings.notify_sweep_s * 0.8},
     },
+    "check-ratings": {
+        "task": "ladder.check_ratings",
+        "schedule": 86400.0,
+        "options": {"expires": 3600.0},
+    },
     "hand-over-replays": {
         "task": "ladder.hand_over_replays",
         "schedule": _settings.replay_handover_s,

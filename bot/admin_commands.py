@@ -20,6 +20,7 @@ from bot.admin_access import is_admin, post_to_admin_log
 from bot.admin_status import status_text
 from bot.answer_in_time import Reply, answer_privately
 from bot.drawing.admin_notes import admin_summary, replay_line
+from bot.drawing.drift import drift_fields, drift_text
 from bot.drawing.profile import profile_embed
 from bot.drawing.renderings import name, race, timestamp
 from bot.health import BotHealth
@@ -42,6 +43,7 @@ admin_group = app_commands.Group(
 queue_group = app_commands.Group(name="queue", description="The queue", parent=admin_group)
 match_group = app_commands.Group(name="match", description="Matches", parent=admin_group)
 player_group = app_commands.Group(name="player", description="Players", parent=admin_group)
+ratings_group = app_commands.Group(name="ratings", description="Ratings against the match history", parent=admin_group)
 
 
 async def _refused(interaction: Interaction) -> bool:
@@ -203,6 +205,25 @@ async def player_rating(
         return
     admin = services_of(interaction).admin
     await _answer(interaction, admin.set_rating(interaction.user.id, player.id, race.strip().lower(), rating))
+
+
+@ratings_group.command(name="check", description="Every rating against the match history")
+async def ratings_check(interaction: Interaction) -> None:
+    if await _refused(interaction):
+        return
+    await answer_privately(interaction, _ratings_check(interaction))
+
+
+async def _ratings_check(interaction: Interaction) -> Reply:
+    drifts = await services_of(interaction).admin.rating_drift()
+    return {"content": drift_text(len(drifts), [drift_fields(d) for d in drifts])[:2000]}
+
+
+@ratings_group.command(name="repair", description="Set every rating that differs from the match history to it")
+async def ratings_repair(interaction: Interaction) -> None:
+    if await _refused(interaction):
+        return
+    await _answer(interaction, services_of(interaction).admin.repair_ratings(interaction.user.id))
 
 
 @player_group.command(name="ban", description="Ban a player from the ladder")

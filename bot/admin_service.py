@@ -14,6 +14,7 @@ from db.ladder import Ladder
 from db.outbox import publish_now
 from db.payloads import MatchPayload
 from db.rating import Elo
+from db.reconcile import Drift, rating_drift
 from db.replays import UploadShown
 from db.status import LadderStatus, StreamStatus, ladder_status, stream_status
 
@@ -76,6 +77,13 @@ class AdminService:
 
     async def set_rating(self, actor: int, player: int, race: str, rating: float) -> Done:
         return await self._do(lambda s: admin.set_rating(s, actor, player, race, rating, self._ladder))
+
+    async def repair_ratings(self, actor: int) -> Done:
+        return await self._do(lambda s: admin.repair_ratings(s, actor, self._ladder))
+
+    async def rating_drift(self) -> list[Drift]:
+        async with self._sessions() as session:
+            return await session.run_sync(lambda s: rating_drift(s, self._ladder.rating.start))
 
     async def ban(self, actor: int, player: int, reason: str | None) -> Done:
         why = clean_reason(reason)

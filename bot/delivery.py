@@ -45,6 +45,7 @@ from db.events import (
     MATCH_INVALIDATED,
     MATCH_REMINDER,
     MATCH_REPORTED,
+    RATINGS_DRIFT,
     Event,
 )
 from db.logs import log_context
@@ -83,6 +84,7 @@ ADMIN_CHANNEL = "admin_channel"
 MATCH_LOG = -1
 MATCH_LOG_CHANNEL = "match_log"
 LOGGED = frozenset({MATCH_COMPLETED, MATCH_ABORTED, MATCH_INVALIDATED, MATCH_DISPUTED})
+FOR_ADMINS = frozenset({MATCH_DISPUTED, RATINGS_DRIFT})
 SUBSCRIPTION = "subscription"
 INTERACTION_TOKEN = "interaction_token"
 FOLLOWUP = "followup"
@@ -161,7 +163,7 @@ class Deliverer:
         of reach, once that is recorded). One query finds who saw it already; each player's sight is recorded
         as soon as they have it; both shared with the other events handled at the same moment."""
         players = list(dict.fromkeys(event.player_ids))
-        if event.type == MATCH_DISPUTED and self._admin_channel_id:
+        if event.type in FOR_ADMINS and self._admin_channel_id:
             players.append(ADMINS)
         if event.type in LOGGED and self._match_log_channel_id:
             players.append(MATCH_LOG)
@@ -246,10 +248,11 @@ class Deliverer:
 
     def _draw(self, event: Event, player_id: int) -> Rendering:
         if player_id == ADMINS:
-            # A `match_disputed` event, read by the listener through the contract of db/payloads.py; the
-            # admins read English.
-            return dispute_rendering(cast(MatchPayload, event.payload), self._catalogs.words(SOURCE),
-                                     self._staff_role_id)  # fmt: skip
+            # Read by the listener through the contract of db/payloads.py; the admins read English.
+            english = self._catalogs.words(SOURCE)
+            if event.type != MATCH_DISPUTED:
+                return render_event(event, ADMINS, english)
+            return dispute_rendering(cast(MatchPayload, event.payload), english, self._staff_role_id)
         if player_id == MATCH_LOG:
             words = self._catalogs.words(self._match_log_language)
             return match_log_rendering(cast(MatchPayload, event.payload), words)

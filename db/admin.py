@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -18,6 +18,7 @@ from db.match_payloads import load_match, match_payload, write_match_event
 from db.match_results import RatingRule, complete
 from db.outbox import insert_events
 from db.payloads import MatchPayload
+from db.reconcile import rating_drift
 from db.states import Resolution
 
 RESOLUTIONS = tuple(Resolution)
@@ -40,6 +41,8 @@ class Note(StrEnum):
     BANNED = "banned"  # player, left_queue (1 or 0)
     NOT_BANNED = "not_banned"  # player
     UNBANNED = "unbanned"  # player
+    RATINGS_CONSISTENT = "ratings_consistent"
+    RATINGS_REPAIRED = "ratings_repaired"  # count
 
 
 @dataclass(frozen=True)
@@ -231,3 +234,28 @@ def unban(session: Session, actor_id: int, player_id: int) -> Done:
         return Done(False, Note.NOT_BANNED, {"player": player_id})
     audit(session, actor_id, "unban", player_id=player_id)
     return Done(True, Note.UNBANNED, {"player": player_id})
+
+
+def repair_ratings(session: Session, actor_id: int, ladder: Ladder) -> Done:
+    """Sets every (player, race) rating and counters that differ from the match history to what the history
+    says, one audit row each (old and new). Completions wait meanwhile, so none lands between the check and the
+    write: one applied after this transaction moves the repaired rating, as it should."""
+    session.execute(text("LOCK TABLE ratings IN EXCLUSIVE MODE"))
+    drifts = rating_drift(session, ladder.rating.start)
+    for d in drifts:
+        e = d.expected
+        session.execute(
+            text(
+                "INSERT INTO ratings (player_id, race, rating, games, wins, losses, draws)"
+                " VALUES (:p, :r, :rating, :games, :wins, :losses, :draws) ON CONFLICT (player_id, race) DO UPDATE"
+                " SET rating = EXCLUDED.rating, games = EXCLUDED.games, wins = EXCLUDED.wins,"
+                " losses = EXCLUDED.losses, draws = EXCLUDED.draws, updated_at = now()"
+            ),
+            {"p": d.player_id, "r": d.race, "rating": e.rating, "games": e.games, "wins": e.wins,
+             "losses": e.losses, "draws": e.draws},
+        )  # fmt: skip
+        audit(session, actor_id, "rating_repair", player_id=d.player_id, race=d.race, old=asdict(d.stored),
+              new=asdict(e))  # fmt: skip
+    if not drifts:
+        return Done(False, Note.RATINGS_CONSISTENT)
+    return Done(True, Note.RATINGS_REPAIRED, {"count": len(drifts)})

@@ -29,6 +29,8 @@ class EventType(StrEnum):
     QUEUE_REMOVED = "queue_removed"
     # To players who asked (/notify on) and are not in the queue: someone has just joined it.
     SOMEONE_WAITING = "someone_waiting"
+    # To the admins' channel only: the daily check found ratings that differ from the match history.
+    RATINGS_DRIFT = "ratings_drift"
     # A replay was checked and settled nothing: failed, or verified for a match that is not being played.
     REPLAY_CHECKED = "replay_checked"
 
@@ -45,6 +47,7 @@ MATCH_REMINDER = EventType.MATCH_REMINDER
 QUEUE_EXPIRED = EventType.QUEUE_EXPIRED
 QUEUE_REMOVED = EventType.QUEUE_REMOVED
 SOMEONE_WAITING = EventType.SOMEONE_WAITING
+RATINGS_DRIFT = EventType.RATINGS_DRIFT
 REPLAY_CHECKED = EventType.REPLAY_CHECKED
 EVENT_TYPES = frozenset(EventType)
 

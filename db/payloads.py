@@ -116,6 +116,21 @@ class SomeoneWaitingPayload(TypedDict, total=False):
     languages: dict[str, str]
 
 
+class DriftedRating(TypedDict):
+    player_id: int
+    race: str
+    # rating, games, wins, losses, draws
+    stored: list[float]
+    expected: list[float]
+
+
+class RatingsDriftPayload(TypedDict, total=False):
+    """`ratings_drift`: how many (player, race) ratings differ from the history, and the first of them."""
+
+    count: int
+    drifts: list[DriftedRating]
+
+
 _MATCH = TypeAdapter(MatchPayload)
 _QUEUE_ENDED = TypeAdapter(QueueEndedPayload)
 _SOMEONE_WAITING = TypeAdapter(SomeoneWaitingPayload)
@@ -124,6 +139,7 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     EventType.QUEUE_EXPIRED: _QUEUE_ENDED,
     EventType.QUEUE_REMOVED: _QUEUE_ENDED,
     EventType.SOMEONE_WAITING: _SOMEONE_WAITING,
+    EventType.RATINGS_DRIFT: TypeAdapter(RatingsDriftPayload),
     EventType.REPLAY_CHECKED: _MATCH,
 }
 

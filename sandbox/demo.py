@@ -19,6 +19,7 @@ from bot.languages import NATIVE_NAMES, PSEUDO
 from db.engines import async_engine, async_session_factory
 from db.ladder import Ladder, load_ladder
 from db.migrate import upgrade
+from db.reconcile import rating_drift
 from db.settings import get_settings
 from db.states import UNFINISHED_MATCH_STATES
 from sandbox import processes
@@ -383,6 +384,8 @@ async def _report(
             await session.execute(text("SELECT id, player1_id, player2_id FROM matches WHERE state = 'completed'"))
         ).all()
         mismatches = await session.run_sync(lambda s: rating_mismatches(s, ladder, initial))
+        # The production check (the daily beat task's) must agree: it reads the admins' settings, not `initial`.
+        drift = await session.run_sync(lambda s: rating_drift(s, ladder.rating.start))
         matched = (
             await session.execute(
                 text(
@@ -469,7 +472,8 @@ async def _report(
         "results_not_shown_views": harmed_views(standin, results_missing),
         "results_overwritten": len(results_overwritten),
         "results_overwritten_views": harmed_views(standin, results_overwritten),
-        "ratings_consistent": not mismatches,
+        "ratings_consistent": not mismatches and not drift,
+        "ratings_drift": len(drift),
         "expired": states.get("expired", 0),
         "still_waiting": states.get("waiting", 0),
         "waves": waves,

@@ -65,6 +65,15 @@ async def seed_players(
         await session.execute(
             text("INSERT INTO ratings (player_id, race, rating) VALUES (:p, :race, :rating)"), ratings
         )
+        # Each starting rating as an admin would give it, audited: the daily check of the ratings against the
+        # match history starts from it.
+        await session.execute(
+            text(
+                "INSERT INTO audit_log (actor_id, action, player_id, details) VALUES (0, 'rating_set', :p,"
+                " jsonb_build_object('race', CAST(:race AS text), 'old', NULL, 'new', CAST(:rating AS float8)))"
+            ),
+            ratings,
+        )
     return players, initial
 
 

@@ -16,6 +16,7 @@ from workers.celery import app
 from workers.deadlines import sweep
 from workers.pairing import warm_up
 from workers.queue_pings import ping_who_asked
+from workers.reconcile import check_ratings
 from workers.replays.check import check_upload
 from workers.replays.handover import forget_old_replays, hand_over_lost
 from workers.runtime import runtime
@@ -122,6 +123,13 @@ def ping_waiting() -> int:
     """/notify: players who asked are told that others have been waiting (each at most once per cooldown)."""
     rt = runtime()
     return ping_who_asked(rt.sessions, rt.redis, rt.stream, rt.ladder)
+
+
+@app.task(name="ladder.check_ratings")
+def check_ratings_against_history() -> int:
+    """Daily: every rating and counter against the completed matches and the admins' changes."""
+    rt = runtime()
+    return check_ratings(rt.sessions, rt.redis, rt.stream, rt.ladder)
 
 
 @app.task(name="ladder.match_deadlines")

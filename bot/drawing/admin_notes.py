@@ -18,6 +18,8 @@ _SAID = {
     Note.RATING_SET: "Player {player}'s {race} rating: {old} → {new}.",
     Note.NOT_BANNED: "Player {player} is not banned.",
     Note.UNBANNED: "Player {player} is no longer banned.",
+    Note.RATINGS_CONSISTENT: "Every rating agrees with the match history: nothing to repair.",
+    Note.RATINGS_REPAIRED: "Repaired {count} ratings to what the match history says (each audited).",
 }
 
 

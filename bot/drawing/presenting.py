@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.drawing.drift import drift_rendering
 from bot.drawing.match import match_rendering
 from bot.drawing.renderings import Rendering, render_expired, render_other, render_removed, render_someone_waiting
 from bot.words import Words
@@ -19,6 +20,7 @@ from db.events import (
     MATCH_REPORTED,
     QUEUE_EXPIRED,
     QUEUE_REMOVED,
+    RATINGS_DRIFT,
     REPLAY_CHECKED,
     SOMEONE_WAITING,
     Event,
@@ -40,6 +42,8 @@ _RENDERERS: dict[str, Renderer] = {
     QUEUE_EXPIRED: render_expired,
     QUEUE_REMOVED: render_removed,
     SOMEONE_WAITING: render_someone_waiting,
+    # Shown only in the admins' channel.
+    RATINGS_DRIFT: drift_rendering,
 }
 
 

@@ -125,3 +125,41 @@ async def test_a_dispute_reaches_the_admins_channel_and_its_buttons_settle_it(
     assert (row.state, row.result) == ("completed", "draw")
     settled = (await match_log_post(standin, stack_env, match_id, "Match completed")).text()
     assert "The match was a draw. An admin settled the result." in settled
+
+
+async def test_ratings_that_drift_reach_the_admins_and_their_repair_is_audited(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine, stack_env: dict[str, str]
+) -> None:
+    from workers.celery import app
+
+    alice, bob, match_id, seen_a, seen_b = await matched(standin, ladder)
+    for user, seen in ((alice, seen_a), (bob, seen_b)):
+        await press_on_match(standin, user, seen, "confirm", match_id)
+    for user, seen, claim in ((alice, seen_a, "won"), (bob, seen_b, "lost")):
+        confirmed = await shows(standin, user, seen, "Match confirmed")
+        await press_on_match(standin, user, confirmed, claim, match_id)
+    await shows(standin, alice, seen_a, "Match completed")
+    with engine.begin() as conn:  # Alice's win applied a second time, by hand
+        conn.execute(text("UPDATE ratings SET rating = rating + 20 WHERE player_id = :p"), {"p": alice})
+
+    def check() -> int:
+        return int(app.send_task("ladder.check_ratings", queue=stack_env["CELERY_QUEUE"]).get(timeout=30))
+
+    assert await asyncio.to_thread(check) >= 1
+    admin = new_user()
+    standin.make_admin(admin)
+    posted = await standin.wait_for_message(admin, titled("Ratings differ from the match history"), timeout=15)
+    assert f"({alice}) · bw_zerg: stored 1540.0" in posted.text() and "the history says 1520.0" in posted.text()
+    listed = await standin.run_command(admin, "admin", subcommand="ratings check")
+    assert listed.message is not None and f"({alice})" in listed.message.text()
+    refused = await standin.run_command(bob, "admin", subcommand="ratings repair")  # not an admin
+    assert refused.message is not None and "Only the ladder's admins" in refused.message.text()
+    repaired = await standin.run_command(admin, "admin", subcommand="ratings repair")
+    assert repaired.message is not None and "Repaired" in repaired.message.text()
+    with engine.connect() as conn:
+        rating = conn.execute(text("SELECT rating FROM ratings WHERE player_id = :p"), {"p": alice}).scalar_one()
+        audited = conn.execute(
+            text("SELECT actor_id FROM audit_log WHERE action = 'rating_repair' AND player_id = :p"), {"p": alice}
+        ).scalars()
+        assert rating == 1520 and list(audited) == [admin]
+    assert await asyncio.to_thread(check) == 0

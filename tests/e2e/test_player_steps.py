@@ -64,9 +64,15 @@ class Rig:
                 text("INSERT INTO players (id, display_name, region, setup_at) VALUES (:id, :n, 'EUW', now())"),
                 [{"id": p, "n": f"Steps {p}"} for p in (me, other)],
             )
+            given = [{"p": me, "race": BW, "r": rating}, {"p": other, "race": SC2, "r": rating}]
+            conn.execute(text("INSERT INTO ratings (player_id, race, rating) VALUES (:p, :race, :r)"), given)
+            # Given as an admin would (audited), so the ratings still agree with the match history.
             conn.execute(
-                text("INSERT INTO ratings (player_id, race, rating) VALUES (:p, :race, :r)"),
-                [{"p": me, "race": BW, "r": rating}, {"p": other, "race": SC2, "r": rating}],
+                text(
+                    "INSERT INTO audit_log (actor_id, action, player_id, details) VALUES (0, 'rating_set', :p,"
+                    " jsonb_build_object('race', CAST(:race AS text), 'new', CAST(:r AS float8)))"
+                ),
+                given,
             )
         return me, other
 

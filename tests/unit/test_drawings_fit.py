@@ -29,10 +29,18 @@ from bot.player_service import MAX_NAME
 from bot.queue_choice import QueueChoice
 from bot.queue_service import Joined, QueueSnapshot
 from bot.words import Words
-from db.events import MATCH_REMINDER, QUEUE_EXPIRED, QUEUE_REMOVED, SOMEONE_WAITING, Event, EventType
+from db.events import (
+    MATCH_REMINDER,
+    QUEUE_EXPIRED,
+    QUEUE_REMOVED,
+    RATINGS_DRIFT,
+    SOMEONE_WAITING,
+    Event,
+    EventType,
+)
 from db.identity import Identity
 from db.ladder import LADDERS_DIR, load_ladder
-from db.payloads import MatchPayload
+from db.payloads import MatchPayload, payload_problem
 from db.players import RECORD_DAYS, BoardPage, BoardRow, PastMatch, Profile, RaceStanding, Record
 from db.refusals import Refusal, Why
 from sandbox.discord_standin.rules import DiscordError, check_message
@@ -227,11 +235,21 @@ def test_the_match_log_says_what_happened() -> None:
     assert match_log_rendering(left, english).embed.description == "Ivan aborted the match."  # type: ignore[arg-type]
 
 
+LONGEST_DRIFT = {"count": 10**9, "drifts": [{"player_id": ME, "race": "x" * 32, "stored": [-(10.0**15), 10**9, 10**9,
+                 10**9, 10**9], "expected": [10.0**15, 10**9, 10**9, 10**9, 10**9]}] * 10}  # fmt: skip
+
+
+def test_the_admins_drift_post_fits() -> None:
+    english = CATALOGS.words("en-US")
+    _rendering_fits("drift", render_event(Event(1, RATINGS_DRIFT, (), LONGEST_DRIFT), 0, english))
+    assert payload_problem(RATINGS_DRIFT, LONGEST_DRIFT) is None
+
+
 def test_every_event_type_has_its_own_drawing() -> None:
     """An event type the bot draws as "something changed" is one it was never taught to show."""
     generic = render_event(Event(1, "a_newer_event", (ME,), {"match_id": MATCH_ID}), ME, CATALOGS.words("en-US"))
     payloads = {QUEUE_EXPIRED: {"waited_s": 60}, QUEUE_REMOVED: {"why": "removed"},
-                SOMEONE_WAITING: {"waiting": 2, "races": []}}  # fmt: skip
+                SOMEONE_WAITING: {"waiting": 2, "races": []}, RATINGS_DRIFT: LONGEST_DRIFT}  # fmt: skip
     for type_ in EventType:
         payload = payloads.get(type_, dict(_matches())["replay failed"])
         drawn = render_event(Event(1, type_, (ME,), payload), ME, CATALOGS.words("en-US"))  # type: ignore[arg-type]
