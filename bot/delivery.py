@@ -268,11 +268,14 @@ class Deliverer:
         if player_id == ADMINS:
             assert self._admin_channel_id is not None
             channel = self._client.get_partial_messageable(self._admin_channel_id)
-            attempts.append((ADMIN_CHANNEL, lambda: channel.send(**rendering().send_kwargs())))
+            # The nonce makes a post sent twice (a timeout that did land, a restart) one message.
+            nonce = _nonce(event.id, player_id)
+            attempts.append((ADMIN_CHANNEL, lambda: channel.send(**rendering().send_kwargs(), nonce=nonce)))
         elif player_id == MATCH_LOG:
             assert self._match_log_channel_id is not None
             log_channel = self._client.get_partial_messageable(self._match_log_channel_id)
-            attempts.append((MATCH_LOG_CHANNEL, lambda: log_channel.send(**rendering().send_kwargs())))
+            nonce = _nonce(event.id, player_id)
+            attempts.append((MATCH_LOG_CHANNEL, lambda: log_channel.send(**rendering().send_kwargs(), nonce=nonce)))
         else:
             async with self._showing:
                 if await self._notifications.offer(player_id, event):

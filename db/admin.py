@@ -74,8 +74,9 @@ def audit(
 ) -> None:
     session.execute(
         text(
-            "INSERT INTO audit_log (actor_id, action, player_id, match_id, details)"
-            " VALUES (:a, :action, :p, :m, CAST(:d AS jsonb))"
+            # The moment it is written, after the action took its locks: what the rating check orders by.
+            "INSERT INTO audit_log (at, actor_id, action, player_id, match_id, details)"
+            " VALUES (clock_timestamp(), :a, :action, :p, :m, CAST(:d AS jsonb))"
         ),
         {"a": actor_id, "action": action, "p": player_id, "m": match_id, "d": json.dumps(details, default=str)},
     )

@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 LADDERS_DIR = Path(__file__).resolve().parent.parent / "ladders"
 DEFAULT_LADDER_FILE = LADDERS_DIR / "starcraft.toml"
@@ -192,7 +192,9 @@ class NotifyRules(_Strict):
     delay_s: float = Field(default=60, ge=0)
     cooldown_s: float = Field(default=1800, ge=60)
     # Players told per sweep, so a sweep never holds its transaction long; the rest are told at the next one.
-    max_per_sweep: int = Field(default=50, ge=0, le=1000)
+    max_per_sweep: int = Field(
+        default=50, ge=0, le=1000, validation_alias=AliasChoices("max_per_sweep", "max_per_join")
+    )
 
 
 class RankBand(_Strict):

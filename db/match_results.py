@@ -95,7 +95,12 @@ def complete(
             {"change": change, "outcome": outcome, "p": player_id, "race": race},
         ).scalar_one()
     session.execute(
-        text("UPDATE matches SET player1_rating_change = :c1, player2_rating_change = :c2 WHERE id = :m"),
+        # Ended once the ratings are locked (not when the transaction began): an admin's setting of one of these
+        # ratings is then either before this change or after it, as db/reconcile.py orders them.
+        text(
+            "UPDATE matches SET player1_rating_change = :c1, player2_rating_change = :c2, ended_at = clock_timestamp()"
+            " WHERE id = :m"
+        ),
         {"m": match_id, "c1": changes[0], "c2": changes[1]},
     )
     return write_match_event(

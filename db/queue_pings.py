@@ -41,6 +41,7 @@ def ping_for_waiting(session: Session, delay_s: float, cooldown_s: float, limit:
         text(
             "UPDATE players SET notified_at = now() WHERE id IN ("
             " SELECT p.id FROM players p WHERE p.notify_on_join AND NOT p.banned"
+            " AND (p.cooldown_until IS NULL OR p.cooldown_until <= now())"
             " AND (p.notified_at IS NULL"
             "  OR p.notified_at < now() - make_interval(secs => COALESCE(p.notify_cooldown_s, :cooldown)))"
             " AND NOT EXISTS (SELECT 1 FROM queue_entries e WHERE e.player_id = p.id AND e.state = 'waiting')"

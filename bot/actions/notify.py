@@ -32,5 +32,5 @@ async def set_notify(interaction: Interaction, setting: str, cooldown_minutes: i
             cooldown=words.duration(cooldown_s),
         )
     else:
-        text = words._("No more messages when someone joins the queue.")
+        text = words._("No more messages when players are waiting in the queue.")
     await interaction.response.send_message(text, ephemeral=True)

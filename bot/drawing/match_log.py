@@ -10,6 +10,7 @@ import discord
 from bot.drawing.match import dispute_why
 from bot.drawing.renderings import ENDED_COLOUR, NEUTRAL_COLOUR, WARNING_COLOUR, Rendering, name, race, rating
 from bot.words import Words
+from db.identity import flag as flag_of
 from db.payloads import MatchPayload, MatchSide
 
 
@@ -39,7 +40,7 @@ def match_log_rendering(payload: MatchPayload, words: Words) -> Rendering:
 
 
 def _side(words: Words, side: MatchSide, new_ratings: dict[str, float]) -> str:
-    flag = words.country(side.get("country")).split(" ")[0] if side.get("country") else ""
+    flag = flag_of(side.get("country"))
     mention = f"<@{side['player_id']}>" if isinstance(side.get("player_id"), int) else ""
     head = " ".join(p for p in (flag, f"**{name(words, side)}**", mention) if p)
     new = new_ratings.get(str(side.get("player_id")))

@@ -92,6 +92,8 @@ class Message:
     versions: list[MessageVersion] = field(default_factory=list)
     # The roles the message pinged: those mentioned in its content that its allowed_mentions let through.
     mention_roles: list[int] = field(default_factory=list)
+    # The allowed_mentions the message was created with, as sent (None: none sent, Discord's defaults apply).
+    allowed_mentions: JSON | None = None
 
     def text(self) -> str:
         """Content plus embed titles, descriptions, fields, footers and authors: what a reader would search."""

@@ -200,6 +200,7 @@ class Store:
             flags=flags | (EPHEMERAL if ephemeral else 0),
             attachments=list(attachments or []),
             mention_roles=pinged_roles(body),
+            allowed_mentions=copy.deepcopy(body.get("allowed_mentions")),
         )
         message.versions.append(_version(message, now))
         self.messages[message.id] = message

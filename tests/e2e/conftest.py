@@ -81,7 +81,7 @@ def stack_env(ladder_env: dict[str, str], standin: StandIn) -> dict[str, str]:
         # Join and Cancel spam: six presses in hand, then one a minute, so the spam test counts exactly.
         "QUEUE_SPAM_BURST": "6",
         "QUEUE_SPAM_REFILL_S": "60",
-        # Disputes and the admin log go to the stand-in's one guild channel.
+        # Disputes and the admin log go to the stand-in's first guild channel.
         "ADMIN_CHANNEL_ID": str(standin.store.identity.channel_id),
         "ADMIN_GUILD_ID": str(standin.store.identity.guild_id),
         # Disputes ping the staff role; every match that ends is posted in a match log of its own.

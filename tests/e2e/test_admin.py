@@ -109,6 +109,9 @@ async def test_a_dispute_reaches_the_admins_channel_and_its_buttons_settle_it(
     assert "reported: win" in posted.text() and "reported: draw" in posted.text()
     # The staff role is pinged, and nobody else: the players' names in the post ping no one.
     assert posted.content == f"<@&{STAFF_ROLE_ID}>" and posted.mention_roles == [STAFF_ROLE_ID]
+    allowed = posted.allowed_mentions or {}
+    assert [str(r) for r in allowed.get("roles", [])] == [str(STAFF_ROLE_ID)]
+    assert not allowed.get("parse") and not allowed.get("users")
     disputed = (await match_log_post(standin, stack_env, match_id, "Match disputed")).text()
     assert "The two reports disagree." in disputed
     resolve_draw = f"ladder:resolve:{match_id}:draw"

@@ -5,9 +5,14 @@ from __future__ import annotations
 import asyncio
 import signal
 
+import redis
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
+from db import matches
 from db.ladder import Ladder
+from db.outbox import publish
+from db.rating import Elo
 from sandbox.discord_standin import Message, StandIn
 from sandbox.players import choose, join, match_shown, open_queue, press_on_match, queue_up, titled, wait_for_match
 from tests.e2e.conftest import BotProcess, match_log_post, new_user
@@ -200,3 +205,36 @@ async def test_a_report_answered_too_late_still_reaches_the_presser(
     await shows(standin, alice, seen_a, "Match completed")
     await asyncio.sleep(1.0)
     assert sum(1 for m in standin.messages_seen_by(bob) if result(m)) == 1
+
+
+async def test_an_opponents_report_overtaken_by_the_result_is_not_drawn_over_it(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine, stack_env: dict[str, str]
+) -> None:
+    alice, bob, match_id, seen_a, seen_b = await matched(standin, ladder)
+    for user, seen in ((alice, seen_a), (bob, seen_b)):
+        await press_on_match(standin, user, seen, "confirm", match_id)
+    await shows(standin, alice, seen_a, "Match confirmed")
+    confirmed_b = await shows(standin, bob, seen_b, "Match confirmed")
+    # Both reports are written before the bot hears of either: when its listener reads "Alice reported", the
+    # match is already completed for Bob, so that older state must not be drawn over his result.
+    sessions = sessionmaker(engine)
+    reported = [move(sessions, match_id, alice, "win", ladder), move(sessions, match_id, bob, "loss", ladder)]
+    with redis.Redis.from_url(stack_env["REDIS_URL"]) as client:
+        publish(sessions, client, stack_env["EVENT_STREAM"], [e.id for m in reported for e in m.events])
+    await shows(standin, bob, confirmed_b, "Match completed")
+    await asyncio.sleep(1.5)  # time for a late "reported" edit to land, if the bot made one
+    shown = standin.message(confirmed_b.id)
+    assert titled("Match completed")(shown) and "You lost" in shown.text()
+    assert not any("reported a **win**" in v.text() for v in shown.versions)
+    with engine.connect() as conn:
+        path = conn.execute(
+            text("SELECT d.path FROM deliveries d JOIN outbox o ON o.id = d.event_id"
+                 " WHERE o.type = 'match_reported' AND d.player_id = :p AND (o.payload->>'match_id')::bigint = :m"),
+            {"p": bob, "m": match_id},
+        ).scalar_one()  # fmt: skip
+    assert path == "superseded"
+
+
+def move(sessions: sessionmaker[Session], match_id: int, player: int, outcome: str, ladder: Ladder) -> matches.Move:
+    with sessions.begin() as session:
+        return matches.report(session, match_id, player, outcome, ladder, Elo.of(ladder), None)

@@ -227,7 +227,7 @@ async def test_a_replay_played_by_someone_else_settles_nothing(
     failed_b = await sc2.wait_for_message(benkei, lambda m: m.id == answer.id and "not accepted" in m.text(),
                                           timeout=30)  # fmt: skip
     said = "❌ The match's players, by their in-game names: Zenchii played in the replay, but the match's player"
-    assert said in failed_b.text() and "kogoro" in failed_b.text()
+    assert said in failed_b.text() and "plays as Kogoro" in failed_b.text()
     assert "✅ The match's races" in failed_b.text()
     told_z = await sc2.wait_for_message(zenchii, lambda m: m.id == confirmed_z.id and said in m.text(), timeout=30)
     assert f"ladder:won:{match_id}:{zenchii}" in told_z.custom_ids()  # the reports still settle it

@@ -85,13 +85,14 @@ def test_a_one_player_lobby_is_no_match_and_every_problem_carries_what_the_bot_w
 def test_players_who_set_in_game_names_must_have_played_under_them() -> None:
     won = _replay(("Terran", "win"), ("BW Zerg", "loss"))  # Ivan's BW Zerg lost to Kim's Terran
     named = MatchFacts("Radeon", FOUND, (MatchSide("sc2_terran", names=frozenset({game_name("[KR] KIM")})),
-                                         MatchSide("bw_zerg", names=frozenset({"ivan", "ivanalt"}))))  # fmt: skip
+                                         MatchSide("bw_zerg", names=frozenset({"ivan", "ivanalt"}),
+                                                   names_shown=("Ivan", "IvanAlt"))))  # fmt: skip
     assert judge(won, named, STARCRAFT, UPLOADED).result == "player1"
     # A friend with the right race played in Ivan's place: nothing is settled, and the problem says who played.
     friend = replace(won, players=(won.players[0], replace(won.players[1], name="Friend", handle="2-S2-1-999")))
     verdict = judge(friend, named, STARCRAFT, UPLOADED)
     assert verdict.result is None and [p.code for p in verdict.problems] == ["not_the_players"]
-    assert verdict.problems[0].params == {"name": "Friend", "known": "ivan, ivanalt"}
+    assert verdict.problems[0].params == {"name": "Friend", "known": "Ivan, IvanAlt"}  # as Ivan typed them
     # A handle Ivan's verified replays showed stands for him under any name; a side without names is not checked.
     known = MatchFacts(
         "Radeon", FOUND, (named.sides[0], MatchSide("bw_zerg", frozenset({"2-S2-1-999"}), named.sides[1].names))
@@ -106,3 +107,14 @@ def test_in_game_names_tell_the_same_race_apart() -> None:
     by_name = MatchFacts(None, FOUND, (MatchSide(race.code, names=frozenset({"ivan"})),
                                        MatchSide(race.code, names=frozenset({"kim"}))))  # fmt: skip
     assert judge(facts, by_name, PLAIN, UPLOADED).result == "player2"  # Kim, player 2, won
+
+
+def test_names_are_compared_as_the_game_shows_them() -> None:
+    full_width = "\uff2b\uff49\uff4d"  # Kim in full-width letters, as an East Asian keyboard may type it
+    assert game_name(f"[KR] {full_width} ") == game_name("<KR>kim") == "kim"  # a clan tag, the letters, case
+    assert game_name("") == "" and game_name("   ") == "" and game_name("[") == "["  # nothing to read is no crash
+    nameless = replace(_replay(("Terran", "win"), ("BW Zerg", "loss")), players=(
+        replace(_replay(("Terran", "win"), ("BW Zerg", "loss")).players[0], name=""),
+        _replay(("Terran", "win"), ("BW Zerg", "loss")).players[1]))  # fmt: skip
+    named = MatchFacts("Radeon", FOUND, (MatchSide("sc2_terran", names=frozenset({"kim"})), MatchSide("bw_zerg")))
+    assert _codes(nameless, named) == ["not_the_players"]

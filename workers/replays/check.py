@@ -74,14 +74,15 @@ def check_upload(
 def _judge(session: Session, upload: UploadToCheck, facts: ReplayFacts, ladder: Ladder) -> Verdict:
     p1, p2 = upload.player_ids
     sides = (
-        MatchSide(upload.races[0], known_handles(session, p1), _names(session, p1)),
-        MatchSide(upload.races[1], known_handles(session, p2), _names(session, p2)),
+        _side(session, upload.races[0], p1),
+        _side(session, upload.races[1], p2),
     )
     return judge(facts, MatchFacts(upload.map, upload.found_at, sides), ladder, upload.uploaded_at)
 
 
-def _names(session: Session, player_id: int) -> frozenset[str]:
-    return frozenset(game_name(name) for name in in_game_names(session, player_id))
+def _side(session: Session, race: str, player_id: int) -> MatchSide:
+    names = in_game_names(session, player_id)
+    return MatchSide(race, known_handles(session, player_id), frozenset(map(game_name, names)), tuple(names))
 
 
 def _tell(

@@ -26,12 +26,14 @@ class MatchSide:
     handles: frozenset[str] = frozenset()  # toon handles the player's verified replays showed before
     # The in-game names the player set (/setup), as `game_name` compares them; empty: none set, not checked.
     names: frozenset[str] = frozenset()
+    # The same names as the player typed them, to show.
+    names_shown: tuple[str, ...] = ()
 
 
 def game_name(name: str) -> str:
     """A name as the game shows it, compared without regard to case, Unicode form or a clan tag before it."""
     shown = unicodedata.normalize("NFKC", name).strip()
-    if shown[:1] in "[<" and (end := shown.find("]" if shown[0] == "[" else ">")) > 0:
+    if shown.startswith(("[", "<")) and (end := shown.find("]" if shown[0] == "[" else ">")) > 0:
         shown = shown[end + 1 :].strip()
     return shown.casefold()
 
@@ -112,7 +114,7 @@ def _strangers(slots: dict[int, ReplayPlayer], match: MatchFacts) -> list[Proble
         player = slots[slot]
         if not side.names or game_name(player.name) in side.names or (player.handle in side.handles):
             continue
-        known = ", ".join(sorted(side.names))
+        known = ", ".join(side.names_shown or sorted(side.names))
         found.append(Problem("not_the_players", f"{player.name} played side {slot}, whose in-game names are {known}",
                              {"name": player.name[:40], "known": known[:80]}))  # fmt: skip
     return found
