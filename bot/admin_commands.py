@@ -17,6 +17,7 @@ import discord
 from discord import app_commands
 
 from bot.admin_access import is_admin, post_to_admin_log
+from bot.admin_service import MAX_REASON
 from bot.admin_status import status_text
 from bot.answer_in_time import Reply, answer_privately
 from bot.drawing.admin_notes import admin_summary, replay_line
@@ -26,13 +27,16 @@ from bot.drawing.renderings import name, race, timestamp
 from bot.health import BotHealth
 from bot.ladder_client import Interaction, services_of
 from bot.languages import SOURCE
-from db.admin import RESOLUTIONS, Done
+from db.admin import RATING_CHANGES, RESOLUTIONS, Done
 
 log = logging.getLogger(__name__)
 
 # Discord's integer options are Int53 (its OpenAPI schema `Int53Type`): a larger bound fails the whole command
 # sync with a 400, and the bot would not start.
 DISCORD_MAX_INTEGER = 2**53 - 1
+# Every admin action takes a reason: audited, and read by the player it concerns in a direct message.
+Reason = app_commands.Range[str, 1, MAX_REASON]
+WHY = "Why, as the player will read it"
 
 admin_group = app_commands.Group(
     name="admin",
@@ -102,17 +106,19 @@ async def _queue_list(interaction: Interaction) -> Reply:
 
 
 @queue_group.command(name="remove", description="Take a player out of the queue")
-async def queue_remove(interaction: Interaction, player: discord.User) -> None:
+@app_commands.describe(reason=WHY)
+async def queue_remove(interaction: Interaction, player: discord.User, reason: Reason) -> None:
     if await _refused(interaction):
         return
-    await _answer(interaction, services_of(interaction).admin.queue_remove(interaction.user.id, player.id))
+    await _answer(interaction, services_of(interaction).admin.queue_remove(interaction.user.id, player.id, reason))
 
 
 @queue_group.command(name="clear", description="Take everyone out of the queue")
-async def queue_clear(interaction: Interaction) -> None:
+@app_commands.describe(reason=WHY)
+async def queue_clear(interaction: Interaction, reason: Reason) -> None:
     if await _refused(interaction):
         return
-    await _answer(interaction, services_of(interaction).admin.queue_clear(interaction.user.id))
+    await _answer(interaction, services_of(interaction).admin.queue_clear(interaction.user.id, reason))
 
 
 @match_group.command(name="disputes", description="Disputed matches waiting for an admin, oldest first")
@@ -163,12 +169,14 @@ async def _match(interaction: Interaction, match_id: int) -> Reply:
 
 @match_group.command(name="resolve", description="Settle a disputed match")
 @app_commands.choices(result=[app_commands.Choice(name=r, value=r) for r in RESOLUTIONS])
+@app_commands.describe(reason="Why, as both players will read it")
 async def match_resolve(
-    interaction: Interaction, match_id: app_commands.Range[int, 1, DISCORD_MAX_INTEGER], result: str
+    interaction: Interaction, match_id: app_commands.Range[int, 1, DISCORD_MAX_INTEGER], result: str, reason: Reason
 ) -> None:
     if await _refused(interaction):
         return
-    await _answer(interaction, services_of(interaction).admin.resolve(interaction.user.id, match_id, result))
+    admin = services_of(interaction).admin
+    await _answer(interaction, admin.resolve(interaction.user.id, match_id, result, reason))
 
 
 @player_group.command(name="show", description="A player's profile, ban included")
@@ -194,17 +202,22 @@ async def _player(interaction: Interaction, player_id: int) -> Reply:
     return {"embed": embed}
 
 
-@player_group.command(name="rating", description="Set a player's rating of a race")
+@player_group.command(name="rating", description="Set a player's rating of a race, or add to it or subtract from it")
+@app_commands.choices(change=[app_commands.Choice(name=c, value=c) for c in RATING_CHANGES])
+@app_commands.describe(value="The new rating (set), or the points to add or subtract", reason=WHY)
 async def player_rating(
     interaction: Interaction,
     player: discord.User,
     race: app_commands.Range[str, 1, 32],
-    rating: app_commands.Range[float, 0, 10_000],
+    change: str,
+    value: app_commands.Range[float, 0, 10_000],
+    reason: Reason,
 ) -> None:
     if await _refused(interaction):
         return
     admin = services_of(interaction).admin
-    await _answer(interaction, admin.set_rating(interaction.user.id, player.id, race.strip().lower(), rating))
+    race_code = race.strip().lower()
+    await _answer(interaction, admin.set_rating(interaction.user.id, player.id, race_code, value, reason, change))
 
 
 @ratings_group.command(name="check", description="Every rating against the match history")
@@ -220,23 +233,24 @@ async def _ratings_check(interaction: Interaction) -> Reply:
 
 
 @ratings_group.command(name="repair", description="Set every rating that differs from the match history to it")
-async def ratings_repair(interaction: Interaction) -> None:
+@app_commands.describe(reason="Why, for the audit log")
+async def ratings_repair(interaction: Interaction, reason: Reason) -> None:
     if await _refused(interaction):
         return
-    await _answer(interaction, services_of(interaction).admin.repair_ratings(interaction.user.id))
+    await _answer(interaction, services_of(interaction).admin.repair_ratings(interaction.user.id, reason))
 
 
 @player_group.command(name="ban", description="Ban a player from the ladder")
-async def player_ban(
-    interaction: Interaction, player: discord.User, reason: app_commands.Range[str, 1, 200] | None = None
-) -> None:
+@app_commands.describe(reason=WHY)
+async def player_ban(interaction: Interaction, player: discord.User, reason: Reason) -> None:
     if await _refused(interaction):
         return
     await _answer(interaction, services_of(interaction).admin.ban(interaction.user.id, player.id, reason))
 
 
 @player_group.command(name="unban", description="Lift a player's ban")
-async def player_unban(interaction: Interaction, player: discord.User) -> None:
+@app_commands.describe(reason=WHY)
+async def player_unban(interaction: Interaction, player: discord.User, reason: Reason) -> None:
     if await _refused(interaction):
         return
-    await _answer(interaction, services_of(interaction).admin.unban(interaction.user.id, player.id))
+    await _answer(interaction, services_of(interaction).admin.unban(interaction.user.id, player.id, reason))

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from db import admin, replays
-from db.admin import Done, OpenDispute, Waiting
+from db.admin import Done, Note, OpenDispute, Waiting
 from db.ladder import Ladder
 from db.outbox import publish_now
 from db.payloads import MatchPayload
@@ -52,14 +52,19 @@ class AdminService:
             stream = None
         return ladder, stream
 
-    async def queue_remove(self, actor: int, player: int) -> Done:
-        return await self._do(lambda s: admin.queue_remove(s, actor, player))
+    async def queue_remove(self, actor: int, player: int, reason: str | None = None) -> Done:
+        why = clean_reason(reason)
+        return await self._do(lambda s: admin.queue_remove(s, actor, player, why), reason)
 
-    async def queue_clear(self, actor: int) -> Done:
-        return await self._do(lambda s: admin.queue_clear(s, actor))
+    async def queue_clear(self, actor: int, reason: str | None = None) -> Done:
+        why = clean_reason(reason)
+        return await self._do(lambda s: admin.queue_clear(s, actor, why), reason)
 
-    async def resolve(self, actor: int, match_id: int, resolution: str) -> Done:
-        return await self._do(lambda s: admin.resolve(s, actor, match_id, resolution, self._ladder, self._elo))
+    async def resolve(self, actor: int, match_id: int, resolution: str, reason: str | None = None) -> Done:
+        why = clean_reason(reason)
+        return await self._do(
+            lambda s: admin.resolve(s, actor, match_id, resolution, self._ladder, self._elo, why), reason
+        )
 
     async def open_disputes(self) -> tuple[int, list[OpenDispute]]:
         async with self._sessions() as session:
@@ -75,11 +80,17 @@ class AdminService:
         async with self._sessions() as session:
             return await session.run_sync(lambda s: _replays_of(s, match_id))
 
-    async def set_rating(self, actor: int, player: int, race: str, rating: float) -> Done:
-        return await self._do(lambda s: admin.set_rating(s, actor, player, race, rating, self._ladder))
+    async def set_rating(
+        self, actor: int, player: int, race: str, value: float, reason: str | None = None, change: str = "set"
+    ) -> Done:
+        why = clean_reason(reason)
+        return await self._do(
+            lambda s: admin.set_rating(s, actor, player, race, value, self._ladder, why, change), reason
+        )
 
-    async def repair_ratings(self, actor: int) -> Done:
-        return await self._do(lambda s: admin.repair_ratings(s, actor, self._ladder))
+    async def repair_ratings(self, actor: int, reason: str | None = None) -> Done:
+        why = clean_reason(reason)
+        return await self._do(lambda s: admin.repair_ratings(s, actor, self._ladder, why), reason)
 
     async def rating_drift(self) -> list[Drift]:
         async with self._sessions() as session:
@@ -87,19 +98,23 @@ class AdminService:
 
     async def ban(self, actor: int, player: int, reason: str | None) -> Done:
         why = clean_reason(reason)
-        return await self._do(lambda s: admin.ban(s, actor, player, why))
+        return await self._do(lambda s: admin.ban(s, actor, player, why), reason)
 
-    async def unban(self, actor: int, player: int) -> Done:
-        return await self._do(lambda s: admin.unban(s, actor, player))
+    async def unban(self, actor: int, player: int, reason: str | None = None) -> Done:
+        why = clean_reason(reason)
+        return await self._do(lambda s: admin.unban(s, actor, player, why), reason)
 
-    async def _do(self, action: Callable[[Session], Done]) -> Done:
+    async def _do(self, action: Callable[[Session], Done], reason: str | None = None) -> Done:
+        if reason is not None and len(reason) > MAX_REASON:  # Discord keeps to the option's length
+            return Done(False, Note.REASON_TOO_LONG, {"most": MAX_REASON})
         async with self._sessions.begin() as session:
             done = await session.run_sync(action)
         await publish_now(self._sessions, self._redis, self._stream, [e.id for e in done.events])
         return done
 
 
-MAX_REASON = 200
+# The longest reason an admin gives (the commands' option allows as much); the player reads it in a DM.
+MAX_REASON = 500
 
 
 def clean_reason(raw: str | None) -> str | None:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from db.events import MATCH_INVALIDATED, QUEUE_REMOVED, Event, NewEvent
+from db.events import ADMIN_NOTICE, MATCH_INVALIDATED, QUEUE_REMOVED, Event, NewEvent
 from db.ladder import Ladder
 from db.match_payloads import load_match, match_payload, write_match_event
 from db.match_results import RatingRule, complete
@@ -36,6 +36,8 @@ class Note(StrEnum):
     RESOLVED = "resolved"  # match, resolution
     UNKNOWN_RACE = "unknown_race"  # race
     RATING_OUT_OF_RANGE = "rating_out_of_range"
+    UNKNOWN_RATING_CHANGE = "unknown_rating_change"  # changes
+    REASON_TOO_LONG = "reason_too_long"  # most
     NEVER_PLAYED = "never_played"  # player
     RATING_SET = "rating_set"  # player, race, old ("none" when there was none), new
     BANNED = "banned"  # player, left_queue (1 or 0)
@@ -123,23 +125,32 @@ def _take_out(session: Session, why: str, player_id: int | None = None) -> list[
     )
 
 
-def queue_remove(session: Session, actor_id: int, player_id: int) -> Done:
+def queue_remove(session: Session, actor_id: int, player_id: int, reason: str | None = None) -> Done:
     events = _take_out(session, "removed", player_id)
     if not events:
         return Done(False, Note.NOT_IN_QUEUE, {"player": player_id})
-    audit(session, actor_id, "queue_remove", player_id=player_id)
+    audit(session, actor_id, "queue_remove", player_id=player_id, reason=reason)
     return Done(True, Note.REMOVED, {"player": player_id}, tuple(events))
 
 
-def queue_clear(session: Session, actor_id: int) -> Done:
+def queue_clear(session: Session, actor_id: int, reason: str | None = None) -> Done:
     events = _take_out(session, "cleared")
-    audit(session, actor_id, "queue_clear", removed=len(events))
+    audit(session, actor_id, "queue_clear", removed=len(events), reason=reason)
     return Done(bool(events), Note.CLEARED, {"count": len(events)}, tuple(events))
 
 
-def resolve(session: Session, actor_id: int, match_id: int, resolution: str, ladder: Ladder, rule: RatingRule) -> Done:
+def resolve(
+    session: Session,
+    actor_id: int,
+    match_id: int,
+    resolution: str,
+    ladder: Ladder,
+    rule: RatingRule,
+    reason: str | None = None,
+) -> Done:
     """Settles a disputed match: a winner or a draw (the rating moves once), or invalidated (nothing moves).
-    Of two admins resolving at the same moment, one does it; the other is told it is already settled."""
+    Of two admins resolving at the same moment, one does it; the other is told it is already settled. Both
+    players are told by direct message, with the reason."""
     if resolution not in RESOLUTIONS:
         return Done(False, Note.UNKNOWN_RESOLUTION, {"resolutions": ", ".join(RESOLUTIONS)})
     if resolution == "invalidate":
@@ -158,8 +169,11 @@ def resolve(session: Session, actor_id: int, match_id: int, resolution: str, lad
         if match is None:
             return Done(False, Note.NO_SUCH_MATCH, {"match": match_id})
         return Done(False, Note.NOT_DISPUTED, {"match": match_id, "state": match.state})
-    audit(session, actor_id, "match_resolve", match_id=match_id, resolution=resolution)
-    return Done(True, Note.RESOLVED, {"match": match_id, "resolution": resolution}, (event,))
+    audit(session, actor_id, "match_resolve", match_id=match_id, resolution=resolution, reason=reason)
+    players = tuple(p["player_id"] for p in event.payload.get("players", []) if isinstance(p, dict))
+    told = tell_players(session, players, {"action": "resolved", "match_id": match_id, "resolution": resolution,
+                                           "sides": list(players), "reason": reason})  # fmt: skip
+    return Done(True, Note.RESOLVED, {"match": match_id, "resolution": resolution}, (event, told))
 
 
 @dataclass(frozen=True)
@@ -190,17 +204,34 @@ def match_show(session: Session, match_id: int, ladder: Ladder) -> MatchPayload 
     return match_payload(match, ladder) if match is not None else None
 
 
-def set_rating(session: Session, actor_id: int, player_id: int, race: str, rating: float, ladder: Ladder) -> Done:
+RATING_CHANGES = ("set", "add", "subtract")
+
+
+def set_rating(
+    session: Session,
+    actor_id: int,
+    player_id: int,
+    race: str,
+    value: float,
+    ladder: Ladder,
+    reason: str | None = None,
+    change: str = "set",
+) -> Done:
+    """Sets the race's rating to `value`, or adds or subtracts it; the player is told, with the reason."""
     if race not in ladder.race_by_code:
         return Done(False, Note.UNKNOWN_RACE, {"race": race[:40]})
-    if not 0 <= rating <= 10_000:
-        return Done(False, Note.RATING_OUT_OF_RANGE)
+    if change not in RATING_CHANGES:
+        return Done(False, Note.UNKNOWN_RATING_CHANGE, {"changes": ", ".join(RATING_CHANGES)})
     exists = session.execute(text("SELECT 1 FROM players WHERE id = :p"), {"p": player_id}).scalar()
     if not exists:
         return Done(False, Note.NEVER_PLAYED, {"player": player_id})
     old = session.execute(
         text("SELECT rating FROM ratings WHERE player_id = :p AND race = :r FOR UPDATE"), {"p": player_id, "r": race}
     ).scalar()
+    base = old if old is not None else ladder.rating.start
+    rating = {"set": value, "add": base + value, "subtract": base - value}[change]
+    if not 0 <= rating <= 10_000:
+        return Done(False, Note.RATING_OUT_OF_RANGE)
     session.execute(
         text(
             "INSERT INTO ratings (player_id, race, rating) VALUES (:p, :r, :v)"
@@ -208,9 +239,12 @@ def set_rating(session: Session, actor_id: int, player_id: int, race: str, ratin
         ),
         {"p": player_id, "r": race, "v": rating},
     )
-    audit(session, actor_id, "rating_set", player_id=player_id, race=race, old=old, new=rating)
+    audit(session, actor_id, "rating_set", player_id=player_id, race=race, old=old, new=rating, reason=reason)
+    told = tell_players(session, (player_id,), {"action": "rating", "race": race, "old": base, "new": rating,
+                                               "reason": reason})  # fmt: skip
     shown_old = str(round(old)) if old is not None else "none"
-    return Done(True, Note.RATING_SET, {"player": player_id, "race": race, "old": shown_old, "new": f"{rating:g}"})
+    return Done(True, Note.RATING_SET, {"player": player_id, "race": race, "old": shown_old, "new": f"{rating:g}"},
+                (told,))  # fmt: skip
 
 
 def ban(session: Session, actor_id: int, player_id: int, reason: str | None) -> Done:
@@ -223,21 +257,37 @@ def ban(session: Session, actor_id: int, player_id: int, reason: str | None) -> 
     )
     left = _take_out(session, "banned", player_id)
     audit(session, actor_id, "ban", player_id=player_id, reason=reason, removed_from_queue=bool(left))
-    return Done(True, Note.BANNED, {"player": player_id, "left_queue": int(bool(left))}, tuple(left))
+    told = tell_players(session, (player_id,), {"action": "banned", "reason": reason})
+    return Done(True, Note.BANNED, {"player": player_id, "left_queue": int(bool(left))}, (*left, told))
 
 
-def unban(session: Session, actor_id: int, player_id: int) -> Done:
+def unban(session: Session, actor_id: int, player_id: int, reason: str | None = None) -> Done:
     moved = session.execute(
         text("UPDATE players SET banned = false, ban_reason = NULL WHERE id = :p AND banned RETURNING id"),
         {"p": player_id},
     ).scalar()
     if moved is None:
         return Done(False, Note.NOT_BANNED, {"player": player_id})
-    audit(session, actor_id, "unban", player_id=player_id)
-    return Done(True, Note.UNBANNED, {"player": player_id})
+    audit(session, actor_id, "unban", player_id=player_id, reason=reason)
+    told = tell_players(session, (player_id,), {"action": "unbanned", "reason": reason})
+    return Done(True, Note.UNBANNED, {"player": player_id}, (told,))
 
 
-def repair_ratings(session: Session, actor_id: int, ladder: Ladder) -> Done:
+def tell_players(session: Session, player_ids: tuple[int, ...], notice: dict[str, Any]) -> Event:
+    """An `admin_notice` event to the players (by direct message), each in their own language."""
+    languages = {
+        str(r.id): r.language
+        for r in session.execute(
+            text("SELECT id, COALESCE(language, locale) AS language FROM players WHERE id = ANY(:p)"),
+            {"p": list(player_ids)},
+        )
+        if r.language
+    }
+    [event] = insert_events(session, [NewEvent(ADMIN_NOTICE, player_ids, {**notice, "languages": languages})])
+    return event
+
+
+def repair_ratings(session: Session, actor_id: int, ladder: Ladder, reason: str | None = None) -> Done:
     """Sets every (player, race) rating and counters that differ from the match history to what the history
     says, one audit row each (old and new). Completions wait meanwhile, so none lands between the check and the
     write: one applied after this transaction moves the repaired rating, as it should."""
@@ -256,7 +306,7 @@ def repair_ratings(session: Session, actor_id: int, ladder: Ladder) -> Done:
              "losses": e.losses, "draws": e.draws},
         )  # fmt: skip
         audit(session, actor_id, "rating_repair", player_id=d.player_id, race=d.race, old=asdict(d.stored),
-              new=asdict(e))  # fmt: skip
+              new=asdict(e), reason=reason)  # fmt: skip
     if not drifts:
         return Done(False, Note.RATINGS_CONSISTENT)
     return Done(True, Note.RATINGS_REPAIRED, {"count": len(drifts)})

@@ -31,6 +31,9 @@ class EventType(StrEnum):
     SOMEONE_WAITING = "someone_waiting"
     # To the admins' channel only: the daily check found ratings that differ from the match history.
     RATINGS_DRIFT = "ratings_drift"
+    # To a player, by direct message: an admin banned them, lifted their ban, changed their rating or settled
+    # their match, and why.
+    ADMIN_NOTICE = "admin_notice"
     # A replay was checked and settled nothing: failed, or verified for a match that is not being played.
     REPLAY_CHECKED = "replay_checked"
 
@@ -48,6 +51,7 @@ QUEUE_EXPIRED = EventType.QUEUE_EXPIRED
 QUEUE_REMOVED = EventType.QUEUE_REMOVED
 SOMEONE_WAITING = EventType.SOMEONE_WAITING
 RATINGS_DRIFT = EventType.RATINGS_DRIFT
+ADMIN_NOTICE = EventType.ADMIN_NOTICE
 REPLAY_CHECKED = EventType.REPLAY_CHECKED
 EVENT_TYPES = frozenset(EventType)
 

@@ -47,7 +47,7 @@ class Player(Base):
     display_name: Mapped[str | None] = mapped_column(String(64))
     region: Mapped[str | None] = mapped_column(String(16))
     banned: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
-    ban_reason: Mapped[str | None] = mapped_column(String(200))
+    ban_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     # Set by /setup; a player without a region has not set up yet and cannot queue.
     setup_at: Mapped[datetime | None]

@@ -131,6 +131,20 @@ class RatingsDriftPayload(TypedDict, total=False):
     drifts: list[DriftedRating]
 
 
+class AdminNoticePayload(TypedDict, total=False):
+    """`admin_notice`: what an admin did to the player, and why."""
+
+    action: str  # banned, unbanned, rating, resolved
+    reason: str | None
+    race: str
+    old: float
+    new: float
+    match_id: int
+    resolution: str
+    sides: list[int]  # `resolved`: the match's player 1 and player 2
+    languages: dict[str, str]
+
+
 _MATCH = TypeAdapter(MatchPayload)
 _QUEUE_ENDED = TypeAdapter(QueueEndedPayload)
 _SOMEONE_WAITING = TypeAdapter(SomeoneWaitingPayload)
@@ -140,6 +154,7 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     EventType.QUEUE_REMOVED: _QUEUE_ENDED,
     EventType.SOMEONE_WAITING: _SOMEONE_WAITING,
     EventType.RATINGS_DRIFT: TypeAdapter(RatingsDriftPayload),
+    EventType.ADMIN_NOTICE: TypeAdapter(AdminNoticePayload),
     EventType.REPLAY_CHECKED: _MATCH,
 }
 

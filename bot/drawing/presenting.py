@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.drawing.admin_notice import render_admin_notice
 from bot.drawing.drift import drift_rendering
 from bot.drawing.match import match_rendering
 from bot.drawing.renderings import Rendering, render_expired, render_other, render_removed, render_someone_waiting
 from bot.words import Words
 from db.events import (
+    ADMIN_NOTICE,
     MATCH_ABORTED,
     MATCH_COMPLETED,
     MATCH_CONFIRMED,
@@ -44,6 +46,7 @@ _RENDERERS: dict[str, Renderer] = {
     SOMEONE_WAITING: render_someone_waiting,
     # Shown only in the admins' channel.
     RATINGS_DRIFT: drift_rendering,
+    ADMIN_NOTICE: render_admin_notice,
 }
 
 

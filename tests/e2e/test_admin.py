@@ -18,7 +18,8 @@ async def test_a_non_admin_is_refused_and_nothing_changes(
 ) -> None:
     mallory, victim = new_user(), new_user()
     await open_queue(standin, victim)  # the victim exists on the ladder
-    for sub, options in (("queue clear", {}), ("player ban", {"player": victim}), ("queue list", {})):
+    for sub, options in (("queue clear", {"reason": "x"}), ("player ban", {"player": victim, "reason": "x"}),
+                         ("queue list", {})):  # fmt: skip
         result = await standin.run_command(mallory, "admin", options, subcommand=sub)
         assert result.message is not None and "Only the ladder's admins" in result.message.text(), sub
     with engine.connect() as conn:
@@ -46,7 +47,12 @@ async def test_two_admins_resolving_one_dispute_resolve_it_once(
     assert listed.message is not None and f"#{match_id}:" in listed.message.text()
     answers = await asyncio.gather(
         *(
-            standin.run_command(a, "admin", {"match_id": match_id, "result": "player2"}, subcommand="match resolve")
+            standin.run_command(
+                a,
+                "admin",
+                {"match_id": match_id, "result": "player2", "reason": "Bob's replay"},
+                subcommand="match resolve",
+            )
             for a in admins
         )
     )
@@ -55,12 +61,18 @@ async def test_two_admins_resolving_one_dispute_resolve_it_once(
     assert sum("not disputed" in t for t in texts) == 1
     done_b = await standin.wait_for_message(bob, lambda m: m.id == seen_b.id and titled("Match completed")(m), 15)
     assert "You won" in done_b.text() and "An admin settled" in done_b.text() and "1520 (+20)" in done_b.text()
+    # Each player also gets a direct message with the admin's reason.
+    for player, outcome in ((alice, "you lost"), (bob, "you won")):
+        told = await standin.wait_for_message(player, titled("From the ladder's admins"), 15)
+        assert (
+            f"An admin settled match #{match_id}: {outcome}." in told.text() and "Reason: Bob's replay" in told.text()
+        )
     with engine.connect() as conn:
         kinds = conn.execute(
             text("SELECT type FROM outbox WHERE (payload->>'match_id')::bigint = :m ORDER BY id"), {"m": match_id}
         ).scalars()
         assert list(kinds) == ["match_found", "match_confirmed", "match_reported", "match_disputed",
-                               "match_completed"]  # fmt: skip
+                               "match_completed", "admin_notice"]  # fmt: skip
         games = conn.execute(text("SELECT sum(games) FROM ratings WHERE player_id = ANY(:p)"), {"p": [alice, bob]})
         assert games.scalar() == 2
         audited = conn.execute(text("SELECT actor_id FROM audit_log WHERE match_id = :m"), {"m": match_id}).all()
@@ -76,13 +88,16 @@ async def test_a_banned_player_cannot_queue(bot: BotProcess, standin: StandIn, l
     setup = await choose(standin, ladder, carol, setup, ["bw_terran"])
     refused = await join(standin, carol, setup)
     assert refused.message is not None and "banned" in refused.message.text() and "smurfing" in refused.message.text()
+    told = await standin.wait_for_message(carol, titled("From the ladder's admins"), 15)
+    assert "An admin banned you from this ladder." in told.text() and "Reason: smurfing" in told.text()
     dave = new_user()  # an admin takes a waiting player out: their searching view says so
     searching = await queue_up(standin, ladder, dave, ["sc2_terran"])
-    removed = await standin.run_command(admin, "admin", {"player": dave}, subcommand="queue remove")
+    removed = await standin.run_command(admin, "admin", {"player": dave, "reason": "afk"}, subcommand="queue remove")
     assert removed.message is not None and "Removed" in removed.message.text()
     told = await standin.wait_for_message(dave, lambda m: m.id == searching.id and "took you out" in m.text(), 15)
     assert told.custom_ids() == []
-    unbanned = await standin.run_command(admin, "admin", {"player": carol}, subcommand="player unban")
+    unbanned = await standin.run_command(admin, "admin", {"player": carol, "reason": "appeal heard"},
+                                         subcommand="player unban")  # fmt: skip
     assert unbanned.message is not None and "no longer banned" in unbanned.message.text()
     with engine.connect() as conn:
         actions = conn.execute(text("SELECT action FROM audit_log WHERE player_id = :p ORDER BY id"), {"p": carol})
@@ -155,9 +170,9 @@ async def test_ratings_that_drift_reach_the_admins_and_their_repair_is_audited(
     assert f"({alice}) · bw_zerg: stored 1540.0" in posted.text() and "the history says 1520.0" in posted.text()
     listed = await standin.run_command(admin, "admin", subcommand="ratings check")
     assert listed.message is not None and f"({alice})" in listed.message.text()
-    refused = await standin.run_command(bob, "admin", subcommand="ratings repair")  # not an admin
+    refused = await standin.run_command(bob, "admin", {"reason": "x"}, subcommand="ratings repair")  # not an admin
     assert refused.message is not None and "Only the ladder's admins" in refused.message.text()
-    repaired = await standin.run_command(admin, "admin", subcommand="ratings repair")
+    repaired = await standin.run_command(admin, "admin", {"reason": "double win"}, subcommand="ratings repair")
     assert repaired.message is not None and "Repaired" in repaired.message.text()
     with engine.connect() as conn:
         rating = conn.execute(text("SELECT rating FROM ratings WHERE player_id = :p"), {"p": alice}).scalar_one()
@@ -166,3 +181,25 @@ async def test_ratings_that_drift_reach_the_admins_and_their_repair_is_audited(
         ).scalars()
         assert rating == 1520 and list(audited) == [admin]
     assert await asyncio.to_thread(check) == 0
+
+
+async def test_a_rating_changed_by_points_tells_the_player_why(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
+) -> None:
+    admin, erin = new_user(), new_user()
+    standin.make_admin(admin)
+    await open_queue(standin, erin)  # on the ladder, never rated: the change starts from the ladder's 1500
+    options = {"player": erin, "race": "bw_zerg", "change": "add", "value": 25, "reason": "tournament win"}
+    added = await standin.run_command(admin, "admin", options, subcommand="player rating")
+    assert added.message is not None and "bw_zerg rating: none → 1525" in added.message.text()
+    told = await standin.wait_for_message(erin, titled("From the ladder's admins"), 15)
+    assert "BW Zerg rating: 1500 → 1525." in told.text() and "Reason: tournament win" in told.text()
+    too_low = {**options, "change": "subtract", "value": 2000}
+    refused = await standin.run_command(admin, "admin", too_low, subcommand="player rating")
+    assert refused.message is not None and "must stay between 0 and 10000" in refused.message.text()
+    with engine.connect() as conn:
+        rating = conn.execute(text("SELECT rating FROM ratings WHERE player_id = :p"), {"p": erin}).scalar_one()
+        reasons = conn.execute(
+            text("SELECT details->>'reason' FROM audit_log WHERE player_id = :p ORDER BY id"), {"p": erin}
+        ).scalars()
+        assert rating == 1525 and list(reasons) == ["tournament win"]

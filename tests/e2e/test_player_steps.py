@@ -186,13 +186,13 @@ async def _resolved(rig: Rig) -> Scene:
     await rig.press(me, mine, "won")
     await rig.press(other, theirs, "won")
     mine = await rig.until(me, mine, Shows.DISPUTED)
-    settle: dict[str, object] = {"match_id": match_of(mine), "result": "player2"}
+    settle: dict[str, object] = {"match_id": match_of(mine), "result": "player2", "reason": "the replay"}
     return Scene(me, other, mine, theirs, lambda: rig.admin_command("match resolve", settle))
 
 
 async def _removed(rig: Rig) -> Scene:
     me, other, mine = await rig.searching()
-    return Scene(me, other, mine, None, lambda: rig.admin_command("queue remove", {"player": me}))
+    return Scene(me, other, mine, None, lambda: rig.admin_command("queue remove", {"player": me, "reason": "afk"}))
 
 
 async def _expired(rig: Rig) -> Scene:

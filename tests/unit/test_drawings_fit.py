@@ -30,6 +30,7 @@ from bot.queue_choice import QueueChoice
 from bot.queue_service import Joined, QueueSnapshot
 from bot.words import Words
 from db.events import (
+    ADMIN_NOTICE,
     MATCH_REMINDER,
     QUEUE_EXPIRED,
     QUEUE_REMOVED,
@@ -243,6 +244,17 @@ def test_the_admins_drift_post_fits() -> None:
     english = CATALOGS.words("en-US")
     _rendering_fits("drift", render_event(Event(1, RATINGS_DRIFT, (), LONGEST_DRIFT), 0, english))
     assert payload_problem(RATINGS_DRIFT, LONGEST_DRIFT) is None
+
+
+def test_the_admins_notices_fit(words: Words) -> None:
+    reason = "_*" * 250  # the longest reason, every character one that markdown escaping doubles
+    for notice in ({"action": "banned"}, {"action": "unbanned"}, {"action": "someday"},
+                   {"action": "rating", "race": "bw_protoss", "old": 10_000.0, "new": 0.0},
+                   *({"action": "resolved", "match_id": MATCH_ID, "resolution": r, "sides": [THEM, ME]}
+                     for r in ("player1", "player2", "draw", "invalidate"))):  # fmt: skip
+        payload = {**notice, "reason": reason, "languages": {}}
+        assert payload_problem(ADMIN_NOTICE, payload) is None
+        _rendering_fits(str(notice), render_event(Event(1, ADMIN_NOTICE, (ME,), payload), ME, words))
 
 
 def test_every_event_type_has_its_own_drawing() -> None:
