@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 
 from bot.admin_access import is_admin, post_to_admin_log
-from bot.admin_service import MAX_REASON
+from bot.admin_service import MAX_REASON, clean_reason
 from bot.admin_status import status_text
 from bot.answer_in_time import Reply, answer_privately
 from bot.drawing.admin_notes import admin_summary, replay_line
@@ -60,8 +60,9 @@ async def _refused(interaction: Interaction) -> bool:
     return True
 
 
-async def _answer(interaction: Interaction, action: Coroutine[Any, Any, Done]) -> None:
-    """Runs the admin's action, tells them what it did, and logs it for the other admins when it changed something."""
+async def _answer(interaction: Interaction, action: Coroutine[Any, Any, Done], reason: str | None = None) -> None:
+    """Runs the admin's action, tells them what it did, and logs it for the other admins when it changed something
+    (with the reason given)."""
     outcome: list[Done] = []
 
     async def summary() -> Reply:
@@ -70,8 +71,10 @@ async def _answer(interaction: Interaction, action: Coroutine[Any, Any, Done]) -
 
     await answer_privately(interaction, summary())
     if outcome and outcome[0].changed:
+        said = clean_reason(reason)
+        why = f" Reason: {discord.utils.escape_markdown(said)}" if said else ""
         await post_to_admin_log(
-            interaction.client, f"{interaction.user} ({interaction.user.id}): {admin_summary(outcome[0])}"
+            interaction.client, f"{interaction.user} ({interaction.user.id}): {admin_summary(outcome[0])}{why}"
         )
 
 
@@ -110,7 +113,9 @@ async def _queue_list(interaction: Interaction) -> Reply:
 async def queue_remove(interaction: Interaction, player: discord.User, reason: Reason) -> None:
     if await _refused(interaction):
         return
-    await _answer(interaction, services_of(interaction).admin.queue_remove(interaction.user.id, player.id, reason))
+    await _answer(
+        interaction, services_of(interaction).admin.queue_remove(interaction.user.id, player.id, reason), reason
+    )
 
 
 @queue_group.command(name="clear", description="Take everyone out of the queue")
@@ -118,7 +123,7 @@ async def queue_remove(interaction: Interaction, player: discord.User, reason: R
 async def queue_clear(interaction: Interaction, reason: Reason) -> None:
     if await _refused(interaction):
         return
-    await _answer(interaction, services_of(interaction).admin.queue_clear(interaction.user.id, reason))
+    await _answer(interaction, services_of(interaction).admin.queue_clear(interaction.user.id, reason), reason)
 
 
 @match_group.command(name="disputes", description="Disputed matches waiting for an admin, oldest first")
@@ -176,7 +181,7 @@ async def match_resolve(
     if await _refused(interaction):
         return
     admin = services_of(interaction).admin
-    await _answer(interaction, admin.resolve(interaction.user.id, match_id, result, reason))
+    await _answer(interaction, admin.resolve(interaction.user.id, match_id, result, reason), reason)
 
 
 @player_group.command(name="show", description="A player's profile, ban included")
@@ -217,7 +222,9 @@ async def player_rating(
         return
     admin = services_of(interaction).admin
     race_code = race.strip().lower()
-    await _answer(interaction, admin.set_rating(interaction.user.id, player.id, race_code, value, reason, change))
+    await _answer(
+        interaction, admin.set_rating(interaction.user.id, player.id, race_code, value, reason, change), reason
+    )
 
 
 @ratings_group.command(name="check", description="Every rating against the match history")
@@ -237,7 +244,7 @@ async def _ratings_check(interaction: Interaction) -> Reply:
 async def ratings_repair(interaction: Interaction, reason: Reason) -> None:
     if await _refused(interaction):
         return
-    await _answer(interaction, services_of(interaction).admin.repair_ratings(interaction.user.id, reason))
+    await _answer(interaction, services_of(interaction).admin.repair_ratings(interaction.user.id, reason), reason)
 
 
 @player_group.command(name="ban", description="Ban a player from the ladder")
@@ -245,7 +252,7 @@ async def ratings_repair(interaction: Interaction, reason: Reason) -> None:
 async def player_ban(interaction: Interaction, player: discord.User, reason: Reason) -> None:
     if await _refused(interaction):
         return
-    await _answer(interaction, services_of(interaction).admin.ban(interaction.user.id, player.id, reason))
+    await _answer(interaction, services_of(interaction).admin.ban(interaction.user.id, player.id, reason), reason)
 
 
 @player_group.command(name="unban", description="Lift a player's ban")
@@ -253,4 +260,4 @@ async def player_ban(interaction: Interaction, player: discord.User, reason: Rea
 async def player_unban(interaction: Interaction, player: discord.User, reason: Reason) -> None:
     if await _refused(interaction):
         return
-    await _answer(interaction, services_of(interaction).admin.unban(interaction.user.id, player.id, reason))
+    await _answer(interaction, services_of(interaction).admin.unban(interaction.user.id, player.id, reason), reason)

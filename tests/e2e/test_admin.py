@@ -90,6 +90,10 @@ async def test_a_banned_player_cannot_queue(bot: BotProcess, standin: StandIn, l
     assert refused.message is not None and "banned" in refused.message.text() and "smurfing" in refused.message.text()
     told = await standin.wait_for_message(carol, titled("From the ladder's admins"), 15)
     assert "An admin banned you from this ladder." in told.text() and "Reason: smurfing" in told.text()
+    # The admins' log channel has it too, with the reason (the admin's own answer above does not repeat it).
+    posted = f"Player {carol} is banned"
+    logged = await standin.wait_for_message(admin, lambda m: posted in m.text() and not m.ephemeral, 15)
+    assert logged.text().endswith("Reason: smurfing")
     dave = new_user()  # an admin takes a waiting player out: their searching view says so
     searching = await queue_up(standin, ladder, dave, ["sc2_terran"])
     removed = await standin.run_command(admin, "admin", {"player": dave, "reason": "afk"}, subcommand="queue remove")
