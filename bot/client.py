@@ -26,6 +26,7 @@ from bot.components.leaderboard import PageButton
 from bot.components.match import MatchButton
 from bot.components.names_form import NamesForm, form_owner
 from bot.components.player_setup import LanguageSelect, ProfileButton, RegionSelect, RulesButton
+from bot.components.reason_form import ReasonForm, reason_form_of
 from bot.components.searching import CancelButton
 from bot.components.setup import JoinButton, NoticeButton, RaceSelect, VetoSelect
 from bot.components.stray import answer_stray, is_stray
@@ -164,6 +165,8 @@ class LadderBot(LadderClient):
             await answer_stray(interaction)
         elif (owner := form_owner(interaction)) is not None:
             await NamesForm(owner).submitted(interaction)
+        elif (settling := reason_form_of(interaction)) is not None:
+            await ReasonForm(*settling).submitted(interaction)
 
     async def _sync_commands(self) -> None:
         guild_id = self.settings.discord_guild_id

@@ -92,6 +92,8 @@ BOT_TOKEN = "bot_token"
 DIRECT_MESSAGE = "direct_message"
 # Recorded for a `match_reported` event the player will never need: a newer state of the match reached them.
 SUPERSEDED = "superseded"
+# At most this many newer states drawn over an edit that lost the race (a match has few states).
+REDRAWS = 5
 
 
 @dataclass(frozen=True)
@@ -202,10 +204,16 @@ class Deliverer:
         if await self._newer(event, player_id) is not None:
             return SUPERSEDED, ""
         path, problem = await self._deliver(event, player_id)
-        if path in (INTERACTION_TOKEN, BOT_TOKEN):
-            newer = await self._newer(event, player_id)
-            if newer is not None:
-                await self._deliver(newer, player_id)
+        drawn = event
+        # Each redraw may itself land after a state newer still (an admin settling the dispute meanwhile): look
+        # again after each, until the newest drawn is the newest there is. A state written after a look is drawn
+        # by its own delivery after our edit landed, so it comes last.
+        for _ in range(REDRAWS if path in (INTERACTION_TOKEN, BOT_TOKEN) else 0):
+            newer = await self._newer(drawn, player_id)
+            if newer is None:
+                break
+            await self._deliver(newer, player_id)
+            drawn = newer
         return path, problem
 
     async def _newer(self, event: Event, player_id: int) -> Event | None:

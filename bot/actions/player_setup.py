@@ -4,10 +4,9 @@ database, so the stored profile is the old one until the player saves, and a res
 
 from __future__ import annotations
 
-from typing import Any
-
 import discord
 
+from bot.actions.form_values import form_values
 from bot.actions.owner import belongs_to
 from bot.actions.setup import picked_values, private_here, queue_setup
 from bot.drawing.custom_ids import DISCARD, NAMES, PLAY, profile_button
@@ -171,29 +170,8 @@ async def names_submitted(interaction: Interaction, player_id: int) -> None:
         return
     services = services_of(interaction)
     words = await words_for(interaction)
-    typed = _form_values(interaction.data)
+    typed = form_values(interaction.data, FORM_INPUTS, 400)
     languages = [words.code.split("-")[0], "en"]
     draft, refusals = await services.players.type_names(player_id, interaction.user.display_name, typed, languages)
     problems = [f"**{field_name(words, key)}**: {refusal_text(words, r)}" for key, r in refusals.items()]
     await _redraw(interaction, draft, problems)
-
-
-def _form_values(data: Any) -> dict[str, str]:
-    """The text inputs of a submitted form by custom id, bounded: a forged submission may carry anything."""
-    found: dict[str, str] = {}
-
-    def walk(components: object) -> None:
-        if not isinstance(components, list):
-            return
-        for c in components[:10]:
-            if not isinstance(c, dict):
-                continue
-            if isinstance(c.get("component"), dict):
-                walk([c["component"]])
-            walk(c.get("components"))
-            custom_id, value = c.get("custom_id"), c.get("value")
-            if custom_id in FORM_INPUTS and isinstance(value, str):
-                found[str(custom_id)] = value[:400]
-
-    walk((data or {}).get("components"))
-    return found

@@ -40,6 +40,8 @@ RULES_BUTTON = rf"^ladder:rules:{_PLAYER}$"
 # Understood, under the ladder's notices: the notices' places in the ladder file, joined by `_`.
 NOTICE_BUTTON = rf"^ladder:notice:(?P<notices>[0-9]{{1,2}}(?:_[0-9]{{1,2}}){{0,19}}):{_PLAYER}$"
 RESOLVE_BUTTON = rf"^ladder:resolve:{_MATCH}:(?P<result>player1|player2|draw|invalidate)$"
+# The form asking the admin who pressed a resolve button for the reason (a modal, routed by its id).
+REASON_FORM = rf"^ladder:reason:{_MATCH}:(?P<result>player1|player2|draw|invalidate)$"
 PAGE_BUTTON = r"^ladder:board:(?P<page>[0-9]{1,7}):(?P<race>[a-z0-9_]{1,32})$"
 # Any control that names its player last: a press by someone else is answered as such.
 OWNED = rf"^ladder:[a-z]+(?::[a-z0-9_]{{1,32}})?:{_PLAYER}$"
@@ -94,6 +96,10 @@ def notice_button(places: list[int], player_id: int) -> str:
 
 def resolve_button(match_id: int, result: str) -> str:
     return f"ladder:resolve:{match_id}:{result}"
+
+
+def reason_form(match_id: int, result: str) -> str:
+    return f"ladder:reason:{match_id}:{result}"
 
 
 def page_button(race: str, page: int) -> str:

@@ -53,6 +53,21 @@ def dispute_rendering(payload: MatchPayload, words: Words, staff_role_id: int | 
     return Rendering(embed, routed_view(*buttons), **ping)
 
 
+# The reason's text input on the form a resolve button opens.
+REASON = "reason"
+
+
+def reason_form(match_id: int, result: str, most: int) -> discord.ui.Modal:
+    """Asks the admin why, before the match is settled: both players read it."""
+    form = discord.ui.Modal(title=f"Settle match #{match_id}: {result}"[:45],
+                            custom_id=custom_ids.reason_form(match_id, result), timeout=None)  # fmt: skip
+    reason = discord.ui.TextInput[Any](label="Reason (both players read it)", custom_id=REASON,
+                                       style=discord.TextStyle.paragraph, min_length=1, max_length=most)  # fmt: skip
+    form.add_item(reason)
+    form.stop()  # routed by its id (`REASON_FORM`), not kept in memory
+    return form
+
+
 def _resolve_button(match_id: int, result: str, label: str) -> discord.ui.Button[discord.ui.View]:
     style = discord.ButtonStyle.danger if result == "invalidate" else discord.ButtonStyle.primary
     return discord.ui.Button(label=label[:80], style=style, custom_id=custom_ids.resolve_button(match_id, result))

@@ -138,8 +138,13 @@ async def test_a_dispute_reaches_the_admins_channel_and_its_buttons_settle_it(
 
     refused = await standin.press_button(bob, posted.id, resolve_draw)  # a player, not an admin
     assert refused.message is not None and "Only the ladder's admins" in refused.message.text()
-    settled = await standin.press_button(admin, posted.id, resolve_draw)
+    asked = await standin.press_button(admin, posted.id, resolve_draw)  # first, the reason
+    form = standin.open_modal(admin)
+    assert asked.answered and form is not None and form["custom_id"] == f"ladder:reason:{match_id}:draw"
+    assert _match_state(engine, match_id) == "disputed"  # nothing settled before the reason comes back
+    settled = await standin.submit_modal(admin, {"reason": "Both said draw in the channel."})
     assert settled.message is not None and "resolved" in settled.message.text() and settled.message.custom_ids() == []
+    assert "Reason: Both said draw in the channel." in settled.message.text()
     done_a = await standin.wait_for_message(alice, lambda m: m.id == seen_a.id and titled("Match completed")(m), 15)
     assert "draw" in done_a.text()
     with engine.connect() as conn:
@@ -207,3 +212,8 @@ async def test_a_rating_changed_by_points_tells_the_player_why(
             text("SELECT details->>'reason' FROM audit_log WHERE player_id = :p ORDER BY id"), {"p": erin}
         ).scalars()
         assert rating == 1525 and list(reasons) == ["tournament win"]
+
+
+def _match_state(engine: Engine, match_id: int) -> str:
+    with engine.connect() as conn:
+        return str(conn.execute(text("SELECT state FROM matches WHERE id = :m"), {"m": match_id}).scalar_one())
