@@ -89,15 +89,20 @@ async def match_found_payload(session: AsyncSession, match_id: int) -> MatchPayl
     return cast(MatchPayload, payload) if payload is not None else None
 
 
+# The events that draw the match's own message (not a reminder, a new message; nor an admin's direct message).
+MATCH_STATES = ("match_found", "match_confirmed", "match_reported", "match_completed", "match_disputed",
+                "match_aborted", "match_invalidated", "replay_checked")  # fmt: skip
+
+
 async def newer_match_event(session: AsyncSession, match_id: int, player_id: int, after_id: int) -> Event | None:
-    """The newest event of the match shown to this player that was written after `after_id`, if any."""
+    """The newest state of the match shown to this player that was written after `after_id`, if any."""
     row = (
         await session.execute(
             text(
                 "SELECT id, type, player_ids, payload FROM outbox WHERE (payload->>'match_id')::bigint = :m"
-                " AND id > :after AND :p = ANY(player_ids) ORDER BY id DESC LIMIT 1"
+                " AND id > :after AND :p = ANY(player_ids) AND type = ANY(:states) ORDER BY id DESC LIMIT 1"
             ),
-            {"m": match_id, "after": after_id, "p": player_id},
+            {"m": match_id, "after": after_id, "p": player_id, "states": list(MATCH_STATES)},
         )
     ).first()
     if row is None:
