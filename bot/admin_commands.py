@@ -21,7 +21,7 @@ from bot.admin_service import MAX_REASON, clean_reason
 from bot.admin_status import status_text
 from bot.answer_in_time import Reply, answer_privately
 from bot.drawing.admin_notes import admin_summary, replay_line
-from bot.drawing.drift import drift_fields, drift_text
+from bot.drawing.drift import drift_text
 from bot.drawing.profile import profile_embed
 from bot.drawing.renderings import name, race, timestamp
 from bot.health import BotHealth
@@ -236,7 +236,7 @@ async def ratings_check(interaction: Interaction) -> None:
 
 async def _ratings_check(interaction: Interaction) -> Reply:
     drifts = await services_of(interaction).admin.rating_drift()
-    return {"content": drift_text(len(drifts), [drift_fields(d) for d in drifts])[:2000]}
+    return {"content": drift_text(len(drifts), [d.as_payload() for d in drifts])[:2000]}
 
 
 @ratings_group.command(name="repair", description="Set every rating that differs from the match history to it")

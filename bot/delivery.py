@@ -148,10 +148,16 @@ class Deliverer:
         self._notifications = notifications
         self._catalogs = catalogs
         self._backoff_s = tuple(backoff_s)
-        self._admin_channel_id = admin_channel_id
         self._staff_role_id = staff_role_id
-        self._match_log_channel_id = match_log_channel_id
         self._match_log_language = match_log_language
+        # The channels the bot posts in, by the "player" their posts are recorded as: the path and the channel.
+        self._channels = {
+            player: (path, channel_id)
+            for player, path, channel_id in (
+                (ADMINS, ADMIN_CHANNEL, admin_channel_id), (MATCH_LOG, MATCH_LOG_CHANNEL, match_log_channel_id)
+            )
+            if channel_id
+        }  # fmt: skip
         self._showing = asyncio.Semaphore(shows_at_once)
         narrow = (DIRECT_MESSAGE, ADMIN_CHANNEL, MATCH_LOG_CHANNEL)
         self._narrow_lanes = {path: asyncio.Semaphore(NARROW_AT_ONCE) for path in narrow}
@@ -165,9 +171,9 @@ class Deliverer:
         of reach, once that is recorded). One query finds who saw it already; each player's sight is recorded
         as soon as they have it; both shared with the other events handled at the same moment."""
         players = list(dict.fromkeys(event.player_ids))
-        if event.type in FOR_ADMINS and self._admin_channel_id:
+        if event.type in FOR_ADMINS and ADMINS in self._channels:
             players.append(ADMINS)
-        if event.type in LOGGED and self._match_log_channel_id:
+        if event.type in LOGGED and MATCH_LOG in self._channels:
             players.append(MATCH_LOG)
         seen = await self._ledger.seen(event.id, players)
         todo = [p for p in players if p not in seen]
@@ -273,17 +279,12 @@ class Deliverer:
     ) -> str | None:
         attempts: list[tuple[str, Callable[[], Awaitable[Any]]]] = []
         dms_closed = False
-        if player_id == ADMINS:
-            assert self._admin_channel_id is not None
-            channel = self._client.get_partial_messageable(self._admin_channel_id)
+        if (posted := self._channels.get(player_id)) is not None:
+            path, channel_id = posted
+            channel = self._client.get_partial_messageable(channel_id)
             # The nonce makes a post sent twice (a timeout that did land, a restart) one message.
             nonce = _nonce(event.id, player_id)
-            attempts.append((ADMIN_CHANNEL, lambda: channel.send(**rendering().send_kwargs(), nonce=nonce)))
-        elif player_id == MATCH_LOG:
-            assert self._match_log_channel_id is not None
-            log_channel = self._client.get_partial_messageable(self._match_log_channel_id)
-            nonce = _nonce(event.id, player_id)
-            attempts.append((MATCH_LOG_CHANNEL, lambda: log_channel.send(**rendering().send_kwargs(), nonce=nonce)))
+            attempts.append((path, lambda: channel.send(**rendering().send_kwargs(), nonce=nonce)))
         else:
             async with self._showing:
                 if await self._notifications.offer(player_id, event):

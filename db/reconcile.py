@@ -8,10 +8,12 @@ finds is a change applied twice or lost, a counter that drifted, or a rating wri
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from db.payloads import DriftedRating
 
 # Ratings are floats summed in another order: a difference below this is rounding, not drift.
 TOLERANCE = 1e-6
@@ -32,6 +34,11 @@ class Drift:
     race: str
     stored: Standing
     expected: Standing
+
+    def as_payload(self) -> DriftedRating:
+        """As the `ratings_drift` event carries it."""
+        return {"player_id": self.player_id, "race": self.race, "stored": list(astuple(self.stored)),
+                "expected": list(astuple(self.expected))}  # fmt: skip
 
 
 _DRIFT = text(

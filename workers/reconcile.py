@@ -4,7 +4,6 @@ admins' channel (an event with no players), to be repaired with `/admin ratings 
 from __future__ import annotations
 
 import logging
-from dataclasses import astuple
 
 import redis
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,11 +25,7 @@ def check_ratings(sessions: sessionmaker[Session], client: redis.Redis, stream: 
         drifts = rating_drift(session, ladder.rating.start)
         if not drifts:
             return 0
-        named = [
-            {"player_id": d.player_id, "race": d.race, "stored": list(astuple(d.stored)),
-             "expected": list(astuple(d.expected))}
-            for d in drifts[:NAMED]
-        ]  # fmt: skip
+        named = [d.as_payload() for d in drifts[:NAMED]]
         [event] = insert_events(session, [NewEvent(RATINGS_DRIFT, (), {"count": len(drifts), "drifts": named})])
     publish(sessions, client, stream, [event.id])
     log.warning("ratings: %d differ from the match history; told the admins (event %s)", len(drifts), event.id)

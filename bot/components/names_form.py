@@ -1,5 +1,4 @@
-"""The names form's submission, routed by its custom id: discord.py only routes a form it still holds in memory,
-and the bot holds none (a restart between opening the form and sending it loses nothing)."""
+"""The names form's submission, routed by its custom id (bot/components/forms.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +8,7 @@ from typing import Any
 import discord
 
 from bot.actions.player_setup import names_submitted
+from bot.components.forms import submitted_form
 from bot.drawing.custom_ids import NAMES_FORM
 from bot.failures import answers_failure
 
@@ -17,10 +17,7 @@ _FORM = re.compile(NAMES_FORM)
 
 def form_owner(interaction: discord.Interaction[Any]) -> int | None:
     """The player a submitted names form belongs to; None for any other interaction."""
-    if interaction.type is not discord.InteractionType.modal_submit:
-        return None
-    data: Any = interaction.data or {}
-    found = _FORM.match(str(data.get("custom_id", ""))[:100])
+    found = submitted_form(interaction, _FORM)
     return int(found["player"]) if found else None
 
 

@@ -1,5 +1,4 @@
-"""The reason form of a dispute's resolve button, routed by its custom id (discord.py routes only forms it holds in
-memory, and the bot holds none: a restart between the press and the form loses nothing)."""
+"""The reason form of a dispute's resolve button, routed by its custom id (bot/components/forms.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +8,7 @@ from typing import Any
 import discord
 
 from bot.actions.resolve import reason_given
+from bot.components.forms import submitted_form
 from bot.drawing.custom_ids import REASON_FORM
 from bot.failures import answers_failure
 
@@ -17,10 +17,7 @@ _FORM = re.compile(REASON_FORM)
 
 def reason_form_of(interaction: discord.Interaction[Any]) -> tuple[int, str] | None:
     """The match and result a submitted reason form settles; None for any other interaction."""
-    if interaction.type is not discord.InteractionType.modal_submit:
-        return None
-    data: Any = interaction.data or {}
-    found = _FORM.match(str(data.get("custom_id", ""))[:100])
+    found = submitted_form(interaction, _FORM)
     return (int(found["match"]), found["result"]) if found else None
 
 

@@ -3,19 +3,11 @@ check's post in the admins' channel and `/admin ratings check`."""
 
 from __future__ import annotations
 
-from dataclasses import astuple
-
 import discord
 
 from bot.drawing.renderings import WARNING_COLOUR, Rendering
 from bot.words import Words
 from db.payloads import DriftedRating, RatingsDriftPayload
-from db.reconcile import Drift
-
-
-def drift_fields(drift: Drift) -> DriftedRating:
-    return {"player_id": drift.player_id, "race": drift.race, "stored": list(astuple(drift.stored)),
-            "expected": list(astuple(drift.expected))}  # fmt: skip
 
 
 def drift_text(count: int, drifts: list[DriftedRating]) -> str:

@@ -18,7 +18,7 @@ from bot.drawing.renderings import (
     iso_timestamp,
     name,
     race,
-    rating,
+    rating_after,
     report_name,
     sides,
 )
@@ -170,15 +170,11 @@ def _completed(payload: MatchPayload, player_id: int, _type: str, words: Words) 
     if payload.get("resolved_by"):
         headline += " " + words._("An admin settled the result.")
     embed = discord.Embed(title=words._("Match completed"), description=headline, colour=NEUTRAL_COLOUR)
-    new_ratings = payload.get("new_ratings") if isinstance(payload.get("new_ratings"), dict) else {}
+    new_ratings = payload.get("new_ratings") or {}
     for side, label in ((me, words._("Your rating")), (opp, words._("Opponent's rating"))):
-        if not side:
-            continue
-        change = side.get("rating_change")
-        new = new_ratings.get(str(side.get("player_id"))) if new_ratings else None
-        moved = f" ({words.signed(change)})" if isinstance(change, int | float) else ""
-        shown = rating(words, new) if new is not None else rating(words, side.get("rating"))
-        embed.add_field(name=label, value=f"{race(words, side)}: {shown}{moved}", inline=True)
+        if side:
+            shown = rating_after(words, side, new_ratings)
+            embed.add_field(name=label, value=f"{race(words, side)}: {shown}", inline=True)
     replay_field(embed, payload, player_id, words)
     _footer(embed, payload, words)
     return Rendering(embed)

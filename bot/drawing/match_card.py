@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from bot.drawing.renderings import name, race, rating
 from bot.words import Words
+from db.identity import flag
 from db.payloads import MatchSide
+
+
+def player_head(words: Words, side: MatchSide) -> str:
+    """Who the player is on the ladder: flag, ladder name and Discord mention (an embed pings nobody)."""
+    mention = f"<@{side['player_id']}>" if isinstance(side.get("player_id"), int) else ""
+    return " ".join(p for p in (flag(side.get("country")), f"**{name(words, side)}**", mention) if p)
 
 
 def player_field(words: Words, side: MatchSide) -> str:
     """The lines of one player's field on the card (within an embed field's 1,024 characters)."""
-    flag = words.country(side.get("country")).split(" ")[0] if side.get("country") else ""
-    mention = f"<@{side['player_id']}>" if isinstance(side.get("player_id"), int) else ""
     rank = side.get("rank")
     ranked = words._("rank {rank}", rank=rank) if rank else words._("unranked")
-    head = " ".join(p for p in (flag, f"**{name(words, side)}**", mention) if p)
-    lines = [head, f"{race(words, side)} · {rating(words, side.get('rating'))} · {ranked}"]
+    lines = [player_head(words, side), f"{race(words, side)} · {rating(words, side.get('rating'))} · {ranked}"]
     in_game = as_in_game(side.get("in_game_name"))
     tag = as_in_game(side.get("battletag"))
     if in_game or tag:

@@ -8,9 +8,17 @@ from __future__ import annotations
 import discord
 
 from bot.drawing.match import dispute_why
-from bot.drawing.renderings import ENDED_COLOUR, NEUTRAL_COLOUR, WARNING_COLOUR, Rendering, name, race, rating
+from bot.drawing.match_card import player_head
+from bot.drawing.renderings import (
+    ENDED_COLOUR,
+    NEUTRAL_COLOUR,
+    WARNING_COLOUR,
+    Rendering,
+    name,
+    race,
+    rating_after,
+)
 from bot.words import Words
-from db.identity import flag as flag_of
 from db.payloads import MatchPayload, MatchSide
 
 
@@ -40,14 +48,7 @@ def match_log_rendering(payload: MatchPayload, words: Words) -> Rendering:
 
 
 def _side(words: Words, side: MatchSide, new_ratings: dict[str, float]) -> str:
-    flag = flag_of(side.get("country"))
-    mention = f"<@{side['player_id']}>" if isinstance(side.get("player_id"), int) else ""
-    head = " ".join(p for p in (flag, f"**{name(words, side)}**", mention) if p)
-    new = new_ratings.get(str(side.get("player_id")))
-    change = side.get("rating_change")
-    shown = rating(words, new if new is not None else side.get("rating"))
-    moved = f" ({words.signed(change)})" if isinstance(change, int | float) else ""
-    return f"{head}\n{race(words, side)} · {shown}{moved}"[:1024]
+    return f"{player_head(words, side)}\n{race(words, side)} · {rating_after(words, side, new_ratings)}"[:1024]
 
 
 def _result(payload: MatchPayload, players: list[MatchSide], words: Words) -> str:

@@ -124,6 +124,14 @@ def rating(words: Words, value: object) -> str:
     return words.rating(float(value)) if isinstance(value, int | float) else "?"
 
 
+def rating_after(words: Words, side: MatchSide, new_ratings: dict[str, float]) -> str:
+    """A player's rating once the match is settled (the new one where the payload has it) and how it moved."""
+    new = new_ratings.get(str(side.get("player_id")))
+    change = side.get("rating_change")
+    moved = f" ({words.signed(change)})" if isinstance(change, int | float) else ""
+    return rating(words, new if new is not None else side.get("rating")) + moved
+
+
 def report_name(words: Words, report: object) -> str:
     """A player's report of their game, as a noun: "a **win**"."""
     if report == "win":
