@@ -10,7 +10,7 @@ from db.ladder import Ladder
 from sandbox.discord_standin import StandIn
 from sandbox.players import Profile, choose, join, open_queue, press_on_match, queue_up, titled
 from tests.e2e.conftest import STAFF_ROLE_ID, BotProcess, match_log_post, new_user
-from tests.e2e.test_match_journey import matched, shows
+from tests.e2e.test_match_journey import matched, reported, shows
 
 
 async def test_a_non_admin_is_refused_and_nothing_changes(
@@ -116,12 +116,7 @@ async def test_a_banned_player_cannot_queue(bot: BotProcess, standin: StandIn, l
 async def test_a_dispute_reaches_the_admins_channel_and_its_buttons_settle_it(
     bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine, stack_env: dict[str, str]
 ) -> None:
-    alice, bob, match_id, seen_a, seen_b = await matched(standin, ladder)
-    for user, seen in ((alice, seen_a), (bob, seen_b)):
-        await press_on_match(standin, user, seen, "confirm", match_id)
-    for user, seen, claim in ((alice, seen_a, "won"), (bob, seen_b, "draw")):
-        confirmed = await shows(standin, user, seen, "Match confirmed")
-        await press_on_match(standin, user, confirmed, claim, match_id)
+    alice, bob, match_id, seen_a, _ = await reported(standin, ladder, ("won", "draw"))
     admin = new_user()
     standin.make_admin(admin)
     posted = await standin.wait_for_message(admin, titled(f"Match #{match_id} disputed"), timeout=15)
@@ -159,12 +154,7 @@ async def test_ratings_that_drift_reach_the_admins_and_their_repair_is_audited(
 ) -> None:
     from workers.celery import app
 
-    alice, bob, match_id, seen_a, seen_b = await matched(standin, ladder)
-    for user, seen in ((alice, seen_a), (bob, seen_b)):
-        await press_on_match(standin, user, seen, "confirm", match_id)
-    for user, seen, claim in ((alice, seen_a, "won"), (bob, seen_b, "lost")):
-        confirmed = await shows(standin, user, seen, "Match confirmed")
-        await press_on_match(standin, user, confirmed, claim, match_id)
+    alice, bob, _, seen_a, _ = await reported(standin, ladder, ("won", "lost"))
     await shows(standin, alice, seen_a, "Match completed")
     with engine.begin() as conn:  # Alice's win applied a second time, by hand
         conn.execute(text("UPDATE ratings SET rating = rating + 20 WHERE player_id = :p"), {"p": alice})

@@ -28,6 +28,17 @@ async def matched(standin: StandIn, ladder: Ladder) -> tuple[int, int, int, Mess
     return alice, bob, match_id, seen_a, seen_b
 
 
+async def reported(standin: StandIn, ladder: Ladder, claims: tuple[str, str]) -> tuple[int, int, int, Message, Message]:
+    """Two players matched, both confirmed, then each reporting their claim (won, lost or draw) in turn."""
+    alice, bob, match_id, seen_a, seen_b = await matched(standin, ladder)
+    for user, seen in ((alice, seen_a), (bob, seen_b)):
+        await press_on_match(standin, user, seen, "confirm", match_id)
+    for user, seen, claim in ((alice, seen_a, claims[0]), (bob, seen_b, claims[1])):
+        confirmed = await shows(standin, user, seen, "Match confirmed")
+        await press_on_match(standin, user, confirmed, claim, match_id)
+    return alice, bob, match_id, seen_a, seen_b
+
+
 async def shows(standin: StandIn, user: int, message: Message, title: str) -> Message:
     return await standin.wait_for_message(user, lambda m: m.id == message.id and titled(title)(m), timeout=15)
 
