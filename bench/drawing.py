@@ -26,7 +26,8 @@ from bot.queue_choice import QueueChoice
 from bot.queue_service import Joined, QueueSnapshot
 from bot.words import Words
 from db.ladder import load_ladder
-from db.players import BoardPage, BoardRow, PastMatch, Profile, RaceStanding
+from db.leaderboard import BoardFilter, BoardPage, BoardRow
+from db.players import PastMatch, Profile, RaceStanding
 from db.refusals import Refusal, Why
 
 ROUNDS = 31
@@ -56,8 +57,8 @@ def _views(words: Words) -> list[Callable[[], Any]]:
         PastMatch(900 + i, "completed", "win", THEM, "Ivan", "bw_zerg", "sc2_terran", 12.5, NOW) for i in range(5)
     ]
     profile = Profile(ME, "Kim", "KRJ", False, standings, recent)
-    rows = [BoardRow(i + 1, THEM + i, f"Player {i}", 2100 - 7 * i, 50, 20, 1, "S") for i in range(10)]
-    board = BoardPage("bw_zerg", 1, 12, rows)
+    rows = [BoardRow(i + 1, THEM + i, f"Player {i}", "KR", "bw_zerg", 2100 - 7 * i, 50, 20, 1, "S") for i in range(10)]
+    board = BoardPage(BoardFilter(country="KR").of(ladder), 1, 12, 115, rows)
     refusal = Refusal(Why.TOO_MANY_VETOES, {"most": 4, "chosen": 6})
     return [
         *(lambda m=m: match_rendering(m, ME, "", words) for m in matches),  # type: ignore[misc]

@@ -2,8 +2,11 @@
 
     python -m bench.leaderboard [--players 100000] [--repeat 20]
 
-Every player plays one race, rated around 1500 with a spread of 300, 90% of them active; the figures are the
-median of `repeat` reads of the first page, a page in the middle, the last page, and one profile.
+Each player plays one to three of the ladder's six races, rated around 1500 with a spread of 300, 90% of them
+active, from one of 15 countries (or none). For each filter (every race; best race only; two races, best only; a
+country; a rank band; a race, a country and a band at once) the figures are the median of `repeat` reads of the
+first page, a page in the middle and the last page, as the bot reads them (its board cache kept: `warm`), and the
+same with nothing kept (`cold`: what the first reader after `LEADERBOARD_CACHE_S` pays); and one profile.
 """
 
 from __future__ import annotations
@@ -19,32 +22,41 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
+from sqlalchemy import text
 
 from bench.wave import RESULTS
 from db import players
 from db.engines import async_engine, async_session_factory
 from db.ladder import LADDERS_DIR, load_ladder
+from db.leaderboard import BoardCache, BoardFilter, board
 from db.migrate import upgrade
 from db.settings import get_settings
 from sandbox.servers import drop_database, embedded_running, ensure_servers, fresh_database, stop_servers
 
+COUNTRIES = ["DE", "FR", "KR", "US", "RU", "CN", "PL", "SE", "BR", "ES", "GB", "UA", "CA", "NL", "FI", None, None]
 
-def _fill(url: str, count: int) -> None:
+# The issue's goal: any page of any filter, as the bot reads it.
+GOAL_MS = 50.0
+
+
+def _fill(url: str, count: int, races: list[str]) -> None:
     rng = random.Random(1)
     with psycopg.connect(url) as conn:
-        with conn.cursor().copy("COPY players (id, display_name, region) FROM STDIN") as copy:
+        with conn.cursor().copy("COPY players (id, display_name, region, country) FROM STDIN") as copy:
             for pid in range(1, count + 1):
-                copy.write_row((pid, f"Player {pid}", "EUW"))
+                copy.write_row((pid, f"Player {pid}", "EUW", rng.choice(COUNTRIES)))
         with conn.cursor().copy(
             "COPY ratings (player_id, race, rating, games, wins, losses, draws, last_played_at) FROM STDIN"
         ) as copy:
             for pid in range(1, count + 1):
-                games = rng.randint(1, 60)
-                wins = rng.randint(0, games)
-                # 90% played within the ladder's 28 active days; the rest are shown unranked.
-                days = rng.uniform(0, 25) if rng.random() < 0.9 else rng.uniform(40, 90)
-                played = datetime.now(UTC) - timedelta(days=days)
-                copy.write_row((pid, "bw_zerg", round(rng.gauss(1500, 300), 1), games, wins, games - wins, 0, played))
+                for race in rng.sample(races, rng.choice([1, 1, 1, 2, 2, 3])):
+                    games = rng.randint(1, 60)
+                    wins = rng.randint(0, games)
+                    # 90% played within the ladder's 28 active days; the rest are shown unranked.
+                    days = rng.uniform(0, 25) if rng.random() < 0.9 else rng.uniform(40, 90)
+                    played = datetime.now(UTC) - timedelta(days=days)
+                    rating = round(rng.gauss(1500, 300), 1)
+                    copy.write_row((pid, race, rating, games, wins, games - wins, 0, played))
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE ratings")  # what autovacuum does soon after a bulk load
 
@@ -58,27 +70,47 @@ async def _median_ms(read: Callable[[], Awaitable[Any]], repeat: int) -> float:
     return round(statistics.median(times), 2)
 
 
+FILTERS = {
+    "every_race": BoardFilter(),
+    "best_race_only": BoardFilter(best_only=True),
+    "two_races_best_only": BoardFilter(races=("bw_zerg", "sc2_zerg"), best_only=True),
+    "country": BoardFilter(country="DE"),
+    "rank_band": BoardFilter(band="C"),
+    "race_country_band": BoardFilter(races=("bw_terran",), country="KR", band="B"),
+}
+
+
 async def _measure(url: str, count: int, repeat: int) -> dict[str, Any]:
     ladder = load_ladder(LADDERS_DIR / "starcraft.toml")
     engine = async_engine(url)
     sessions = async_session_factory(engine)
+    figures: dict[str, Any] = {"players": count}
     try:
         async with sessions() as session:
-            last = (await players.leaderboard(session, "bw_zerg", 1, ladder)).pages
+            rows = (await session.execute(text("SELECT count(*) FROM ratings"))).scalar_one()
+            figures["rating_rows"] = rows
+            for name, wanted in FILTERS.items():
+                kept, fresh = BoardCache(ttl_s=3600), BoardCache(ttl_s=0)
+                last = (await board(session, ladder, wanted, 1, kept)).pages
+                shown: dict[str, Any] = {"entries": (await board(session, ladder, wanted, 1, kept)).total}
+                for where, page in (("first", 1), ("middle", (last + 1) // 2), ("last", last)):
+                    for state, cache in (("warm", kept), ("cold", fresh)):
 
-            async def page(n: int) -> Any:
-                return await players.leaderboard(session, "bw_zerg", n, ladder)
+                        async def read(page: int = page, cache: BoardCache = cache, f: BoardFilter = wanted) -> Any:
+                            return await board(session, ladder, f, page, cache)
+
+                        shown[f"{where}_page_{state}_ms"] = await _median_ms(read, repeat)
+                figures[name] = shown
 
             async def profile() -> Any:
                 return await players.profile(session, count // 2, ladder)
 
-            return {
-                "players": count,
-                "first_page_ms": await _median_ms(lambda: page(1), repeat),
-                "middle_page_ms": await _median_ms(lambda: page(last // 2), repeat),
-                "last_page_ms": await _median_ms(lambda: page(last), repeat),
-                "profile_ms": await _median_ms(profile, repeat),
-            }
+            figures["profile_ms"] = await _median_ms(profile, repeat)
+            warm = [v for f in FILTERS for k, v in figures[f].items() if k.endswith("warm_ms")]
+            figures["slowest_warm_page_ms"] = max(warm)
+            figures["goal_ms"] = GOAL_MS
+            figures["within_goal"] = max(warm) <= GOAL_MS
+            return figures
     finally:
         await engine.dispose()
 
@@ -96,7 +128,7 @@ def main() -> None:
     url = fresh_database(urls.database_url, name)
     try:
         upgrade(url)
-        _fill(url, args.players)
+        _fill(url, args.players, [r.code for r in load_ladder(LADDERS_DIR / "starcraft.toml").races])
         figures = asyncio.run(_measure(url, args.players, args.repeat))
     finally:
         drop_database(urls.database_url, name)

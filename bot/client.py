@@ -22,7 +22,7 @@ from bot.catalogs import load_catalogs
 from bot.command_translator import LadderTranslator
 from bot.commands import COMMANDS, REPLAY_COMMANDS
 from bot.components.dispute import ResolveButton
-from bot.components.leaderboard import PageButton
+from bot.components.leaderboard import BoardButton, BoardRacesSelect, BoardRankSelect, JumpForm, jump_form_of
 from bot.components.match import MatchButton
 from bot.components.names_form import NamesForm, form_owner
 from bot.components.player_setup import LanguageSelect, ProfileButton, RegionSelect, RulesButton
@@ -94,7 +94,7 @@ class LadderBot(LadderClient):
         self._redis = aioredis.Redis.from_pool(pool)
         notifications = NotificationService()
         catalogs = load_catalogs(self.ladder, pseudo=settings.pseudo_language)
-        players = PlayerService(sessions, self.ladder)
+        players = PlayerService(sessions, self.ladder, settings.leaderboard_cache_s)
         self._services = Services(
             ladder=self.ladder,
             sessions=sessions,
@@ -134,8 +134,8 @@ class LadderBot(LadderClient):
             claim_idle_ms=settings.consumer_claim_idle_ms,
         )
         self.add_dynamic_items(
-            RaceSelect, VetoSelect, JoinButton, CancelButton, MatchButton, RegionSelect, PageButton, ResolveButton,
-            LanguageSelect, ProfileButton, RulesButton, NoticeButton,
+            RaceSelect, VetoSelect, JoinButton, CancelButton, MatchButton, RegionSelect, ResolveButton, LanguageSelect,
+            ProfileButton, RulesButton, NoticeButton, BoardButton, BoardRacesSelect, BoardRankSelect,
         )  # fmt: skip
         for command in COMMANDS + (REPLAY_COMMANDS if self.ladder.replays.mode != "off" else []):
             self.tree.add_command(command)
@@ -167,6 +167,8 @@ class LadderBot(LadderClient):
             await NamesForm(owner).submitted(interaction)
         elif (settling := reason_form_of(interaction)) is not None:
             await ReasonForm(*settling).submitted(interaction)
+        elif (jumped := jump_form_of(interaction)) is not None:
+            await JumpForm(jumped).submitted(interaction)
 
     async def _sync_commands(self) -> None:
         guild_id = self.settings.discord_guild_id

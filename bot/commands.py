@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.app_commands import locale_str
 
 from bot.actions.help import show_help
-from bot.actions.leaderboard import open_board
+from bot.actions.leaderboard import open_board, suggest_races, suggest_ranks
 from bot.actions.notify import COOLDOWN_MINUTES, set_notify
 from bot.actions.open_queue import open_queue
 from bot.actions.profile import show_profile
@@ -66,16 +66,40 @@ async def profile_command(interaction: Interaction, player: discord.User | None 
     await show_profile(interaction, player or interaction.user)
 
 
-@app_commands.command(name="leaderboard", description="The ladder's best players of a race.")
-@app_commands.describe(race="The race's code (the first race if left out)", page="Which page")
+@app_commands.command(name="leaderboard", description="The ladder's best players, of every race or the ones you pick.")
+@app_commands.describe(
+    race="Only this race (every race if left out; more races can be picked on the board)",
+    country="Only players from this country",
+    rank="Only players of this rank",
+    best_only="Each player once, in their best race",
+    page="Which page",
+)
 @app_commands.allowed_contexts(**_EVERYWHERE)
 @app_commands.allowed_installs(guilds=True, users=False)
 async def leaderboard_command(
     interaction: Interaction,
     race: app_commands.Range[str, 1, 100] | None = None,
+    country: app_commands.Range[str, 1, 100] | None = None,
+    rank: app_commands.Range[str, 1, 100] | None = None,
+    best_only: bool = False,
     page: app_commands.Range[int, 1, 1_000_000] = 1,
 ) -> None:
-    await open_board(interaction, race, page)
+    await open_board(interaction, race, country, rank, best_only, page)
+
+
+@leaderboard_command.autocomplete("race")
+async def race_suggestions(interaction: Interaction, typed: str) -> list[app_commands.Choice[str]]:
+    return await suggest_races(interaction, typed)
+
+
+@leaderboard_command.autocomplete("country")
+async def board_country_suggestions(interaction: Interaction, typed: str) -> list[app_commands.Choice[str]]:
+    return await suggest_countries(interaction, typed)
+
+
+@leaderboard_command.autocomplete("rank")
+async def rank_suggestions(interaction: Interaction, typed: str) -> list[app_commands.Choice[str]]:
+    return await suggest_ranks(interaction, typed)
 
 
 @app_commands.command(

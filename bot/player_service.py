@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.queue_errors import QueueError
-from db import identity, players, profiles
+from db import identity, leaderboard, players, profiles
 from db.identity import Identity
 from db.ladder import Ladder
 from db.refusals import Refusal, Why
@@ -22,9 +22,10 @@ class SetupRefused(QueueError):
 
 
 class PlayerService:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], ladder: Ladder) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], ladder: Ladder, board_cache_s: float = 0) -> None:
         self._sessions = sessions
         self._ladder = ladder
+        self._boards = leaderboard.BoardCache(board_cache_s)
 
     async def set_up(
         self,
@@ -166,9 +167,9 @@ class PlayerService:
         async with self._sessions() as session:
             return await players.profile(session, player_id, self._ladder)
 
-    async def leaderboard(self, race: str, page: int) -> players.BoardPage:
+    async def leaderboard(self, wanted: leaderboard.BoardFilter, page: int) -> leaderboard.BoardPage:
         async with self._sessions() as session:
-            return await players.leaderboard(session, race, page, self._ladder)
+            return await leaderboard.board(session, self._ladder, wanted, page, self._boards)
 
     async def set_notify(self, player_id: int, on: bool, cooldown_s: float | None = None) -> float:
         """The player's cooldown between two calls to the queue, as it now stands."""

@@ -200,6 +200,8 @@ class NotifyRules(_Strict):
 class RankBand(_Strict):
     name: str = Field(min_length=1, max_length=16)
     share: float = Field(gt=0, le=1)
+    # Shown before the band's name on the leaderboard (an emoji, say); nothing by default.
+    badge: str = Field(default="", max_length=8)
 
 
 class Ranks(_Strict):

@@ -124,20 +124,23 @@ class Rating(Base):
     draws: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
     last_played_at: Mapped[datetime | None]
+    # Copies kept by triggers (migration 0009) so every leaderboard filter is a condition on one index: the
+    # player's country, and the races this player rates higher than this one ("best race only" among any races).
+    country: Mapped[str | None] = mapped_column(String(2))
+    better_races: Mapped[list[str]] = mapped_column(ARRAY(String(32)), server_default=text("'{}'"))
 
     __table_args__ = (
         CheckConstraint("games = wins + losses + draws", name="ratings_games_add_up"),
-        # The leaderboard of a race: ranked players by rating, read a page at a time.
-        Index(
-            "ratings_leaderboard",
-            "race",
-            text("rating DESC"),
-            "player_id",
-            postgresql_where=text("games > 0"),
-            # Whether a player is active is read from the index too, so counting ranks never visits the table.
-            postgresql_include=["last_played_at"],
-        ),
-    )
+        # The leaderboard of one race (and ranks: whether a player is active is read from the index too, so
+        # counting ranks never visits the table).
+        Index("ratings_leaderboard", "race", text("rating DESC"), "player_id", postgresql_where=text("games > 0"),
+              postgresql_include=["last_played_at", "better_races"]),
+        # The board of several races, or of one country.
+        Index("ratings_board", text("rating DESC"), "player_id", "race", postgresql_where=text("games > 0"),
+              postgresql_include=["last_played_at", "better_races"]),
+        Index("ratings_board_country", "country", text("rating DESC"), "player_id", "race",
+              postgresql_where=text("games > 0"), postgresql_include=["last_played_at", "better_races"]),
+    )  # fmt: skip
 
 
 class QueueChoice(Base):

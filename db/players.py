@@ -1,4 +1,4 @@
-"""Players as the bot shows them: setup, profile, leaderboard and ranks (async, short transactions)."""
+"""Players as the bot shows them: setup, profile and ranks (async, short transactions; the board is db.leaderboard)."""
 
 from __future__ import annotations
 
@@ -68,26 +68,6 @@ class Profile:
     battletag: str | None = None
     alt_names: tuple[str, ...] = ()
     country: str | None = None
-
-
-@dataclass(frozen=True)
-class BoardRow:
-    position: int  # on the whole board, 1-based
-    player_id: int
-    display_name: str | None
-    rating: float
-    wins: int
-    losses: int
-    draws: int
-    rank: str | None
-
-
-@dataclass(frozen=True)
-class BoardPage:
-    race: str
-    page: int
-    pages: int
-    rows: list[BoardRow]
 
 
 async def set_up(
@@ -277,41 +257,3 @@ def _as_seen_by(result: str | None, slot: int) -> str | None:
     if result == "draw":
         return "draw"
     return "win" if result == f"player{slot}" else "loss"
-
-
-async def leaderboard(session: AsyncSession, race: str, page: int, ladder: Ladder, per_page: int = 10) -> BoardPage:
-    """One page of the race's board: every player with a game, best first; the inactive shown unranked."""
-    total = int(
-        (
-            await session.execute(text("SELECT count(*) FROM ratings WHERE race = :race AND games > 0"), {"race": race})
-        ).scalar_one()
-    )
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
-    days = ladder.ranks.active_days
-    active = await _active_count(session, race, days)
-    rows = (
-        await session.execute(
-            text(
-                "SELECT r.player_id, p.display_name, r.rating, r.wins, r.losses, r.draws,"
-                " r.last_played_at > now() - make_interval(secs => :days * 86400) AS active"
-                " FROM (SELECT player_id FROM ratings WHERE race = :race AND games > 0"
-                "       ORDER BY rating DESC, player_id LIMIT :n OFFSET :o) AS page"
-                " JOIN ratings r ON r.player_id = page.player_id AND r.race = :race"
-                " JOIN players p ON p.id = r.player_id"
-                " ORDER BY r.rating DESC, r.player_id"
-            ),
-            {"race": race, "days": days, "n": per_page, "o": (page - 1) * per_page},
-        )
-    ).all()
-    # The page's rows follow each other on the board, so one count places the first; the rest follow on.
-    above = await _position(session, race, days, rows[0].rating, rows[0].player_id) - 1 if rows else 0
-    board = []
-    for i, r in enumerate(rows):
-        rank = None
-        if r.active and active:
-            above += 1
-            rank = rank_of(above, active, ladder)
-        board.append(BoardRow((page - 1) * per_page + i + 1, r.player_id, r.display_name, r.rating, r.wins,
-                              r.losses, r.draws, rank))  # fmt: skip
-    return BoardPage(race, page, pages, board)

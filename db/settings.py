@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     notify_sweep_s: float = Field(
         default=10.0, gt=0, description="how often a worker looks for waiting players to call others to (/notify)"
     )
+    leaderboard_cache_s: float = Field(
+        default=30.0,
+        ge=0,
+        description="how long the bot keeps a leaderboard's place count and rank edges: any page of 100,000 players"
+        " is a short read, and places and ranks may be this old (0: read every time, as the tests do)",
+    )
     event_stream: str = Field(default="ladder:events", description="the event stream's key in Redis")
     replay_queue: str = Field(
         default="replays", description="the Celery queue replays are read on (by the Procfile's `replays` workers)"

@@ -42,7 +42,14 @@ NOTICE_BUTTON = rf"^ladder:notice:(?P<notices>[0-9]{{1,2}}(?:_[0-9]{{1,2}}){{0,1
 RESOLVE_BUTTON = rf"^ladder:resolve:{_MATCH}:(?P<result>player1|player2|draw|invalidate)$"
 # The form asking the admin who pressed a resolve button for the reason (a modal, routed by its id).
 REASON_FORM = rf"^ladder:reason:{_MATCH}:(?P<result>player1|player2|draw|invalidate)$"
-PAGE_BUTTON = r"^ladder:board:(?P<page>[0-9]{1,7}):(?P<race>[a-z0-9_]{1,32})$"
+# A leaderboard's controls carry the whole board they belong to (its races as a bit mask of the ladder's, the
+# country or `-`, the rank band's place or `-`, best race only 0 or 1): a press redraws it with one thing changed.
+_BOARD = r"(?P<races>[0-9]{1,10}):(?P<country>[A-Z]{2}|-):(?P<band>[0-9]{1,2}|-):(?P<best>[01])"
+BOARD_BUTTON = rf"^ladder:board:(?P<control>first|prev|next|last|jump|best|world):(?P<page>[0-9]{{1,7}}):{_BOARD}$"
+BOARD_RACES = rf"^ladder:boardraces:{_BOARD}$"
+BOARD_RANK = rf"^ladder:boardrank:{_BOARD}$"
+# The page-jump form (a modal, routed by its id).
+BOARD_JUMP_FORM = rf"^ladder:boardjump:{_BOARD}$"
 # Any control that names its player last: a press by someone else is answered as such.
 OWNED = rf"^ladder:[a-z]+(?::[a-z0-9_]{{1,32}})?:{_PLAYER}$"
 
@@ -102,5 +109,18 @@ def reason_form(match_id: int, result: str) -> str:
     return f"ladder:reason:{match_id}:{result}"
 
 
-def page_button(race: str, page: int) -> str:
-    return f"ladder:board:{max(page, 0)}:{race}"
+def board_button(control: str, page: int, board: str) -> str:
+    """`board`: the board's state (`bot.drawing.board_state.board_state`)."""
+    return f"ladder:board:{control}:{max(page, 1)}:{board}"
+
+
+def board_races(board: str) -> str:
+    return f"ladder:boardraces:{board}"
+
+
+def board_rank(board: str) -> str:
+    return f"ladder:boardrank:{board}"
+
+
+def board_jump_form(board: str) -> str:
+    return f"ladder:boardjump:{board}"

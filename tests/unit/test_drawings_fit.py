@@ -41,8 +41,9 @@ from db.events import (
 )
 from db.identity import Identity
 from db.ladder import LADDERS_DIR, load_ladder
+from db.leaderboard import BoardFilter, BoardPage, BoardRow
 from db.payloads import MatchPayload, payload_problem
-from db.players import RECORD_DAYS, BoardPage, BoardRow, PastMatch, Profile, RaceStanding, Record
+from db.players import RECORD_DAYS, PastMatch, Profile, RaceStanding, Record
 from db.refusals import Refusal, Why
 from sandbox.discord_standin.rules import DiscordError, check_message
 from sandbox.discord_standin.spec import violations
@@ -188,8 +189,14 @@ def test_profile_and_leaderboard_fit(words: Words) -> None:
     who = LONGEST_IDENTITY
     profile = Profile(ME, NAME, "OCE", True, standings, recent, who.in_game_name, who.battletag, who.alt_names, "GS")
     _fits("profile", embed=profile_embed(LADDER, profile, words))
-    rows = [BoardRow(10**6 + i, THEM, NAME, 9999, 10**6, 10**6, 10**6, "S") for i in range(10)]
-    _rendering_fits("leaderboard", board_rendering(LADDER, BoardPage("bw_protoss", 10**5, 10**5, rows), words))
+    rows = [BoardRow(10**6 + i, THEM, NAME, "GS", "bw_protoss", 9999, 10**6, 10**6, 10**6, "S") for i in range(10)]
+    # Every filter on, and a note above the board: the longest it gets.
+    every = BoardFilter(races=("bw_terran", "sc2_zerg"), country="GS", band="S", best_only=True).of(LADDER)
+    pages = words.number(10**5)
+    note = words.ngettext("The board has {pages} page; here is the last.",
+                          "The board has {pages} pages; here is the last.", 10**5, pages=pages)  # fmt: skip
+    board = BoardPage(every, 10**5, 10**5, 10**6, rows)
+    _rendering_fits("leaderboard", board_rendering(LADDER, board, words, note))
 
 
 def test_help_fits(words: Words) -> None:
