@@ -15,12 +15,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from datetime import timedelta
 
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, and_, func, or_, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.ladder import Ladder
+from db.models import Player, Rating
 from db.ranks import band_edges
 
 PER_PAGE = 10
@@ -83,15 +84,16 @@ def _at_or_above(rating: float, player_id: int, edge: tuple[float, int]) -> bool
     return rating > edge[0] or (rating == edge[0] and player_id <= edge[1])
 
 
-_ACTIVE = "games > 0 AND last_played_at > now() - make_interval(secs => :days * 86400)"
 _ACTIVE_COUNTS = text(
-    "SELECT e.race, (SELECT count(*) FROM ratings WHERE race = e.race AND " + _ACTIVE + ") AS active"  # noqa: S608 (fixed fragments, values bound)
+    "SELECT e.race, (SELECT count(*) FROM ratings WHERE race = e.race AND games > 0"
+    "  AND last_played_at > now() - make_interval(secs => :days * 86400)) AS active"
     " FROM unnest(CAST(:races AS text[])) AS e(race)"
 )
 _PLACES = text(
-    "SELECT e.race, e.place, b.rating, b.player_id"  # noqa: S608 (fixed fragments, values bound)
+    "SELECT e.race, e.place, b.rating, b.player_id"
     " FROM unnest(CAST(:races AS text[]), CAST(:places AS int[])) AS e(race, place)"
-    " CROSS JOIN LATERAL (SELECT rating, player_id FROM ratings WHERE race = e.race AND " + _ACTIVE + ""
+    " CROSS JOIN LATERAL (SELECT rating, player_id FROM ratings WHERE race = e.race AND games > 0"
+    "  AND last_played_at > now() - make_interval(secs => :days * 86400)"
     "  ORDER BY rating DESC, player_id OFFSET e.place - 1 LIMIT 1) AS b"
 )
 
@@ -137,24 +139,26 @@ class BoardIndex:
 
 
 ANCHOR_EVERY = 500
-_ORDER = "rating DESC, player_id, race"
+# The board's order: rating, then the lower player id (as ranks break ties), then the race.
+_ORDER = (Rating.rating.desc(), Rating.player_id, Rating.race)
+Condition = ColumnElement[bool]
 
 
-async def board_index(
-    session: AsyncSession, where: str, params: dict[str, Any], every: int = ANCHOR_EVERY
-) -> BoardIndex:
+async def board_index(session: AsyncSession, where: list[Condition], every: int = ANCHOR_EVERY) -> BoardIndex:
     """One walk of the filtered board (its index, in order), keeping its anchors and its last place."""
-    rows = (
-        await session.execute(
-            text(
-                "SELECT n, rating, player_id, race, last FROM (SELECT rating, player_id, race,"  # noqa: S608 (fixed fragments, values bound)
-                " row_number() OVER w AS n, lead(rating) OVER w IS NULL AS last"
-                f" FROM ratings r WHERE {where} WINDOW w AS (ORDER BY {_ORDER})) AS placed"
-                f" WHERE n % {int(every)} = 1 OR last ORDER BY n"
-            ),
-            params,
+    placed = (
+        select(
+            Rating.rating,
+            Rating.player_id,
+            Rating.race,
+            func.row_number().over(order_by=_ORDER).label("n"),
+            func.lead(Rating.rating).over(order_by=_ORDER).is_(None).label("last"),
         )
-    ).all()
+        .where(*where)
+        .subquery()
+    )
+    kept = select(placed).where(or_(placed.c.n % every == 1, placed.c.last)).order_by(placed.c.n)
+    rows = (await session.execute(kept)).all()
     total = rows[-1].n if rows else 0
     return BoardIndex(total, tuple((r.n, r.rating, r.player_id, r.race) for r in rows if r.n % every == 1))
 
@@ -182,12 +186,12 @@ class BoardCache:
                     self._bands[race] = (now + self.ttl_s, bands)
         return fresh
 
-    async def index(self, session: AsyncSession, chosen: BoardFilter, where: str, params: dict[str, Any]) -> BoardIndex:
+    async def index(self, session: AsyncSession, chosen: BoardFilter, where: list[Condition]) -> BoardIndex:
         now = time.monotonic()
         kept = self._boards.get(chosen)
         if kept and kept[0] > now:
             return kept[1]
-        found = await board_index(session, where, params, self.anchor_every)
+        found = await board_index(session, where, self.anchor_every)
         if self.ttl_s > 0:
             if len(self._boards) >= self._most:
                 self._boards = {k: v for k, v in self._boards.items() if v[0] > now}
@@ -209,35 +213,34 @@ async def board(
     end gives the last one."""
     chosen = wanted.of(ladder)
     race_bands = await cache.bands(session, ladder, chosen.races)
-    where, params = _conditions(chosen, ladder, race_bands)
+    where = _conditions(chosen, ladder, race_bands)
     if where is None:
         return BoardPage(chosen, 1, 1, 0, [])
-    index = await cache.index(session, chosen, where, params)
+    index = await cache.index(session, chosen, where)
     pages = max(1, -(-index.total // per_page))
     page = min(max(page, 1), pages)
     first = (page - 1) * per_page + 1
     anchor = index.anchor_before(first)
-    seek = ""
+    seek = []
     if anchor is not None:
-        seek = (" AND r.rating <= :a_rating AND (r.rating < :a_rating"
-                " OR (r.player_id, r.race) >= (:a_player, CAST(:a_race AS varchar(32))))")  # fmt: skip
-        params = {**params, "a_rating": anchor[1], "a_player": anchor[2], "a_race": anchor[3]}
-    rows = (
-        await session.execute(
-            text(
-                "SELECT r.player_id, r.race, r.rating, r.wins, r.losses, r.draws, r.country, p.display_name,"  # noqa: S608 (fixed fragments, values bound)
-                " r.last_played_at > now() - make_interval(secs => :days * 86400) AS active"
-                f" FROM (SELECT * FROM ratings r WHERE {where}{seek} ORDER BY {_ORDER} LIMIT :n OFFSET :o) AS r"
-                f" JOIN players p ON p.id = r.player_id ORDER BY {_ORDER}"
-            ),
-            {
-                **params,
-                "n": max(0, min(per_page, index.total - first + 1)),
-                "o": first - (anchor[0] if anchor else 1),
-                "days": ladder.ranks.active_days,
-            },
-        )
-    ).all()
+        _, rating, player_id, race = anchor
+        after = tuple_(Rating.player_id, Rating.race) >= tuple_(player_id, race)
+        seek = [Rating.rating <= rating, or_(Rating.rating < rating, after)]
+    found = (
+        select(Rating)
+        .where(*where, *seek)
+        .order_by(*_ORDER)
+        .limit(max(0, min(per_page, index.total - first + 1)))
+        .offset(first - (anchor[0] if anchor else 1))
+        .subquery()
+    )
+    active = found.c.last_played_at > func.now() - timedelta(days=ladder.ranks.active_days)
+    shown = (
+        select(found, Player.display_name, active.label("active"))
+        .join(Player, Player.id == found.c.player_id)
+        .order_by(found.c.rating.desc(), found.c.player_id, found.c.race)
+    )
+    rows = (await session.execute(shown)).all()
     board_rows = []
     for i, r in enumerate(rows):
         placed = race_bands.get(r.race)
@@ -247,50 +250,45 @@ async def board(
     return BoardPage(chosen, page, pages, index.total, board_rows)
 
 
-def _conditions(
-    chosen: BoardFilter, ladder: Ladder, race_bands: dict[str, RaceBands]
-) -> tuple[str | None, dict[str, Any]]:
-    """The WHERE of the filtered board and its parameters; None: the filter can hold nobody."""
-    where = ["r.games > 0"]
-    params: dict[str, Any] = {"races": list(chosen.races)}
+def _conditions(chosen: BoardFilter, ladder: Ladder, race_bands: dict[str, RaceBands]) -> list[Condition] | None:
+    """The conditions of the filtered board; None: the filter can hold nobody."""
+    where: list[Condition] = [Rating.games > 0]
     if len(chosen.races) < len(ladder.races):
-        where.append("r.race = ANY(CAST(:races AS text[]))")
+        where.append(Rating.race.in_(chosen.races))
     if chosen.best_only and len(chosen.races) > 1:
-        where.append("NOT (r.better_races && CAST(:races AS varchar(32)[]))")
+        where.append(~Rating.better_races.overlap(list(chosen.races)))
     if chosen.country:
-        where.append("r.country = :country")
-        params["country"] = chosen.country
-    if chosen.band is not None:
-        names = [b.name for b in ladder.ranks.bands]
-        if chosen.band not in names:
-            return None, params
-        k = names.index(chosen.band)
-        within = []
-        for i, race in enumerate(chosen.races):
-            placed = race_bands.get(race)
-            if placed is None or placed.last_of_band[k] is None:
-                continue
-            above = next((e for e in reversed(placed.last_of_band[:k]) if e is not None), None)
-            bottom = placed.last_of_band[k]
-            assert bottom is not None
-            clause = (
-                f"r.race = :race{i} AND (r.rating > :bottom{i} OR (r.rating = :bottom{i} AND r.player_id <= :bid{i}))"
-            )
-            params.update({f"race{i}": race, f"bottom{i}": bottom[0], f"bid{i}": bottom[1]})
-            if above is not None:
-                clause += f" AND (r.rating < :top{i} OR (r.rating = :top{i} AND r.player_id > :tid{i}))"
-                params.update({f"top{i}": above[0], f"tid{i}": above[1]})
-            within.append(f"({clause})")
-        if not within:
-            return None, params
-        # The band's ratings across the races, as a range of the index (the clauses alone would be filters).
-        bottoms = [v for k_, v in params.items() if k_.startswith("bottom")]
-        tops = [v for k_, v in params.items() if k_.startswith("top")]
-        where.append("r.rating >= :lowest")
-        params["lowest"] = min(bottoms)
-        if len(tops) == len(within):
-            where.append("r.rating <= :highest")
-            params["highest"] = max(tops)
-        where.append(f"r.last_played_at > now() - make_interval(secs => {float(ladder.ranks.active_days)} * 86400)")
-        where.append(f"({' OR '.join(within)})")
-    return " AND ".join(where), params
+        where.append(Rating.country == chosen.country)
+    if chosen.band is None:
+        return where
+    names = [b.name for b in ladder.ranks.bands]
+    if chosen.band not in names:
+        return None
+    k = names.index(chosen.band)
+    within, bottoms, tops = [], [], []
+    for race in chosen.races:
+        placed = race_bands.get(race)
+        bottom = placed.last_of_band[k] if placed else None
+        if placed is None or bottom is None:
+            continue
+        clause = [Rating.race == race, _at_or_before(bottom)]
+        bottoms.append(bottom[0])
+        above = next((e for e in reversed(placed.last_of_band[:k]) if e is not None), None)
+        if above is not None:
+            clause.append(~_at_or_before(above))
+            tops.append(above[0])
+        within.append(and_(*clause))
+    if not within:
+        return None
+    # The band's ratings across the races as a range of the index (the clauses alone would only filter it).
+    where.append(Rating.rating >= min(bottoms))
+    if len(tops) == len(within):
+        where.append(Rating.rating <= max(tops))
+    where.append(Rating.last_played_at > func.now() - timedelta(days=ladder.ranks.active_days))
+    where.append(or_(*within))
+    return where
+
+
+def _at_or_before(edge: tuple[float, int]) -> Condition:
+    """On the board at or before this (rating, player id) of the same race."""
+    return or_(Rating.rating > edge[0], and_(Rating.rating == edge[0], Rating.player_id <= edge[1]))

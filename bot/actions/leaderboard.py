@@ -19,8 +19,6 @@ from db import identity
 from db.ladder import Race
 from db.leaderboard import BoardFilter, BoardPage
 
-FORGED = "That control is not one this leaderboard drew. Open it again with /leaderboard."
-
 
 async def open_board(
     interaction: Interaction,
@@ -106,7 +104,8 @@ async def show(interaction: Interaction, wanted: BoardFilter | None, page: int, 
     the page was typed, and one past the end is said so."""
     words = await words_for(interaction)
     if wanted is None:
-        await interaction.response.send_message(words._(FORGED), ephemeral=True)
+        text = words._("That control is not one this leaderboard drew. Open it again with /leaderboard.")
+        await interaction.response.send_message(text, ephemeral=True)
         return
     services = services_of(interaction)
     board = await services.players.leaderboard(wanted, page)

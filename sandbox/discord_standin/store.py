@@ -95,7 +95,17 @@ def numbered(components: list[JSON]) -> list[JSON]:
     for component in iter_components(copied):
         if not isinstance(component.get("id"), int):
             component["id"] = next(free)
+        for holder in [component, *(component.get("options") or [])]:
+            _stored_emoji(holder)
     return copied
+
+
+def _stored_emoji(holder: JSON) -> None:
+    """A Unicode emoji is stored by its name alone: the `"id": null` a sender may give is not echoed (the spec's
+    ComponentEmojiResponse has no null id)."""
+    emoji = holder.get("emoji")
+    if isinstance(emoji, dict) and emoji.get("id") is None:
+        emoji.pop("id", None)
 
 
 def pinged_roles(body: JSON) -> list[int]:

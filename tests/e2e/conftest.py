@@ -78,6 +78,8 @@ def stack_env(ladder_env: dict[str, str], standin: StandIn) -> dict[str, str]:
         # /notify calls others once a player has waited 2 s, looked for every second.
         "NOTIFY_DELAY_S": "2",
         "NOTIFY_SWEEP_S": "1",
+        # Every leaderboard read as the database stands, not as the bot last counted it.
+        "LEADERBOARD_CACHE_S": "0",
         # Join and Cancel spam: six presses in hand, then one a minute, so the spam test counts exactly.
         "QUEUE_SPAM_BURST": "6",
         "QUEUE_SPAM_REFILL_S": "60",

@@ -18,18 +18,16 @@ down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_BETTER = """
-    UPDATE ratings r SET better_races = b.races
-    FROM (SELECT r2.player_id, r2.race, ARRAY(
-            SELECT o.race FROM ratings o
-            WHERE o.player_id = r2.player_id AND o.games > 0 AND o.race <> r2.race
-              AND (o.rating > r2.rating OR (o.rating = r2.rating AND o.race < r2.race))
-            ORDER BY o.race)::varchar(32)[] AS races
-          FROM ratings r2 WHERE r2.player_id IN (SELECT player_id FROM {changed})) AS b
-    WHERE r.player_id = b.player_id AND r.race = b.race AND r.better_races IS DISTINCT FROM b.races
+# Each rating row's better races: the player's other races with a game, rated higher (or as high, earlier by code).
+_BETTER_OF_EVERYONE = """
+    UPDATE ratings r SET better_races = ARRAY(
+        SELECT o.race FROM ratings o
+        WHERE o.player_id = r.player_id AND o.games > 0 AND o.race <> r.race
+          AND (o.rating > r.rating OR (o.rating = r.rating AND o.race < r.race))
+        ORDER BY o.race)
 """
 
-_FUNCTIONS = f"""
+_FUNCTIONS = """
 CREATE FUNCTION ratings_country() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.country := (SELECT country FROM players WHERE id = NEW.player_id);
@@ -49,7 +47,14 @@ BEGIN
     IF pg_trigger_depth() > 1 THEN
         RETURN NULL;
     END IF;
-    {_BETTER.format(changed="changed")};
+    UPDATE ratings r SET better_races = b.races
+    FROM (SELECT r2.player_id, r2.race, ARRAY(
+            SELECT o.race FROM ratings o
+            WHERE o.player_id = r2.player_id AND o.games > 0 AND o.race <> r2.race
+              AND (o.rating > r2.rating OR (o.rating = r2.rating AND o.race < r2.race))
+            ORDER BY o.race)::varchar(32)[] AS races
+          FROM ratings r2 WHERE r2.player_id IN (SELECT player_id FROM changed)) AS b
+    WHERE r.player_id = b.player_id AND r.race = b.race AND r.better_races IS DISTINCT FROM b.races;
     RETURN NULL;
 END $$;
 
@@ -72,7 +77,7 @@ def upgrade() -> None:
         sa.Column("better_races", postgresql.ARRAY(sa.String(32)), server_default=sa.text("'{}'"), nullable=False),
     )
     op.execute("UPDATE ratings r SET country = p.country FROM players p WHERE p.id = r.player_id")
-    op.execute(_BETTER.format(changed="ratings"))
+    op.execute(_BETTER_OF_EVERYONE)
     op.execute(_FUNCTIONS)
     op.drop_index("ratings_leaderboard", table_name="ratings")
     games = sa.text("games > 0")
