@@ -75,11 +75,13 @@ servers-stop: $(STAMP)
 	$(BIN)/python -m sandbox servers stop
 
 # Every benchmark: pairing speed and quality beside the two baselines, the ladder simulation, a whole wave,
-# notification, joining, memory. Writes bench/results/latest.json, docs/BENCHMARKS.md and docs/bench/*.png
+# notification, joining, memory, the leaderboard and the charts. Writes bench/results/*.json, docs/BENCHMARKS.md,
+# docs/bench/*.png and docs/charts/*.png
 # (about 15 minutes on 2 cores; `ARGS=--quick` for a few minutes, written under .state/bench-quick/).
 bench: $(STAMP) $(CATALOGS)
 	$(BIN)/python -m bench $(ARGS)
 	$(BIN)/python -m bench.leaderboard
+	$(BIN)/python -m bench.charts
 
 clean:
 	-$(BIN)/python -m sandbox servers stop

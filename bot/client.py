@@ -19,6 +19,7 @@ from bot import metrics
 from bot.admin_commands import admin_group
 from bot.admin_service import AdminService
 from bot.catalogs import load_catalogs
+from bot.chart_drawers import ChartDrawers
 from bot.command_translator import LadderTranslator
 from bot.commands import COMMANDS, REPLAY_COMMANDS
 from bot.components.dispute import ResolveButton
@@ -112,6 +113,7 @@ class LadderBot(LadderClient):
             queue_spam=SpamGuard(settings.queue_spam_burst, settings.queue_spam_refill_s),
             catalogs=catalogs,
             languages=PlayerLanguages(players.chosen_language),
+            charts=ChartDrawers(settings.redis_url, settings.celery_queue, self._redis),
         )
         self.deliverer = Deliverer(
             self,

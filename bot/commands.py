@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str
 
+from bot.actions.activity import show_activity
 from bot.actions.help import show_help
 from bot.actions.leaderboard import open_board, suggest_races, suggest_ranks
 from bot.actions.notify import COOLDOWN_MINUTES, set_notify
@@ -102,6 +103,21 @@ async def rank_suggestions(interaction: Interaction, typed: str) -> list[app_com
     return await suggest_ranks(interaction, typed)
 
 
+@app_commands.command(name="activity", description="When people play: queue joins and matches per hour, as a chart.")
+@app_commands.describe(period="Over the last day, week or month")
+@app_commands.choices(
+    period=[
+        app_commands.Choice(name="day", value="day"),
+        app_commands.Choice(name="week", value="week"),
+        app_commands.Choice(name="month", value="month"),
+    ]
+)
+@app_commands.allowed_contexts(**_EVERYWHERE)
+@app_commands.allowed_installs(guilds=True, users=False)
+async def activity_command(interaction: Interaction, period: str = "day") -> None:
+    await show_activity(interaction, period)
+
+
 @app_commands.command(
     name="notify", description="A direct message when players are waiting in the queue while you are not in it."
 )
@@ -146,6 +162,7 @@ COMMANDS: list[app_commands.Command[Any, Any, Any]] = [
     setup_command,
     profile_command,
     leaderboard_command,
+    activity_command,
     notify_command,
     help_command,
 ]

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin_service import AdminService
 from bot.catalogs import Catalogs
+from bot.chart_drawers import ChartDrawers
 from bot.live_messages import LiveMessages
 from bot.match_service import MatchService
 from bot.notifications import NotificationService
@@ -35,3 +36,5 @@ class Services:
     # Every language's words, and which language each player chose.
     catalogs: Catalogs
     languages: PlayerLanguages
+    # The workers draw the charts; the bot asks and waits without blocking.
+    charts: ChartDrawers

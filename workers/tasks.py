@@ -13,6 +13,8 @@ from db.outbox import publish, trim_stream
 from db.settings import get_settings
 from workers import metrics
 from workers.celery import app
+from workers.charts import service as charts
+from workers.charts.drawing import ChartWords
 from workers.deadlines import sweep
 from workers.pairing import warm_up
 from workers.queue_pings import ping_who_asked
@@ -88,6 +90,20 @@ def relay_outbox() -> int:
 def expire_overdue_entries() -> int:
     rt = runtime()
     return expire_entries(rt.sessions, rt.redis, rt.stream, rt.ladder)
+
+
+# Drawing holds a pool process for a tenth of a second or so: a wave's tick waits at most that behind one.
+@app.task(name="ladder.draw_chart", ignore_result=True, soft_time_limit=20, time_limit=30)
+def draw_chart(kind: str, subject: dict[str, Any], words: dict[str, Any], reply_to: str) -> int:
+    """Draws the chart the bot asked for and hands it back on `reply_to`; how many bytes it is."""
+    rt = runtime()
+    try:
+        picture = charts.chart(rt.sessions, rt.redis, kind, subject, ChartWords(**words))
+    except Exception:
+        charts.answer(rt.redis, reply_to, charts.FAILED)
+        raise
+    charts.answer(rt.redis, reply_to, picture)
+    return len(picture)
 
 
 @app.task(name="ladder.trim_stream")
