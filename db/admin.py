@@ -12,16 +12,18 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from db.events import ADMIN_NOTICE, MATCH_INVALIDATED, QUEUE_REMOVED, Event, NewEvent
+from db.events import ADMIN_NOTICE, MATCH_COMPLETED, MATCH_INVALIDATED, QUEUE_REMOVED, Event, NewEvent
 from db.ladder import Ladder
 from db.match_payloads import load_match, match_payload, write_match_event
 from db.match_results import RatingRule, complete
 from db.outbox import insert_events
 from db.payloads import MatchPayload
 from db.reconcile import rating_drift
-from db.states import Resolution
+from db.resettle import ENDED_STATES, resettle
+from db.states import UNFINISHED_MATCH_STATES, Resolution
 
 RESOLUTIONS = tuple(Resolution)
+UNFINISHED = tuple(str(s) for s in UNFINISHED_MATCH_STATES)
 
 
 class Note(StrEnum):
@@ -33,7 +35,8 @@ class Note(StrEnum):
     UNKNOWN_RESOLUTION = "unknown_resolution"  # resolutions
     NO_SUCH_MATCH = "no_such_match"  # match
     NOT_DISPUTED = "not_disputed"  # match, state
-    RESOLVED = "resolved"  # match, resolution
+    RESOLVED = "resolved"  # match, resolution, was, age_h (hours since it ended), recomputed (later matches)
+    ALREADY_SETTLED = "already_settled"  # match, resolution, was
     UNKNOWN_RACE = "unknown_race"  # race
     RATING_OUT_OF_RANGE = "rating_out_of_range"
     UNKNOWN_RATING_CHANGE = "unknown_rating_change"  # changes
@@ -55,6 +58,8 @@ class Done:
     note: Note
     params: Mapping[str, str | int | float] = field(default_factory=dict)
     events: tuple[Event, ...] = ()
+    # The ratings it moved: (player, race, old, new).
+    moves: tuple[tuple[int, str, float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,33 +152,93 @@ def resolve(
     ladder: Ladder,
     rule: RatingRule,
     reason: str | None = None,
+    *,
+    any_state: bool = False,
 ) -> Done:
-    """Settles a disputed match: a winner or a draw (the rating moves once), or invalidated (nothing moves).
-    Of two admins resolving at the same moment, one does it; the other is told it is already settled. Both
-    players are told by direct message, with the reason."""
+    """Settles a disputed match: a winner or a draw (the rating moves once), or invalidated (nothing moves). With
+    `any_state`, any match: one being played is settled now; an ended one is settled again, its rating changes
+    undone and redone (db/resettle.py). Of two admins settling at the same moment, one does it; the other finds
+    it settled. Both players are told by direct message, with the reason."""
     if resolution not in RESOLUTIONS:
         return Done(False, Note.UNKNOWN_RESOLUTION, {"resolutions": ", ".join(RESOLUTIONS)})
-    if resolution == "invalidate":
-        moved = session.execute(
-            text(
-                "UPDATE matches SET state = 'invalidated', resolved_by = :a, ended_at = now(), updated_at = now()"
-                " WHERE id = :m AND state = 'disputed' RETURNING id"
-            ),
-            {"m": match_id, "a": actor_id},
-        ).scalar()
-        event = write_match_event(session, MATCH_INVALIDATED, match_id, ladder) if moved else None
-    else:
-        event = complete(session, match_id, resolution, ("disputed",), ladder, rule, resolved_by=actor_id)
-    if event is None:
-        match = load_match(session, match_id)
-        if match is None:
-            return Done(False, Note.NO_SUCH_MATCH, {"match": match_id})
+    match = session.execute(
+        text(
+            "SELECT state, result, player1_id, player2_id,"
+            " EXTRACT(EPOCH FROM now() - COALESCE(ended_at, created_at)) / 3600 AS age_h"
+            " FROM matches WHERE id = :m FOR UPDATE"
+        ),
+        {"m": match_id},
+    ).one_or_none()
+    if match is None:
+        return Done(False, Note.NO_SUCH_MATCH, {"match": match_id})
+    if not any_state and match.state != "disputed":
         return Done(False, Note.NOT_DISPUTED, {"match": match_id, "state": match.state})
-    audit(session, actor_id, "match_resolve", match_id=match_id, resolution=resolution, reason=reason)
-    players = tuple(p["player_id"] for p in event.payload.get("players", []) if isinstance(p, dict))
+    result = None if resolution == "invalidate" else resolution
+    was = f"{match.state} {match.result}" if match.result else match.state
+    settled = {
+        "match": match_id,
+        "resolution": resolution,
+        "was": was.replace("_", " "),
+        "age_h": round(match.age_h, 1),
+    }
+    if match.state in ENDED_STATES:
+        if (match.state == "completed" and match.result == result) or (match.state != "completed" and result is None):
+            return Done(False, Note.ALREADY_SETTLED, settled)
+        again = resettle(session, match_id, result, rule, actor_id)
+        moves = tuple((p, r, old, new) for (p, r), (old, new) in sorted(again.moves.items()))
+        new_ratings = {str(p): round(new) for p, _, _, new in moves if p in (match.player1_id, match.player2_id)}
+        if result is not None:
+            event = write_match_event(session, MATCH_COMPLETED, match_id, ladder, new_ratings=new_ratings)
+        else:
+            event = write_match_event(session, MATCH_INVALIDATED, match_id, ladder)
+        settled["recomputed"] = again.recomputed
+    else:
+        event = _settle_unfinished(session, actor_id, match_id, result, ladder, rule)
+        moves = _moves_of(session, match_id)
+    audit(session, actor_id, "match_resolve", match_id=match_id, resolution=resolution, reason=reason,
+          was=was, recomputed=settled.get("recomputed", 0))  # fmt: skip
+    players = (match.player1_id, match.player2_id)
     told = tell_players(session, players, {"action": "resolved", "match_id": match_id, "resolution": resolution,
                                            "sides": list(players), "reason": reason})  # fmt: skip
-    return Done(True, Note.RESOLVED, {"match": match_id, "resolution": resolution}, (event, told))
+    return Done(True, Note.RESOLVED, settled, (event, told), moves)
+
+
+def _settle_unfinished(
+    session: Session, actor_id: int, match_id: int, result: str | None, ladder: Ladder, rule: RatingRule
+) -> Event:
+    """A match still being played or disputed (its row locked by the caller), settled now."""
+    if result is not None:
+        event = complete(session, match_id, result, UNFINISHED, ladder, rule, resolved_by=actor_id)
+        assert event is not None  # the row is locked and unfinished
+        return event
+    session.execute(
+        text(
+            "UPDATE matches SET state = 'invalidated', resolved_by = :a, ended_at = now(), updated_at = now()"
+            " WHERE id = :m"
+        ),
+        {"m": match_id, "a": actor_id},
+    )
+    return write_match_event(session, MATCH_INVALIDATED, match_id, ladder)
+
+
+def _moves_of(session: Session, match_id: int) -> tuple[tuple[int, str, float, float], ...]:
+    """The ratings a just-completed match moved: (player, race, before, after)."""
+    rows = session.execute(
+        text(
+            "SELECT m.player1_id AS p, m.player1_race AS r, m.player1_rating_change AS c FROM matches m"
+            " WHERE m.id = :m AND m.state = 'completed' UNION ALL"
+            " SELECT m.player2_id, m.player2_race, m.player2_rating_change FROM matches m"
+            " WHERE m.id = :m AND m.state = 'completed'"
+        ),
+        {"m": match_id},
+    ).all()
+    moves = []
+    for row in rows:
+        now = session.execute(
+            text("SELECT rating FROM ratings WHERE player_id = :p AND race = :r"), {"p": row.p, "r": row.r}
+        ).scalar_one()
+        moves.append((row.p, row.r, now - (row.c or 0.0), now))
+    return tuple(moves)
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,15 @@ class Player(Base):
     rules_version: Mapped[str | None] = mapped_column(String(64))
     rules_accepted_at: Mapped[datetime | None]
 
-    __table_args__ = (Index("players_name_key", "name_key", unique=True),)
+    # The name Discord showed when they last queued: what an admin may look them up by.
+    discord_name: Mapped[str | None] = mapped_column(String(100))
+
+    __table_args__ = (
+        Index("players_name_key", "name_key", unique=True),
+        # An admin's look-up of a player by the start of a name, in any case.
+        Index("players_display_name_lower", text("lower(display_name) text_pattern_ops")),
+        Index("players_discord_name_lower", text("lower(discord_name) text_pattern_ops")),
+    )
 
 
 class IdentityChange(Base):
@@ -230,6 +238,8 @@ class Match(Base):
         ),
         Index("matches_player1_recent", "player1_id", "id"),
         Index("matches_player2_recent", "player2_id", "id"),
+        # /activity's matches per hour.
+        Index("matches_created", "created_at"),
     )
 
 
@@ -260,6 +270,8 @@ class QueueEntry(Base):
         ),
         Index("queue_entries_waiting", "id", postgresql_where=text("state = 'waiting'")),
         Index("queue_entries_player_recent", "player_id", "id"),
+        # /activity's queue joins per hour.
+        Index("queue_entries_joined", "joined_at"),
     )
 
 
@@ -281,6 +293,22 @@ class OutboxEvent(Base):
         # A view that lost the race to a wave (Cancel after the match was found) looks its match up by id.
         Index("outbox_match_events", text("((payload->>'match_id')::bigint)"), "type"),
     )
+
+
+class AdminPreview(Base):
+    """An admin action shown to its admin before anything is written, kept until they confirm or cancel it.
+    `shown` is what the preview said it would do: a confirmation that would now do otherwise does nothing."""
+
+    __tablename__ = "admin_previews"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    actor_id: Mapped[int] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(32))
+    params: Mapped[dict[str, Any]]
+    shown: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    decided_at: Mapped[datetime | None]
+    decision: Mapped[str | None] = mapped_column(String(16))
 
 
 class AuditEntry(Base):

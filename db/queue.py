@@ -41,11 +41,12 @@ async def ensure_player(
     row = (
         await session.execute(
             text(
-                "INSERT INTO players (id, display_name, locale) VALUES (:id, :name, :locale)"
+                "INSERT INTO players (id, display_name, discord_name, locale) VALUES (:id, :name, :name, :locale)"
                 # The name set with /setup stays; before setup, the front end's name is the best there is.
                 " ON CONFLICT (id) DO UPDATE SET display_name = CASE WHEN players.setup_at IS NOT NULL"
                 " THEN players.display_name ELSE COALESCE(EXCLUDED.display_name, players.display_name) END,"
-                " locale = COALESCE(EXCLUDED.locale, players.locale)"
+                " locale = COALESCE(EXCLUDED.locale, players.locale),"
+                " discord_name = COALESCE(EXCLUDED.discord_name, players.discord_name)"
                 " RETURNING banned, ban_reason, setup_at IS NOT NULL AS set_up,"
                 " CASE WHEN cooldown_until > now() THEN cooldown_until END AS cooldown_until, language"
             ),
