@@ -3,31 +3,34 @@
 Discord hides the group from members without Manage Server (its default permissions; a server can show it to
 the admin role in its settings), and every command checks for itself: Manage Server or the admin role, in the
 ladder's home server only.
-Each action is audited in the database and posted to the admins' log channel when one is configured.
+Every action that writes is first shown as a preview (what it would do, ratings old → new) with Confirm and Cancel:
+it is done only when confirmed, and only if it would still do what the preview showed. Each is audited in the
+database and posted to the admins' log channel when one is configured. Players are named by id, mention, ladder
+name or Discord name, with suggestions.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Coroutine
 from typing import Any
 
 import discord
 from discord import app_commands
 
-from bot.admin_access import is_admin, post_to_admin_log
+from bot.admin_access import is_admin
 from bot.admin_service import MAX_REASON, clean_reason
 from bot.admin_status import status_text
 from bot.answer_in_time import Reply, answer_privately
 from bot.drawing.admin_notes import admin_summary, replay_line
+from bot.drawing.admin_preview import preview_text, preview_view
 from bot.drawing.drift import drift_text
 from bot.drawing.profile import profile_embed
 from bot.drawing.renderings import name, race, timestamp
 from bot.health import BotHealth
 from bot.ladder_client import Interaction, services_of
 from bot.languages import SOURCE
-from db.admin import RATING_CHANGES, RESOLUTIONS, Done
+from db.admin import RATING_CHANGES, RESOLUTIONS
 
 log = logging.getLogger(__name__)
 
@@ -60,22 +63,49 @@ async def _refused(interaction: Interaction) -> bool:
     return True
 
 
-async def _answer(interaction: Interaction, action: Coroutine[Any, Any, Done], reason: str | None = None) -> None:
-    """Runs the admin's action, tells them what it did, and logs it for the other admins when it changed something
-    (with the reason given)."""
-    outcome: list[Done] = []
+async def _preview(interaction: Interaction, action: str, params: dict[str, Any]) -> None:
+    """Shows the admin what the action would do, with Confirm and Cancel; nothing is written before Confirm. An
+    action that would change nothing is said so, with nothing to confirm."""
 
-    async def summary() -> Reply:
-        outcome.append(await action)
-        return {"content": admin_summary(outcome[0])[:2000]}
+    async def shown() -> Reply:
+        previewed = await services_of(interaction).admin.preview(interaction.user.id, action, params)
+        if previewed.preview_id is None:
+            return {"content": admin_summary(previewed.done)[:2000]}
+        text = preview_text(previewed.done, previewed.names, clean_reason(params.get("reason")))
+        return {"content": text[:2000], "view": preview_view(previewed.preview_id)}
 
-    await answer_privately(interaction, summary())
-    if outcome and outcome[0].changed:
-        said = clean_reason(reason)
-        why = f" Reason: {discord.utils.escape_markdown(said)}" if said else ""
-        await post_to_admin_log(
-            interaction.client, f"{interaction.user} ({interaction.user.id}): {admin_summary(outcome[0])}{why}"
-        )
+    await answer_privately(interaction, shown())
+
+
+async def _player_id(interaction: Interaction, typed: str) -> int | None:
+    """The player an admin named (an id, a mention, a ladder or Discord name); None, and the admin told why, when
+    that names nobody or several players."""
+    found = await services_of(interaction).admin.players_named(typed)
+    if len(found) == 1:
+        return found[0].player_id
+    if not found:
+        text = f"No player is called {discord.utils.escape_markdown(typed[:100])!r}. Pick one from the suggestions."
+    else:
+        listed = ", ".join(f"{discord.utils.escape_markdown(f.ladder_name or '?')} ({f.player_id})" for f in found)
+        text = f"Several players are called that: {listed}. Give the id."
+    await interaction.response.send_message(text[:2000], ephemeral=True)
+    return None
+
+
+async def _suggest_players(interaction: Interaction, typed: str) -> list[app_commands.Choice[str]]:
+    if not is_admin(interaction):
+        return []
+    found = await services_of(interaction).admin.suggest_players(typed)
+    return [
+        app_commands.Choice(name=f"{f.ladder_name or '—'} · {f.discord_name or '—'} · {f.player_id}"[:100],
+                            value=str(f.player_id))
+        for f in found
+    ]  # fmt: skip
+
+
+# The player options: an id, a mention, a ladder name or a Discord name, with suggestions as the admin types.
+Player = app_commands.Range[str, 1, 100]
+WHO = "The player: type a ladder name, a Discord name or an id"
 
 
 @admin_group.command(name="status", description="The queue, the last wave, events not yet shown, the bot's health")
@@ -109,13 +139,14 @@ async def _queue_list(interaction: Interaction) -> Reply:
 
 
 @queue_group.command(name="remove", description="Take a player out of the queue")
-@app_commands.describe(reason=WHY)
-async def queue_remove(interaction: Interaction, player: discord.User, reason: Reason) -> None:
-    if await _refused(interaction):
+@app_commands.describe(player=WHO, reason=WHY)
+async def queue_remove(interaction: Interaction, player: Player, reason: Reason) -> None:
+    if await _refused(interaction) or (player_id := await _player_id(interaction, player)) is None:
         return
-    await _answer(
-        interaction, services_of(interaction).admin.queue_remove(interaction.user.id, player.id, reason), reason
-    )
+    await _preview(interaction, "queue_remove", {"player": player_id, "reason": reason})
+
+
+queue_remove.autocomplete("player")(_suggest_players)
 
 
 @queue_group.command(name="clear", description="Take everyone out of the queue")
@@ -123,7 +154,7 @@ async def queue_remove(interaction: Interaction, player: discord.User, reason: R
 async def queue_clear(interaction: Interaction, reason: Reason) -> None:
     if await _refused(interaction):
         return
-    await _answer(interaction, services_of(interaction).admin.queue_clear(interaction.user.id, reason), reason)
+    await _preview(interaction, "queue_clear", {"reason": reason})
 
 
 @match_group.command(name="disputes", description="Disputed matches waiting for an admin, oldest first")
@@ -172,7 +203,7 @@ async def _match(interaction: Interaction, match_id: int) -> Reply:
     return reply
 
 
-@match_group.command(name="resolve", description="Settle a disputed match")
+@match_group.command(name="resolve", description="Settle any match, or settle an ended one again")
 @app_commands.choices(result=[app_commands.Choice(name=r, value=r) for r in RESOLUTIONS])
 @app_commands.describe(reason="Why, as both players will read it")
 async def match_resolve(
@@ -180,15 +211,18 @@ async def match_resolve(
 ) -> None:
     if await _refused(interaction):
         return
-    admin = services_of(interaction).admin
-    await _answer(interaction, admin.resolve(interaction.user.id, match_id, result, reason), reason)
+    await _preview(interaction, "match_resolve", {"match": match_id, "resolution": result, "reason": reason})
 
 
 @player_group.command(name="show", description="A player's profile, ban included")
-async def player_show(interaction: Interaction, player: discord.User) -> None:
-    if await _refused(interaction):
+@app_commands.describe(player=WHO)
+async def player_show(interaction: Interaction, player: Player) -> None:
+    if await _refused(interaction) or (player_id := await _player_id(interaction, player)) is None:
         return
-    await answer_privately(interaction, _player(interaction, player.id))
+    await answer_privately(interaction, _player(interaction, player_id))
+
+
+player_show.autocomplete("player")(_suggest_players)
 
 
 async def _player(interaction: Interaction, player_id: int) -> Reply:
@@ -209,22 +243,22 @@ async def _player(interaction: Interaction, player_id: int) -> Reply:
 
 @player_group.command(name="rating", description="Set a player's rating of a race, or add to it or subtract from it")
 @app_commands.choices(change=[app_commands.Choice(name=c, value=c) for c in RATING_CHANGES])
-@app_commands.describe(value="The new rating (set), or the points to add or subtract", reason=WHY)
+@app_commands.describe(player=WHO, value="The new rating (set), or the points to add or subtract", reason=WHY)
 async def player_rating(
     interaction: Interaction,
-    player: discord.User,
+    player: Player,
     race: app_commands.Range[str, 1, 32],
     change: str,
     value: app_commands.Range[float, 0, 10_000],
     reason: Reason,
 ) -> None:
-    if await _refused(interaction):
+    if await _refused(interaction) or (player_id := await _player_id(interaction, player)) is None:
         return
-    admin = services_of(interaction).admin
-    race_code = race.strip().lower()
-    await _answer(
-        interaction, admin.set_rating(interaction.user.id, player.id, race_code, value, reason, change), reason
-    )
+    params = {"player": player_id, "race": race.strip().lower(), "change": change, "value": value, "reason": reason}
+    await _preview(interaction, "player_rating", params)
+
+
+player_rating.autocomplete("player")(_suggest_players)
 
 
 @ratings_group.command(name="check", description="Every rating against the match history")
@@ -244,20 +278,26 @@ async def _ratings_check(interaction: Interaction) -> Reply:
 async def ratings_repair(interaction: Interaction, reason: Reason) -> None:
     if await _refused(interaction):
         return
-    await _answer(interaction, services_of(interaction).admin.repair_ratings(interaction.user.id, reason), reason)
+    await _preview(interaction, "ratings_repair", {"reason": reason})
 
 
 @player_group.command(name="ban", description="Ban a player from the ladder")
-@app_commands.describe(reason=WHY)
-async def player_ban(interaction: Interaction, player: discord.User, reason: Reason) -> None:
-    if await _refused(interaction):
+@app_commands.describe(player=WHO, reason=WHY)
+async def player_ban(interaction: Interaction, player: Player, reason: Reason) -> None:
+    if await _refused(interaction) or (player_id := await _player_id(interaction, player)) is None:
         return
-    await _answer(interaction, services_of(interaction).admin.ban(interaction.user.id, player.id, reason), reason)
+    await _preview(interaction, "player_ban", {"player": player_id, "reason": reason})
+
+
+player_ban.autocomplete("player")(_suggest_players)
 
 
 @player_group.command(name="unban", description="Lift a player's ban")
-@app_commands.describe(reason=WHY)
-async def player_unban(interaction: Interaction, player: discord.User, reason: Reason) -> None:
-    if await _refused(interaction):
+@app_commands.describe(player=WHO, reason=WHY)
+async def player_unban(interaction: Interaction, player: Player, reason: Reason) -> None:
+    if await _refused(interaction) or (player_id := await _player_id(interaction, player)) is None:
         return
-    await _answer(interaction, services_of(interaction).admin.unban(interaction.user.id, player.id, reason), reason)
+    await _preview(interaction, "player_unban", {"player": player_id, "reason": reason})
+
+
+player_unban.autocomplete("player")(_suggest_players)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import redis.asyncio as aioredis
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
-from db import admin, replays
+from db import admin, admin_previews, player_lookup, replays
 from db.admin import Done, Note, OpenDispute, Waiting
 from db.ladder import Ladder
 from db.outbox import publish_now
@@ -104,6 +107,80 @@ class AdminService:
         why = clean_reason(reason)
         return await self._do(lambda s: admin.unban(s, actor, player, why), reason)
 
+    async def suggest_players(self, typed: str) -> list[player_lookup.FoundPlayer]:
+        async with self._sessions() as session:
+            return await player_lookup.suggest(session, typed)
+
+    async def players_named(self, typed: str) -> list[player_lookup.FoundPlayer]:
+        async with self._sessions() as session:
+            return await player_lookup.named(session, typed)
+
+    async def preview(self, actor: int, action: str, params: dict[str, Any]) -> Previewed:
+        """What the action would do, found by doing it in a transaction that is rolled back; kept to be confirmed
+        when it would change something."""
+        reason = params.get("reason")
+        if isinstance(reason, str) and len(reason) > MAX_REASON:
+            return Previewed(None, Done(False, Note.REASON_TOO_LONG, {"most": MAX_REASON}))
+        run = self._action(actor, action, params)
+        async with self._sessions() as session:
+            done = await session.run_sync(run)
+            names = await session.run_sync(lambda s: _names(s, {move[0] for move in done.moves}))
+            await session.rollback()
+        if not done.changed:
+            return Previewed(None, done, names)
+        async with self._sessions.begin() as session:
+            kept = await session.run_sync(lambda s: admin_previews.keep(s, actor, action, params, _shown(done)))
+        return Previewed(kept, done, names)
+
+    async def confirm(self, actor: int, preview_id: int) -> tuple[Done, str | None]:
+        """Does what the preview showed, if that is still what it would do; else nothing, and says so. Returns
+        what was done and the reason the admin gave."""
+        try:
+            async with self._sessions.begin() as session:
+                taken = await session.run_sync(lambda s: admin_previews.take(s, preview_id, actor))
+                if isinstance(taken, str):
+                    return Done(False, _NOT_TAKEN[taken]), None
+                done = await session.run_sync(self._action(actor, taken.action, taken.params))
+                if admin_previews.normal(_shown(done)) != taken.shown:
+                    raise _Changed
+                await session.run_sync(lambda s: admin_previews.decide(s, preview_id, "confirmed"))
+        except _Changed:
+            async with self._sessions.begin() as session:
+                await session.run_sync(lambda s: admin_previews.decide(s, preview_id, "stale"))
+            return Done(False, Note.CHANGED_SINCE_PREVIEW), None
+        await publish_now(self._sessions, self._redis, self._stream, [e.id for e in done.events])
+        return done, clean_reason(taken.params.get("reason"))
+
+    async def cancel(self, actor: int, preview_id: int) -> Done:
+        async with self._sessions.begin() as session:
+            taken = await session.run_sync(lambda s: admin_previews.take(s, preview_id, actor))
+            if isinstance(taken, str):
+                return Done(False, _NOT_TAKEN[taken])
+            await session.run_sync(lambda s: admin_previews.decide(s, preview_id, "cancelled"))
+        return Done(False, Note.CANCELLED)
+
+    def _action(self, actor: int, action: str, params: dict[str, Any]) -> Callable[[Session], Done]:
+        """The admin action a preview names, as a function of one transaction."""
+        why = clean_reason(params.get("reason"))
+        player = int(params.get("player") or 0)
+        if action == "queue_remove":
+            return lambda s: admin.queue_remove(s, actor, player, why)
+        if action == "queue_clear":
+            return lambda s: admin.queue_clear(s, actor, why)
+        if action == "match_resolve":
+            match, resolution = int(params["match"]), str(params["resolution"])
+            return lambda s: admin.resolve(s, actor, match, resolution, self._ladder, self._elo, why, any_state=True)
+        if action == "player_rating":
+            race, value, change = str(params["race"]), float(params["value"]), str(params["change"])
+            return lambda s: admin.set_rating(s, actor, player, race, value, self._ladder, why, change)
+        if action == "player_ban":
+            return lambda s: admin.ban(s, actor, player, why)
+        if action == "player_unban":
+            return lambda s: admin.unban(s, actor, player, why)
+        if action == "ratings_repair":
+            return lambda s: admin.repair_ratings(s, actor, self._ladder, why)
+        raise ValueError(f"no admin action {action!r}")
+
     async def _do(self, action: Callable[[Session], Done], reason: str | None = None) -> Done:
         if reason is not None and len(reason) > MAX_REASON:  # Discord keeps to the option's length
             return Done(False, Note.REASON_TOO_LONG, {"most": MAX_REASON})
@@ -111,6 +188,44 @@ class AdminService:
             done = await session.run_sync(action)
         await publish_now(self._sessions, self._redis, self._stream, [e.id for e in done.events])
         return done
+
+
+@dataclass(frozen=True)
+class Previewed:
+    """A preview: what the action would do, the names of the players whose ratings it moves, and the id to
+    confirm it by (None: it would change nothing, so there is nothing to confirm)."""
+
+    preview_id: int | None
+    done: Done
+    names: dict[int, str] = field(default_factory=dict)
+
+
+class _Changed(Exception):
+    """The action would now do otherwise than its preview showed: its transaction is rolled back."""
+
+
+_NOT_TAKEN = {
+    admin_previews.Taken.GONE: Note.PREVIEW_GONE,
+    admin_previews.Taken.NOT_YOURS: Note.PREVIEW_NOT_YOURS,
+    admin_previews.Taken.DECIDED: Note.PREVIEW_DECIDED,
+    admin_previews.Taken.EXPIRED: Note.PREVIEW_EXPIRED,
+}
+
+
+def _shown(done: Done) -> dict[str, Any]:
+    """What a preview says the action does, as a confirmation must find it again (not how long ago anything was)."""
+    params = {k: v for k, v in done.params.items() if k != "age_h"}
+    moves = [[p, race, round(old, 6), round(new, 6)] for p, race, old, new in done.moves]
+    return {"changed": done.changed, "note": str(done.note), "params": params, "moves": moves}
+
+
+def _names(session: Session, players: set[int]) -> dict[int, str]:
+    if not players:
+        return {}
+    rows = session.execute(
+        text("SELECT id, display_name FROM players WHERE id = ANY(:p)"), {"p": sorted(players)}
+    ).all()
+    return {r.id: r.display_name for r in rows if r.display_name}
 
 
 # The longest reason an admin gives (the commands' option allows as much); the player reads it in a DM.

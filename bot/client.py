@@ -22,6 +22,7 @@ from bot.catalogs import load_catalogs
 from bot.chart_drawers import ChartDrawers
 from bot.command_translator import LadderTranslator
 from bot.commands import COMMANDS, REPLAY_COMMANDS
+from bot.components.admin_preview import PreviewButton
 from bot.components.dispute import ResolveButton
 from bot.components.leaderboard import BoardButton, BoardRacesSelect, BoardRankSelect, JumpForm, jump_form_of
 from bot.components.match import MatchButton
@@ -137,7 +138,7 @@ class LadderBot(LadderClient):
         )
         self.add_dynamic_items(
             RaceSelect, VetoSelect, JoinButton, CancelButton, MatchButton, RegionSelect, ResolveButton, LanguageSelect,
-            ProfileButton, RulesButton, NoticeButton, BoardButton, BoardRacesSelect, BoardRankSelect,
+            ProfileButton, RulesButton, NoticeButton, BoardButton, BoardRacesSelect, BoardRankSelect, PreviewButton,
         )  # fmt: skip
         for command in COMMANDS + (REPLAY_COMMANDS if self.ladder.replays.mode != "off" else []):
             self.tree.add_command(command)

@@ -48,6 +48,13 @@ class Note(StrEnum):
     UNBANNED = "unbanned"  # player
     RATINGS_CONSISTENT = "ratings_consistent"
     RATINGS_REPAIRED = "ratings_repaired"  # count
+    # A preview's confirmation or cancellation.
+    CHANGED_SINCE_PREVIEW = "changed_since_preview"
+    PREVIEW_GONE = "preview_gone"
+    PREVIEW_NOT_YOURS = "preview_not_yours"
+    PREVIEW_DECIDED = "preview_decided"
+    PREVIEW_EXPIRED = "preview_expired"
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,14 @@ _SAID = {
     Note.UNBANNED: "Player {player} is no longer banned.",
     Note.RATINGS_CONSISTENT: "Every rating agrees with the match history: nothing to repair.",
     Note.RATINGS_REPAIRED: "Repaired {count} ratings to what the match history says (each audited).",
+    Note.ALREADY_SETTLED: "Match #{match} is already {was}: nothing to change.",
+    Note.CHANGED_SINCE_PREVIEW: "Something changed since your preview (another admin, or the ladder moved on): "
+    "nothing was done. Run the command again to see what it would do now.",
+    Note.PREVIEW_GONE: "That preview does not exist: nothing was done.",
+    Note.PREVIEW_NOT_YOURS: "That preview is another admin's: only they can confirm or cancel it.",
+    Note.PREVIEW_DECIDED: "That preview was already confirmed or cancelled.",
+    Note.PREVIEW_EXPIRED: "That preview is more than 15 minutes old: nothing was done. Run the command again.",
+    Note.CANCELLED: "Cancelled: nothing was changed.",
 }
 
 

@@ -42,6 +42,8 @@ NOTICE_BUTTON = rf"^ladder:notice:(?P<notices>[0-9]{{1,2}}(?:_[0-9]{{1,2}}){{0,1
 RESOLVE_BUTTON = rf"^ladder:resolve:{_MATCH}:(?P<result>player1|player2|draw|invalidate)$"
 # The form asking the admin who pressed a resolve button for the reason (a modal, routed by its id).
 REASON_FORM = rf"^ladder:reason:{_MATCH}:(?P<result>player1|player2|draw|invalidate)$"
+# Confirm and Cancel under an admin action's preview (the preview's id first: it is not a player).
+PREVIEW_BUTTON = r"^ladder:preview:(?P<preview>[0-9]{1,19}):(?P<decision>confirm|cancel)$"
 # A leaderboard's controls carry the whole board they belong to (its races as a bit mask of the ladder's, the
 # country or `-`, the rank band's place or `-`, best race only 0 or 1): a press redraws it with one thing changed.
 _BOARD = r"(?P<races>[0-9]{1,10}):(?P<country>[A-Z]{2}|-):(?P<band>[0-9]{1,2}|-):(?P<best>[01])"
@@ -107,6 +109,10 @@ def resolve_button(match_id: int, result: str) -> str:
 
 def reason_form(match_id: int, result: str) -> str:
     return f"ladder:reason:{match_id}:{result}"
+
+
+def preview_button(preview_id: int, decision: str) -> str:
+    return f"ladder:preview:{preview_id}:{decision}"
 
 
 def board_button(control: str, page: int, board: str) -> str:

@@ -89,8 +89,10 @@ class Commands:
         channel: Channel,
         *,
         forged: bool = False,
+        partial: bool = False,
     ) -> JSON:
-        """The interaction's `data` for /name [group] [subcommand] option:value...
+        """The interaction's `data` for /name [group] [subcommand] option:value... (`partial`: as typed so far, the
+        required options not all there yet, as an autocomplete interaction carries them).
 
         `forged`: values outside the registered lengths, ranges and choices go through (Discord itself would
         refuse them), and so does a file over the upload limit, to test a bot's own defences against what it was
@@ -109,7 +111,7 @@ class Commands:
 
         resolved: JSON = {}
         qualified = " ".join([command["name"], *(link["name"] for link in chain)])
-        values = self._values(qualified, schema, options or {}, resolved, channel, forged)
+        values = self._values(qualified, schema, options or {}, resolved, channel, forged, partial)
         for link in reversed(chain):
             values = [{"name": link["name"], "type": link["type"], "options": values}]
         data: JSON = {"id": command["id"], "name": command["name"], "type": 1, "options": values}
@@ -120,14 +122,21 @@ class Commands:
         return data
 
     def _values(
-        self, name: str, schema: list[JSON], given: dict[str, object], resolved: JSON, channel: Channel, forged: bool
+        self,
+        name: str,
+        schema: list[JSON],
+        given: dict[str, object],
+        resolved: JSON,
+        channel: Channel,
+        forged: bool,
+        partial: bool = False,
     ) -> list[JSON]:
         by_name = {o["name"]: o for o in schema}
         unknown = set(given) - set(by_name)
         if unknown:
             raise ValueError(f"/{name} has no option(s) {sorted(unknown)}; it has {sorted(by_name)}")
         missing = [o["name"] for o in schema if o.get("required") and o["name"] not in given]
-        if missing:
+        if missing and not partial:
             raise ValueError(f"/{name} requires option(s) {missing}")
         values: list[JSON] = []
         for option_name, raw in given.items():

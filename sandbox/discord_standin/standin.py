@@ -171,10 +171,18 @@ class StandIn:
         return await self._users.run_command(user_id, name, options, in_dm=in_dm, subcommand=subcommand, forged=forged)
 
     async def autocomplete(
-        self, user_id: int, name: str, option: str, typed: str, options: dict[str, object] | None = None
+        self,
+        user_id: int,
+        name: str,
+        option: str,
+        typed: str,
+        options: dict[str, object] | None = None,
+        *,
+        subcommand: str | None = None,
     ) -> InteractionResult:
-        """Types into an autocomplete option; the result's `choices` are the suggestions the bot gave."""
-        return await self._users.autocomplete(user_id, name, option, typed, options)
+        """Types into an autocomplete option (of `subcommand`, "group sub", if given); the result's `choices` are
+        the suggestions the bot gave."""
+        return await self._users.autocomplete(user_id, name, option, typed, options, subcommand=subcommand)
 
     async def press_button(
         self, user_id: int, message_id: int, custom_id: str, *, forged: bool = False

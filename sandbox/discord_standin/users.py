@@ -51,20 +51,34 @@ class SimulatedUsers:
         return await self._dispatch(interaction, data)
 
     async def autocomplete(
-        self, user_id: int, name: str, option: str, typed: str, options: dict[str, object] | None = None
+        self,
+        user_id: int,
+        name: str,
+        option: str,
+        typed: str,
+        options: dict[str, object] | None = None,
+        *,
+        subcommand: str | None = None,
     ) -> InteractionResult:
-        """The user types `typed` into an autocomplete option of /name: Discord asks the bot for suggestions with
-        the options filled in so far, the typed one marked focused (its text not checked: it is being typed)."""
+        """The user types `typed` into an autocomplete option of /name [subcommand]: Discord asks the bot for
+        suggestions with the options filled in so far, the typed one marked focused (its text not checked: it is
+        being typed)."""
         self._require_bot()
         self.store.user(user_id)
         command = self.commands.find(name, in_dm=False)
-        focus = next((o for o in command.get("options") or [] if o.get("name") == option), None)
+        schema: list[JSON] = command.get("options") or []
+        for part in (subcommand or "").split():
+            schema = next((o.get("options") or [] for o in schema if o.get("name") == part), [])
+        focus = next((o for o in schema if o.get("name") == option), None)
         if focus is None or not focus.get("autocomplete"):
-            raise LookupError(f"/{name} has no autocomplete option {option!r}")
+            raise LookupError(f"/{name} {subcommand or ''} has no autocomplete option {option!r}")
         channel = self.store.channels[self.store.identity.channel_id]
-        data = self.commands.invocation(command, options, None, channel)
-        data["options"] = [o for o in data["options"] if o["name"] != option]
-        data["options"].append({"name": option, "type": focus["type"], "value": typed[:100], "focused": True})
+        data = self.commands.invocation(command, options, subcommand, channel, partial=True)
+        leaf = data
+        for _ in (subcommand or "").split():
+            leaf = leaf["options"][0]
+        leaf["options"] = [o for o in leaf["options"] if o["name"] != option]
+        leaf["options"].append({"name": option, "type": focus["type"], "value": typed[:100], "focused": True})
         interaction = self.interactions.new(AUTOCOMPLETE, user_id, channel)
         return await self._dispatch(interaction, data)
 

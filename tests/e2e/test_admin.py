@@ -1,16 +1,22 @@
-"""/admin end to end: refused to non-admins; a dispute resolved once when two admins resolve it together."""
+"""/admin end to end: refused to non-admins; every write previewed and done on Confirm; a dispute resolved once
+when two admins resolve it together; a completed match settled again."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 from db.ladder import Ladder
+from db.reconcile import rating_drift
 from sandbox.discord_standin import StandIn
+from sandbox.discord_standin.models import InteractionResult, Message
 from sandbox.players import Profile, choose, join, open_queue, press_on_match, queue_up, titled
 from tests.e2e.conftest import STAFF_ROLE_ID, BotProcess, match_log_post, new_user
 from tests.e2e.test_match_journey import matched, reported, shows
+from workers.rating_history import rating_mismatches
 
 
 async def test_a_non_admin_is_refused_and_nothing_changes(
@@ -18,7 +24,7 @@ async def test_a_non_admin_is_refused_and_nothing_changes(
 ) -> None:
     mallory, victim = new_user(), new_user()
     await open_queue(standin, victim)  # the victim exists on the ladder
-    for sub, options in (("queue clear", {"reason": "x"}), ("player ban", {"player": victim, "reason": "x"}),
+    for sub, options in (("queue clear", {"reason": "x"}), ("player ban", {"player": str(victim), "reason": "x"}),
                          ("queue list", {})):  # fmt: skip
         result = await standin.run_command(mallory, "admin", options, subcommand=sub)
         assert result.message is not None and "Only the ladder's admins" in result.message.text(), sub
@@ -56,9 +62,13 @@ async def test_two_admins_resolving_one_dispute_resolve_it_once(
             for a in admins
         )
     )
-    texts = sorted(r.message.text() for r in answers if r.message is not None)
-    assert len(texts) == 2 and sum("resolved: player2" in t for t in texts) == 1
-    assert sum("not disputed" in t for t in texts) == 1
+    assert all(r.message is not None and "disputed → player2" in r.message.text() for r in answers)
+    assert _match_state(engine, match_id) == "disputed"  # nothing is done before a confirmation
+    # Both confirm at the same instant: one settles it, the other is told the match moved since their preview.
+    pressed = await asyncio.gather(*(confirm(standin, a, r) for a, r in zip(admins, answers, strict=True)))
+    texts = sorted(m.text() for m in pressed)
+    assert sum("Done: Match #" in t and "resolved: player2" in t for t in texts) == 1
+    assert sum("Something changed since your preview" in t for t in texts) == 1
     done_b = await standin.wait_for_message(bob, lambda m: m.id == seen_b.id and titled("Match completed")(m), 15)
     assert "You won" in done_b.text() and "An admin settled" in done_b.text() and "1520 (+20)" in done_b.text()
     # Each player also gets a direct message with the admin's reason.
@@ -83,8 +93,9 @@ async def test_a_banned_player_cannot_queue(bot: BotProcess, standin: StandIn, l
     admin, carol = new_user(), new_user()
     standin.make_admin(admin)
     setup = await open_queue(standin, carol)
-    banned = await standin.run_command(admin, "admin", {"player": carol, "reason": "smurfing"}, subcommand="player ban")
-    assert banned.message is not None and "is banned" in banned.message.text()
+    banned = await standin.run_command(admin, "admin", {"player": str(carol), "reason": "smurfing"},
+                                       subcommand="player ban")  # fmt: skip
+    assert "is banned" in (await confirm(standin, admin, banned)).text()
     setup = await choose(standin, ladder, carol, setup, ["bw_terran"])
     refused = await join(standin, carol, setup)
     assert refused.message is not None and "banned" in refused.message.text() and "smurfing" in refused.message.text()
@@ -96,17 +107,18 @@ async def test_a_banned_player_cannot_queue(bot: BotProcess, standin: StandIn, l
     assert logged.text().endswith("Reason: smurfing")
     dave = new_user()  # an admin takes a waiting player out: their searching view says so
     searching = await queue_up(standin, ladder, dave, ["sc2_terran"])
-    removed = await standin.run_command(admin, "admin", {"player": dave, "reason": "afk"}, subcommand="queue remove")
-    assert removed.message is not None and "Removed" in removed.message.text()
+    removed = await standin.run_command(admin, "admin", {"player": str(dave), "reason": "afk"},
+                                        subcommand="queue remove")  # fmt: skip
+    assert "Removed" in (await confirm(standin, admin, removed)).text()
     told = await standin.wait_for_message(dave, lambda m: m.id == searching.id and "took you out" in m.text(), 15)
     assert told.custom_ids() == []
-    unbanned = await standin.run_command(admin, "admin", {"player": carol, "reason": "appeal heard"},
+    unbanned = await standin.run_command(admin, "admin", {"player": str(carol), "reason": "appeal heard"},
                                          subcommand="player unban")  # fmt: skip
-    assert unbanned.message is not None and "no longer banned" in unbanned.message.text()
+    assert "no longer banned" in (await confirm(standin, admin, unbanned)).text()
     with engine.connect() as conn:
         actions = conn.execute(text("SELECT action FROM audit_log WHERE player_id = :p ORDER BY id"), {"p": carol})
         assert list(actions.scalars()) == ["ban", "unban"]
-    shown = await standin.run_command(admin, "admin", {"player": carol}, subcommand="player show")
+    shown = await standin.run_command(admin, "admin", {"player": str(carol)}, subcommand="player show")
     assert shown.message is not None
     told = shown.message.text()
     profile = Profile.of(carol, ladder.regions[0].code)
@@ -172,7 +184,7 @@ async def test_ratings_that_drift_reach_the_admins_and_their_repair_is_audited(
     refused = await standin.run_command(bob, "admin", {"reason": "x"}, subcommand="ratings repair")  # not an admin
     assert refused.message is not None and "Only the ladder's admins" in refused.message.text()
     repaired = await standin.run_command(admin, "admin", {"reason": "double win"}, subcommand="ratings repair")
-    assert repaired.message is not None and "Repaired" in repaired.message.text()
+    assert "Repaired" in (await confirm(standin, admin, repaired)).text()
     with engine.connect() as conn:
         rating = conn.execute(text("SELECT rating FROM ratings WHERE player_id = :p"), {"p": alice}).scalar_one()
         audited = conn.execute(
@@ -188,9 +200,10 @@ async def test_a_rating_changed_by_points_tells_the_player_why(
     admin, erin = new_user(), new_user()
     standin.make_admin(admin)
     await open_queue(standin, erin)  # on the ladder, never rated: the change starts from the ladder's 1500
-    options = {"player": erin, "race": "bw_zerg", "change": "add", "value": 25, "reason": "tournament win"}
+    options = {"player": str(erin), "race": "bw_zerg", "change": "add", "value": 25, "reason": "tournament win"}
     added = await standin.run_command(admin, "admin", options, subcommand="player rating")
     assert added.message is not None and "bw_zerg rating: none → 1525" in added.message.text()
+    assert "bw_zerg rating: none → 1525" in (await confirm(standin, admin, added)).text()
     told = await standin.wait_for_message(erin, titled("From the ladder's admins"), 15)
     assert "BW Zerg rating: 1500 → 1525." in told.text() and "Reason: tournament win" in told.text()
     too_low = {**options, "change": "subtract", "value": 2000}
@@ -202,6 +215,70 @@ async def test_a_rating_changed_by_points_tells_the_player_why(
             text("SELECT details->>'reason' FROM audit_log WHERE player_id = :p ORDER BY id"), {"p": erin}
         ).scalars()
         assert rating == 1525 and list(reasons) == ["tournament win"]
+
+
+async def test_a_completed_match_settled_again_after_its_preview(
+    bot: BotProcess, standin: StandIn, ladder: Ladder, engine: Engine
+) -> None:
+    alice, bob, match_id, seen_a, _ = await reported(standin, ladder, ("won", "lost"))
+    await shows(standin, alice, seen_a, "Match completed")
+    with engine.begin() as conn:  # it ended two days ago
+        conn.execute(text("UPDATE matches SET ended_at = ended_at - interval '2 days' WHERE id = :m"), {"m": match_id})
+        name = conn.execute(text("SELECT display_name FROM players WHERE id = :p"), {"p": alice}).scalar_one()
+    admin = new_user()
+    standin.make_admin(admin)
+    # Alice found by her ladder name typed in another case.
+    suggested = await standin.autocomplete(admin, "admin", "player", name.upper(), subcommand="player show")
+    assert suggested.choices and suggested.choices[0]["value"] == str(alice) and name in suggested.choices[0]["name"]
+    settle = {"match_id": match_id, "result": "player2", "reason": "Bob's replay shows his win"}
+    before = _ratings(engine, alice, bob)
+
+    # The preview says what would change, and warns of the match's age; Cancel changes nothing.
+    previewed = await standin.run_command(admin, "admin", settle, subcommand="match resolve")
+    assert previewed.message is not None
+    shown = previewed.message.text()
+    assert f"Match #{match_id}: completed player1 → player2." in shown and "more than 24 hours" in shown
+    assert re.search(rf"\({alice}\) \w+: 1520 → 1480", shown) and re.search(rf"\({bob}\) \w+: 1480 → 1520", shown)
+    cancel = next(c for c in previewed.message.custom_ids() if c.endswith(":cancel"))
+    cancelled = await standin.press_button(admin, previewed.message.id, cancel)
+    assert cancelled.message is not None and "Cancelled: nothing was changed." in cancelled.message.text()
+    assert _ratings(engine, alice, bob) == before
+
+    # Confirmed: the ratings are what a replay of the history with Bob's win gives, and both players are told.
+    previewed = await standin.run_command(admin, "admin", settle, subcommand="match resolve")
+    assert "Done: Match #" in (await confirm(standin, admin, previewed)).text()
+    assert _ratings(engine, alice, bob) == {alice: 1480, bob: 1520}
+    with Session(engine) as session:
+        played = [alice, bob]
+        assert [p for p in rating_mismatches(session, ladder, {}) if any(str(x) in p for x in played)] == []
+        assert not [d for d in rating_drift(session, ladder.rating.start) if d.player_id in played]
+    for player, outcome in ((alice, "you lost"), (bob, "you won")):
+        told = await standin.wait_for_message(
+            player, lambda m: titled("From the ladder's admins")(m) and "Bob's replay" in m.text(), 15
+        )
+        assert f"An admin settled match #{match_id}: {outcome}." in told.text()
+    # The same again: nothing to change, nothing to confirm.
+    again = await standin.run_command(admin, "admin", settle, subcommand="match resolve")
+    assert again.message is not None and "already completed player2" in again.message.text()
+    assert again.message.custom_ids() == []
+
+
+def _ratings(engine: Engine, *players: int) -> dict[int, float]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT player_id, rating FROM ratings WHERE player_id = ANY(:p) AND games > 0"),
+            {"p": list(players)},
+        ).all()
+    return {r.player_id: round(r.rating, 6) for r in rows}
+
+
+async def confirm(standin: StandIn, admin: int, previewed: InteractionResult) -> Message:
+    """The admin presses Confirm under the preview their command showed; what the message says then."""
+    assert previewed.message is not None and previewed.message.text().startswith("**Preview**"), previewed.message
+    button = next(c for c in previewed.message.custom_ids() if c.endswith(":confirm"))
+    pressed = await standin.press_button(admin, previewed.message.id, button)
+    assert pressed.message is not None and pressed.message.custom_ids() == []
+    return pressed.message
 
 
 def _match_state(engine: Engine, match_id: int) -> str:

@@ -102,8 +102,12 @@ class Rig:
             conn.execute(text(statement), params)
 
     async def admin_command(self, subcommand: str, options: dict[str, object]) -> None:
+        """The admin's command, confirmed under its preview."""
         answer = await self.standin.run_command(self.admin, "admin", options, subcommand=subcommand)
-        assert answer.answered and not answer.failed, subcommand
+        assert answer.answered and not answer.failed and answer.message is not None, subcommand
+        confirm = next(c for c in answer.message.custom_ids() if c.endswith(":confirm"))
+        pressed = await self.standin.press_button(self.admin, answer.message.id, confirm)
+        assert pressed.message is not None and pressed.message.text().startswith("Done"), pressed.message.text()
 
     async def expire(self, user: int) -> None:
         from workers.celery import app
@@ -192,7 +196,7 @@ async def _resolved(rig: Rig) -> Scene:
 
 async def _removed(rig: Rig) -> Scene:
     me, other, mine = await rig.searching()
-    return Scene(me, other, mine, None, lambda: rig.admin_command("queue remove", {"player": me, "reason": "afk"}))
+    return Scene(me, other, mine, None, lambda: rig.admin_command("queue remove", {"player": str(me), "reason": "afk"}))
 
 
 async def _expired(rig: Rig) -> Scene:
