@@ -132,14 +132,14 @@ class AdminService:
             kept = await session.run_sync(lambda s: admin_previews.keep(s, actor, action, params, _shown(done)))
         return Previewed(kept, done, names)
 
-    async def confirm(self, actor: int, preview_id: int) -> tuple[Done, str | None]:
+    async def confirm(self, actor: int, preview_id: int) -> tuple[Done, dict[str, Any]]:
         """Does what the preview showed, if that is still what it would do; else nothing, and says so. Returns
-        what was done and the reason the admin gave."""
+        what was done and the action's parameters (the reason the admin gave among them)."""
         try:
             async with self._sessions.begin() as session:
                 taken = await session.run_sync(lambda s: admin_previews.take(s, preview_id, actor))
                 if isinstance(taken, str):
-                    return Done(False, _NOT_TAKEN[taken]), None
+                    return Done(False, _NOT_TAKEN[taken]), {}
                 done = await session.run_sync(self._action(actor, taken.action, taken.params))
                 if admin_previews.normal(_shown(done)) != taken.shown:
                     raise _Changed
@@ -147,9 +147,9 @@ class AdminService:
         except _Changed:
             async with self._sessions.begin() as session:
                 await session.run_sync(lambda s: admin_previews.decide(s, preview_id, "stale"))
-            return Done(False, Note.CHANGED_SINCE_PREVIEW), None
+            return Done(False, Note.CHANGED_SINCE_PREVIEW), {}
         await publish_now(self._sessions, self._redis, self._stream, [e.id for e in done.events])
-        return done, clean_reason(taken.params.get("reason"))
+        return done, taken.params
 
     async def cancel(self, actor: int, preview_id: int) -> Done:
         async with self._sessions.begin() as session:
@@ -167,9 +167,11 @@ class AdminService:
             return lambda s: admin.queue_remove(s, actor, player, why)
         if action == "queue_clear":
             return lambda s: admin.queue_clear(s, actor, why)
-        if action == "match_resolve":
-            match, resolution = int(params["match"]), str(params["resolution"])
-            return lambda s: admin.resolve(s, actor, match, resolution, self._ladder, self._elo, why, any_state=True)
+        if action in ("match_resolve", "dispute_resolve"):
+            # A dispute's button settles only a dispute; the command, any match.
+            match, resolution, any_state = int(params["match"]), str(params["resolution"]), action == "match_resolve"
+            return lambda s: admin.resolve(s, actor, match, resolution, self._ladder, self._elo, why,
+                                           any_state=any_state)  # fmt: skip
         if action == "player_rating":
             race, value, change = str(params["race"]), float(params["value"]), str(params["change"])
             return lambda s: admin.set_rating(s, actor, player, race, value, self._ladder, why, change)

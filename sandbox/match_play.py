@@ -103,9 +103,9 @@ def _versions_about(standin: StandIn, player_id: int, match_id: int) -> set[tupl
 
 
 async def admin_settles_disputes(standin: StandIn, admin_id: int, stop: asyncio.Event) -> int:
-    """The admin: presses a resolve button on each dispute posted to the admins' channel and gives the reason the
-    form asks for. A press the bot did not carry out (it was down, stalled, or its database was, and it said sorry)
-    is pressed again a little later."""
+    """The admin: presses a resolve button on each dispute posted to the admins' channel, gives the reason the form
+    asks for and confirms the preview. A press the bot did not carry out (it was down, stalled, or its database
+    was, and it said sorry) is pressed again a little later."""
     settled: set[int] = set()
 
     def open_dispute(message: Message) -> bool:
@@ -121,6 +121,11 @@ async def admin_settles_disputes(standin: StandIn, admin_id: int, stop: asyncio.
             result: InteractionResult | None = await standin.press_button(admin_id, posted.id, resolve)
             if result is not None and standin.open_modal(admin_id) is not None:
                 result = await standin.submit_modal(admin_id, {"reason": "The replay shows player 1 winning."})
+            # What settling would do is shown first: the admin confirms it.
+            confirm = next((c for c in result.message.custom_ids() if c.endswith(":confirm")), None) if (
+                result is not None and result.message is not None) else None  # fmt: skip
+            if result is not None and result.message is not None and confirm is not None:
+                result = await standin.press_button(admin_id, result.message.id, confirm)
         except (NotConnected, LookupError):  # the bot is away, or the buttons went in the meantime
             result = None
         if result is not None and result.answered and not result.failed and not _sorry(result):

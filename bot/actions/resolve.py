@@ -1,14 +1,13 @@
-"""An admin settles a dispute from its message in the admins' channel: a button per result, then a form for the
-reason both players will read."""
+"""An admin settles a dispute from its message in the admins' channel: a button per result, a form for the reason
+both players will read, then the preview to confirm."""
 
 from __future__ import annotations
 
-import discord
-
 from bot.actions.form_values import form_values
-from bot.admin_access import is_admin, post_to_admin_log
-from bot.admin_service import MAX_REASON
+from bot.admin_access import is_admin
+from bot.admin_service import MAX_REASON, clean_reason
 from bot.drawing.admin_notes import admin_summary
+from bot.drawing.admin_preview import preview_text, preview_view
 from bot.drawing.dispute import REASON, reason_form
 from bot.ladder_client import Interaction, services_of
 
@@ -24,28 +23,19 @@ async def resolve_dispute(interaction: Interaction, match_id: int, result: str) 
 
 
 async def reason_given(interaction: Interaction, match_id: int, result: str) -> None:
-    """The form sent back: settles the match with the reason, and the dispute post says who settled it how."""
+    """The form sent back: what settling would do, shown to the admin with Confirm and Cancel; Confirm settles it
+    and the dispute post says who settled it how (bot/actions/admin_preview.py)."""
     if not is_admin(interaction):
         await interaction.response.send_message(NOT_ADMIN, ephemeral=True)
         return
     reason = form_values(interaction.data, (REASON,), MAX_REASON + 1).get(REASON, "")
-    done = await services_of(interaction).admin.resolve(interaction.user.id, match_id, result, reason)
-    if not done.changed:
-        await interaction.response.send_message(admin_summary(done), ephemeral=True)
-        return
     message = interaction.message
-    embed = message.embeds[0] if message and message.embeds else None
-    settled = discord.Embed(
-        title=f"Match #{match_id} resolved",
-        description=(embed.description + "\n\n" if embed and embed.description else "")
-        + f"Settled by {interaction.user.mention}: {result}. Reason: {discord.utils.escape_markdown(reason)}",
-        colour=discord.Colour.dark_grey(),
-    )
+    params = {"match": match_id, "resolution": result, "reason": reason}
     if message is not None:
-        await interaction.response.edit_message(embed=settled, view=None)
-    else:
-        await interaction.response.send_message(embed=settled, ephemeral=True)
-    summary = admin_summary(done)
-    await post_to_admin_log(
-        interaction.client, f"{interaction.user} ({interaction.user.id}): {summary} Reason: {reason}"
-    )
+        params["post"] = [message.channel.id, message.id]
+    previewed = await services_of(interaction).admin.preview(interaction.user.id, "dispute_resolve", params)
+    if previewed.preview_id is None:
+        await interaction.response.send_message(admin_summary(previewed.done)[:2000], ephemeral=True)
+        return
+    text = preview_text(previewed.done, previewed.names, clean_reason(reason))
+    await interaction.response.send_message(text[:2000], view=preview_view(previewed.preview_id), ephemeral=True)

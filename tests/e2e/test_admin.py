@@ -149,9 +149,11 @@ async def test_a_dispute_reaches_the_admins_channel_and_its_buttons_settle_it(
     form = standin.open_modal(admin)
     assert asked.answered and form is not None and form["custom_id"] == f"ladder:reason:{match_id}:draw"
     assert _match_state(engine, match_id) == "disputed"  # nothing settled before the reason comes back
-    settled = await standin.submit_modal(admin, {"reason": "Both said draw in the channel."})
-    assert settled.message is not None and "resolved" in settled.message.text() and settled.message.custom_ids() == []
-    assert "Reason: Both said draw in the channel." in settled.message.text()
+    previewed = await standin.submit_modal(admin, {"reason": "Both said draw in the channel."})
+    assert _match_state(engine, match_id) == "disputed"  # nor before the preview is confirmed
+    assert "Done: Match #" in (await confirm(standin, admin, previewed)).text()
+    settled_post = await standin.wait_for_message(admin, lambda m: m.id == posted.id and "resolved" in m.text(), 15)
+    assert settled_post.custom_ids() == [] and "Reason: Both said draw in the channel." in settled_post.text()
     done_a = await standin.wait_for_message(alice, lambda m: m.id == seen_a.id and titled("Match completed")(m), 15)
     assert "draw" in done_a.text()
     with engine.connect() as conn:
