@@ -18,6 +18,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.actions.leaderboard import race_code, suggest_races
 from bot.admin_access import is_admin
 from bot.admin_service import MAX_REASON, clean_reason
 from bot.admin_status import status_text
@@ -254,11 +255,14 @@ async def player_rating(
 ) -> None:
     if await _refused(interaction) or (player_id := await _player_id(interaction, player)) is None:
         return
-    params = {"player": player_id, "race": race.strip().lower(), "change": change, "value": value, "reason": reason}
+    words = services_of(interaction).catalogs.words(SOURCE)
+    code = race_code(race, services_of(interaction).ladder.races, words) or race.strip().lower()
+    params = {"player": player_id, "race": code, "change": change, "value": value, "reason": reason}
     await _preview(interaction, "player_rating", params)
 
 
 player_rating.autocomplete("player")(_suggest_players)
+player_rating.autocomplete("race")(suggest_races)
 
 
 @ratings_group.command(name="check", description="Every rating against the match history")

@@ -121,6 +121,8 @@ class AdminService:
         reason = params.get("reason")
         if isinstance(reason, str) and len(reason) > MAX_REASON:
             return Previewed(None, Done(False, Note.REASON_TOO_LONG, {"most": MAX_REASON}))
+        if "reason" in params:  # kept as it will be used: a NUL, say, is no JSON PostgreSQL keeps
+            params = {**params, "reason": clean_reason(reason if isinstance(reason, str) else None)}
         run = self._action(actor, action, params)
         async with self._sessions() as session:
             done = await session.run_sync(run)

@@ -34,7 +34,7 @@ async def open_board(
     words = await words_for(interaction)
     wanted = BoardFilter(best_only=best_only)
     if race is not None:
-        code = _race_code(race, ladder.races, words)
+        code = race_code(race, ladder.races, words)
         if code is None:
             listed = words.listing([words.race(r.code) for r in ladder.races])
             text = words._("That is not a race of this ladder. Pick one of: {races}.", races=listed)
@@ -72,7 +72,7 @@ def _past_end(board: BoardPage, page: int, words: Words) -> str | None:
                           pages=words.number(board.pages))  # fmt: skip
 
 
-def _race_code(typed: str, races: Sequence[Race], words: Words) -> str | None:
+def race_code(typed: str, races: Sequence[Race], words: Words) -> str | None:
     wanted = typed.strip().casefold()
     for race in races:
         if wanted in (race.code, words.race(race.code).casefold(), race.name.casefold()):

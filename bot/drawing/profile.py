@@ -51,6 +51,8 @@ def profile_embed(ladder: Ladder, profile: Profile, words: Words) -> discord.Emb
                        outcome=_outcome(words, m.result, m.state))  # fmt: skip
         lines.append(line + change)
     embed.add_field(name=words._("Last matches"), value="\n".join(lines)[:1024] or words._("None yet."), inline=False)
+    if not any(s.games for s in profile.standings):
+        embed.set_footer(text=words._("A chart of the rating over time comes with the first completed match."))
     return embed
 
 

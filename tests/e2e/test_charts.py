@@ -74,7 +74,7 @@ async def test_a_player_with_no_game_gets_no_picture(bot: BotProcess, standin: S
         conn.execute(text("INSERT INTO players (id, display_name) VALUES (:p, 'Newcomer')"), {"p": player})
         conn.execute(text("INSERT INTO ratings (player_id, race, rating) VALUES (:p, 'bw_zerg', 1500)"), {"p": player})
     shown = polite(await standin.run_command(player, "profile", {}))
-    assert "Newcomer" in shown.text()
+    assert "Newcomer" in shown.text() and "comes with the first completed match" in shown.text()
     drawn = await standin.run_command(player, "activity", {"period": "day"})
     assert drawn.message is not None and drawn.message.attachments
     # The profile's answer asked for no picture: it never gains one.

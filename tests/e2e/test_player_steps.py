@@ -102,10 +102,12 @@ class Rig:
             conn.execute(text(statement), params)
 
     async def admin_command(self, subcommand: str, options: dict[str, object]) -> None:
-        """The admin's command, confirmed under its preview."""
+        """The admin's command, confirmed under its preview (one that would change nothing shows none)."""
         answer = await self.standin.run_command(self.admin, "admin", options, subcommand=subcommand)
         assert answer.answered and not answer.failed and answer.message is not None, subcommand
-        confirm = next(c for c in answer.message.custom_ids() if c.endswith(":confirm"))
+        confirm = next((c for c in answer.message.custom_ids() if c.endswith(":confirm")), None)
+        if confirm is None:
+            return
         pressed = await self.standin.press_button(self.admin, answer.message.id, confirm)
         assert pressed.message is not None and pressed.message.text().startswith("Done"), pressed.message.text()
 

@@ -263,7 +263,9 @@ async def test_no_secret_reaches_a_log_a_message_or_a_command_line(
         await press_on_match(standin, user, await shows(standin, user, seen, "Match confirmed"), "won", match_id)
     posted = await standin.wait_for_message(admin, titled(f"Match #{match_id} disputed"), 30)
     await standin.press_button(admin, posted.id, f"ladder:resolve:{match_id}:player1")
-    await standin.submit_modal(admin, {"reason": "The replay shows player 1 winning."})  # the form asks why
+    previewed = await standin.submit_modal(admin, {"reason": "The replay shows player 1 winning."})  # asks why
+    assert previewed.message is not None  # what settling would do, then the admin confirms it
+    await standin.press_button(admin, previewed.message.id, previewed.message.custom_ids()[0])
     await shows(standin, bob, seen_b, "Match completed")
     # Two players whose interaction tokens have expired when the wave finds them: the bot's edits are refused
     # (and logged), and the match comes by direct message.

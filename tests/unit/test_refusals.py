@@ -57,7 +57,7 @@ def test_every_admin_note_is_worded() -> None:
     params: dict[str, str | int | float] = {"player": 5, "count": 3, "resolutions": "player1, draw", "match": 7,
                                             "state": "awaiting_confirmation", "resolution": "draw", "race": "bw_zerg",
                                             "old": "none", "new": "1600", "left_queue": 1, "changes": "set, add",
-                                            "most": 500}  # fmt: skip
+                                            "most": 500, "was": "completed player1"}  # fmt: skip
     for note in Note:
         text = admin_summary(Done(False, note, params))
         assert text and "{" not in text, note
