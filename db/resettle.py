@@ -57,8 +57,8 @@ def resettle(session: Session, match_id: int, result: str | None, rule: RatingRu
                 text("INSERT INTO ratings (player_id, race, rating) VALUES (:p, :r, :v) ON CONFLICT DO NOTHING"),
                 {"p": player, "r": race, "v": rating},
             )
-    _count(session, keys, m.result if m.state == "completed" else None, -1)
-    _count(session, keys, result, +1)
+    _count(session, keys, m.result if m.state == "completed" else None, -1, m.ended_at)
+    _count(session, keys, result, +1, m.ended_at)
     session.execute(
         text(
             "UPDATE matches SET state = :state, result = :result, resolved_by = :by, updated_at = now(),"
@@ -81,8 +81,9 @@ def resettle(session: Session, match_id: int, result: str | None, rule: RatingRu
     return done
 
 
-def _count(session: Session, keys: tuple[Key, Key], result: str | None, step: int) -> None:
-    """Adds (+1) or takes back (-1) the match's game and outcome in both players' counters."""
+def _count(session: Session, keys: tuple[Key, Key], result: str | None, step: int, played_at: datetime) -> None:
+    """Adds (+1) or takes back (-1) the match's game and outcome in both players' counters; a game added counts
+    as played when the match ended (for a race with no later game, that is when it was last played)."""
     if result is None:
         return
     for (player, race), outcome in zip(keys, _OUTCOMES[result], strict=True):
@@ -90,9 +91,10 @@ def _count(session: Session, keys: tuple[Key, Key], result: str | None, step: in
             text(
                 "UPDATE ratings SET games = games + :s, wins = wins + :s * CAST(:o = 'win' AS int),"
                 " losses = losses + :s * CAST(:o = 'loss' AS int), draws = draws + :s * CAST(:o = 'draw' AS int),"
+                " last_played_at = CASE WHEN :s > 0 THEN GREATEST(last_played_at, :at) ELSE last_played_at END,"
                 " updated_at = now() WHERE player_id = :p AND race = :r"
             ),
-            {"s": step, "o": outcome, "p": player, "r": race},
+            {"s": step, "o": outcome, "p": player, "r": race, "at": played_at},
         )
 
 
