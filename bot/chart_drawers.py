@@ -21,14 +21,18 @@ log = logging.getLogger(__name__)
 DRAW_CHART = "ladder.draw_chart"
 # Longest a player waits for a picture before the answer goes out without it.
 WAIT_S = 10.0
+# Charts waited for at once: each holds a Redis connection of this pool's own while it waits, never one the
+# listener needs; a request past these waits its turn.
+MOST_WAITING = 8
 # Every picture starts with PNG's signature; an empty answer means nothing to draw, anything else a failure.
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
 class ChartDrawers:
-    def __init__(self, broker_url: str, queue: str, client: aioredis.Redis) -> None:
+    def __init__(self, broker_url: str, queue: str) -> None:
         self._queue = queue
-        self._redis = client
+        pool = aioredis.BlockingConnectionPool.from_url(broker_url, max_connections=MOST_WAITING, timeout=WAIT_S)
+        self._redis = aioredis.Redis.from_pool(pool)
         self._app = Celery("ladder-bot-charts", broker=broker_url, set_as_current=False)
         self._app.conf.update(task_serializer="json", accept_content=["json"], broker_connection_retry=False)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chart-request")
@@ -38,10 +42,10 @@ class ChartDrawers:
         reply_to = f"ladder:chart-reply:{uuid.uuid4().hex}"
         loop = asyncio.get_running_loop()
         try:
-            # kombu's publish is blocking network I/O: on a thread, so the event loop never waits on it.
-            await asyncio.wait_for(loop.run_in_executor(self._thread, self._send, kind, subject, words, reply_to),
-                                   WAIT_S)  # fmt: skip
-            popped = await self._redis.blpop([reply_to], timeout=WAIT_S)
+            async with asyncio.timeout(WAIT_S):
+                # kombu's publish is blocking network I/O: on a thread, so the event loop never waits on it.
+                await loop.run_in_executor(self._thread, self._send, kind, subject, words, reply_to)
+                popped = await self._redis.blpop([reply_to], timeout=WAIT_S)
         except Exception as exc:
             log.warning("chart %s: not drawn (%s)", kind, type(exc).__name__)
             return None
@@ -53,6 +57,9 @@ class ChartDrawers:
             log.warning("chart %s: the worker could not draw it", kind)
             return None
         return picture
+
+    async def close(self) -> None:
+        await self._redis.aclose()
 
     def _send(self, kind: str, subject: dict[str, Any], words: dict[str, Any], reply_to: str) -> None:
         self._app.send_task(DRAW_CHART, args=(kind, subject, words, reply_to), queue=self._queue, retry=False)

@@ -114,7 +114,7 @@ class LadderBot(LadderClient):
             queue_spam=SpamGuard(settings.queue_spam_burst, settings.queue_spam_refill_s),
             catalogs=catalogs,
             languages=PlayerLanguages(players.chosen_language),
-            charts=ChartDrawers(settings.redis_url, settings.celery_queue, self._redis),
+            charts=ChartDrawers(settings.redis_url, settings.celery_queue),
         )
         self.deliverer = Deliverer(
             self,
@@ -210,6 +210,7 @@ class LadderBot(LadderClient):
             await asyncio.to_thread(self._metrics_server.shutdown)
         if self._services is not None:
             await self._services.notifications.close()
+            await self._services.charts.close()
         await super().close()
         if self._redis is not None:
             await self._redis.aclose()

@@ -96,6 +96,7 @@ class QueueService:
         vetoes: Sequence[str] = (),
         *,
         display_name: str | None = None,
+        discord_name: str | None = None,
         message_ref: dict[str, Any] | None = None,
         locale: str | None = None,
     ) -> Joined:
@@ -107,7 +108,7 @@ class QueueService:
         races_list, vetoes_list = list(choice.races), list(choice.vetoes)
         try:
             async with self._sessions.begin() as session:
-                standing = await queue.ensure_player(session, player_id, name, locale)
+                standing = await queue.ensure_player(session, player_id, name, locale, _clean_name(discord_name))
                 if standing.banned:
                     raise Banned(standing.ban_reason)
                 if self._require_setup and not standing.set_up:

@@ -3,6 +3,7 @@ transaction. Sync functions on a Session (the bot runs them through `AsyncSessio
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -35,7 +36,8 @@ class Note(StrEnum):
     UNKNOWN_RESOLUTION = "unknown_resolution"  # resolutions
     NO_SUCH_MATCH = "no_such_match"  # match
     NOT_DISPUTED = "not_disputed"  # match, state
-    RESOLVED = "resolved"  # match, resolution, was, age_h (hours since it ended), recomputed (later matches)
+    # match, resolution, was; an ended match settled again also age_h (hours since it ended) and recomputed
+    RESOLVED = "resolved"
     ALREADY_SETTLED = "already_settled"  # match, resolution, was
     UNKNOWN_RACE = "unknown_race"  # race
     RATING_OUT_OF_RANGE = "rating_out_of_range"
@@ -148,7 +150,9 @@ def queue_remove(session: Session, actor_id: int, player_id: int, reason: str | 
 def queue_clear(session: Session, actor_id: int, reason: str | None = None) -> Done:
     events = _take_out(session, "cleared")
     audit(session, actor_id, "queue_clear", removed=len(events), reason=reason)
-    return Done(bool(events), Note.CLEARED, {"count": len(events)}, tuple(events))
+    # Who, not only how many: a confirmation must find the same players (bot/admin_service.py).
+    who = _digest(sorted(p for e in events for p in e.player_ids))
+    return Done(bool(events), Note.CLEARED, {"count": len(events), "who": who}, tuple(events))
 
 
 def resolve(
@@ -168,10 +172,13 @@ def resolve(
     it settled. Both players are told by direct message, with the reason."""
     if resolution not in RESOLUTIONS:
         return Done(False, Note.UNKNOWN_RESOLUTION, {"resolutions": ", ".join(RESOLUTIONS)})
+    if any_state:
+        # An ended match settled again recomputes later matches under this lock (db/resettle.py): taken before the
+        # match row by every such settling, so two of them never wait on each other's rows.
+        session.execute(text("LOCK TABLE ratings IN EXCLUSIVE MODE"))
     match = session.execute(
         text(
-            "SELECT state, result, player1_id, player2_id,"
-            " EXTRACT(EPOCH FROM now() - COALESCE(ended_at, created_at)) / 3600 AS age_h"
+            "SELECT state, result, player1_id, player2_id, EXTRACT(EPOCH FROM now() - ended_at) / 3600 AS age_h"
             " FROM matches WHERE id = :m FOR UPDATE"
         ),
         {"m": match_id},
@@ -182,12 +189,9 @@ def resolve(
         return Done(False, Note.NOT_DISPUTED, {"match": match_id, "state": match.state})
     result = None if resolution == "invalidate" else resolution
     was = f"{match.state} {match.result}" if match.result else match.state
-    settled = {
-        "match": match_id,
-        "resolution": resolution,
-        "was": was.replace("_", " "),
-        "age_h": round(match.age_h, 1),
-    }
+    settled: dict[str, str | int | float] = {"match": match_id, "resolution": resolution, "was": was.replace("_", " ")}
+    if match.state in ENDED_STATES and match.age_h is not None:
+        settled["age_h"] = round(match.age_h, 1)
     if match.state in ENDED_STATES:
         if (match.state == "completed" and match.result == result) or (match.state != "completed" and result is None):
             return Done(False, Note.ALREADY_SETTLED, settled)
@@ -294,7 +298,8 @@ def set_rating(
         return Done(False, Note.UNKNOWN_RACE, {"race": race[:40]})
     if change not in RATING_CHANGES:
         return Done(False, Note.UNKNOWN_RATING_CHANGE, {"changes": ", ".join(RATING_CHANGES)})
-    exists = session.execute(text("SELECT 1 FROM players WHERE id = :p"), {"p": player_id}).scalar()
+    # Locked, as a completion locks it: one rating write at a time per player (see db/match_results.py).
+    exists = session.execute(text("SELECT 1 FROM players WHERE id = :p FOR NO KEY UPDATE"), {"p": player_id}).scalar()
     if not exists:
         return Done(False, Note.NEVER_PLAYED, {"player": player_id})
     old = session.execute(
@@ -381,4 +386,9 @@ def repair_ratings(session: Session, actor_id: int, ladder: Ladder, reason: str 
               new=asdict(e), reason=reason)  # fmt: skip
     if not drifts:
         return Done(False, Note.RATINGS_CONSISTENT)
-    return Done(True, Note.RATINGS_REPAIRED, {"count": len(drifts)})
+    return Done(True, Note.RATINGS_REPAIRED, {"count": len(drifts), "which": _digest([asdict(d) for d in drifts])})
+
+
+def _digest(items: object) -> str:
+    """A short fingerprint of what an action touched, for its preview to be compared with its confirmation."""
+    return hashlib.sha256(json.dumps(items, sort_keys=True, default=str).encode()).hexdigest()[:16]

@@ -38,6 +38,8 @@ def normal(value: Any) -> Any:
 
 
 def keep(session: Session, actor_id: int, action: str, params: dict[str, Any], shown: Any) -> int:
+    # Previews are worth nothing once decided or stale: a week's are kept for a look, older ones go.
+    session.execute(text("DELETE FROM admin_previews WHERE created_at < now() - interval '7 days'"))
     return int(
         session.execute(
             text(

@@ -51,8 +51,8 @@ def rating_history(session: Session, player_id: int) -> dict[str, list[RatingPoi
 
 
 def activity(session: Session, hours: int, until: datetime | None = None) -> list[HourCount]:
-    """Queue joins and matches found in each of the last `hours` whole hours up to `until` (now), oldest first;
-    an hour with neither is there with zeros."""
+    """Queue joins and matches found in each of the last `hours` hours up to `until` (now), the hour under way the
+    last, oldest first; an hour with neither is there with zeros."""
     rows = session.execute(
         text(
             "WITH span AS (SELECT date_trunc('hour', COALESCE(CAST(:until AS timestamptz), now())) AS last),"

@@ -3,7 +3,7 @@ only", a page at a time.
 
 Every filter is a condition on one index (migration 0009): the board of several races walks `ratings_board`, of one
 race `ratings_leaderboard`, of a country `ratings_board_country`; "best race only" reads the row's `better_races`
-from the index. A page past the middle is read from the board's end, so the last page costs what the first does.
+from the index.
 
 Counting a board and finding its deep pages walks its whole index; so does finding a race's rank band edges (a
 rank is a percentile band among a race's active players). Both are kept for `BoardCache.ttl_s` seconds, so a page
@@ -13,7 +13,7 @@ is one short seek from the nearest anchor, and the board's places and ranks may 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -173,7 +173,7 @@ class BoardCache:
         self.anchor_every = anchor_every
         self._most = most
         self._bands: dict[str, tuple[float, RaceBands]] = {}
-        self._boards: dict[BoardFilter, tuple[float, BoardIndex]] = {}
+        self._boards: dict[Hashable, tuple[float, BoardIndex]] = {}
 
     async def bands(self, session: AsyncSession, ladder: Ladder, races: Sequence[str]) -> dict[str, RaceBands]:
         now = time.monotonic()
@@ -186,9 +186,10 @@ class BoardCache:
                     self._bands[race] = (now + self.ttl_s, bands)
         return fresh
 
-    async def index(self, session: AsyncSession, chosen: BoardFilter, where: list[Condition]) -> BoardIndex:
+    async def index(self, session: AsyncSession, key: Hashable, where: list[Condition]) -> BoardIndex:
+        """The board `where` selects, kept under `key`: everything its rows depend on (a rank band's edges too)."""
         now = time.monotonic()
-        kept = self._boards.get(chosen)
+        kept = self._boards.get(key)
         if kept and kept[0] > now:
             return kept[1]
         found = await board_index(session, where, self.anchor_every)
@@ -197,7 +198,7 @@ class BoardCache:
                 self._boards = {k: v for k, v in self._boards.items() if v[0] > now}
                 while len(self._boards) >= self._most:
                     del self._boards[next(iter(self._boards))]
-            self._boards[chosen] = (now + self.ttl_s, found)
+            self._boards[key] = (now + self.ttl_s, found)
         return found
 
 
@@ -216,7 +217,9 @@ async def board(
     where = _conditions(chosen, ladder, race_bands)
     if where is None:
         return BoardPage(chosen, 1, 1, 0, [])
-    index = await cache.index(session, chosen, where)
+    # A band's board is kept with the edges it was counted by: edges read again give a board counted again.
+    edges = tuple(race_bands[r].last_of_band for r in chosen.races if r in race_bands) if chosen.band else ()
+    index = await cache.index(session, (chosen, edges), where)
     pages = max(1, -(-index.total // per_page))
     page = min(max(page, 1), pages)
     first = (page - 1) * per_page + 1

@@ -66,6 +66,12 @@ def complete(
         return None
     start = ladder.rating.start
     keys = [(moved.player1_id, moved.player1_race), (moved.player2_id, moved.player2_race)]
+    # One rating write at a time per player: the trigger that keeps each player's better races (migration 0009)
+    # then reads the other's committed ratings, and an admin's change of another race waits its turn.
+    session.execute(
+        text("SELECT 1 FROM players WHERE id IN (:p1, :p2) ORDER BY id FOR NO KEY UPDATE"),
+        {"p1": keys[0][0], "p2": keys[1][0]},
+    )
     session.execute(
         text(
             "INSERT INTO ratings (player_id, race, rating) VALUES (:p1, :r1, :start), (:p2, :r2, :start)"
@@ -96,12 +102,14 @@ def complete(
         ).scalar_one()
     session.execute(
         # Ended once the ratings are locked (not when the transaction began): an admin's setting of one of these
-        # ratings is then either before this change or after it, as db/reconcile.py orders them.
+        # ratings is then either before this change or after it, as db/reconcile.py orders them. The ratings the
+        # change was computed from are kept with it (a match found earlier may have been found at others): settling
+        # the match again recomputes from them (db/resettle.py).
         text(
-            "UPDATE matches SET player1_rating_change = :c1, player2_rating_change = :c2, ended_at = clock_timestamp()"
-            " WHERE id = :m"
+            "UPDATE matches SET player1_rating_change = :c1, player2_rating_change = :c2, player1_rating = :r1,"
+            " player2_rating = :r2, ended_at = clock_timestamp() WHERE id = :m"
         ),
-        {"m": match_id, "c1": changes[0], "c2": changes[1]},
+        {"m": match_id, "c1": changes[0], "c2": changes[1], "r1": current[keys[0]], "r2": current[keys[1]]},
     )
     return write_match_event(
         session,

@@ -74,7 +74,7 @@ class Player(Base):
     rules_version: Mapped[str | None] = mapped_column(String(64))
     rules_accepted_at: Mapped[datetime | None]
 
-    # The name Discord showed when they last queued: what an admin may look them up by.
+    # Their Discord username when they last queued: what an admin may look them up by.
     discord_name: Mapped[str | None] = mapped_column(String(100))
 
     __table_args__ = (

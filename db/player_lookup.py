@@ -9,6 +9,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 _MENTION = re.compile(r"^<@!?([0-9]{1,20})>$")
+# The smallest id Discord gives (a snowflake of 2015): a shorter number is a name or a typo, not a user.
+SNOWFLAKE_FROM = 10**16
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ async def suggest(session: AsyncSession, typed: str, limit: int = 25) -> list[Fo
 
 
 async def named(session: AsyncSession, typed: str) -> list[FoundPlayer]:
-    """The players `typed` names: the one with that id, else those whose ladder or Discord name it is (any case)."""
+    """The players `typed` names: the one with that id, else those whose ladder name or Discord username it is (in
+    any case), else a Discord user the ladder has not met yet, by their id."""
     wanted = _id_in(typed)
     if wanted is not None:
         row = (
@@ -62,7 +65,8 @@ async def named(session: AsyncSession, typed: str) -> list[FoundPlayer]:
                 text("SELECT id, display_name, discord_name FROM players WHERE id = :p"), {"p": wanted}
             )
         ).one_or_none()
-        return [FoundPlayer(wanted, row.display_name if row else None, row.discord_name if row else None)]
+        if row is not None:
+            return [FoundPlayer(row.id, row.display_name, row.discord_name)]
     rows = (
         await session.execute(
             text(
@@ -72,4 +76,8 @@ async def named(session: AsyncSession, typed: str) -> list[FoundPlayer]:
             {"n": typed.strip().lower()[:100]},
         )
     ).all()
-    return [FoundPlayer(r.id, r.display_name, r.discord_name) for r in rows]
+    found = [FoundPlayer(r.id, r.display_name, r.discord_name) for r in rows]
+    if not found and wanted is not None and wanted >= SNOWFLAKE_FROM:
+        # A Discord user the ladder has never seen (to ban before they play, say).
+        return [FoundPlayer(wanted, None, None)]
+    return found

@@ -32,7 +32,11 @@ class LatestEntry:
 
 
 async def ensure_player(
-    session: AsyncSession, player_id: int, display_name: str | None, locale: str | None = None
+    session: AsyncSession,
+    player_id: int,
+    display_name: str | None,
+    locale: str | None = None,
+    discord_name: str | None = None,
 ) -> PlayerStanding:
     """Creates or updates the player and locks their row until the caller commits.
 
@@ -41,7 +45,7 @@ async def ensure_player(
     row = (
         await session.execute(
             text(
-                "INSERT INTO players (id, display_name, discord_name, locale) VALUES (:id, :name, :name, :locale)"
+                "INSERT INTO players (id, display_name, discord_name, locale) VALUES (:id, :name, :user, :locale)"
                 # The name set with /setup stays; before setup, the front end's name is the best there is.
                 " ON CONFLICT (id) DO UPDATE SET display_name = CASE WHEN players.setup_at IS NOT NULL"
                 " THEN players.display_name ELSE COALESCE(EXCLUDED.display_name, players.display_name) END,"
@@ -50,7 +54,7 @@ async def ensure_player(
                 " RETURNING banned, ban_reason, setup_at IS NOT NULL AS set_up,"
                 " CASE WHEN cooldown_until > now() THEN cooldown_until END AS cooldown_until, language"
             ),
-            {"id": player_id, "name": display_name, "locale": locale},
+            {"id": player_id, "name": display_name, "user": discord_name, "locale": locale},
         )
     ).one()
     return PlayerStanding(row.banned, row.ban_reason, row.set_up, row.cooldown_until, row.language)

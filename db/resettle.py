@@ -35,9 +35,8 @@ class Resettled:
 
 def resettle(session: Session, match_id: int, result: str | None, rule: RatingRule, actor_id: int) -> Resettled:
     """Settles the ended match `match_id` as `result` (player1, player2, draw; None: invalidated). The caller has
-    locked the match row and checked it is ended and settled otherwise now."""
-    # Completions wait meanwhile: no rating moves under the recomputation.
-    session.execute(text("LOCK TABLE ratings IN EXCLUSIVE MODE"))
+    locked the ratings table (no rating moves under the recomputation: completions wait), then the match row, and
+    checked the match is ended and settled otherwise now."""
     m = session.execute(
         text(
             "SELECT id, state, result, ended_at, player1_id, player2_id, player1_race, player2_race,"

@@ -53,6 +53,7 @@ async def join_queue(interaction: Interaction, state: SetupState) -> None:
             state.races,
             state.vetoes,
             display_name=interaction.user.display_name,
+            discord_name=interaction.user.name,
             message_ref=ref,
             locale=client_locale(interaction),
         ),

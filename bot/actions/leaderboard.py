@@ -143,7 +143,7 @@ async def pick_rank(interaction: Interaction, wanted: BoardFilter | None) -> Non
     bands = services_of(interaction).ladder.ranks.bands
     picked = picked_values(interaction)
     value = picked[0] if len(picked) == 1 else ""
-    if wanted is None or not (value == "all" or (value.isdigit() and int(value) < len(bands))):
+    if wanted is None or not (value == "all" or (value.isascii() and value.isdigit() and int(value) < len(bands))):
         await show(interaction, None, 1)
         return
     band = None if value == "all" else bands[int(value)].name

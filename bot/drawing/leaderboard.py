@@ -80,7 +80,7 @@ def _controls(ladder: Ladder, board: BoardPage, words: Words) -> list[discord.ui
         custom_id=custom_ids.board_races(state),
         placeholder=words._("Races")[:150],
         min_values=1,
-        max_values=len(ladder.races),
+        max_values=min(len(ladder.races), 25),
         options=[
             discord.SelectOption(label=words.race(r.code)[:100], value=r.code, default=r.code in board.chosen.races)
             for r in ladder.races[:25]
@@ -97,7 +97,7 @@ def _controls(ladder: Ladder, board: BoardPage, words: Words) -> list[discord.ui
             discord.SelectOption(
                 label=words._("Rank {rank}", rank=b.name)[:100],
                 value=str(i),
-                emoji=b.badge or None,
+                emoji=b.badge if _is_emoji(b.badge) else None,
                 default=b.name == board.chosen.band,
             )
             for i, b in enumerate(ladder.ranks.bands[:24])
@@ -119,6 +119,11 @@ def _controls(ladder: Ladder, board: BoardPage, words: Words) -> list[discord.ui
     for item in toggles:
         item.row = 3
     return [races, bands, *pages, *toggles]
+
+
+def _is_emoji(badge: str) -> bool:
+    """A badge Discord takes as a select option's emoji: no letters or digits of plain text in it."""
+    return bool(badge) and not any(c.isascii() for c in badge)
 
 
 def _button(control: str, page: int, label: str, state: str, *, disabled: bool = False, on: bool = False

@@ -102,10 +102,12 @@ def rating_chart(history: Mapping[str, Sequence[RatingPoint]], words: ChartWords
 def activity_chart(hours: Sequence[HourCount], words: ChartWords) -> bytes:
     """Queue joins (filled) and matches (a line) in each hour."""
     figure, axes = _figure(words)
-    at = _days([h.hour for h in hours])
-    axes.fill_between(at, [h.joins for h in hours], step="post", alpha=0.35, color=COLOURS[0],
+    # Each hour is a step as wide as the hour: the last one closes an hour after it began.
+    steps = [*hours, hours[-1]] if hours else []
+    at = _days([h.hour for h in hours] + ([hours[-1].hour + timedelta(hours=1)] if hours else []))
+    axes.fill_between(at, [h.joins for h in steps], step="post", alpha=0.35, color=COLOURS[0],
                       label=words.series.get("joins", "joins"))  # fmt: skip
-    axes.plot(at, [h.matches for h in hours], drawstyle="steps-post", linewidth=1.4, color=COLOURS[1],
+    axes.plot(at, [h.matches for h in steps], drawstyle="steps-post", linewidth=1.4, color=COLOURS[1],
               label=words.series.get("matches", "matches"))  # fmt: skip
     axes.set_ylim(bottom=0)
     spread = (hours[-1].hour - hours[0].hour).total_seconds() if len(hours) > 1 else 0
