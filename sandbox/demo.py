@@ -143,6 +143,8 @@ async def _run(options: DemoOptions, logs: Path, started: Started, tally: Tally)
     watched = {
         "bot": (processes.start_bot(env, logs / "bot.log"), logs / "bot.log"),
         "beat": (processes.start_beat(env, logs / "beat.log"), logs / "beat.log"),
+        # A second beat, as a deployment runs one for safety: it stands by for the schedule lock.
+        "standby beat": (processes.start_beat(env, logs / "beat-standby.log"), logs / "beat-standby.log"),
         "worker": (processes.start_worker(env, logs / "worker.log"), logs / "worker.log"),
         "replays": (processes.start_replay_reader(env, logs / "replays.log"), logs / "replays.log"),
     }

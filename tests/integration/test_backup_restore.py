@@ -144,7 +144,7 @@ async def test_a_restored_backup_carries_the_ladder_on(
         with session_factory(restored).begin() as session:
             assert rating_drift(session, ladder.rating.start) == [], "the ratings agree with the history"
         # The passwords are asked for: a wrong one is refused by both servers.
-        with pytest.raises(psycopg.OperationalError):
+        with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
             psycopg.connect(fresh.database_url.replace(fresh.db_password, "wrong")).close()
         with pytest.raises(redis.AuthenticationError):
             redis.Redis.from_url(fresh.redis_url.replace(fresh.redis_password, "wrong")).ping()
