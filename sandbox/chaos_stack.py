@@ -112,8 +112,8 @@ class ChaosStack:
         return died
 
     async def kill_active_beat(self, down_s: float, within_s: float) -> int | None:
-        """SIGKILLs the beat that schedules (its lock is never released: it expires, and the standby takes
-        it), and starts it again `down_s` later, as a standby. None: no beat held the lock within `within_s`."""
+        """SIGKILLs the beat that schedules (its lock is never released: it expires, and a standby takes it:
+        the other beat, or this one started again `down_s` later). None: no beat held the lock within `within_s`."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within_s
         while (active := self.active_beat()) is None and loop.time() < deadline:

@@ -86,7 +86,7 @@ async def _inject(stack: ChaosStack, fault: Fault, wave_interval_s: float) -> st
         beat = await stack.kill_active_beat(fault.seconds, within_s=4 * wave_interval_s)
         if beat is None:
             raise RuntimeError("no beat held the schedule lock")
-        return f"beat{beat} (the active one) killed, restarted as the standby after {fault.seconds:.1f} s"
+        return f"beat{beat} (the one scheduling) killed, started again after {fault.seconds:.1f} s"
     if fault.kind == REDIS_LOST:
         await stack.lose_redis()
         return "Valkey restarted empty"
