@@ -165,7 +165,7 @@ async def _chaos(options: ChaosOptions, state: Path) -> dict[str, Any]:
         await admin
         await stop_tasks([progress])
         report = await chaos_report(sessions, standin, ladder, initial, [p.id for p in players], tally, faults)
-        waves = await wave_figures(sessions, options.wave_interval, stack.beat_kills)
+        waves = await wave_figures(sessions, options.wave_interval, stack.wave_ticks(), stack.beat_kills)
         report = {"seed": options.seed, "duration_s": options.duration, **report, **waves,
                   "events_published_again_after_loss": stack.events_recovered(), "completed": True}  # fmt: skip
     except Exception as error:

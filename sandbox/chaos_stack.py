@@ -18,6 +18,7 @@ from sandbox import processes
 from sandbox.discord_standin import StandIn
 from sandbox.population import wait_for_bot
 from sandbox.servers import restart_postgres, restart_valkey
+from sandbox.wave_gaps import wave_ticks
 
 WORKERS = 2
 BEATS = 2
@@ -74,6 +75,10 @@ class ChaosStack:
             if held >= 0 and held > max(since.rfind(s) for s in BEAT_LETS_GO):
                 return i
         return None
+
+    def wave_ticks(self) -> list[datetime]:
+        """When any beat sent a wave's tick, from their logs."""
+        return wave_ticks([line for i in range(BEATS) for line in self._beat_log(i).read_text().splitlines()])
 
     def _start_worker(self, i: int) -> subprocess.Popen[bytes]:
         self.failpoint_file(i).unlink(missing_ok=True)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sandbox.wave_gaps import gap_across, wave_gaps
+from sandbox.wave_gaps import gap_across, wave_gaps, wave_ticks
 from workers.beat_scheduler import schedule_timings
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -48,3 +48,16 @@ def test_the_gap_across_a_moment() -> None:
     starts = _at(0, 5, 12, 17)
     assert gap_across(starts, T0 + timedelta(seconds=6)) == 7.0
     assert gap_across(starts, T0 + timedelta(seconds=20)) is None
+
+
+def test_wave_ticks_are_read_from_the_beats_json_logs() -> None:
+    lines = [
+        '{"ts": "2026-01-01T00:00:05.000+00:00", "level": "INFO", "logger": "celery.beat", "msg": "Scheduler: '
+        'Sending due task matchmaking-wave (ladder.matchmaking_wave)"}',
+        '{"ts": "2026-01-01T00:00:01.000+00:00", "level": "INFO", "logger": "celery.beat", "msg": "Scheduler: '
+        'Sending due task relay-outbox (ladder.relay_outbox)"}',
+        "celery beat v5 is starting. Sending due task matchmaking-wave (a banner line, not JSON)",
+        '{"ts": "2026-01-01T00:00:00.000+00:00", "level": "INFO", "logger": "celery.beat", "msg": "Scheduler: '
+        'Sending due task matchmaking-wave (ladder.matchmaking_wave)"}',
+    ]
+    assert wave_ticks(lines) == _at(0, 5)
