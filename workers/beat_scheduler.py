@@ -40,8 +40,17 @@ def schedule_timings(wave_interval_s: float) -> tuple[float, int]:
 
 class LadderScheduler(RedBeatScheduler):  # type: ignore[misc]
     lock: Any = None
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+        super().close()
 
     def tick(self, min: Any = min, **kwargs: Any) -> float:
+        if self.closed:
+            # SIGTERM's handler closed the scheduler (the lock released) and raised SystemExit, which Celery's
+            # code can swallow (it may land in a destructor). A closed beat ends rather than take the lock again.
+            raise SystemExit()
         try:
             if self.lock_key and self.lock is None:
                 self._stand_by()
