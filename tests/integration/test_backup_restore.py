@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,9 +117,9 @@ def _ladder_rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
         return {name: [tuple(r) for r in conn.execute(text(q))] for name, q in queries.items()}
 
 
-def _wait_until(done: object, timeout: float, logs: list[Path]) -> None:
+def _wait_until(done: Callable[[], bool], timeout: float, logs: list[Path]) -> None:
     deadline = time.monotonic() + timeout
-    while not callable(done) or not done():
+    while not done():
         assert time.monotonic() < deadline, "\n".join(f"{log}:\n{log.read_text()[-2000:]}" for log in logs)
         time.sleep(0.3)
 
