@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from db.settings import get_settings
+from workers.beat_scheduler import schedule_timings
 
 _settings = get_settings()
 _wave_interval = _settings.wave_interval()
@@ -25,6 +26,15 @@ worker_prefetch_multiplier = 1
 broker_connection_retry_on_startup = True
 worker_send_task_events = True
 task_send_sent_event = True
+
+# Any number of beats may run (the Procfile's `beat`, scaled): RedBeat keeps the schedule in Redis, and only the
+# beat holding its lock sends ticks; a standby takes over within one wave interval of the active one dying.
+beat_scheduler = "workers.beat_scheduler:LadderScheduler"
+redbeat_redis_url = _settings.redis_url
+# One ladder's schedule and lock apart from another's on the same Redis (they have different queues already).
+redbeat_key_prefix = f"{_settings.celery_queue}:redbeat"
+redbeat_redis_options = {"socket_timeout": 10.0, "socket_connect_timeout": 5.0}
+beat_max_loop_interval, redbeat_lock_timeout = schedule_timings(_wave_interval)
 
 beat_schedule = {
     "matchmaking-wave": {

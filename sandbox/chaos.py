@@ -38,6 +38,7 @@ from sandbox.match_play import admin_settles_disputes
 from sandbox.population import PROGRESS, seed_players
 from sandbox.run_life import Started, stop_on_sigterm, stop_tasks, what_failed, write_traceback
 from sandbox.servers import ensure_servers, fresh_database, stop_servers
+from sandbox.wave_gaps import wave_figures
 
 CHAOS_DATABASE = "ladder_chaos"
 BOT_TOKEN = "chaos-bot-token"
@@ -49,6 +50,7 @@ HARM = (
     "results_not_shown",
     "stuck",
     "spec_violations",
+    "beat_takeovers_late",
 )
 # Short enough for matches to run their course within a run; the ladder file's other rules stay as they are.
 RUN_RULES = {"report_window_s": 60, "abort_cooldown_s": 20, "no_show_cooldown_s": 20, "max_wait_s": 180}
@@ -163,7 +165,8 @@ async def _chaos(options: ChaosOptions, state: Path) -> dict[str, Any]:
         await admin
         await stop_tasks([progress])
         report = await chaos_report(sessions, standin, ladder, initial, [p.id for p in players], tally, faults)
-        report = {"seed": options.seed, "duration_s": options.duration, **report,
+        waves = await wave_figures(sessions, options.wave_interval, stack.wave_ticks(), stack.beat_kills)
+        report = {"seed": options.seed, "duration_s": options.duration, **report, **waves,
                   "events_published_again_after_loss": stack.events_recovered(), "completed": True}  # fmt: skip
     except Exception as error:
         write_traceback(error, logs / "chaos-failure.log")

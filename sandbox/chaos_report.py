@@ -15,6 +15,7 @@ from sandbox.discord_standin import StandIn
 from sandbox.double_matches import DEFINITION as DOUBLE_MATCHED
 from sandbox.double_matches import MATCHES, double_matched
 from sandbox.player_view import FOUND, RESULT, harmed_views
+from sandbox.wave_gaps import DEFINITIONS as WAVE_DEFINITIONS
 from workers.rating_history import rating_mismatches
 
 REMINDER = "Reminder"
@@ -39,6 +40,7 @@ DEFINITIONS = {
     "starting ratings",
     "spec_violations": "requests the bot sent and answers the stand-in gave that Discord's OpenAPI description "
     "refuses (sandbox/discord_api_spec)",
+    **WAVE_DEFINITIONS,
 }
 
 

@@ -1,5 +1,5 @@
-"""The processes of a chaos run, each one restartable: two workers, two beats (a misconfigured duplicate
-scheduler), the bot, and the embedded PostgreSQL and Valkey of the run's own state folder."""
+"""The processes of a chaos run, each one restartable: two workers, two beats (one schedules, the other stands
+by for RedBeat's lock), the bot, and the embedded PostgreSQL and Valkey of the run's own state folder."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
@@ -17,9 +18,13 @@ from sandbox import processes
 from sandbox.discord_standin import StandIn
 from sandbox.population import wait_for_bot
 from sandbox.servers import restart_postgres, restart_valkey
+from sandbox.wave_gaps import wave_ticks
 
 WORKERS = 2
 BEATS = 2
+# What a beat logs as it takes the schedule lock, and as it gives it up (workers/beat_scheduler.py).
+BEAT_HOLDS = "Acquired lock"
+BEAT_LETS_GO = ("standing by for the schedule lock", "lost the schedule lock")
 
 
 @dataclass
@@ -30,6 +35,10 @@ class ChaosStack:
     standin: StandIn
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     beats: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    # Where each beat's log began when it was last started: what it logged since says whether it schedules.
+    beat_log_starts: list[int] = field(default_factory=list)
+    # When the scheduling beat was killed: the report measures the gap between waves across each moment.
+    beat_kills: list[datetime] = field(default_factory=list)
     bot: subprocess.Popen[bytes] | None = None
 
     def failpoint_file(self, worker: int) -> Path:
@@ -39,11 +48,37 @@ class ChaosStack:
         for i in range(WORKERS):
             self.workers.append(self._start_worker(i))
         for i in range(BEATS):
-            schedule = self.logs / f"beat-schedule-{i}"
-            for old in self.logs.glob(f"beat-schedule-{i}*"):
-                old.unlink()
-            self.beats.append(processes.start_beat(self.env, self.logs / f"beat{i}.log", schedule))
+            self.beats.append(self._start_beat(i))
         await self.start_bot()
+
+    def _beat_log(self, i: int) -> Path:
+        return self.logs / f"beat{i}.log"
+
+    def _start_beat(self, i: int) -> subprocess.Popen[bytes]:
+        log = self._beat_log(i)
+        start = log.stat().st_size if log.exists() else 0
+        if i < len(self.beat_log_starts):
+            self.beat_log_starts[i] = start
+        else:
+            self.beat_log_starts.append(start)
+        return processes.start_beat(self.env, log)
+
+    def active_beat(self) -> int | None:
+        """The beat that holds the schedule lock, from what each running beat logged since it started."""
+        for i, beat in enumerate(self.beats):
+            if beat.poll() is not None:
+                continue
+            with open(self._beat_log(i), "rb") as log:
+                log.seek(self.beat_log_starts[i])
+                since = log.read().decode(errors="replace")
+            held = since.rfind(BEAT_HOLDS)
+            if held >= 0 and held > max(since.rfind(s) for s in BEAT_LETS_GO):
+                return i
+        return None
+
+    def wave_ticks(self) -> list[datetime]:
+        """When any beat sent a wave's tick, from their logs."""
+        return wave_ticks([line for i in range(BEATS) for line in self._beat_log(i).read_text().splitlines()])
 
     def _start_worker(self, i: int) -> subprocess.Popen[bytes]:
         self.failpoint_file(i).unlink(missing_ok=True)
@@ -80,6 +115,21 @@ class ChaosStack:
             await asyncio.to_thread(_kill_tree, self.workers[i])
             self.workers[i] = self._start_worker(i)
         return died
+
+    async def kill_active_beat(self, down_s: float, within_s: float) -> int | None:
+        """SIGKILLs the beat that schedules (its lock is never released: it expires, and a standby takes it:
+        the other beat, or this one started again `down_s` later). None: no beat held the lock within `within_s`."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within_s
+        while (active := self.active_beat()) is None and loop.time() < deadline:
+            await asyncio.sleep(0.2)
+        if active is None:
+            return None
+        await asyncio.to_thread(_kill_tree, self.beats[active])
+        self.beat_kills.append(datetime.now(UTC))
+        await asyncio.sleep(down_s)
+        self.beats[active] = self._start_beat(active)
+        return active
 
     async def kill_bot(self, down_s: float) -> None:
         assert self.bot is not None

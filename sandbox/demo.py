@@ -142,7 +142,9 @@ async def _run(options: DemoOptions, logs: Path, started: Started, tally: Tally)
     print(f"Servers and the Discord stand-in ready. Logs of the bot, workers and beat: {logs}/")
     watched = {
         "bot": (processes.start_bot(env, logs / "bot.log"), logs / "bot.log"),
-        "beat": (processes.start_beat(env, logs / "beat.log", logs / f"beat-schedule-{token}"), logs / "beat.log"),
+        "beat": (processes.start_beat(env, logs / "beat.log"), logs / "beat.log"),
+        # A second beat, as a deployment runs one for safety: it stands by for the schedule lock.
+        "standby beat": (processes.start_beat(env, logs / "beat-standby.log"), logs / "beat-standby.log"),
         "worker": (processes.start_worker(env, logs / "worker.log"), logs / "worker.log"),
         "replays": (processes.start_replay_reader(env, logs / "replays.log"), logs / "replays.log"),
     }

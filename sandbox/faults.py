@@ -18,8 +18,9 @@ BOT_KILLED = "bot_killed"
 REDIS_LOST = "redis_lost"
 POSTGRES_RESTARTED = "postgres_restarted"
 BOT_STALLED = "bot_stalled"
+BEAT_KILLED = "beat_killed"
 NO_WAVE_TO_KILL = "no_wave_to_kill"
-KINDS = (WORKER_KILLED_MID_WAVE, BOT_KILLED, REDIS_LOST, POSTGRES_RESTARTED, BOT_STALLED)
+KINDS = (WORKER_KILLED_MID_WAVE, BOT_KILLED, REDIS_LOST, POSTGRES_RESTARTED, BOT_STALLED, BEAT_KILLED)
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Fault:
     at_s: float  # seconds after the players start
     kind: str
     point: str = "wave_before_commit"
-    seconds: float = 0.0  # how long the bot stays down or stalled
+    seconds: float = 0.0  # how long the bot or the beat stays down, or the bot stalled
 
 
 def plan_faults(seed: int, duration_s: float, claim_idle_s: float, count: int | None = None) -> list[Fault]:
@@ -81,6 +82,11 @@ async def _inject(stack: ChaosStack, fault: Fault, wave_interval_s: float) -> st
     if fault.kind == BOT_KILLED:
         await stack.kill_bot(fault.seconds)
         return f"bot killed, restarted after {fault.seconds:.1f} s"
+    if fault.kind == BEAT_KILLED:
+        beat = await stack.kill_active_beat(fault.seconds, within_s=4 * wave_interval_s)
+        if beat is None:
+            raise RuntimeError("no beat held the schedule lock")
+        return f"beat{beat} (the one scheduling) killed, started again after {fault.seconds:.1f} s"
     if fault.kind == REDIS_LOST:
         await stack.lose_redis()
         return "Valkey restarted empty"

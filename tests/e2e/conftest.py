@@ -98,13 +98,10 @@ def stack_env(ladder_env: dict[str, str], standin: StandIn) -> dict[str, str]:
 @pytest.fixture(scope="package")
 def backend(stack_env: dict[str, str]) -> Iterator[None]:
     """A real worker and a real beat firing a wave every few seconds."""
-    schedule = E2E_STATE / "beat-schedule"
-    for old in E2E_STATE.glob("beat-schedule*"):
-        old.unlink()
     worker = start_worker(stack_env, E2E_STATE / "worker.log")
     # The metrics port is the wave worker's: a test scrapes its waves there.
     reader = start_replay_reader({**stack_env, "WORKER_METRICS_PORT": "0"}, E2E_STATE / "replays.log")
-    beat = start_beat(stack_env, E2E_STATE / "beat.log", schedule)
+    beat = start_beat(stack_env, E2E_STATE / "beat.log")
     yield
     stop(beat)
     stop(reader)

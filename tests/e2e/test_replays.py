@@ -85,11 +85,8 @@ class Readers:
 
 @pytest.fixture(scope="module")
 def readers(sc2_env: dict[str, str]) -> Iterator[Readers]:
-    schedule = STATE / "beat-schedule"
-    for old in STATE.glob("beat-schedule*"):
-        old.unlink()
     worker = start_worker(sc2_env, STATE / "worker.log")
-    beat = start_beat(sc2_env, STATE / "beat.log", schedule)
+    beat = start_beat(sc2_env, STATE / "beat.log")
     reading = Readers(sc2_env)
     yield reading
     stop(beat)

@@ -163,7 +163,7 @@ async def stack(ladder_env: dict[str, str], stack_database: str, secrets_in_use:
     logs = {name: STATE / f"{name}.log" for name in ("bot", "worker", "beat", "flower")}
     processes = {
         "worker": start_worker(env, logs["worker"], concurrency=1, name="secrets"),
-        "beat": start_beat(env, logs["beat"], STATE / "beat-schedule"),
+        "beat": start_beat(env, logs["beat"]),
         "flower": start_flower(env, logs["flower"]),
         "bot": start_bot(env, logs["bot"]),
     }

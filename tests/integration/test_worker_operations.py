@@ -198,7 +198,7 @@ async def test_sigterm_to_every_process_mid_wave_leaves_it_whole_or_not_at_all(
 
 
 def test_beat_stops_on_sigterm(ladder_env: dict[str, str], tmp_path: Path) -> None:
-    beat = start_beat(ladder_env, tmp_path / "beat.log", tmp_path / "beat-schedule")
+    beat = start_beat(ladder_env, tmp_path / "beat.log")
     try:
         deadline = time.monotonic() + 60
         while "Starting..." not in (tmp_path / "beat.log").read_text():

@@ -19,6 +19,6 @@ def test_a_short_run_gets_every_kind_of_fault_once_spread_over_its_first_three_q
 
 def test_a_long_run_gets_about_one_fault_a_minute_and_the_seed_decides_them() -> None:
     plan = plan_faults(seed=1, duration_s=600, claim_idle_s=5)
-    assert len(plan) == 10 and all(sum(f.kind == k for f in plan) == 2 for k in KINDS)
+    assert len(plan) == 10 and all(1 <= sum(f.kind == k for f in plan) <= 2 for k in KINDS)
     assert plan == plan_faults(seed=1, duration_s=600, claim_idle_s=5)
     assert plan != plan_faults(seed=2, duration_s=600, claim_idle_s=5)
