@@ -22,7 +22,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import drawing, joining, memory, notify, quality, replay_uploads, replays, report, simulation, speed, wave
+from bench import (
+    drawing,
+    family,
+    joining,
+    memory,
+    notify,
+    quality,
+    replay_uploads,
+    replays,
+    report,
+    simulation,
+    speed,
+    wave,
+    worlds,
+)
 from bench.algorithms import MATCHMAKERS
 from bench.machine import machine
 from bench.stack import servers
@@ -37,6 +51,8 @@ class Sizes:
     quality_seeds: tuple[int, ...]
     sim_hours: float
     sim_seeds: tuple[int, ...] | None
+    worlds: tuple[worlds.World, ...]
+    world_seeds: tuple[int, ...]
     wave_sizes: tuple[int, ...]
     wave_repeat: int
     singles: int
@@ -59,6 +75,8 @@ FULL = Sizes(
     quality_seeds=quality.SEEDS,
     sim_hours=simulation.HOURS,
     sim_seeds=None,
+    worlds=worlds.family(),
+    world_seeds=worlds.HELD_OUT_SEEDS,
     wave_sizes=wave.SIZES,
     wave_repeat=3,
     singles=100,
@@ -80,6 +98,8 @@ QUICK = Sizes(
     quality_seeds=(100,),
     sim_hours=1.0,
     sim_seeds=(7,),
+    worlds=worlds.quick_family(),
+    world_seeds=worlds.QUICK_HELD_OUT,
     wave_sizes=(1_000,),
     wave_repeat=2,
     singles=20,
@@ -94,7 +114,7 @@ QUICK = Sizes(
     replay_waves=3,
     replay_uploads=replay_uploads.PLAYERS,  # the 200: about a minute and a half
 )
-SECTIONS = ("speed", "quality", "simulation", "wave", "notify", "joining", "memory", "drawing", "replays")
+SECTIONS = ("speed", "quality", "simulation", "family", "wave", "notify", "joining", "memory", "drawing", "replays")
 
 
 def sections(s: Sizes) -> dict[str, Callable[[], Any]]:
@@ -102,6 +122,7 @@ def sections(s: Sizes) -> dict[str, Callable[[], Any]]:
         "speed": lambda: speed.measure(s.pools, s.repeat),
         "quality": lambda: quality.measure(s.quality_pools, s.quality_seeds),
         "simulation": lambda: simulation.measure(MATCHMAKERS, simulation.RATES, s.sim_hours, s.sim_seeds),
+        "family": lambda: family.measure(s.worlds, s.world_seeds),
         "wave": lambda: wave.whole_wave(s.wave_repeat, s.wave_sizes),
         "notify": lambda: asyncio.run(notify.measure(s.singles, s.burst, burst_runs=s.burst_runs)),
         "notify_10000": lambda: asyncio.run(notify.measure(0, s.big_burst)) if s.big_burst else None,

@@ -17,6 +17,7 @@ held-out seeds (`bench/__main__.py`, section `family`).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -114,6 +115,18 @@ def measure(
         "passed": sum(w["verdict"]["passes"] for w in by_world.values()),
         "of": len(by_world),
     }
+
+
+def with_policy(rules: PairingRules, policy: Mapping[str, float]) -> PairingRules:
+    """The rules with a policy's window and weights (those it names)."""
+    return dataclasses.replace(
+        rules,
+        window_base=policy.get("window_base", rules.window_base),
+        window_growth=policy.get("window_growth", rules.window_growth),
+        wait_weight=policy.get("wait_weight", rules.wait_weight),
+        gap_weight=policy.get("gap_weight", rules.gap_weight),
+        rematch_penalty=policy.get("rematch_penalty", rules.rematch_penalty),
+    )
 
 
 def policy_of(rules: PairingRules) -> dict[str, float]:

@@ -8,14 +8,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bench import plots
+from bench import family_report, plots
 from bench.goals import Goal, judge
 from bench.pools import starcraft_rules
 
 ALGORITHMS = ("ours", "greedy", "assignment")
 # Each plot BENCHMARKS.md shows, by the name the markdown knows it by (bench/plots.py draws them).
 PLOTS = (("speed", "pairing_speed.png"), ("wait", "simulation_wait.png"), ("gap", "simulation_gap.png"),
-         ("memory", "memory.png"))  # fmt: skip
+         ("memory", "memory.png"), ("fronts", "fronts.png"))  # fmt: skip
 
 
 def latest(sections: dict[str, Any], notes: list[str], machine: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
@@ -84,10 +84,11 @@ def latest(sections: dict[str, Any], notes: list[str], machine: dict[str, Any], 
         "replay_uploads_failed": uploads.get("interactions_failed"),
         "replay_uploads_all_checked_s": uploads.get("all_checked_s"),
         "simulation": sim["by_rate"] if sim else None,
+        "family": sections.get("family"),
         "machine": machine,
         "notes": notes,
     }
-    result["goals"] = [goal.__dict__ for goal in judge(result)]
+    result["goals"] = [goal.__dict__ for goal in [*judge(result), *family_report.goals(result["family"])]]
     result["detail"] = {
         "run": meta,
         "pairing": speed,
@@ -117,6 +118,9 @@ def write(result: dict[str, Any], sections: dict[str, Any], json_path: Path, md_
         images["gap"] = plots.simulation(sections["simulation"], "gaps", png_dir)
     if sections.get("memory"):
         images["memory"] = plots.memory(sections["memory"]["readings"], png_dir)
+    policy = family_report.policy_results()
+    if sections.get("family") and policy:
+        images["fronts"] = plots.fronts(policy, family_report.FRONT_WORLDS, sections["family"]["policy"], png_dir)
     md_path.parent.mkdir(parents=True, exist_ok=True)
     md_path.write_text(markdown(result, {k: _relative(v, md_path.parent) for k, v in images.items()}))
 
@@ -219,6 +223,7 @@ def markdown(r: dict[str, Any], images: dict[str, str]) -> str:
     out += _pairing(d.get("pairing"), images)
     out += _quality(d.get("quality"))
     out += _simulation(d.get("simulation"), images)
+    out += family_report.section(r.get("family"), images)
     out += _servers(r, d, images)
     out += _drawing(d.get("drawing"))
     out += _replays(d.get("replays"), d.get("replay_uploads"))
