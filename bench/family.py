@@ -8,7 +8,7 @@ The verdict (the issue's): in every world, ours is no worse than the greedy, wit
 the mean wait counting those who gave up and on the mean gap, and has fewer rematches. The aspiration, 10%
 better on mean gap or on mean wait, is reported beside it.
 
-    python -m bench.family [--quick] [--seeds held-out|tuning] [--out bench/results/family.json]
+    python -m bench.family [--quick] [--seeds held-out|tuning] [--out bench/results/family.json] [--into-latest]
 
 writes the table and verdicts as JSON (`bench/results/family.json` by default); `make bench` runs it on the
 held-out seeds (`bench/__main__.py`, section `family`).
@@ -118,7 +118,11 @@ def measure(
 
 
 def with_policy(rules: PairingRules, policy: Mapping[str, float]) -> PairingRules:
-    """The rules with a policy's window and weights (those it names)."""
+    """The rules with a policy's window and weights (those it names); `last_call` 1 or 0, on or off."""
+    last_call = rules.last_call_waves
+    if "last_call" in policy:
+        on = starcraft().matchmaking.model_copy(update={"last_call": True})
+        last_call = on.last_call_waves if policy["last_call"] else None
     return dataclasses.replace(
         rules,
         window_base=policy.get("window_base", rules.window_base),
@@ -126,6 +130,7 @@ def with_policy(rules: PairingRules, policy: Mapping[str, float]) -> PairingRule
         wait_weight=policy.get("wait_weight", rules.wait_weight),
         gap_weight=policy.get("gap_weight", rules.gap_weight),
         rematch_penalty=policy.get("rematch_penalty", rules.rematch_penalty),
+        last_call_waves=last_call,
     )
 
 
@@ -136,6 +141,7 @@ def policy_of(rules: PairingRules) -> dict[str, float]:
         "wait_weight": rules.wait_weight,
         "gap_weight": rules.gap_weight,
         "rematch_penalty": rules.rematch_penalty,
+        "last_call": float(rules.last_call_waves is not None),
     }
 
 
@@ -144,6 +150,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="three short worlds on one seed")
     parser.add_argument("--seeds", choices=("held-out", "tuning"), default="held-out")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--into-latest",
+        action="store_true",
+        help="also put the figures into bench/results/latest.json and rewrite docs/BENCHMARKS.md from it",
+    )
     args = parser.parse_args()
     worlds = quick_family() if args.quick else family()
     seeds = QUICK_SEEDS if args.quick else HELD_OUT_SEEDS if args.seeds == "held-out" else TUNING_SEEDS
@@ -151,6 +162,12 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"{result['passed']} of {result['of']} worlds pass; written: {args.out}")
+    if args.into_latest:
+        from bench import report  # the plots' matplotlib only when asked
+
+        report.merge_family(
+            result, PROJECT_DIR / "bench" / "results" / "latest.json", PROJECT_DIR / "docs" / "BENCHMARKS.md"
+        )
 
 
 if __name__ == "__main__":

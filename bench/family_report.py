@@ -107,7 +107,8 @@ def _fronts(images: dict[str, str]) -> list[str]:
 
 def _policy(p: dict[str, float]) -> str:
     weights = f"{p['wait_weight']:g}/{p['gap_weight']:g}/{p['rematch_penalty']:g}"
-    return f"{p['window_base']:g} + {p['window_growth']:g}; {weights}"
+    last_call = "; last call" if p.get("last_call") else ""
+    return f"{p['window_base']:g} + {p['window_growth']:g}; {weights}{last_call}"
 
 
 def _n(value: float | None, digits: int = 0) -> str:

@@ -3,8 +3,9 @@
 The ladder file's window and weights are policy, chosen here. One command runs the whole search and its
 held-out check:
 
-    python -m bench.policy [--quick] [--jobs 2] [--base 40 70 100] [--growth 30 60]
-                           [--wait-weight 0 0.5 1.5] [--gap-weight 1] [--rematch-penalty 1]
+    python -m bench.policy [--quick] [--jobs 2] [--base 50 100] [--growth 30 60]
+                           [--wait-weight 0 0.5 2] [--gap-weight 1] [--rematch-penalty 0.2]
+                           [--last-call 0 1]
 
 1. Tuning: every policy of the grid, ours in every world of the family (`bench.worlds.family`) on the tuning
    seeds, beside the greedy and the assignment baselines on the same seeds. A policy's verdict per world is
@@ -69,9 +70,9 @@ def _all(tasks: Sequence[Task], jobs: int) -> list[dict[str, Any]]:
 
 def grid(args: argparse.Namespace) -> list[dict[str, float]]:
     return [
-        {"window_base": b, "window_growth": g, "wait_weight": w, "gap_weight": gw, "rematch_penalty": r}
-        for b, g, w, gw, r in itertools.product(
-            args.base, args.growth, args.wait_weight, args.gap_weight, args.rematch_penalty
+        {"window_base": b, "window_growth": g, "wait_weight": w, "gap_weight": gw, "rematch_penalty": r, "last_call": c}
+        for b, g, w, gw, r, c in itertools.product(
+            args.base, args.growth, args.wait_weight, args.gap_weight, args.rematch_penalty, args.last_call
         )
     ]
 
@@ -149,11 +150,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="three short worlds, one seed, a small grid")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--base", type=float, nargs="+", default=[40.0, 70.0, 100.0])
+    parser.add_argument("--base", type=float, nargs="+", default=[50.0, 100.0])
     parser.add_argument("--growth", type=float, nargs="+", default=[30.0, 60.0])
-    parser.add_argument("--wait-weight", type=float, nargs="+", default=[0.0, 0.5, 1.5])
+    parser.add_argument("--wait-weight", type=float, nargs="+", default=[0.0, 0.5, 2.0])
     parser.add_argument("--gap-weight", type=float, nargs="+", default=[1.0])
-    parser.add_argument("--rematch-penalty", type=float, nargs="+", default=[1.0])
+    parser.add_argument("--rematch-penalty", type=float, nargs="+", default=[0.2])
+    parser.add_argument("--last-call", type=float, nargs="+", default=[0.0, 1.0], help="1: on, 0: off")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     if args.quick:

@@ -110,3 +110,28 @@ def test_the_verdict_allows_one_percent_and_asks_fewer_rematches() -> None:
     assert judge(figures(rematch=0.02), greedy_f).failed() == ["rematches"]
     assert not judge(figures(gap=46), greedy_f).aspiration
     assert judge(figures(gap=45), greedy_f).aspiration and judge(figures(wait=90), greedy_f).aspiration
+
+
+def test_the_front_keeps_only_points_no_other_beats_on_both() -> None:
+    from bench.plots import _pareto
+
+    points = [(100.0, 50.0), (90.0, 60.0), (120.0, 40.0), (110.0, 55.0), (95.0, 70.0)]
+    assert _pareto(points) == [(90.0, 60.0), (100.0, 50.0), (120.0, 40.0)]
+
+
+def test_the_policy_search_tunes_and_reports_on_other_seeds(tmp_path: object) -> None:
+    from bench import policy
+    from bench.family_report import goals
+
+    worlds = [World("returning", 40, "even", hours=0.75)]
+    tried = [{"window_base": 40.0, "window_growth": 60.0, "wait_weight": 2.0}, {"window_base": 100.0, "wait_weight": 0.0}]
+    tuned = policy.evaluate(tried, worlds, (101,), jobs=1, greedy_front=False)
+    assert [p["policy"] for p in tuned["policies"]] == tried
+    assert tuned["chosen"] in tried
+    best = min(tuned["policies"], key=lambda p: (-p["passes"], p["relative_to_greedy"]))
+    assert tuned["chosen"] == best["policy"]
+    checked = policy.held_out(tuned["chosen"], worlds, (201,), jobs=1)
+    assert set(checked["figures"][worlds[0].key]) == {"ours", "greedy", "assignment"}
+    # Other seeds, other figures: the held-out check is not the tuning run again.
+    assert checked["figures"][worlds[0].key]["greedy"] != tuned["greedy"][worlds[0].key]
+    assert goals(None)[0].verdict == "not measured"
