@@ -124,7 +124,10 @@ def test_the_policy_search_tunes_and_reports_on_other_seeds(tmp_path: object) ->
     from bench.family_report import goals
 
     worlds = [World("returning", 40, "even", hours=0.75)]
-    tried = [{"window_base": 40.0, "window_growth": 60.0, "wait_weight": 2.0}, {"window_base": 100.0, "wait_weight": 0.0}]
+    tried = [
+        {"window_base": 40.0, "window_growth": 60.0, "wait_weight": 2.0},
+        {"window_base": 100.0, "wait_weight": 0.0},
+    ]
     tuned = policy.evaluate(tried, worlds, (101,), jobs=1, greedy_front=False)
     assert [p["policy"] for p in tuned["policies"]] == tried
     assert tuned["chosen"] in tried
