@@ -4,6 +4,7 @@ its plots (docs/bench/*.png), and a short table of the goals.
     python -m bench                      # the full run (about an hour on 2 cores)
     python -m bench --quick              # small sizes, a few minutes, written under .state/bench-quick/
     python -m bench --only speed wave    # some sections only; the others are null, with the reason
+    python -m bench --only family --merge  # some sections again, the others' figures kept from latest.json
 
 A section that fails is null in the results with its error in `notes`; the others still run, and the
 command exits non-zero.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 import time
 import traceback
@@ -228,6 +230,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, written under .state/bench-quick/")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
     parser.add_argument("--out", type=Path, help="where latest.json and BENCHMARKS.md go (default: the repo's)")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the figures of the sections not run from the existing results file (with --only)",
+    )
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
     out = args.out or (PROJECT_DIR / ".state" / "bench-quick" if args.quick else None)
@@ -235,8 +242,13 @@ def main() -> int:
     md_path = out / "BENCHMARKS.md" if out else PROJECT_DIR / "docs" / "BENCHMARKS.md"
     notes: list[str] = ["quick mode: small sizes, not the issue's"] if args.quick else []
     began = time.monotonic()
+    previous = report.sections_of(json.loads(json_path.read_text())) if args.merge and json_path.exists() else {}
     with servers():  # started once for every section that needs them, stopped at the end if started here
         results, failed = run(args.only, sizes, notes)
+    if previous:
+        notes = [n for n in notes if not (n.split(":")[0] in previous and "not run in this invocation" in n)]
+        notes.append(f"sections {', '.join(sorted(set(previous) - set(results)))}: figures of an earlier run, kept")
+        results = {**previous, **results}
     explain(results, notes)
     meta = {
         "finished_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -113,7 +113,7 @@ def write(result: dict[str, Any], sections: dict[str, Any], json_path: Path, md_
     images: dict[str, Path] = {}
     if sections.get("speed"):
         images["speed"] = plots.pairing_speed(sections["speed"], png_dir)
-    if sections.get("simulation"):
+    if sections.get("simulation") and "samples" in sections["simulation"]:
         images["wait"] = plots.simulation(sections["simulation"], "waits", png_dir)
         images["gap"] = plots.simulation(sections["simulation"], "gaps", png_dir)
     if sections.get("memory"):
@@ -121,8 +121,27 @@ def write(result: dict[str, Any], sections: dict[str, Any], json_path: Path, md_
     policy = family_report.policy_results()
     if sections.get("family") and policy:
         images["fronts"] = plots.fronts(policy, family_report.FRONT_WORLDS, sections["family"]["policy"], png_dir)
+    for name, file in PLOTS:  # drawn by an earlier run whose figures were kept (`--merge`)
+        if name not in images and (png_dir / file).exists():
+            images[name] = png_dir / file
     md_path.parent.mkdir(parents=True, exist_ok=True)
     md_path.write_text(markdown(result, {k: _relative(v, md_path.parent) for k, v in images.items()}))
+
+
+# Each section's raw figures, by the key the results file keeps them under in `detail` (`family` at the top).
+DETAIL_KEYS = {"speed": "pairing", "quality": "quality", "simulation": "simulation", "wave": "whole_wave",
+               "notify": "notify", "notify_10000": "notify_burst_10000", "notify_discord": "notify_discord",
+               "joining": "joining", "memory": "memory", "drawing": "drawing", "replays": "replays",
+               "replays_uploads": "replay_uploads"}  # fmt: skip
+
+
+def sections_of(result: dict[str, Any]) -> dict[str, Any]:
+    """The sections' figures an earlier results file holds (the simulation without its raw samples)."""
+    detail = result.get("detail") or {}
+    found = {name: detail[key] for name, key in DETAIL_KEYS.items() if detail.get(key) is not None}
+    if result.get("family"):
+        found["family"] = result["family"]
+    return found
 
 
 def rewrite_markdown(json_path: Path, md_path: Path) -> None:
