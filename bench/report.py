@@ -273,6 +273,7 @@ def _shipped_policy() -> str:
     return (
         f"window {r.window_base:g} + {r.window_growth:g} × waves waited, weights (wait, gap, rematch) "
         f"{r.wait_weight:g} / {r.gap_weight:g} / {r.rematch_penalty:g}"
+        + (f", last call after {r.last_call_waves} waves" if r.last_call_waves is not None else "")
     )
 
 
@@ -601,6 +602,8 @@ Rebuilt in `bench/` from their descriptions only.
   `scipy.optimize.linear_sum_assignment`; assigned forbidden pairs are dropped, and since a player who plays
   both sides has a row and a column, the assigned pairs are taken in order of cost, skipping any whose player
   is already used.
+- The family of worlds (`bench/worlds.py`) runs the same greedy and assignment, unchanged, in every world; the
+  fronts also run the greedy with its window varied (`bench/policy.py`, `GREEDY_WINDOWS`).
 - **exact** (`bench/exact.py`): the maximum-cardinality maximum-weight matching of our own objective over every
   eligible pair; networkx up to 300 players, above that rustworkx's compiled port of the same algorithm
   (networkx would take hours on 2,000 players and a million pairs).
@@ -611,6 +614,10 @@ Rebuilt in `bench/` from their descriptions only.
 make bench                 # everything: about 20-30 minutes on 2 cores
 .venv/bin/python -m bench --quick                 # a few minutes, written under .state/bench-quick/
 .venv/bin/python -m bench --only speed quality    # some sections (the others are null in that run)
+.venv/bin/python -m bench --only family --merge    # some sections again, the others kept from latest.json
+.venv/bin/python -m bench.family                  # the family of worlds alone, held-out seeds (a few minutes)
+.venv/bin/python -m bench.policy                  # the policy search on the tuning seeds and its held-out
+                                                  # check: bench/results/policy.json (about 20 minutes)
 ```
 """
 
