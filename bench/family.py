@@ -8,7 +8,7 @@ The verdict (the issue's): in every world, ours is no worse than the greedy, wit
 the mean wait counting those who gave up and on the mean gap, and has fewer rematches. The aspiration, 10%
 better on mean gap or on mean wait, is reported beside it.
 
-    python -m bench.family [--quick] [--seeds held-out|tuning] [--out bench/results/family.json] [--into-latest]
+    python -m bench.family [--quick] [--seeds held-out|tuning] [--out bench/results/family.json]
 
 writes the table and verdicts as JSON (`bench/results/family.json` by default); `make bench` runs it on the
 held-out seeds (`bench/__main__.py`, section `family`).
@@ -28,7 +28,7 @@ from bench.algorithms import MATCHMAKERS
 from bench.matches import Matchmaker
 from bench.pools import starcraft, starcraft_rules
 from bench.simulation import Outcome, simulate_world
-from bench.worlds import HELD_OUT_SEEDS, QUICK_SEEDS, TUNING_SEEDS, World, family, quick_family
+from bench.worlds import HELD_OUT_SEEDS, QUICK_HELD_OUT, QUICK_SEEDS, TUNING_SEEDS, World, family, quick_family
 from db.settings import PROJECT_DIR
 from workers.pairing import PairingRules
 
@@ -150,24 +150,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="three short worlds on one seed")
     parser.add_argument("--seeds", choices=("held-out", "tuning"), default="held-out")
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument(
-        "--into-latest",
-        action="store_true",
-        help="also put the figures into bench/results/latest.json and rewrite docs/BENCHMARKS.md from it",
-    )
     args = parser.parse_args()
     worlds = quick_family() if args.quick else family()
-    seeds = QUICK_SEEDS if args.quick else HELD_OUT_SEEDS if args.seeds == "held-out" else TUNING_SEEDS
+    seeds = (
+        (QUICK_HELD_OUT if args.seeds == "held-out" else QUICK_SEEDS)
+        if args.quick
+        else (HELD_OUT_SEEDS if args.seeds == "held-out" else TUNING_SEEDS)
+    )
     result = measure(worlds, seeds)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"{result['passed']} of {result['of']} worlds pass; written: {args.out}")
-    if args.into_latest:
-        from bench import report  # the plots' matplotlib only when asked
-
-        report.merge_family(
-            result, PROJECT_DIR / "bench" / "results" / "latest.json", PROJECT_DIR / "docs" / "BENCHMARKS.md"
-        )
 
 
 if __name__ == "__main__":

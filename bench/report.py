@@ -153,20 +153,6 @@ def rewrite_markdown(json_path: Path, md_path: Path) -> None:
     md_path.write_text(markdown(result, images))
 
 
-def merge_family(family: dict[str, Any], json_path: Path, md_path: Path) -> None:
-    """The family's figures put into an existing results file (its goals judged again, the fronts drawn) and
-    BENCHMARKS.md rewritten from it: `python -m bench.family --into-latest`, without the hour of the rest."""
-    result = json.loads(json_path.read_text())
-    result["family"] = family
-    result["goals"] = [goal.__dict__ for goal in [*judge(result), *family_report.goals(family)]]
-    result.setdefault("notes", [])
-    json_path.write_text(json.dumps(result, indent=2) + "\n")
-    policy = family_report.policy_results()
-    if policy:
-        plots.fronts(policy, family_report.FRONT_WORLDS, family["policy"], md_path.parent / "bench")
-    rewrite_markdown(json_path, md_path)
-
-
 def short_table(result: dict[str, Any]) -> str:
     goals = [Goal(**g) for g in result["goals"]]
     width = max(len(g.name) for g in goals)
