@@ -87,7 +87,8 @@ def _fronts(images: dict[str, str]) -> list[str]:
     rows = [
         [name, _policy(h["policy"]), f"{h['passes']} of {len(tuning['worlds'])}",
          "; ".join(f"{tuning['worlds'][k]}: {', '.join(v)}" for k, v in h["failed"].items()) or "—"]
-        for name, h in (("chosen on the tuning seeds", held["chosen"]), ("the ladder file's when searched", held["shipped"]))
+        for name, h in (("chosen on the tuning seeds", held["chosen"]),
+                        ("the ladder file's when searched", held["shipped"]))
     ]  # fmt: skip
     reach = []
     for key, name in tuning["worlds"].items():
