@@ -4,6 +4,7 @@ its plots (docs/bench/*.png), and a short table of the goals.
     python -m bench                      # the full run (about an hour on 2 cores)
     python -m bench --quick              # small sizes, a few minutes, written under .state/bench-quick/
     python -m bench --only speed wave    # some sections only; the others are null, with the reason
+    python -m bench --only family --merge  # some sections again, the others' figures kept from latest.json
 
 A section that fails is null in the results with its error in `notes`; the others still run, and the
 command exits non-zero.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 import time
 import traceback
@@ -22,7 +24,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import drawing, joining, memory, notify, quality, replay_uploads, replays, report, simulation, speed, wave
+from bench import (
+    drawing,
+    family,
+    joining,
+    memory,
+    notify,
+    quality,
+    replay_uploads,
+    replays,
+    report,
+    simulation,
+    speed,
+    wave,
+    worlds,
+)
 from bench.algorithms import MATCHMAKERS
 from bench.machine import machine
 from bench.stack import servers
@@ -37,6 +53,8 @@ class Sizes:
     quality_seeds: tuple[int, ...]
     sim_hours: float
     sim_seeds: tuple[int, ...] | None
+    worlds: tuple[worlds.World, ...]
+    world_seeds: tuple[int, ...]
     wave_sizes: tuple[int, ...]
     wave_repeat: int
     singles: int
@@ -59,6 +77,8 @@ FULL = Sizes(
     quality_seeds=quality.SEEDS,
     sim_hours=simulation.HOURS,
     sim_seeds=None,
+    worlds=worlds.family(),
+    world_seeds=worlds.HELD_OUT_SEEDS,
     wave_sizes=wave.SIZES,
     wave_repeat=3,
     singles=100,
@@ -80,6 +100,8 @@ QUICK = Sizes(
     quality_seeds=(100,),
     sim_hours=1.0,
     sim_seeds=(7,),
+    worlds=worlds.quick_family(),
+    world_seeds=worlds.QUICK_HELD_OUT,
     wave_sizes=(1_000,),
     wave_repeat=2,
     singles=20,
@@ -94,7 +116,7 @@ QUICK = Sizes(
     replay_waves=3,
     replay_uploads=replay_uploads.PLAYERS,  # the issue's 200: about a minute and a half
 )
-SECTIONS = ("speed", "quality", "simulation", "wave", "notify", "joining", "memory", "drawing", "replays")
+SECTIONS = ("speed", "quality", "simulation", "family", "wave", "notify", "joining", "memory", "drawing", "replays")
 
 
 def sections(s: Sizes) -> dict[str, Callable[[], Any]]:
@@ -102,6 +124,7 @@ def sections(s: Sizes) -> dict[str, Callable[[], Any]]:
         "speed": lambda: speed.measure(s.pools, s.repeat),
         "quality": lambda: quality.measure(s.quality_pools, s.quality_seeds),
         "simulation": lambda: simulation.measure(MATCHMAKERS, simulation.RATES, s.sim_hours, s.sim_seeds),
+        "family": lambda: family.measure(s.worlds, s.world_seeds),
         "wave": lambda: wave.whole_wave(s.wave_repeat, s.wave_sizes),
         "notify": lambda: asyncio.run(notify.measure(s.singles, s.burst, burst_runs=s.burst_runs)),
         "notify_10000": lambda: asyncio.run(notify.measure(0, s.big_burst)) if s.big_burst else None,
@@ -207,6 +230,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, written under .state/bench-quick/")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
     parser.add_argument("--out", type=Path, help="where latest.json and BENCHMARKS.md go (default: the repo's)")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the figures of the sections not run from the existing results file (with --only)",
+    )
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
     out = args.out or (PROJECT_DIR / ".state" / "bench-quick" if args.quick else None)
@@ -214,8 +242,13 @@ def main() -> int:
     md_path = out / "BENCHMARKS.md" if out else PROJECT_DIR / "docs" / "BENCHMARKS.md"
     notes: list[str] = ["quick mode: small sizes, not the issue's"] if args.quick else []
     began = time.monotonic()
+    previous = report.sections_of(json.loads(json_path.read_text())) if args.merge and json_path.exists() else {}
     with servers():  # started once for every section that needs them, stopped at the end if started here
         results, failed = run(args.only, sizes, notes)
+    if previous:
+        notes = [n for n in notes if not (n.split(":")[0] in previous and "not run in this invocation" in n)]
+        notes.append(f"sections {', '.join(sorted(set(previous) - set(results)))}: figures of an earlier run, kept")
+        results = {**previous, **results}
     explain(results, notes)
     meta = {
         "finished_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

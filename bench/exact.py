@@ -54,7 +54,7 @@ def eligible_pairs(
     """Every eligible pair i < j in its best race assignment: `flip` when i plays the second side."""
     n = len(seekers)
     waited = waves(seekers)
-    window = rules.window_base + rules.window_growth * waited
+    window = rules.windows(waited)
     limit = np.maximum(window[:, None], window[None, :])
     if rules.sides is None:
         rating, _ = side_races(seekers, None)

@@ -12,11 +12,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
 
-from bench.matches import Match, side_races, waves
+from bench.matches import Match, Matchmaker, side_races, waves
 from workers.pairing import PairingRules, RaceRating, Seeker
 
 WINDOW_BASE = 100.0
@@ -29,14 +30,21 @@ ROWS_PER_CHUNK = 512
 FILTER_EVERY = 50_000
 
 
-def greedy(seekers: Sequence[Seeker], rules: PairingRules) -> list[Match]:
+def greedy(
+    seekers: Sequence[Seeker],
+    rules: PairingRules,
+    window_base: float = WINDOW_BASE,
+    window_growth: float = WINDOW_GROWTH,
+) -> list[Match]:
+    """The seed community's matchmaker; its window is theirs unless another is given (for the greedy's front
+    of wait against gap, `bench.policy`)."""
     if rules.sides is None:
         raise ValueError("the greedy baseline is StarCraft's matchmaker: it needs a ladder with sides")
     side_a, side_b = split_sides(seekers, rules.sides)
     rating_a, race_a = _one_side(side_a, rules.sides[0])
     rating_b, race_b = _one_side(side_b, rules.sides[1])
-    window_a = WINDOW_BASE + WINDOW_GROWTH * waves(side_a)
-    window_b = WINDOW_BASE + WINDOW_GROWTH * waves(side_b)
+    window_a = window_base + window_growth * waves(side_a)
+    window_b = window_base + window_growth * waves(side_b)
     ia, ib = _greedy_pairs(rating_a, rating_b, window_a, window_b, waves(side_a), waves(side_b))
     ia, ib = _swap_passes(ia, ib, rating_a, rating_b, window_a, window_b)
     return [Match(side_a[x], race_a[x], side_b[y], race_b[y]) for x, y in zip(ia.tolist(), ib.tolist(), strict=True)]
@@ -122,3 +130,8 @@ def _swap_passes(
             ):
                 b[k], b[k + 1] = b2, b1
     return np.array(a, dtype=np.int64), np.array(b, dtype=np.int64)
+
+
+def greedy_window(window_base: float, window_growth: float) -> Matchmaker:
+    """The greedy with another window: a point of its front."""
+    return partial(greedy, window_base=window_base, window_growth=window_growth)

@@ -67,3 +67,46 @@ def _save(fig: Any, path: Path) -> Path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def fronts(policy: dict[str, Any], keys: list[str], shipped: dict[str, float], out: Path) -> Path:
+    """One panel per world: mean wait (counting who gave up) against mean gap, on the tuning seeds, for every
+    policy of ours tried (its Pareto front drawn), the greedy with its window varied (its front), the
+    assignment baseline and the shipped policy."""
+    tuning = policy["tuning"]
+    fig, axes = plt.subplots(1, len(keys), figsize=(4.6 * len(keys), 4.2), squeeze=False)
+    for ax, key in zip(axes[0], keys, strict=True):
+        mine = [(p["worlds"][key], p["policy"]) for p in tuning["policies"]]
+        greedy = [(g["worlds"][key], g) for g in tuning["greedy_front"]]
+        xy = [_point(f) for f, _ in mine]
+        ax.scatter(*zip(*xy, strict=True), s=12, color=COLOURS["ours"], alpha=0.45, label="ours, every policy tried")
+        ax.plot(*zip(*_pareto(xy), strict=True), "-", color=COLOURS["ours"], label="ours, front")
+        gxy = [_point(f) for f, _ in greedy]
+        ax.scatter(*zip(*gxy, strict=True), s=14, marker="s", color=COLOURS["greedy"], alpha=0.6)
+        ax.plot(*zip(*_pareto(gxy), strict=True), "--", color=COLOURS["greedy"], label="greedy, window varied")
+        ax.scatter(*_point(tuning["greedy"][key]), s=80, marker="*", color=COLOURS["greedy"], label="greedy (100 + 50)")
+        ax.scatter(
+            *_point(tuning["assignment"][key]), s=50, marker="^", color=COLOURS["assignment"], label="assignment"
+        )
+        for f, p in mine:
+            if all(p.get(k) == v for k, v in shipped.items()):
+                ax.scatter(*_point(f), s=90, facecolors="none", edgecolors="k", linewidths=1.5, label="shipped")
+        ax.set(title=tuning["worlds"][key], xlabel="mean wait, who gave up counted at max_wait_s (s)",
+               ylabel="mean rating gap")  # fmt: skip
+        ax.grid(True, alpha=0.3)
+    axes[0][0].legend(fontsize=7, loc="upper right")
+    fig.suptitle("Wait against gap: ours (policies tried) and the greedy (window varied), tuning seeds")
+    return _save(fig, out / "fronts.png")
+
+
+def _point(f: dict[str, Any]) -> tuple[float, float]:
+    return float(f["wait_mean_with_timeouts_s"]), float(f["gap_mean"])
+
+
+def _pareto(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The points no other beats on both (lower is better on each), by wait."""
+    front: list[tuple[float, float]] = []
+    for x, y in sorted(points):
+        if not front or y < front[-1][1]:
+            front.append((x, y))
+    return front

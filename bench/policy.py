@@ -1,98 +1,186 @@
-"""Which matchmaking policy (window and weights) would beat the greedy baseline in the ladder simulation.
+"""Choosing the matchmaking policy honestly: tuned on half of the seeds of every world, reported on the other.
 
-The ladder file's window and weights are policy, and ARCHITECTURE.md leaves their choice to this simulation.
-For each candidate policy, ours is simulated at every arrival rate (as `make bench` does) and set beside the
-greedy baseline: a policy passes where, at every rate, its wait p95 and mean gap are no worse than greedy's
-and one is better. Not part of `make bench` (about 15 s per policy on a quiet core):
+The ladder file's window and weights are policy, chosen here. One command runs the whole search and its
+held-out check:
 
-    python -m bench.policy [--base 30 40 50] [--growth 55 60 65] [--gap-weight 1] [--wait-weight 2]
-                           [--rematch-penalty 1] [--other-seeds 3]
+    python -m bench.policy [--quick] [--jobs 2] [--base 50 100] [--growth 30 60]
+                           [--wait-weight 0 0.5 2] [--gap-weight 1] [--rematch-penalty 0.2]
+                           [--last-call 0 1]
 
-With `--other-seeds K`, each policy that passes is simulated again, ours and greedy alike, on K further sets
-of seeds (as many seeds as the benchmark's, shifted by 1000 x k), and the sets it still passes on are
-counted: at 2 arrivals a minute the wait p95 moves by 10-20 s from one set of seeds to another, so a pass on
-the benchmark's seeds alone can be luck. The benchmark itself keeps its seeds.
+1. Tuning: every policy of the grid, ours in every world of the family (`bench.worlds.family`) on the tuning
+   seeds, beside the greedy and the assignment baselines on the same seeds. A policy's verdict per world is
+   the issue's (`bench.family.judge`). The greedy's own front is drawn too: the greedy with its window varied
+   (`GREEDY_WINDOWS`).
+2. The choice: the policy that passes in the most worlds on the tuning seeds; among those, the lowest mean
+   over worlds of its mean gap and mean wait (counting who gave up) relative to the greedy's.
+3. Held-out: the chosen policy, and the shipped one, against the baselines on the held-out seeds, which the
+   tuning never saw.
+
+Writes bench/results/policy.json (every policy's figures per world: the fronts of docs/BENCHMARKS.md). The
+ladder file ships the chosen policy by hand: `python -m bench.family` then reports it (`make bench` too).
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import itertools
+import json
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from bench.algorithms import ours
-from bench.greedy import greedy
+from bench.assignment import assignment
+from bench.family import figures, judge, policy_of, with_policy
+from bench.greedy import greedy_window
 from bench.matches import Matchmaker
-from bench.pools import starcraft, starcraft_rules
-from bench.simulation import RATES, Outcome, seeds_for, simulate
-from workers.pairing import PairingRules
+from bench.pools import starcraft_rules
+from bench.worlds import HELD_OUT_SEEDS, QUICK_HELD_OUT, QUICK_SEEDS, TUNING_SEEDS, World, family, quick_family
+from db.settings import PROJECT_DIR
 
-OTHER_SEEDS_STEP = 1000
+RESULTS = PROJECT_DIR / "bench" / "results" / "policy.json"
+# The greedy with its window (base, growth) varied: its front of wait against gap. (100, 50) is its own.
+GREEDY_WINDOWS = ((50.0, 25.0), (50.0, 50.0), (100.0, 25.0), (100.0, 50.0), (100.0, 100.0), (200.0, 50.0),
+                  (200.0, 100.0), (400.0, 100.0))  # fmt: skip
 
-
-def figures(matchmaker: Matchmaker, rules: PairingRules, rate: float, shift: int = 0) -> dict[str, Any]:
-    ladder = starcraft()
-    out = Outcome()
-    for seed in seeds_for(rate):
-        out.add(simulate(matchmaker, rate, seed=seed + shift, ladder=ladder, rules=rules))
-    return out.figures(ladder.matchmaking.max_wait_s)
+Task = tuple[str, dict[str, float], World, tuple[int, ...]]
 
 
-def beats(f: dict[str, Any], g: dict[str, Any]) -> bool:
-    """The issue's test: no worse on wait p95 and mean gap, better on one."""
-    w: tuple[float, float] = (f["wait_p95_s"], g["wait_p95_s"])
-    gap: tuple[float, float] = (f["gap_mean"], g["gap_mean"])
-    return w[0] <= w[1] and gap[0] <= gap[1] and (w[0] < w[1] or gap[0] < gap[1])
+def _run(task: Task) -> dict[str, Any]:
+    """One matchmaker in one world: ours under a policy, or a baseline (the greedy at a window)."""
+    name, params, world, seeds = task
+    rules = with_policy(starcraft_rules(), params) if name == "ours" else starcraft_rules()
+    matchmaker: Matchmaker
+    if name == "ours":
+        matchmaker = ours
+    elif name == "greedy":
+        matchmaker = greedy_window(params["window_base"], params["window_growth"])
+    else:
+        matchmaker = assignment
+    return figures(matchmaker, world, seeds, rules)
+
+
+def _all(tasks: Sequence[Task], jobs: int) -> list[dict[str, Any]]:
+    if jobs <= 1:
+        return [_run(t) for t in tasks]
+    with ProcessPoolExecutor(jobs) as pool:
+        return list(pool.map(_run, tasks, chunksize=1))
+
+
+def grid(args: argparse.Namespace) -> list[dict[str, float]]:
+    return [
+        {"window_base": b, "window_growth": g, "wait_weight": w, "gap_weight": gw, "rematch_penalty": r, "last_call": c}
+        for b, g, w, gw, r, c in itertools.product(
+            args.base, args.growth, args.wait_weight, args.gap_weight, args.rematch_penalty, args.last_call
+        )
+    ]
+
+
+def evaluate(
+    policies: Sequence[dict[str, float]],
+    worlds: Sequence[World],
+    seeds: tuple[int, ...],
+    jobs: int,
+    greedy_front: bool = True,
+) -> dict[str, Any]:
+    """Every policy and the baselines in every world on the seeds: figures, verdicts, the choice."""
+    own = {"window_base": 100.0, "window_growth": 50.0}
+    tasks: list[Task] = [("greedy", own, w, seeds) for w in worlds]
+    tasks += [("assignment", {}, w, seeds) for w in worlds]
+    windows = [(b, g) for b, g in GREEDY_WINDOWS if (b, g) != (100.0, 50.0)] if greedy_front else []
+    tasks += [("greedy", {"window_base": b, "window_growth": g}, w, seeds) for b, g in windows for w in worlds]
+    tasks += [("ours", p, w, seeds) for p in policies for w in worlds]
+    done = iter(_all(tasks, jobs))
+    greedy = {w.key: next(done) for w in worlds}
+    baseline = {w.key: next(done) for w in worlds}
+    front = [{"window_base": 100.0, "window_growth": 50.0, "worlds": greedy}]
+    front += [{"window_base": b, "window_growth": g, "worlds": {w.key: next(done) for w in worlds}} for b, g in windows]
+    tried = []
+    for p in policies:
+        by_world = {w.key: next(done) for w in worlds}
+        verdicts = {k: judge(f, greedy[k]) for k, f in by_world.items()}
+        relative = [
+            (
+                f["gap_mean"] / greedy[k]["gap_mean"]
+                + f["wait_mean_with_timeouts_s"] / greedy[k]["wait_mean_with_timeouts_s"]
+            )
+            / 2
+            for k, f in by_world.items()
+        ]
+        tried.append(
+            {
+                "policy": p,
+                "worlds": by_world,
+                "passes": sum(v.passes for v in verdicts.values()),
+                "failed": {k: v.failed() for k, v in verdicts.items() if not v.passes},
+                "relative_to_greedy": round(sum(relative) / len(relative), 4),
+            }
+        )
+        print(f"  {p}: passes {tried[-1]['passes']} of {len(worlds)}, relative {tried[-1]['relative_to_greedy']}",
+              flush=True)  # fmt: skip
+    best = min(tried, key=lambda t: (-t["passes"], t["relative_to_greedy"])) if tried else None
+    return {
+        "seeds": list(seeds),
+        "worlds": {w.key: w.name for w in worlds},
+        "greedy": greedy,
+        "assignment": baseline,
+        "greedy_front": front,
+        "policies": tried,
+        "chosen": best["policy"] if best else None,
+    }
+
+
+def held_out(policy: dict[str, float], worlds: Sequence[World], seeds: tuple[int, ...], jobs: int) -> dict[str, Any]:
+    """The policy against the baselines on seeds the tuning never saw: every figure, and the verdicts."""
+    checked = evaluate([policy], worlds, seeds, jobs, greedy_front=False)
+    mine = checked["policies"][0]
+    return {
+        "policy": policy,
+        "passes": mine["passes"],
+        "failed": mine["failed"],
+        "figures": {
+            k: {"ours": mine["worlds"][k], "greedy": checked["greedy"][k], "assignment": checked["assignment"][k]}
+            for k in checked["worlds"]
+        },
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--base", type=float, nargs="+", default=[30, 40, 50])
-    parser.add_argument("--growth", type=float, nargs="+", default=[55, 60, 65])
+    parser.add_argument("--quick", action="store_true", help="three short worlds, one seed, a small grid")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--base", type=float, nargs="+", default=[50.0, 100.0])
+    parser.add_argument("--growth", type=float, nargs="+", default=[30.0, 60.0])
+    parser.add_argument("--wait-weight", type=float, nargs="+", default=[0.0, 0.5, 2.0])
     parser.add_argument("--gap-weight", type=float, nargs="+", default=[1.0])
-    parser.add_argument("--wait-weight", type=float, nargs="+", default=[2.0])
-    parser.add_argument("--rematch-penalty", type=float, nargs="+", default=[1.0])
-    parser.add_argument("--other-seeds", type=int, default=0, metavar="K")
+    parser.add_argument("--rematch-penalty", type=float, nargs="+", default=[0.2])
+    parser.add_argument("--last-call", type=float, nargs="+", default=[0.0, 1.0], help="1: on, 0: off")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
-    shipped = starcraft_rules()
-    shifts = [OTHER_SEEDS_STEP * k for k in range(1, args.other_seeds + 1)]
-    baseline = {(rate, shift): figures(greedy, shipped, rate, shift) for rate in RATES for shift in [0, *shifts]}
-    print(
-        "greedy: "
-        + "; ".join(f"{r}/min wait p95 {baseline[r, 0]['wait_p95_s']} gap {baseline[r, 0]['gap_mean']}" for r in RATES),
-        flush=True,
-    )
-    grid = itertools.product(args.base, args.growth, args.gap_weight, args.wait_weight, args.rematch_penalty)
-    for base, growth, gap_w, wait_w, rematch in grid:
-        rules = dataclasses.replace(
-            shipped,
-            window_base=base,
-            window_growth=growth,
-            gap_weight=gap_w,
-            wait_weight=wait_w,
-            rematch_penalty=rematch,
-        )
-        cells, passes = [], True
-        for rate in RATES:
-            f = figures(ours, rules, rate)
-            passes &= beats(f, baseline[rate, 0])
-            cells.append(
-                f"{rate}/min wait p50 {f['wait_p50_s']} p95 {f['wait_p95_s']} gap {f['gap_mean']} "
-                f"timeouts {f['timeout_share']}"
-            )
-        if passes and shifts:
-            held = sum(
-                all(beats(figures(ours, rules, rate, shift), baseline[rate, shift]) for rate in RATES)
-                for shift in shifts
-            )
-            cells.append(f"passes on {held} of {len(shifts)} other sets of seeds")
-        verdict = "PASS" if passes else "fail"
-        print(
-            f"{verdict} base {base:g} growth {growth:g} gap_w {gap_w:g} wait_w {wait_w:g} rematch {rematch:g}: "
-            + "; ".join(cells),
-            flush=True,
-        )
+    if args.quick:
+        args.base, args.growth, args.wait_weight = [40.0, 100.0], [60.0], [0.0, 2.0]
+    worlds = quick_family() if args.quick else family()
+    tuning = QUICK_SEEDS if args.quick else TUNING_SEEDS
+    check = QUICK_HELD_OUT if args.quick else HELD_OUT_SEEDS
+    print(f"tuning on seeds {tuning}: {len(worlds)} worlds", flush=True)
+    tuned = evaluate(grid(args), worlds, tuning, args.jobs)
+    shipped = policy_of(starcraft_rules())
+    print(f"chosen on the tuning seeds: {tuned['chosen']}; held-out check on seeds {check}", flush=True)
+    result = {
+        "tuning": tuned,
+        "held_out": {
+            "seeds": list(check),
+            "chosen": held_out(tuned["chosen"], worlds, check, args.jobs),
+            "shipped": held_out(shipped, worlds, check, args.jobs),
+        },
+    }
+    for name, h in result["held_out"].items():
+        if isinstance(h, dict):
+            print(f"held-out, {name} {h['policy']}: passes {h['passes']} of {len(worlds)}; failed {h['failed']}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1) + "\n")
+    print(f"written: {args.out}")
 
 
 if __name__ == "__main__":

@@ -8,14 +8,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bench import plots
+from bench import family_report, plots
 from bench.goals import Goal, judge
 from bench.pools import starcraft_rules
 
 ALGORITHMS = ("ours", "greedy", "assignment")
 # Each plot BENCHMARKS.md shows, by the name the markdown knows it by (bench/plots.py draws them).
 PLOTS = (("speed", "pairing_speed.png"), ("wait", "simulation_wait.png"), ("gap", "simulation_gap.png"),
-         ("memory", "memory.png"))  # fmt: skip
+         ("memory", "memory.png"), ("fronts", "fronts.png"))  # fmt: skip
 
 
 def latest(sections: dict[str, Any], notes: list[str], machine: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
@@ -84,10 +84,11 @@ def latest(sections: dict[str, Any], notes: list[str], machine: dict[str, Any], 
         "replay_uploads_failed": uploads.get("interactions_failed"),
         "replay_uploads_all_checked_s": uploads.get("all_checked_s"),
         "simulation": sim["by_rate"] if sim else None,
+        "family": sections.get("family"),
         "machine": machine,
         "notes": notes,
     }
-    result["goals"] = [goal.__dict__ for goal in judge(result)]
+    result["goals"] = [goal.__dict__ for goal in [*judge(result), *family_report.goals(result["family"])]]
     result["detail"] = {
         "run": meta,
         "pairing": speed,
@@ -112,13 +113,35 @@ def write(result: dict[str, Any], sections: dict[str, Any], json_path: Path, md_
     images: dict[str, Path] = {}
     if sections.get("speed"):
         images["speed"] = plots.pairing_speed(sections["speed"], png_dir)
-    if sections.get("simulation"):
+    if sections.get("simulation") and "samples" in sections["simulation"]:
         images["wait"] = plots.simulation(sections["simulation"], "waits", png_dir)
         images["gap"] = plots.simulation(sections["simulation"], "gaps", png_dir)
     if sections.get("memory"):
         images["memory"] = plots.memory(sections["memory"]["readings"], png_dir)
+    policy = family_report.policy_results()
+    if sections.get("family") and policy:
+        images["fronts"] = plots.fronts(policy, family_report.FRONT_WORLDS, sections["family"]["policy"], png_dir)
+    for name, file in PLOTS:  # drawn by an earlier run whose figures were kept (`--merge`)
+        if name not in images and (png_dir / file).exists():
+            images[name] = png_dir / file
     md_path.parent.mkdir(parents=True, exist_ok=True)
     md_path.write_text(markdown(result, {k: _relative(v, md_path.parent) for k, v in images.items()}))
+
+
+# Each section's raw figures, by the key the results file keeps them under in `detail` (`family` at the top).
+DETAIL_KEYS = {"speed": "pairing", "quality": "quality", "simulation": "simulation", "wave": "whole_wave",
+               "notify": "notify", "notify_10000": "notify_burst_10000", "notify_discord": "notify_discord",
+               "joining": "joining", "memory": "memory", "drawing": "drawing", "replays": "replays",
+               "replays_uploads": "replay_uploads"}  # fmt: skip
+
+
+def sections_of(result: dict[str, Any]) -> dict[str, Any]:
+    """The sections' figures an earlier results file holds (the simulation without its raw samples)."""
+    detail = result.get("detail") or {}
+    found = {name: detail[key] for name, key in DETAIL_KEYS.items() if detail.get(key) is not None}
+    if result.get("family"):
+        found["family"] = result["family"]
+    return found
 
 
 def rewrite_markdown(json_path: Path, md_path: Path) -> None:
@@ -219,6 +242,7 @@ def markdown(r: dict[str, Any], images: dict[str, str]) -> str:
     out += _pairing(d.get("pairing"), images)
     out += _quality(d.get("quality"))
     out += _simulation(d.get("simulation"), images)
+    out += family_report.section(r.get("family"), images)
     out += _servers(r, d, images)
     out += _drawing(d.get("drawing"))
     out += _replays(d.get("replays"), d.get("replay_uploads"))
@@ -235,6 +259,7 @@ def _shipped_policy() -> str:
     return (
         f"window {r.window_base:g} + {r.window_growth:g} × waves waited, weights (wait, gap, rematch) "
         f"{r.wait_weight:g} / {r.gap_weight:g} / {r.rematch_penalty:g}"
+        + (f", last call after {r.last_call_waves} waves" if r.last_call_waves is not None else "")
     )
 
 
@@ -563,6 +588,8 @@ Rebuilt in `bench/` from their descriptions only.
   `scipy.optimize.linear_sum_assignment`; assigned forbidden pairs are dropped, and since a player who plays
   both sides has a row and a column, the assigned pairs are taken in order of cost, skipping any whose player
   is already used.
+- The family of worlds (`bench/worlds.py`) runs the same greedy and assignment, unchanged, in every world; the
+  fronts also run the greedy with its window varied (`bench/policy.py`, `GREEDY_WINDOWS`).
 - **exact** (`bench/exact.py`): the maximum-cardinality maximum-weight matching of our own objective over every
   eligible pair; networkx up to 300 players, above that rustworkx's compiled port of the same algorithm
   (networkx would take hours on 2,000 players and a million pairs).
@@ -573,6 +600,10 @@ Rebuilt in `bench/` from their descriptions only.
 make bench                 # everything: about 20-30 minutes on 2 cores
 .venv/bin/python -m bench --quick                 # a few minutes, written under .state/bench-quick/
 .venv/bin/python -m bench --only speed quality    # some sections (the others are null in that run)
+.venv/bin/python -m bench --only family --merge    # some sections again, the others kept from latest.json
+.venv/bin/python -m bench.family                  # the family of worlds alone, held-out seeds (a few minutes)
+.venv/bin/python -m bench.policy                  # the policy search on the tuning seeds and its held-out
+                                                  # check: bench/results/policy.json (about 20 minutes)
 ```
 """
 

@@ -14,6 +14,10 @@ Pure Python, no servers. For each arrival rate (players a minute), six simulated
 - A match keeps both players away for 10-20 minutes (a game), then they may arrive again. Each remembers
   their last opponent, so a rematch (two players meeting again right after their last game) is counted.
 
+The same engine runs every world of the family (`bench.worlds`, `simulate_world`): Poisson arrivals, a daily
+peak, or a returning population (a fixed set of players who come online, queue, play, and queue again three
+times in four); even or skewed sides; normal or bimodal ratings. A player who reaches `max_wait_s` gave up.
+
 Each rate runs with several seeds (communities and arrivals; `seeds_for`) and the figures pool them.
 Figures per rate and matchmaker: waits (from joining to the wave that matched them) p50 / p95 / max, and p95
 counting a timed-out player's full wait; rating gap (between the two races played) mean / p95; the share of
@@ -23,15 +27,17 @@ times; everything else follows from its own matches.
 
 from __future__ import annotations
 
+import heapq
 import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from bench.matches import Matchmaker
 from bench.pools import BW_RACES, SC2_RACES, starcraft
 from bench.stats import mean, percentile, rounded
+from bench.worlds import BIMODAL, OFFLINE_MEAN_S, PEAK_HIGH, REQUEUE_SHARE, SIDE_SHARES, World, peak_rate
 from db.ladder import Ladder
 from workers.pairing import PairingRules, RaceRating, Seeker
 from workers.wave import pairing_rules
@@ -107,6 +113,7 @@ class Outcome:
             "wait_p95_s": rounded(percentile(self.waits, 95), 1),
             "wait_max_s": rounded(max(self.waits, default=math.nan), 1),
             "wait_p95_with_timeouts_s": rounded(percentile(all_waits, 95), 1),
+            "wait_mean_with_timeouts_s": rounded(mean(all_waits), 1),
             "gap_mean": rounded(mean(self.gaps), 1),
             "gap_p95": rounded(percentile(self.gaps, 95), 1),
             "timeout_share": rounded(self.timed_out / self.arrived, 4) if self.arrived else None,
@@ -114,17 +121,25 @@ class Outcome:
         }
 
 
-def community(size: int, seed: int, ladder: Ladder) -> list[Player]:
+def community(size: int, seed: int, ladder: Ladder, world: World | None = None) -> list[Player]:
+    """The world's players: sides in its shares, true skills from its rating clusters (the benchmark's own
+    community when no world is given)."""
+    shares = SIDE_SHARES[world.sides if world else "even"]
+    bimodal = world is not None and world.ratings == "bimodal"
     rng = random.Random(seed)
     players = []
     for k in range(size):
         kind = rng.random()
         races = []
-        if kind < 0.6:
+        if kind < shares[0] + shares[2]:
             races.append(rng.choice(BW_RACES))
-        if kind >= 0.4:
+        if kind >= shares[0]:
             races.append(rng.choice(SC2_RACES))
-        skill = {r: rng.gauss(SKILL_MEAN, SKILL_SPREAD) for r in races}
+        if bimodal:
+            centre, spread = BIMODAL[rng.random() < 0.5]
+            skill = {r: rng.gauss(centre, spread) for r in races}
+        else:
+            skill = {r: rng.gauss(SKILL_MEAN, SKILL_SPREAD) for r in races}
         players.append(
             Player(
                 player_id=k + 1,
@@ -137,14 +152,19 @@ def community(size: int, seed: int, ladder: Ladder) -> list[Player]:
     return players
 
 
-def arrival_times(rate_per_min: float, seconds: float, seed: int) -> list[float]:
+def arrival_times(rate_per_min: float, seconds: float, seed: int, peak: bool = False) -> list[float]:
+    """A Poisson process at the rate; with `peak`, its rate follows the day's curve (`peak_rate`, by thinning
+    a process at the highest rate)."""
     rng = random.Random(seed)
+    top = rate_per_min * PEAK_HIGH if peak else rate_per_min
     times: list[float] = []
     t = 0.0
     while True:
-        t += rng.expovariate(rate_per_min / 60)
+        t += rng.expovariate(top / 60)
         if t >= seconds:
             return times
+        if peak and rng.random() * top > peak_rate(rate_per_min, t, seconds):
+            continue
         times.append(t)
 
 
@@ -156,48 +176,122 @@ def simulate(
     ladder: Ladder | None = None,
     rules: PairingRules | None = None,
 ) -> Outcome:
+    """The benchmark's own world: Poisson arrivals at the rate, even sides, normal ratings."""
+    return simulate_world(matchmaker, World("arrivals", rate_per_min, hours=hours), seed, ladder, rules)
+
+
+def simulate_world(
+    matchmaker: Matchmaker,
+    world: World,
+    seed: int = 1,
+    ladder: Ladder | None = None,
+    rules: PairingRules | None = None,
+) -> Outcome:
     ladder = ladder or starcraft()
     rules = rules or pairing_rules(ladder)
     interval = ladder.matchmaking.wave_interval_s
     max_wait = ladder.matchmaking.max_wait_s
-    seconds = hours * 3600
-    players = community(max(2, round(POPULATION_PER_RATE * rate_per_min)), seed, ladder)
-    arrivals = arrival_times(rate_per_min, seconds, seed + 1)
-    pick = random.Random(seed + 2)
+    seconds = world.hours * 3600
+    default = world == World("arrivals", world.size, hours=world.hours)
+    players = (
+        community(world.community_size, seed, ladder)
+        if default
+        else community(world.community_size, seed, ladder, world)
+    )
+    joins: _Joins = (
+        _Returning(players, random.Random(seed + 1))
+        if world.kind == "returning"
+        else _Arrivals(
+            players, arrival_times(world.size, seconds, seed + 1, world.kind == "peak"), random.Random(seed + 2)
+        )
+    )
     games = random.Random(seed + 3)
     out = Outcome()
     queue: list[Entry] = []
-    next_arrival = 0
     entry_ids = iter(range(1, 10**9))
     t = 0.0
     while t + interval <= seconds:
         t += interval
-        queue = _expire(queue, t, max_wait, out)
-        while next_arrival < len(arrivals) and arrivals[next_arrival] <= t:
-            at = arrivals[next_arrival]
-            next_arrival += 1
-            out.arrived += 1
-            idle = [p for p in players if not p.waiting and p.free_at <= at]
-            if not idle:
-                out.arrived -= 1
-                out.dropped_arrivals += 1
-                continue
-            player = pick.choice(idle)
+        queue = _expire(queue, t, max_wait, out, joins)
+        for at, player in joins.due(t, out):
             player.waiting = True
             queue.append(Entry(next(entry_ids), player, at))
-        queue = _wave(matchmaker, rules, ladder, queue, t, games, out)
+        queue = _wave(matchmaker, rules, ladder, queue, t, games, out, world, joins)
     out.still_waiting = len(queue)
     return out
 
 
-def _expire(queue: list[Entry], now: float, max_wait: float, out: Outcome) -> list[Entry]:
-    """Entries that reached the longest wait leave before the wave (at joined_at + max_wait)."""
+class _Joins(Protocol):
+    def due(self, until: float, out: Outcome) -> list[tuple[float, Player]]: ...
+
+    def after_game(self, player: Player, ends: float) -> None: ...
+
+    def after_timeout(self, player: Player, at: float) -> None: ...
+
+
+class _Arrivals:
+    """Arrival times drawn beforehand; each a random idle member of the community (none idle: dropped)."""
+
+    def __init__(self, players: list[Player], times: list[float], pick: random.Random) -> None:
+        self.players, self.times, self.pick, self.next = players, times, pick, 0
+
+    def due(self, until: float, out: Outcome) -> list[tuple[float, Player]]:
+        found = []
+        while self.next < len(self.times) and self.times[self.next] <= until:
+            at = self.times[self.next]
+            self.next += 1
+            idle = [p for p in self.players if not p.waiting and p.free_at <= at]
+            if not idle:
+                out.dropped_arrivals += 1
+                continue
+            player = self.pick.choice(idle)
+            player.waiting = True  # not picked twice in one wave
+            out.arrived += 1
+            found.append((at, player))
+        return found
+
+    def after_game(self, player: Player, ends: float) -> None:
+        return None
+
+    def after_timeout(self, player: Player, at: float) -> None:
+        return None
+
+
+class _Returning:
+    """A fixed population: each comes online after an offline spell, and after a game queues again three
+    times in four (else goes offline); after giving up, goes offline."""
+
+    def __init__(self, players: list[Player], rng: random.Random) -> None:
+        self.rng = rng
+        self.heap = [(rng.expovariate(1 / OFFLINE_MEAN_S), p.player_id) for p in players]
+        heapq.heapify(self.heap)
+        self.by_id = {p.player_id: p for p in players}
+
+    def due(self, until: float, out: Outcome) -> list[tuple[float, Player]]:
+        found = []
+        while self.heap and self.heap[0][0] <= until:
+            at, pid = heapq.heappop(self.heap)
+            out.arrived += 1
+            found.append((at, self.by_id[pid]))
+        return found
+
+    def after_game(self, player: Player, ends: float) -> None:
+        back = ends if self.rng.random() < REQUEUE_SHARE else ends + self.rng.expovariate(1 / OFFLINE_MEAN_S)
+        heapq.heappush(self.heap, (back, player.player_id))
+
+    def after_timeout(self, player: Player, at: float) -> None:
+        heapq.heappush(self.heap, (at + self.rng.expovariate(1 / OFFLINE_MEAN_S), player.player_id))
+
+
+def _expire(queue: list[Entry], now: float, max_wait: float, out: Outcome, joins: _Joins) -> list[Entry]:
+    """Entries that reached the longest wait leave before the wave (at joined_at + max_wait): they gave up."""
     kept = []
     for e in queue:
         if now - e.joined_at > max_wait:
             out.timed_out += 1
             e.player.waiting = False
             e.player.free_at = e.joined_at + max_wait
+            joins.after_timeout(e.player, e.joined_at + max_wait)
         else:
             kept.append(e)
     return kept
@@ -211,6 +305,8 @@ def _wave(
     now: float,
     games: random.Random,
     out: Outcome,
+    world: World,
+    joins: _Joins,
 ) -> list[Entry]:
     out.waves += 1
     by_entry = {e.entry_id: e for e in queue}
@@ -226,7 +322,9 @@ def _wave(
             out.matched += 1
             out.waits.append(now - e.joined_at)
             matched.add(e.entry_id)
-        _play(a.player, m.a_race.race, b.player, m.b_race.race, now, games, ladder)
+        ends = _play(a.player, m.a_race.race, b.player, m.b_race.race, now, games, ladder, world.game_s)
+        joins.after_game(a.player, ends)
+        joins.after_game(b.player, ends)
     kept = [e for e in queue if e.entry_id not in matched]
     for e in kept:
         e.waves_waited += 1
@@ -245,19 +343,29 @@ def _seeker(e: Entry) -> Seeker:
     )
 
 
-def _play(a: Player, race_a: str, b: Player, race_b: str, now: float, games: random.Random, ladder: Ladder) -> None:
-    """The game: a result drawn from the true skills, Elo on the ratings, both away until it ends."""
+def _play(
+    a: Player,
+    race_a: str,
+    b: Player,
+    race_b: str,
+    now: float,
+    games: random.Random,
+    ladder: Ladder,
+    game_s: tuple[float, float] = GAME_S,
+) -> float:
+    """The game: a result drawn from the true skills, Elo on the ratings, both away until it ends (returned)."""
     divisor, k = ladder.rating.divisor, ladder.rating.k_factor
     a_wins = games.random() < 1 / (1 + 10 ** ((b.skill[race_b] - a.skill[race_a]) / divisor))
     expected_a = 1 / (1 + 10 ** ((b.rating[race_b] - a.rating[race_a]) / divisor))
     delta = k * ((1.0 if a_wins else 0.0) - expected_a)
     a.rating[race_a] += delta
     b.rating[race_b] -= delta
-    ends = now + games.uniform(*GAME_S)
+    ends = now + games.uniform(*game_s)
     for p, other in ((a, b), (b, a)):
         p.waiting = False
         p.last_opponent = other.player_id
         p.free_at = ends
+    return ends
 
 
 def measure(

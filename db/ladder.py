@@ -5,6 +5,7 @@ Everything game-specific lives here, so another 1v1 community runs the same bot 
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from functools import cached_property
@@ -273,6 +274,14 @@ class Matchmaking(_Strict):
     wait_weight: float = Field(default=2.0, ge=0)
     gap_weight: float = Field(default=1.0, ge=0)
     rematch_penalty: float = Field(default=1.0, ge=0)
+    # Last call: in the last wave before a player would give up (max_wait_s), their window is unbounded, so a
+    # wave matches them if it can match them at all rather than let them leave unmatched.
+    last_call: bool = False
+
+    @property
+    def last_call_waves(self) -> int | None:
+        """The waves waited at which a player is in their last wave (the next one is past `max_wait_s`)."""
+        return max(0, math.ceil(self.max_wait_s / self.wave_interval_s) - 1) if self.last_call else None
 
 
 class Ladder(_Strict):

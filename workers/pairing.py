@@ -2,7 +2,8 @@
 
 A pair is eligible when the two are different players, a race assignment exists that obeys the side rule
 (on a ladder with sides, one plays a race of each side) and its rating gap is within the larger of the two
-windows, `window = base + growth x waves waited`. A wave matches as many players as it can and, among those
+windows, `window = base + growth x waves waited` (unbounded on a player's last call, the last wave before they
+would give up, when the ladder asks for it). A wave matches as many players as it can and, among those
 matchings, the one of greatest total weight, where a pair's weight rewards the waves both waited (the
 square root of each one's, `waiting_reward`) and penalises the squared gap and an immediate rematch.
 
@@ -81,13 +82,25 @@ class PairingRules:
     wait_weight: float = 2.0
     gap_weight: float = 1.0
     rematch_penalty: float = 1.0
+    # Last call: a player who has waited this many waves gives up before the next one, so their window is
+    # unbounded (None: off). It adds no weight: it only lets a wave match them if it can match them at all.
+    last_call_waves: int | None = None
     maps: tuple[str, ...] = ()
     servers: Mapping[frozenset[str], str] = field(default_factory=dict)
     default_region: str = ""
     fallback_server: str = ""
 
     def window(self, waves_waited: int) -> float:
+        if self.last_call_waves is not None and waves_waited >= self.last_call_waves:
+            return float("inf")
         return self.window_base + self.window_growth * waves_waited
+
+    def windows(self, waves_waited: NDArray[np.float64]) -> NDArray[np.float64]:
+        """`window` of each of an array of waves waited."""
+        window = self.window_base + self.window_growth * waves_waited
+        if self.last_call_waves is not None:
+            window[waves_waited >= self.last_call_waves] = np.inf
+        return window
 
     def server_for(self, region_a: str | None, region_b: str | None) -> str:
         key = frozenset((region_a or self.default_region, region_b or self.default_region))
@@ -322,7 +335,7 @@ class _Pool:
         left = side_slots(0)
         right = left if same_list else side_slots(1)
         waited = waited[seeker]
-        window = rules.window_base + rules.window_growth * waited
+        window = rules.windows(waited)
         return cls(seeker, waited, window, player[seeker], last[seeker], left, right, same_list)
 
 

@@ -45,6 +45,7 @@ def pairing_rules(ladder: Ladder) -> PairingRules:
         wait_weight=mm.wait_weight,
         gap_weight=mm.gap_weight,
         rematch_penalty=mm.rematch_penalty,
+        last_call_waves=mm.last_call_waves,
         maps=tuple(ladder.maps.pool),
         servers=ladder.server_table,
         default_region=ladder.servers.default_region,

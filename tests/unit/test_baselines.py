@@ -158,7 +158,7 @@ def test_the_simulation_loses_no_player(name: str) -> None:
 
 def test_a_rematch_is_counted(monkeypatch: pytest.MonkeyPatch) -> None:
     # A community of two, one of each side: after their first game they can only meet each other again.
-    def two(size: int, seed: int, ladder: Ladder) -> list[simulation.Player]:
+    def two(size: int, seed: int, ladder: Ladder, *_: object) -> list[simulation.Player]:
         return [
             simulation.Player(1, (RaceRating("bw_terran", "bw", 0.0),), {"bw_terran": 1500.0}, {"bw_terran": 1500.0},
                               frozenset()),

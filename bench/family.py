@@ -1,0 +1,167 @@
+"""Ours against the two baselines in every world of the family (`bench.worlds`), and the verdict per world.
+
+What players feel, measured the same way for every matchmaker and pooled over the seeds: matches played;
+wait p50 / p95 of matched players; mean wait counting a player who gave up as having waited the whole
+`max_wait_s`; the share who gave up; rating gap mean / p95; rematch rate.
+
+The verdict (the issue's): in every world, ours is no worse than the greedy, within 1%, on matches played, on
+the mean wait counting those who gave up and on the mean gap, and has fewer rematches. The aspiration, 10%
+better on mean gap or on mean wait, is reported beside it.
+
+    python -m bench.family [--quick] [--seeds held-out|tuning] [--out bench/results/family.json]
+
+writes the table and verdicts as JSON (`bench/results/family.json` by default); `make bench` runs it on the
+held-out seeds (`bench/__main__.py`, section `family`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.algorithms import MATCHMAKERS
+from bench.matches import Matchmaker
+from bench.pools import starcraft, starcraft_rules
+from bench.simulation import Outcome, simulate_world
+from bench.worlds import HELD_OUT_SEEDS, QUICK_HELD_OUT, QUICK_SEEDS, TUNING_SEEDS, World, family, quick_family
+from db.settings import PROJECT_DIR
+from workers.pairing import PairingRules
+
+TOLERANCE = 0.01
+ASPIRATION = 0.10
+METRICS = ("matches", "wait_p50_s", "wait_p95_s", "wait_mean_with_timeouts_s", "timeout_share", "gap_mean",
+           "gap_p95", "rematch_rate")  # fmt: skip
+RESULTS = PROJECT_DIR / "bench" / "results" / "family.json"
+
+
+def outcome(matchmaker: Matchmaker, world: World, seeds: Sequence[int], rules: PairingRules) -> Outcome:
+    ladder = starcraft()
+    out = Outcome()
+    for seed in seeds:
+        out.add(simulate_world(matchmaker, world, seed, ladder, rules))
+    return out
+
+
+def figures(matchmaker: Matchmaker, world: World, seeds: Sequence[int], rules: PairingRules) -> dict[str, Any]:
+    """The world's figures for one matchmaker, pooled over the seeds."""
+    return outcome(matchmaker, world, seeds, rules).figures(starcraft().matchmaking.max_wait_s)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    matches: bool
+    wait: bool
+    gap: bool
+    rematches: bool
+    aspiration: bool
+
+    @property
+    def passes(self) -> bool:
+        return self.matches and self.wait and self.gap and self.rematches
+
+    def failed(self) -> list[str]:
+        return [name for name in ("matches", "wait", "gap", "rematches") if not getattr(self, name)]
+
+
+def judge(ours: Mapping[str, Any], greedy: Mapping[str, Any]) -> Verdict:
+    """The issue's test of one world: ours no worse than the greedy within 1% on matches, mean wait counting
+    those who gave up and mean gap, and fewer rematches (none where the greedy has none)."""
+    wait, g_wait = ours["wait_mean_with_timeouts_s"], greedy["wait_mean_with_timeouts_s"]
+    gap, g_gap = ours["gap_mean"], greedy["gap_mean"]
+    rematch, g_rematch = ours["rematch_rate"] or 0.0, greedy["rematch_rate"] or 0.0
+    return Verdict(
+        matches=ours["matches"] >= (1 - TOLERANCE) * greedy["matches"],
+        wait=wait <= (1 + TOLERANCE) * g_wait,
+        gap=gap <= (1 + TOLERANCE) * g_gap,
+        rematches=rematch < g_rematch or rematch == g_rematch == 0.0,
+        aspiration=gap <= (1 - ASPIRATION) * g_gap or wait <= (1 - ASPIRATION) * g_wait,
+    )
+
+
+def measure(
+    worlds: Sequence[World],
+    seeds: Sequence[int],
+    rules: PairingRules | None = None,
+    matchmakers: Mapping[str, Matchmaker] = MATCHMAKERS,
+) -> dict[str, Any]:
+    """Every world, every matchmaker (ours under `rules`, the shipped policy by default), and the verdicts."""
+    rules = rules or starcraft_rules()
+    by_world: dict[str, Any] = {}
+    for world in worlds:
+        row = {name: figures(m, world, seeds, rules) for name, m in matchmakers.items()}
+        verdict = judge(row["ours"], row["greedy"])
+        by_world[world.key] = {
+            "world": world.name,
+            "kind": world.kind,
+            "size": world.size,
+            "sides": world.sides,
+            "ratings": world.ratings,
+            "hours": world.hours,
+            "figures": row,
+            "verdict": {**verdict.__dict__, "passes": verdict.passes, "failed": verdict.failed()},
+        }
+        print(f"  {world.name:<28} {'PASS' if verdict.passes else 'fail ' + ','.join(verdict.failed())}: "
+              + "; ".join(f"{n} gap {f['gap_mean']} wait {f['wait_mean_with_timeouts_s']} matches {f['matches']} "
+                          f"rematch {f['rematch_rate']}" for n, f in row.items()), flush=True)  # fmt: skip
+    return {
+        "seeds": list(seeds),
+        "policy": policy_of(rules),
+        "worlds": by_world,
+        "passed": sum(w["verdict"]["passes"] for w in by_world.values()),
+        "of": len(by_world),
+    }
+
+
+def with_policy(rules: PairingRules, policy: Mapping[str, float]) -> PairingRules:
+    """The rules with a policy's window and weights (those it names); `last_call` 1 or 0, on or off."""
+    last_call = rules.last_call_waves
+    if "last_call" in policy:
+        on = starcraft().matchmaking.model_copy(update={"last_call": True})
+        last_call = on.last_call_waves if policy["last_call"] else None
+    return dataclasses.replace(
+        rules,
+        window_base=policy.get("window_base", rules.window_base),
+        window_growth=policy.get("window_growth", rules.window_growth),
+        wait_weight=policy.get("wait_weight", rules.wait_weight),
+        gap_weight=policy.get("gap_weight", rules.gap_weight),
+        rematch_penalty=policy.get("rematch_penalty", rules.rematch_penalty),
+        last_call_waves=last_call,
+    )
+
+
+def policy_of(rules: PairingRules) -> dict[str, float]:
+    return {
+        "window_base": rules.window_base,
+        "window_growth": rules.window_growth,
+        "wait_weight": rules.wait_weight,
+        "gap_weight": rules.gap_weight,
+        "rematch_penalty": rules.rematch_penalty,
+        "last_call": float(rules.last_call_waves is not None),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="three short worlds on one seed")
+    parser.add_argument("--seeds", choices=("held-out", "tuning"), default="held-out")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    worlds = quick_family() if args.quick else family()
+    seeds = (
+        (QUICK_HELD_OUT if args.seeds == "held-out" else QUICK_SEEDS)
+        if args.quick
+        else (HELD_OUT_SEEDS if args.seeds == "held-out" else TUNING_SEEDS)
+    )
+    result = measure(worlds, seeds)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"{result['passed']} of {result['of']} worlds pass; written: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
