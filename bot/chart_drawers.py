@@ -1,6 +1,6 @@
 """Asks the workers for a chart and waits for the picture without blocking the event loop.
 
-The bot names the task, never imports it (matplotlib lives on the workers): a Celery client of its own sends
+The bot names the task, never imports it (matplotlib lives on the workers): it sends (`bot/task_sender.py`)
 `ladder.draw_chart` with a reply list of this request's own, and the bot waits on that list with a blocking pop on
 its asynchronous Redis connection. No polling, and Celery's result backend is never read from the bot.
 """
@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import redis.asyncio as aioredis
-from celery import Celery
+
+from bot.task_sender import TaskSender
 
 log = logging.getLogger(__name__)
 
@@ -33,18 +33,14 @@ class ChartDrawers:
         self._queue = queue
         pool = aioredis.BlockingConnectionPool.from_url(broker_url, max_connections=MOST_WAITING, timeout=WAIT_S)
         self._redis = aioredis.Redis.from_pool(pool)
-        self._app = Celery("ladder-bot-charts", broker=broker_url, set_as_current=False)
-        self._app.conf.update(task_serializer="json", accept_content=["json"], broker_connection_retry=False)
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chart-request")
+        self._tasks = TaskSender(broker_url, "ladder-bot-charts")
 
     async def draw(self, kind: str, subject: dict[str, Any], words: dict[str, Any]) -> bytes | None:
         """The PNG; b"" when there is nothing to draw; None when no picture came in time (or drawing failed)."""
         reply_to = f"ladder:chart-reply:{uuid.uuid4().hex}"
-        loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(WAIT_S):
-                # kombu's publish is blocking network I/O: on a thread, so the event loop never waits on it.
-                await loop.run_in_executor(self._thread, self._send, kind, subject, words, reply_to)
+                await self._tasks.send(DRAW_CHART, (kind, subject, words, reply_to), self._queue)
                 popped = await self._redis.blpop([reply_to], timeout=WAIT_S)
         except Exception as exc:
             log.warning("chart %s: not drawn (%s)", kind, type(exc).__name__)
@@ -60,6 +56,3 @@ class ChartDrawers:
 
     async def close(self) -> None:
         await self._redis.aclose()
-
-    def _send(self, kind: str, subject: dict[str, Any], words: dict[str, Any], reply_to: str) -> None:
-        self._app.send_task(DRAW_CHART, args=(kind, subject, words, reply_to), queue=self._queue, retry=False)

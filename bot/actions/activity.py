@@ -7,13 +7,12 @@ from bot.drawing.charts import ACTIVITY_FILE, activity_chart_words, activity_emb
 from bot.ladder_client import Interaction, services_of
 from bot.speaking import words_for
 from bot.words import Words
-
-PERIODS = ("day", "week", "month")
+from db.chart_data import PERIOD_HOURS
 
 
 async def show_activity(interaction: Interaction, period: str) -> None:
     words = await words_for(interaction)
-    if period not in PERIODS:  # Discord offers only the choices: a forged value
+    if period not in PERIOD_HOURS:  # Discord offers only the choices: a forged value
         text = words._("Pick a period: a day, a week or a month.")
         await interaction.response.send_message(text, ephemeral=True)
         return
