@@ -8,9 +8,10 @@ import signal
 import sys
 
 import discord
+from pydantic import ValidationError
 
 from bot import log_redaction
-from bot.client import LadderBot
+from bot.client import LadderBot, ladder_bot
 from bot.discord_api import point_rest_at
 from db.ladder import LadderConfigError
 from db.logs import configure_logging
@@ -20,7 +21,13 @@ log = logging.getLogger("bot")
 
 
 def main() -> int:
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        # Each problem in its own words, never the values: the environment holds the token.
+        problems = "\n".join(f"  {'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
+        print(f"The settings cannot be used:\n{problems}", file=sys.stderr)
+        return 2
     configure_logging(settings.log_format, settings.log_level)
     log_redaction.install()
     missing = [
@@ -42,7 +49,7 @@ def main() -> int:
         return 2
     point_rest_at(settings.discord_api_base)
     try:
-        asyncio.run(_serve(settings, LadderBot(settings, ladder)))
+        asyncio.run(_serve(settings, ladder_bot(settings, ladder)))
     except discord.LoginFailure:
         print("Discord refused the bot token: check DISCORD_TOKEN.", file=sys.stderr)
         return 1

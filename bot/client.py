@@ -58,10 +58,14 @@ log = logging.getLogger(__name__)
 
 
 class LadderBot(LadderClient):
-    def __init__(self, settings: Settings, ladder: Ladder) -> None:
+    def __init__(self, settings: Settings, ladder: Ladder, **sharding: Any) -> None:
         intents = discord.Intents(guilds=True)
         super().__init__(
-            command_prefix=commands.when_mentioned, intents=intents, help_command=None, http_trace=request_trace()
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            http_trace=request_trace(),
+            **sharding,
         )
         self.settings = settings
         self.ladder = ladder
@@ -131,7 +135,7 @@ class LadderBot(LadderClient):
             self._redis,
             settings.event_stream,
             settings.consumer_group,
-            settings.consumer_name,
+            settings.stream_consumer(),
             self.deliverer.handle,
             max_in_flight=settings.listener_in_flight,
             claim_idle_ms=settings.consumer_claim_idle_ms,
@@ -146,7 +150,10 @@ class LadderBot(LadderClient):
         self.tree.error(answer_command_error)
         await self.tree.set_translator(LadderTranslator(catalogs))
         await point_gateway_as_told(self)
-        await self._sync_commands()
+        if 0 in settings.own_shards():
+            # One process registers the commands: every other would only send Discord the same list again.
+            await self._sync_commands()
+        await self._learn_house_locale()
         # What start-up built lives for the whole run: out of the collector's sight, a full collection during
         # a burst has far fewer objects to walk (a long pause of the event loop otherwise).
         gc.collect()
@@ -154,6 +161,7 @@ class LadderBot(LadderClient):
         self.loop_watch.start()
         self._background.append(asyncio.create_task(self._listen(), name="listener"))
         self.health.listener = self._background[0]
+        self._background.append(asyncio.create_task(self._forget_dead_views(), name="dead-views"))
         if settings.bot_metrics_port:
             self._metrics_server = metrics.serve(settings.bot_metrics_port, self.health, self._consumer)
         if settings.bot_stats_file:
@@ -162,6 +170,20 @@ class LadderBot(LadderClient):
     async def on_guild_available(self, guild: discord.Guild) -> None:
         if guild.id == self.settings.home_guild_id() and self._services is not None:
             self._services.catalogs.house_locale = str(guild.preferred_locale.value)
+
+    async def _learn_house_locale(self) -> None:
+        """A process whose shards do not hold the home guild never receives it from the gateway; it asks once,
+        as it delivers events in that guild's language too."""
+        home = self.settings.home_guild_id()
+        count = self.settings.shard_count
+        if home is None or count is None or shard_of(home, count) in self.settings.own_shards():
+            return
+        try:
+            guild = await self.fetch_guild(home, with_counts=False)
+        except discord.HTTPException as exc:
+            log.warning("could not read the home guild's language (%s %s)", exc.status, exc.code)
+            return
+        self.services.catalogs.house_locale = str(guild.preferred_locale.value)
 
     async def on_interaction(self, interaction: Interaction) -> None:
         if is_stray(interaction):
@@ -195,6 +217,13 @@ class LadderBot(LadderClient):
                 log.exception("the listener stopped unexpectedly; restarting it")
                 await asyncio.sleep(1.0)
 
+    async def _forget_dead_views(self, every_s: float = 60.0) -> None:
+        """Live views whose token died: housekeeping for the subscriptions no event came to end (another bot
+        process showed their player's match)."""
+        while True:
+            await asyncio.sleep(every_s)
+            self.services.notifications.forget_expired()
+
     async def close(self) -> None:
         self._stop_listening.set()
         if self._background:
@@ -227,6 +256,8 @@ class LadderBot(LadderClient):
             "largest_busy_stall_ms": round(self.loop_watch.largest_busy_ms, 2),
             "largest_gc_cpu_ms": round(self.loop_watch.largest_gc_cpu_ms, 2),
             "largest_gc_generation": self.loop_watch.largest_gc_generation,
+            "consumer": self.settings.stream_consumer(),
+            "shards": self.settings.own_shards() if self.settings.sharded else None,
             "events_handled": self._consumer.handled_count if self._consumer else 0,
             "duplicates_skipped": self._consumer.duplicates_skipped if self._consumer else 0,
             "events_set_aside": self._consumer.set_aside_count if self._consumer else 0,
@@ -244,6 +275,21 @@ class LadderBot(LadderClient):
             line = json.dumps(self.stats()) + "\n"
             self.loop_watch.reset()
             await asyncio.to_thread(_append, path, line)
+
+
+class ShardedLadderBot(LadderBot, commands.AutoShardedBot):
+    """The bot holding some of the shards (`SHARD_COUNT`, `SHARD_IDS`): discord.py's AutoShardedBot underneath."""
+
+
+def ladder_bot(settings: Settings, ladder: Ladder) -> LadderBot:
+    if settings.shard_count is None:
+        return LadderBot(settings, ladder)
+    return ShardedLadderBot(settings, ladder, shard_count=settings.shard_count, shard_ids=settings.own_shards())
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """Discord's rule: the shard that receives a guild's events."""
+    return (guild_id >> 22) % shard_count
 
 
 def _append(path: Path, line: str) -> None:

@@ -17,6 +17,11 @@ def token_alive(issued_at: float) -> bool:
     return time.time() - issued_at < TOKEN_LIFETIME_S
 
 
+def token_expiry(issued_at: float | None = None) -> float:
+    """When a token issued then (now, by default) stops being used (Unix time)."""
+    return (time.time() if issued_at is None else issued_at) + TOKEN_LIFETIME_S
+
+
 def message_ref(interaction: discord.Interaction[Any], drawn_in: str) -> dict[str, Any]:
     """The message this interaction's answer edits: its token (for 15 minutes), channel and message ids, and
     the language it is drawn in (which a later edit keeps, unless the player chose another since)."""

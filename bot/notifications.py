@@ -9,18 +9,37 @@ A waiting player costs one object and no task: tens of thousands wait at once, a
 walked by each full garbage collection, a pause of the whole event loop. So a sink is shared by every
 subscription that shows events the same way, each with its own address (plain values, which the collector
 does not track), and the queue of pending events exists only while one is pending.
+
+When the bot runs as several processes, any of them may read a player's event from the stream: one that finds
+no subscription shows it through the same live message by its interaction token. The subscription left behind
+in the process that answered the Join is then dropped by the first event of the match it is offered, or once
+its live message can no longer be edited (`forget_expired`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from db.events import MATCH_FOUND, QUEUE_EXPIRED, QUEUE_REMOVED, Event
+from db.events import (
+    MATCH_ABORTED,
+    MATCH_COMPLETED,
+    MATCH_CONFIRMED,
+    MATCH_DISPUTED,
+    MATCH_FOUND,
+    MATCH_INVALIDATED,
+    MATCH_REMINDER,
+    MATCH_REPORTED,
+    QUEUE_EXPIRED,
+    QUEUE_REMOVED,
+    Event,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +48,10 @@ Sink = Callable[..., Awaitable[None]]
 
 # After one of these the player is no longer waiting, so the subscription ends.
 ENDS_WAITING = frozenset({MATCH_FOUND, QUEUE_EXPIRED, QUEUE_REMOVED})
+# Offered one of these, a subscription learns its player's match was found and shown by another bot process.
+AFTER_FOUND = frozenset(
+    {MATCH_CONFIRMED, MATCH_REPORTED, MATCH_ABORTED, MATCH_COMPLETED, MATCH_DISPUTED, MATCH_INVALIDATED, MATCH_REMINDER}
+)
 
 
 @dataclass(slots=True)
@@ -45,6 +68,7 @@ class Subscription:
     address: tuple[Any, ...] = field(default=(), repr=False)  # may hold a credential (an interaction token)
     task: asyncio.Task[None] | None = None  # only while something is being shown
     ended: bool = False
+    until: float = math.inf  # when the live message can no longer be edited (Unix time)
 
 
 class NotificationService:
@@ -66,13 +90,23 @@ class NotificationService:
         self._subscriptions[player_id] = sub
         return sub
 
-    def activate(self, sub: Subscription, sink: Sink, address: tuple[Any, ...] = ()) -> None:
-        """The player's live message exists now: events may be shown in it, by `sink(event, *address)`."""
+    def activate(self, sub: Subscription, sink: Sink, address: tuple[Any, ...] = (), until: float = math.inf) -> None:
+        """The player's live message exists now: events may be shown in it, by `sink(event, *address)`, until
+        `until` (Unix time)."""
         if sub.ended:
             return
         sub.sink = sink
         sub.address = address
+        sub.until = until
         self._show_pending(sub)
+
+    def forget_expired(self, now: float | None = None) -> int:
+        """Ends the subscriptions whose live message can no longer be edited and that show nothing now."""
+        now = time.time() if now is None else now
+        expired = [s for s in self._subscriptions.values() if s.until <= now and s.task is None and not s.pending]
+        for sub in expired:
+            self.unsubscribe(sub.player_id, sub)
+        return len(expired)
 
     def unsubscribe(self, player_id: int, sub: Subscription | None = None) -> None:
         """Ends the player's subscription (only `sub`, when given: a newer one is left alone)."""
@@ -86,6 +120,9 @@ class NotificationService:
         """Shows the event through the player's subscription; False when there is none or it could not."""
         sub = self._subscriptions.get(player_id)
         if sub is None:
+            return False
+        if event.type in AFTER_FOUND or sub.until <= time.time():
+            self.unsubscribe(player_id, sub)
             return False
         shown: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         if sub.pending is None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from db.ladder import Ladder, MatchRules, NotifyRules, load_ladder
 
@@ -129,7 +129,19 @@ class Settings(BaseSettings):
     consumer_name: str = Field(
         default="bot-1",
         description="the bot's name in the consumer group; keep it stable across restarts, so a restarted bot "
-        "replays what it read and never acknowledged",
+        "replays what it read and never acknowledged (a sharded bot left at the default is named by its shards, "
+        "`bot-shards-0-1`)",
+    )
+    shard_count: int | None = Field(
+        default=None,
+        ge=1,
+        description="run the bot as several processes: the number of shards in all (discord.py's sharding; unset: "
+        "one process holds every guild); docs/DEPLOY.md says how",
+    )
+    shard_ids: Annotated[list[int] | None, NoDecode] = Field(
+        default=None,
+        description="the shards this process holds, as `0,1` (with `SHARD_COUNT`; unset: all of them); every "
+        "process reads its share of the event stream and delivers any event",
     )
     discord_api_base: str = Field(
         default="",
@@ -173,6 +185,45 @@ class Settings(BaseSettings):
     state_dir: Path = Field(
         default=PROJECT_DIR / ".state", description="where the embedded servers keep their data (default `.state/`)"
     )
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return [int(part) for part in value.replace(" ", "").strip("[]").split(",") if part]
+            except ValueError:
+                wrong = f"SHARD_IDS must be shard numbers separated by commas, like 0,1 (got {value!r})"
+                raise ValueError(wrong) from None
+        return value
+
+    @model_validator(mode="after")
+    def _shards_within_count(self) -> Settings:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("SHARD_IDS needs SHARD_COUNT, the number of shards in all")
+            wrong = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
+            if wrong or not self.shard_ids or len(set(self.shard_ids)) != len(self.shard_ids):
+                raise ValueError(
+                    f"SHARD_IDS must be distinct shard numbers from 0 to {self.shard_count - 1} (got {self.shard_ids})"
+                )
+        return self
+
+    @property
+    def sharded(self) -> bool:
+        return self.shard_count is not None
+
+    def own_shards(self) -> list[int]:
+        """The shards this process holds (all of them, unsharded or without `SHARD_IDS`)."""
+        if self.shard_count is None:
+            return [0]
+        return list(self.shard_ids) if self.shard_ids is not None else list(range(self.shard_count))
+
+    def stream_consumer(self) -> str:
+        """The bot's stable name in the consumer group: one per process, the same after a restart."""
+        if self.sharded and "consumer_name" not in self.model_fields_set:
+            return "bot-shards-" + "-".join(str(i) for i in self.own_shards())
+        return self.consumer_name
 
     def ladder(self) -> Ladder:
         ladder = load_ladder(self.ladder_config)

@@ -15,7 +15,7 @@ from bot.drawing.searching import searching_embed, searching_view
 from bot.drawing.setup import SetupState
 from bot.ladder_client import Interaction, services_of
 from bot.live_messages import LiveMessages
-from bot.message_refs import message_ref
+from bot.message_refs import message_ref, token_expiry
 from bot.queue_errors import AlreadyQueued, InUnfinishedMatch, NeedsSetup, QueueError
 from bot.queue_service import Joined
 from bot.speaking import client_locale, words_for
@@ -118,5 +118,5 @@ async def _enter(interaction: Interaction, words: Words, write: Callable[[], Awa
         await interaction.response.edit_message(content=None, embed=embed, view=searching_view(player_id, words))
     finally:
         address = LiveMessages.address(interaction.application_id, interaction.token, player_id, words.code)
-        services.notifications.activate(sub, services.live_messages.show, address)
+        services.notifications.activate(sub, services.live_messages.show, address, until=token_expiry())
     log.info("player %s joined the queue (entry %s)", player_id, joined.entry_id, extra={"player_id": player_id})

@@ -25,7 +25,7 @@ class Commands:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.global_commands: list[JSON] = []
-        self.guild_commands: list[JSON] = []
+        self.by_guild: dict[int, list[JSON]] = {}
         self.sync_count = 0
         self._ids: dict[tuple[str, int, int | None], int] = {}
 
@@ -60,15 +60,23 @@ class Commands:
         if guild_id is None:
             self.global_commands = stored
         else:
-            self.guild_commands = stored
+            self.by_guild[guild_id] = stored
         self.sync_count += 1
         self.store.changes.changed()
         return stored
 
-    def find(self, name: str, *, in_dm: bool) -> JSON:
+    @property
+    def guild_commands(self) -> list[JSON]:
+        """Every guild's own commands."""
+        return [command for stored in self.by_guild.values() for command in stored]
+
+    def find(self, name: str, *, in_dm: bool, guild_id: int | None = None) -> JSON:
+        """The command a user runs in a DM, or in a guild (the home guild unless told): that guild's own commands
+        first, then the global ones."""
         if not in_dm:
+            guild = str(guild_id or self.store.identity.guild_id)
             for command in self.guild_commands:
-                if command["name"] == name and command["type"] == 1:
+                if command["name"] == name and command["type"] == 1 and command.get("guild_id") == guild:
                     return command
         for command in self.global_commands:
             if command["name"] == name and command["type"] == 1:

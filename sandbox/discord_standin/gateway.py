@@ -1,5 +1,9 @@
 """The gateway websocket: HELLO, IDENTIFY -> READY + GUILD_CREATE, heartbeats, and the dispatches tests cause.
 
+A bot may run as several shards (IDENTIFY's `shard: [id, count]`), each its own connection, perhaps in its own
+process: each receives the guilds Discord's rule gives it (`(guild_id >> 22) % count`) and their dispatches; DM
+interactions go to shard 0, as on Discord.
+
 A RESUME is answered with INVALID_SESSION (not resumable) unless the test dropped the connection as resumable:
 Discord does both, and a bot must survive the fresh IDENTIFY (which discord.py delays by 5 s) as well as the
 RESUMED. Nothing is dispatched while no session is open, so a resumed session has nothing to replay.
@@ -39,6 +43,7 @@ DECODE_ERROR = 4002
 NOT_AUTHENTICATED = 4003
 AUTHENTICATION_FAILED = 4004
 ALREADY_AUTHENTICATED = 4005
+INVALID_SHARD = 4010
 
 
 class NotConnected(RuntimeError):
@@ -54,10 +59,16 @@ class Session:
     identified: bool = False
     intents: int | None = None
     dropped: bool = False
+    shard: tuple[int, int] = (0, 1)  # (shard id, shard count), as identified
 
     @property
     def open(self) -> bool:
         return not self.ws.closed and not self.dropped
+
+    def holds(self, guild_id: int | None) -> bool:
+        """Whether this shard receives the guild's events (a DM's, with no guild: shard 0)."""
+        shard_id, count = self.shard
+        return shard_id == (0 if guild_id is None else (guild_id >> 22) % count)
 
     async def send(self, op: int, d: object, t: str | None = None) -> None:
         s: int | None = None
@@ -78,13 +89,22 @@ class Gateway:
         self.latency = latency or Latency()
         self.url = ""  # set when the server has its port
         self.sessions: set[Session] = set()
-        self.active: Session | None = None  # the newest identified session: it gets the dispatches
+        # The newest identified session of each shard id: it gets that shard's dispatches.
+        self.shards: dict[int, Session] = {}
         self.identify_count = 0
         self._resumable: Session | None = None  # the dropped session a RESUME may take over
 
     @property
     def connected(self) -> bool:
-        return self.active is not None and self.active.open
+        """Every guild's events (and DMs') reach an open session: no shard the bot needs is missing."""
+        return all(self.holder(guild_id) is not None for guild_id in [None, *self.store.guilds])
+
+    @property
+    def connected_shards(self) -> list[tuple[int, int]]:
+        return sorted(s.shard for s in self.shards.values() if s.open)
+
+    def holder(self, guild_id: int | None) -> Session | None:
+        return next((s for s in self.shards.values() if s.open and s.holds(guild_id)), None)
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)
@@ -111,8 +131,8 @@ class Gateway:
                 await self._received(session, op, frame.get("d"))
         finally:
             self.sessions.discard(session)
-            if self.active is session:
-                self.active = None
+            if self.shards.get(session.shard[0]) is session:
+                del self.shards[session.shard[0]]
             self.store.changes.changed()
         return ws
 
@@ -138,13 +158,26 @@ class Gateway:
         if token != self.store.identity.bot_token:
             await session.ws.close(code=AUTHENTICATION_FAILED, message=b"Authentication failed.")
             return
+        shard = d.get("shard") or [0, 1]
+        if not (
+            isinstance(shard, list)
+            and len(shard) == 2
+            and all(isinstance(n, int) for n in shard)
+            and 0 <= shard[0] < shard[1]
+        ):
+            await session.ws.close(code=INVALID_SHARD, message=b"Invalid shard.")
+            return
         self.identify_count += 1
         session.identified = True
         session.intents = d.get("intents")
-        await session.send(DISPATCH, payloads.ready(self.store, session.session_id, self.url), "READY")
-        # The guild is "unavailable" in READY and arrives whole right after, as from Discord.
-        await session.send(DISPATCH, payloads.guild_create(self.store), "GUILD_CREATE")
-        self.active = session
+        session.shard = (shard[0], shard[1])
+        guilds = [g for g in self.store.guilds.values() if session.holds(g.id)]
+        ready = payloads.ready(self.store, session.session_id, self.url, guilds, session.shard)
+        await session.send(DISPATCH, ready, "READY")
+        # Each guild is "unavailable" in READY and arrives whole right after, as from Discord.
+        for guild in guilds:
+            await session.send(DISPATCH, payloads.guild_create(self.store, guild), "GUILD_CREATE")
+        self.shards[session.shard[0]] = session
         self.store.changes.changed()
 
     async def _resume(self, session: Session, d: JSON) -> None:
@@ -154,30 +187,34 @@ class Gateway:
             await session.send(INVALID_SESSION, False)
             return
         session.session_id, session.seq, session.intents = old.session_id, old.seq, old.intents
+        session.shard = old.shard
         session.identified = True
         await session.send(DISPATCH, {}, "RESUMED")
-        self.active = session
+        self.shards[session.shard[0]] = session
         self.store.changes.changed()
 
     async def dispatch(self, event: str, d: JSON) -> None:
-        if self.active is None or not self.active.open:
-            raise NotConnected("no bot is connected to the stand-in's gateway")
+        """To the shard that holds the event's guild (DMs: shard 0)."""
+        guild_id = int(d["guild_id"]) if d.get("guild_id") else None
+        if self.holder(guild_id) is None:
+            raise NotConnected(f"no bot shard holding {_where(guild_id)} is connected to the stand-in's gateway")
         await self.latency.dispatch()
-        session = self.active
-        if session is None or not session.open:
-            raise NotConnected("no bot is connected to the stand-in's gateway")
+        session = self.holder(guild_id)
+        if session is None:
+            raise NotConnected(f"no bot shard holding {_where(guild_id)} is connected to the stand-in's gateway")
         try:
             await session.send(DISPATCH, d, event)
         except ConnectionResetError:  # the connection was closing (the bot died or is reconnecting)
             raise NotConnected("the bot's gateway connection was closing") from None
 
     async def drop(self, *, resumable: bool = False) -> None:
-        """Cut the bot's connection as a network failure would (not a clean 1000 close)."""
-        session = self.active
+        """Cut the connection of the shard holding the home guild as a network failure would (not a clean 1000
+        close)."""
+        session = self.holder(self.store.identity.guild_id)
         if session is None:
             return
         session.dropped = True
-        self.active = None
+        del self.shards[session.shard[0]]
         self._resumable = session if resumable else None
         self.store.changes.changed()
         await session.ws.close(code=UNKNOWN_ERROR, message=b"Dropped by the stand-in.")
@@ -186,4 +223,8 @@ class Gateway:
         for session in list(self.sessions):
             session.dropped = True
             await session.ws.close(code=1001, message=b"Stand-in stopping.")
-        self.active = None
+        self.shards.clear()
+
+
+def _where(guild_id: int | None) -> str:
+    return "direct messages" if guild_id is None else f"guild {guild_id}"

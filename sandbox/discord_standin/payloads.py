@@ -6,7 +6,7 @@ import datetime
 
 from . import rules
 from .models import JSON, Message
-from .store import DM, Channel, Identity, Store, User
+from .store import DM, Channel, Guild, Identity, Store, User
 
 # @everyone in a small server: view channels, send messages, embed links, read history, use application commands.
 EVERYONE_PERMISSIONS = str((1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 31))
@@ -87,7 +87,7 @@ def application(store: Store) -> JSON:
         "redirect_uris": [],
         "interactions_endpoint_url": None,
         "role_connections_verification_url": None,
-        "approximate_guild_count": 1,
+        "approximate_guild_count": len(store.guilds),
         "approximate_user_install_count": 0,
         "approximate_user_authorization_count": 0,
         "explicit_content_filter": 0,
@@ -109,13 +109,13 @@ def channel(store: Store, ch: Channel) -> JSON:
             "flags": 0,
             "recipients": [user(store.user(ch.recipient_id))],
         }
-    ident = store.identity
+    assert ch.guild_id is not None
     return {
         "id": str(ch.id),
         "type": ch.type,
-        "guild_id": str(ident.guild_id),
-        "name": ch.name or ident.channel_name,
-        "position": [c.id for c in store.guild_channels()].index(ch.id),
+        "guild_id": str(ch.guild_id),
+        "name": ch.name or store.identity.channel_name,
+        "position": [c.id for c in store.guild_channels(ch.guild_id)].index(ch.id),
         "permission_overwrites": [],
         "nsfw": False,
         "topic": None,
@@ -126,12 +126,12 @@ def channel(store: Store, ch: Channel) -> JSON:
     }
 
 
-def guild_create(store: Store) -> JSON:
+def guild_create(store: Store, guild: Guild) -> JSON:
     ident = store.identity
     bot = store.users[ident.bot_user_id]
     return {
-        "id": str(ident.guild_id),
-        "name": ident.guild_name,
+        "id": str(guild.id),
+        "name": guild.name,
         "icon": None,
         "splash": None,
         "discovery_splash": None,
@@ -152,7 +152,7 @@ def guild_create(store: Store) -> JSON:
         "features": [],
         "roles": [
             {
-                "id": str(ident.guild_id),
+                "id": str(guild.id),
                 "name": "@everyone",
                 "permissions": EVERYONE_PERMISSIONS,
                 "position": 0,
@@ -168,7 +168,7 @@ def guild_create(store: Store) -> JSON:
         ],
         "emojis": [],
         "stickers": [],
-        "channels": [channel(store, c) for c in store.guild_channels()],
+        "channels": [channel(store, c) for c in store.guild_channels(guild.id)],
         "threads": [],
         "members": [member(store, bot, with_permissions=False)],
         "member_count": len(store.users),
@@ -185,16 +185,46 @@ def guild_create(store: Store) -> JSON:
     }
 
 
-def ready(store: Store, session_id: str, resume_url: str) -> JSON:
+def guild(store: Store, g: Guild) -> JSON:
+    """GET /guilds/{guild_id}: the guild's settings, without what only the gateway sends (channels, members)."""
+    whole = guild_create(store, g)
+    kept = ("id", "name", "icon", "splash", "discovery_splash", "owner_id", "afk_channel_id", "afk_timeout",
+            "verification_level", "default_message_notifications", "explicit_content_filter", "mfa_level",
+            "nsfw_level", "premium_tier", "preferred_locale", "system_channel_id", "system_channel_flags",
+            "rules_channel_id", "public_updates_channel_id", "features", "roles", "emojis", "stickers",
+            "premium_subscription_count")  # fmt: skip
+    return {
+        **{key: whole[key] for key in kept},
+        "description": None,
+        "home_header": None,
+        "banner": None,
+        "application_id": None,
+        "region": "deprecated",
+        "widget_enabled": False,
+        "widget_channel_id": None,
+        "max_presences": None,
+        "max_members": 25000000,
+        "max_stage_video_channel_users": 50,
+        "max_video_channel_users": 25,
+        "vanity_url_code": None,
+        "safety_alerts_channel_id": None,
+        "premium_progress_bar_enabled": False,
+        "nsfw": False,
+        "incidents_data": None,
+    }
+
+
+def ready(store: Store, session_id: str, resume_url: str, guilds: list[Guild], shard: tuple[int, int]) -> JSON:
+    """READY of one shard: its own guilds, each unavailable until its GUILD_CREATE."""
     ident = store.identity
     return {
         "v": 10,
         "user": bot_user(store),
-        "guilds": [{"id": str(ident.guild_id), "unavailable": True}],
+        "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
         "session_id": session_id,
         "session_type": "normal",
         "resume_gateway_url": resume_url,
-        "shard": [0, 1],
+        "shard": list(shard),
         "application": {"id": str(ident.application_id), "flags": 0},
         "private_channels": [],
         "relationships": [],

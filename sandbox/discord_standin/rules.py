@@ -16,6 +16,7 @@ from .spec import locales
 
 # Error codes, as in Discord's documentation.
 UNKNOWN_CHANNEL = 10003
+UNKNOWN_GUILD = 10004
 UNKNOWN_MESSAGE = 10008
 UNKNOWN_USER = 10013
 UNKNOWN_WEBHOOK = 10015

@@ -180,6 +180,7 @@ class Server:
         add("POST", API + "/users/@me/channels", self._open_dm)
         add("GET", API + "/users/{user_id}", self._get_user)
         add("GET", API + "/oauth2/applications/@me", self._get_application)
+        add("GET", API + "/guilds/{guild_id}", self._get_guild)
         for path in (
             "/applications/{application_id}/commands",
             "/applications/{application_id}/guilds/{guild_id}/commands",
@@ -297,6 +298,13 @@ class Server:
     async def _get_application(self, request: web.Request) -> web.StreamResponse:
         return json_response(payloads.application(self.store))
 
+    async def _get_guild(self, request: web.Request) -> web.StreamResponse:
+        unknown = rules.not_found(rules.UNKNOWN_GUILD, "Guild")
+        guild = self.store.guilds.get(_int(request.match_info["guild_id"], unknown))
+        if guild is None:
+            raise unknown
+        return json_response(payloads.guild(self.store, guild))
+
     def _scope(self, request: web.Request) -> int | None:
         """None for global commands, else the guild id; anything not this bot's is Missing Access."""
         missing_access = DiscordError(403, 50001, "Missing Access")
@@ -304,13 +312,16 @@ class Server:
             raise missing_access
         if "guild_id" not in request.match_info:
             return None
-        if _int(request.match_info["guild_id"], missing_access) != self.store.identity.guild_id:
+        guild_id = _int(request.match_info["guild_id"], missing_access)
+        if guild_id not in self.store.guilds:
             raise missing_access
-        return self.store.identity.guild_id
+        return guild_id
 
     async def _get_commands(self, request: web.Request) -> web.StreamResponse:
         guild_id = self._scope(request)
-        return json_response(self.commands.global_commands if guild_id is None else self.commands.guild_commands)
+        return json_response(
+            self.commands.global_commands if guild_id is None else self.commands.by_guild.get(guild_id, [])
+        )
 
     async def _put_commands(self, request: web.Request) -> web.StreamResponse:
         guild_id = self._scope(request)

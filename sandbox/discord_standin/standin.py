@@ -137,7 +137,19 @@ class StandIn:
 
     @property
     def connected(self) -> bool:
+        """Every guild's interactions (and DMs') reach a connected bot shard."""
         return self._gateway.connected
+
+    @property
+    def connected_shards(self) -> list[tuple[int, int]]:
+        """(shard id, shard count) of each shard connected now."""
+        return self._gateway.connected_shards
+
+    def add_guild(self, name: str) -> int:
+        """Another guild the bot is in, on the shard after the newest guild's (for any shard count); its id."""
+        guild = self.store.add_guild(name)
+        self.store.changes.changed()
+        return guild.id
 
     @property
     def identify_count(self) -> int:
@@ -150,10 +162,13 @@ class StandIn:
 
     # Simulated users
 
-    def add_user(self, user_id: int, name: str | None = None, *, locale: str | None = None) -> None:
-        """Name a simulated user before it acts (users are otherwise created on first use as "user<id>"), and
-        set the language of their Discord client (`en-US` unless told)."""
-        self.store.user(user_id, name, locale)
+    def add_user(
+        self, user_id: int, name: str | None = None, *, locale: str | None = None, guild_id: int | None = None
+    ) -> None:
+        """Name a simulated user before it acts (users are otherwise created on first use as "user<id>"), set
+        the language of their Discord client (`en-US` unless told) and the guild where they use the bot (the
+        home guild unless told)."""
+        self.store.user(user_id, name, locale, guild_id)
 
     async def run_command(
         self,

@@ -1,4 +1,5 @@
-"""The stand-in's world: one guild with one text channel, the bot, simulated users, their DM channels, messages.
+"""The stand-in's world: the bot's guilds (the home one first), each with a text channel, the bot, simulated users
+(each acting in one guild), their DM channels, messages.
 
 Who sees a message is decided here and only here, so the REST routes and the simulated users agree on it.
 """
@@ -39,6 +40,13 @@ class Identity:
     channel_name: str = "ladder"
 
 
+@dataclass(frozen=True)
+class Guild:
+    id: int
+    name: str
+    channel_id: int  # its first text channel, where its members use the bot
+
+
 @dataclass
 class User:
     id: int
@@ -46,6 +54,7 @@ class User:
     bot: bool = False
     # The language of the user's Discord client: every interaction of theirs carries it (`locale`).
     locale: str = "en-US"
+    guild_id: int | None = None  # the guild where the user runs commands (None: the home guild)
 
 
 @dataclass
@@ -54,6 +63,7 @@ class Channel:
     type: int
     recipient_id: int | None = None  # the user of a DM channel
     name: str | None = None  # a guild channel's, when not the guild's first channel
+    guild_id: int | None = None  # a guild channel's guild
 
 
 @dataclass
@@ -131,7 +141,11 @@ class Store:
         self.cdn = Cdn(clock, self.snowflakes)  # the files of every attachment, users' and the bot's
         self.changes = Changes()
         self.users: dict[int, User] = {identity.bot_user_id: User(identity.bot_user_id, identity.bot_name, bot=True)}
-        self.channels: dict[int, Channel] = {identity.channel_id: Channel(identity.channel_id, GUILD_TEXT)}
+        home = Guild(identity.guild_id, identity.guild_name, identity.channel_id)
+        self.guilds: dict[int, Guild] = {home.id: home}
+        self.channels: dict[int, Channel] = {
+            identity.channel_id: Channel(identity.channel_id, GUILD_TEXT, name=identity.channel_name, guild_id=home.id)
+        }
         self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
         self.closed_dms: set[int] = set()
         self.admins: set[int] = set()  # users with Manage Server in the guild
@@ -141,7 +155,9 @@ class Store:
 
     # Users and channels
 
-    def user(self, user_id: int, name: str | None = None, locale: str | None = None) -> User:
+    def user(
+        self, user_id: int, name: str | None = None, locale: str | None = None, guild_id: int | None = None
+    ) -> User:
         """The simulated user with this id, created on first mention."""
         user = self.users.get(user_id)
         if user is None:
@@ -150,7 +166,26 @@ class Store:
             user.name = name
         if locale is not None:
             user.locale = locale
+        if guild_id is not None:
+            if guild_id not in self.guilds:
+                raise LookupError(f"the stand-in has no guild {guild_id}")
+            user.guild_id = guild_id
         return user
+
+    def add_guild(self, name: str) -> Guild:
+        """Another guild the bot is in, with one text channel. Its id's timestamp is one millisecond past the
+        newest guild's, so with any shard count the guilds fall on consecutive shards (Discord's rule is
+        `(guild_id >> 22) % shard_count`)."""
+        newest = max(self.guilds)
+        guild_id = (((newest >> 22) + 1) << 22) | (newest & ((1 << 22) - 1))
+        channel = Channel(self.snowflakes.next(), GUILD_TEXT, name=name.lower().replace(" ", "-"), guild_id=guild_id)
+        self.channels[channel.id] = channel
+        guild = self.guilds[guild_id] = Guild(guild_id, name, channel.id)
+        return guild
+
+    def channel_of(self, user: User) -> Channel:
+        """The text channel where the user runs commands."""
+        return self.channels[self.guilds[user.guild_id or self.identity.guild_id].channel_id]
 
     def sent_with_nonce(self, author_id: int, nonce: str) -> Message | None:
         """The message this author created with this nonce within Discord's few minutes, if any."""
@@ -163,13 +198,15 @@ class Store:
         self._nonces[(author_id, nonce)] = message
 
     def text_channel(self, name: str) -> Channel:
-        """Another text channel in the guild (the match log, say)."""
-        channel = Channel(self.snowflakes.next(), GUILD_TEXT, name=name)
+        """Another text channel in the home guild (the match log, say)."""
+        channel = Channel(self.snowflakes.next(), GUILD_TEXT, name=name, guild_id=self.identity.guild_id)
         self.channels[channel.id] = channel
         return channel
 
-    def guild_channels(self) -> list[Channel]:
-        return [c for c in self.channels.values() if c.type == GUILD_TEXT]
+    def guild_channels(self, guild_id: int | None = None) -> list[Channel]:
+        """The text channels of a guild (the home guild's by default)."""
+        wanted = guild_id or self.identity.guild_id
+        return [c for c in self.channels.values() if c.type == GUILD_TEXT and c.guild_id == wanted]
 
     def dm_channel(self, user_id: int) -> Channel:
         channel_id = self.dm_channels.get(user_id)
@@ -261,4 +298,4 @@ class Store:
         return [m for m in self.messages.values() if self.visible(m, user_id)]
 
     def guild_id_of(self, channel: Channel) -> int | None:
-        return self.identity.guild_id if channel.type == GUILD_TEXT else None
+        return channel.guild_id if channel.type == GUILD_TEXT else None

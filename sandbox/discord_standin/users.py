@@ -43,9 +43,9 @@ class SimulatedUsers:
         forged: bool = False,
     ) -> InteractionResult:
         self._require_bot()
-        self.store.user(user_id)
-        command = self.commands.find(name, in_dm=in_dm)
-        channel = self.store.dm_channel(user_id) if in_dm else self.store.channels[self.store.identity.channel_id]
+        user = self.store.user(user_id)
+        channel = self.store.dm_channel(user_id) if in_dm else self.store.channel_of(user)
+        command = self.commands.find(name, in_dm=in_dm, guild_id=self.store.guild_id_of(channel))
         data = self.commands.invocation(command, options, subcommand, channel, forged=forged)
         interaction = self.interactions.new(APPLICATION_COMMAND, user_id, channel)
         return await self._dispatch(interaction, data)
@@ -64,15 +64,15 @@ class SimulatedUsers:
         suggestions with the options filled in so far, the typed one marked focused (its text not checked: it is
         being typed)."""
         self._require_bot()
-        self.store.user(user_id)
-        command = self.commands.find(name, in_dm=False)
+        user = self.store.user(user_id)
+        command = self.commands.find(name, in_dm=False, guild_id=user.guild_id)
         schema: list[JSON] = command.get("options") or []
         for part in (subcommand or "").split():
             schema = next((o.get("options") or [] for o in schema if o.get("name") == part), [])
         focus = next((o for o in schema if o.get("name") == option), None)
         if focus is None or not focus.get("autocomplete"):
             raise LookupError(f"/{name} {subcommand or ''} has no autocomplete option {option!r}")
-        channel = self.store.channels[self.store.identity.channel_id]
+        channel = self.store.channel_of(user)
         data = self.commands.invocation(command, options, subcommand, channel, partial=True)
         leaf = data
         for _ in (subcommand or "").split():

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import time
 
 from bot.live_messages import LiveMessages
 from bot.notifications import NotificationService
-from db.events import MATCH_FOUND, MATCH_REMINDER, QUEUE_EXPIRED, Event
+from db.events import MATCH_COMPLETED, MATCH_FOUND, MATCH_REPORTED, QUEUE_EXPIRED, SOMEONE_WAITING, Event
 
 
 def _event(event_id: int, player_id: int, type_: str = MATCH_FOUND) -> Event:
@@ -111,7 +112,7 @@ async def test_waiting_players_hold_no_task_until_there_is_something_to_show() -
     for sub in subs:
         service.activate(sub, sink)
     assert len(asyncio.all_tasks()) == tasks_before  # a thousand waiting players, no task among them
-    offered = [asyncio.create_task(service.offer(7, _event(n, 7, MATCH_REMINDER))) for n in range(3)]
+    offered = [asyncio.create_task(service.offer(7, _event(n, 7, SOMEONE_WAITING))) for n in range(3)]
     await asyncio.sleep(0)
     assert len(service.tasks()) == 1  # one task shows the player's events, in order
     assert await asyncio.gather(*offered) == [True, True, True]
@@ -132,3 +133,37 @@ async def test_a_waiting_player_costs_the_garbage_collector_one_object() -> None
     gc.collect()  # a collection stops tracking the tuples of plain values (each player's address)
     assert len(gc.get_objects()) - before <= 5_000 + 10
     assert service.subscriptions == 5_000
+
+
+async def test_a_subscription_offered_its_match_later_on_was_left_by_another_process() -> None:
+    """With several bot processes, another one showed the player's match found: the first event of the match
+    offered here ends the subscription, unshown, so the listener shows it by the token path (and its checks)."""
+    service = NotificationService()
+    sub = service.subscribe(1)
+    shown: list[int] = []
+
+    async def sink(event: Event) -> None:
+        shown.append(event.id)
+
+    service.activate(sub, sink)
+    assert await service.offer(1, _event(8, 1, MATCH_REPORTED)) is False
+    assert shown == [] and service.subscriptions == 0
+    assert await service.offer(1, _event(9, 1, MATCH_COMPLETED)) is False
+
+
+async def test_subscriptions_whose_live_message_died_are_forgotten() -> None:
+    service = NotificationService()
+    shown: list[int] = []
+
+    async def sink(event: Event) -> None:
+        shown.append(event.id)
+
+    now = time.time()
+    for player, until in ((1, now - 200), (2, now - 100), (3, now + 600)):
+        service.activate(service.subscribe(player), sink, until=until)
+    service.subscribe(4)  # its Join is still being answered: it waits for its live message
+    assert service.forget_expired() == 2
+    assert service.subscriptions == 2
+    assert await service.offer(3, _event(5, 3)) is True and shown == [5]
+    service.activate(service.subscribe(5), sink, until=0.0)  # died long ago, by the clock
+    assert await service.offer(5, _event(6, 5)) is False and shown == [5]
