@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--no-rate-limits", action="store_true", help="the stand-in without Discord's rate limits")
     demo.add_argument("--latency-ms", type=float, default=60.0,
                       help="network delay each way between the bot and the stand-in (default 60)")  # fmt: skip
+    demo.add_argument("--bots", type=_positive_int, default=2,
+                      help="bot processes, one shard and one server of players each (default 2)")  # fmt: skip
 
     chaos = commands.add_parser("chaos", help="the ladder under injected faults; a report of any harm done")
     chaos.add_argument("--players", type=_positive_int, default=1000, help="simulated players (default 1000)")
@@ -70,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
                 keep_servers=args.keep_servers,
                 rate_limits=not args.no_rate_limits,
                 latency_ms=args.latency_ms,
+                bots=args.bots,
             )
         )
         if not report["completed"]:

@@ -31,7 +31,7 @@ from db.migrate import upgrade
 from db.settings import get_settings
 from sandbox.chaos_players import ChaosTally, live
 from sandbox.chaos_report import chaos_report
-from sandbox.chaos_stack import ChaosStack
+from sandbox.chaos_stack import BOTS, ChaosStack
 from sandbox.discord_standin import StandIn, as_discord
 from sandbox.faults import inject, plan_faults
 from sandbox.match_play import admin_settles_disputes
@@ -99,6 +99,8 @@ async def _chaos(options: ChaosOptions, state: Path) -> dict[str, Any]:
     ladder = load_ladder(ladder_file)
     token = uuid.uuid4().hex[:8]
     standin = StandIn(BOT_TOKEN, **as_discord())
+    # A server per bot process, on its shard; the players are spread over them.
+    guilds = [standin.store.identity.guild_id] + [standin.add_guild(f"Server {n}") for n in range(2, BOTS + 1)]
     await standin.start()
     env = {
         "DATABASE_URL": database_url,
@@ -115,7 +117,6 @@ async def _chaos(options: ChaosOptions, state: Path) -> dict[str, Any]:
         "DISCORD_GUILD_ID": "",
         "ADMIN_CHANNEL_ID": str(standin.store.identity.channel_id),
         "ADMIN_GUILD_ID": str(standin.store.identity.guild_id),
-        "BOT_STATS_FILE": str(logs / "bot-stats.jsonl"),
     }
     print(f"Chaos run: {options.players} players for {options.duration:.0f} s, seed {options.seed}; logs in {logs}/")
     stack = ChaosStack(env, state, logs, standin)
@@ -126,6 +127,8 @@ async def _chaos(options: ChaosOptions, state: Path) -> dict[str, Any]:
     try:
         await stack.start()
         players, initial = await seed_players(sessions, ladder, options.players, random.Random(options.seed))
+        for n, player in enumerate(players):
+            standin.add_user(player.id, guild_id=guilds[n % len(guilds)])
         standin.make_admin(ADMIN_ID)
         admin_done = asyncio.Event()
         admin = started.task(admin_settles_disputes(standin, ADMIN_ID, admin_done), "admin")

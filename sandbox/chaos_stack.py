@@ -1,5 +1,6 @@
 """The processes of a chaos run, each one restartable: two workers, two beats (one schedules, the other stands
-by for RedBeat's lock), the bot, and the embedded PostgreSQL and Valkey of the run's own state folder."""
+by for RedBeat's lock), the bot as two processes (a shard each), and the embedded PostgreSQL and Valkey of the
+run's own state folder."""
 
 from __future__ import annotations
 
@@ -16,12 +17,13 @@ import psutil
 
 from sandbox import processes
 from sandbox.discord_standin import StandIn
-from sandbox.population import wait_for_bot
+from sandbox.population import wait_for_bots
 from sandbox.servers import restart_postgres, restart_valkey
 from sandbox.wave_gaps import wave_ticks
 
 WORKERS = 2
 BEATS = 2
+BOTS = 2
 # What a beat logs as it takes the schedule lock, and as it gives it up (workers/beat_scheduler.py).
 BEAT_HOLDS = "Acquired lock"
 BEAT_LETS_GO = ("standing by for the schedule lock", "lost the schedule lock")
@@ -39,7 +41,7 @@ class ChaosStack:
     beat_log_starts: list[int] = field(default_factory=list)
     # When the scheduling beat was killed: the report measures the gap between waves across each moment.
     beat_kills: list[datetime] = field(default_factory=list)
-    bot: subprocess.Popen[bytes] | None = None
+    bots: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def failpoint_file(self, worker: int) -> Path:
         return self.state / f"failpoint-worker{worker}"
@@ -49,7 +51,8 @@ class ChaosStack:
             self.workers.append(self._start_worker(i))
         for i in range(BEATS):
             self.beats.append(self._start_beat(i))
-        await self.start_bot()
+        self.bots = [self._start_bot(i) for i in range(BOTS)]
+        await self._wait_for_bots(identified_before=0)
 
     def _beat_log(self, i: int) -> Path:
         return self.logs / f"beat{i}.log"
@@ -85,13 +88,21 @@ class ChaosStack:
         env = {**self.env, "LADDER_FAILPOINT_FILE": str(self.failpoint_file(i))}
         return processes.start_worker(env, self.logs / f"worker{i}.log", name=f"worker{i}")
 
-    async def start_bot(self) -> None:
-        identified = self.standin.identify_count
-        self.bot = processes.start_bot(self.env, self.logs / "bot.log")
-        await wait_for_bot(self.standin, self.bot, self.logs / "bot.log", timeout=90, identified_before=identified)
+    def _bot_log(self, i: int) -> Path:
+        return self.logs / f"bot{i}.log"
+
+    def _start_bot(self, i: int) -> subprocess.Popen[bytes]:
+        """Bot process `i` holds shard `i`, with a consumer name of its own (the same after a restart)."""
+        env = {**self.env, "SHARD_COUNT": str(BOTS), "SHARD_IDS": str(i),
+               "BOT_STATS_FILE": str(self.logs / f"bot-stats{i}.jsonl")}  # fmt: skip
+        return processes.start_bot(env, self._bot_log(i))
+
+    async def _wait_for_bots(self, identified_before: int) -> None:
+        bots = [(bot, self._bot_log(i)) for i, bot in enumerate(self.bots)]
+        await wait_for_bots(self.standin, bots, timeout=90, identified_before=identified_before)
 
     async def stop(self) -> None:
-        procs = [p for p in (self.bot, *self.beats, *self.workers) if p is not None]
+        procs = [*self.bots, *self.beats, *self.workers]
         for p in procs:
             _resume(p)  # a stalled bot cannot stop
         await asyncio.gather(*(asyncio.to_thread(processes.stop, p) for p in procs))
@@ -131,30 +142,33 @@ class ChaosStack:
         self.beats[active] = self._start_beat(active)
         return active
 
-    async def kill_bot(self, down_s: float) -> None:
-        assert self.bot is not None
-        await asyncio.to_thread(_kill_tree, self.bot)
+    async def kill_bots(self, which: list[int], down_s: float) -> None:
+        """SIGKILLs these bot processes, and starts them again `down_s` later."""
+        identified = self.standin.identify_count
+        await asyncio.gather(*(asyncio.to_thread(_kill_tree, self.bots[i]) for i in which))
         await asyncio.sleep(down_s)
-        await self.start_bot()
+        for i in which:
+            self.bots[i] = self._start_bot(i)
+        await self._wait_for_bots(identified_before=identified + len(which) - 1)
 
-    async def stall_bot(self, stall_s: float) -> None:
-        assert self.bot is not None
-        self.bot.send_signal(signal.SIGSTOP)
+    async def stall_bot(self, i: int, stall_s: float) -> None:
+        self.bots[i].send_signal(signal.SIGSTOP)
         try:
             await asyncio.sleep(stall_s)
         finally:
-            self.bot.send_signal(signal.SIGCONT)
+            self.bots[i].send_signal(signal.SIGCONT)
 
     async def lose_redis(self, bot_paused_s: float = 2.0) -> None:
-        """Valkey restarted empty, while the bot is paused a moment: the events published meanwhile are lost
+        """Valkey restarted empty, while the bots are paused a moment: the events published meanwhile are lost
         before anyone read them, as they would be in flight on a busy ladder."""
-        assert self.bot is not None
-        self.bot.send_signal(signal.SIGSTOP)
+        for bot in self.bots:
+            bot.send_signal(signal.SIGSTOP)
         try:
             await asyncio.sleep(bot_paused_s)
             await asyncio.to_thread(restart_valkey, self.state / "valkey")
         finally:
-            self.bot.send_signal(signal.SIGCONT)
+            for bot in self.bots:
+                bot.send_signal(signal.SIGCONT)
 
     def events_recovered(self) -> int:
         """What the relay says it published again after a loss (from the workers' logs: for information)."""

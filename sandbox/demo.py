@@ -29,7 +29,7 @@ from sandbox.match_cards import card_complete, instructions_shown, ladder_data
 from sandbox.match_play import admin_settles_disputes, play_match
 from sandbox.player_view import RESULT, Shows, harmed_views, look, match_of, shows
 from sandbox.players import PlayerStepFailed, Profile, cancel, matches_found_in, press_on_match, queue_up
-from sandbox.population import PROGRESS, SimulatedPlayer, seed_players, wait_for_bot
+from sandbox.population import PROGRESS, SimulatedPlayer, seed_players, wait_for_bots
 from sandbox.reading import names_pattern, untranslated
 from sandbox.run_life import Started, stop_on_sigterm, stop_tasks, unless_one_exits, what_failed, write_traceback
 from sandbox.servers import embedded_running, ensure_servers, fresh_database
@@ -63,6 +63,9 @@ class DemoOptions:
     # Discord's rate limits and a network's delay between the bot and the stand-in.
     rate_limits: bool = True
     latency_ms: float = 60.0
+    # Bot processes, each holding one shard; the stand-in has as many servers, one per shard, and the players are
+    # spread over them.
+    bots: int = 2
 
 
 @dataclass
@@ -130,7 +133,6 @@ async def _run(options: DemoOptions, logs: Path, started: Started, tally: Tally)
         "DISCORD_TOKEN": DEMO_BOT_TOKEN,
         "DISCORD_API_BASE": standin.api_base,
         "DISCORD_GUILD_ID": "",
-        "BOT_STATS_FILE": str(logs / f"bot-stats-{token}.jsonl"),
         "CONFIRM_WINDOW_S": str(options.confirm_window),
         "DEADLINE_SWEEP_S": "1",
         # Disputes go to the stand-in's guild channel, where the demo's admin settles them.
@@ -139,9 +141,12 @@ async def _run(options: DemoOptions, logs: Path, started: Started, tally: Tally)
         "PSEUDO_LANGUAGE": "true",
         **({"LADDER_CONFIG": str(options.ladder)} if options.ladder else {}),
     }
-    print(f"Servers and the Discord stand-in ready. Logs of the bot, workers and beat: {logs}/")
+    # One server per shard: the home server, then each next one on the next shard.
+    guilds = [standin.store.identity.guild_id] + [standin.add_guild(f"Server {n}") for n in range(2, options.bots + 1)]
+    bots = _bot_processes(options.bots, logs, token)
+    print(f"Servers and the Discord stand-in ready. Logs of the bots, workers and beat: {logs}/")
     watched = {
-        "bot": (processes.start_bot(env, logs / "bot.log"), logs / "bot.log"),
+        **{name: (processes.start_bot({**env, **bot_env}, log), log) for name, bot_env, log in bots},
         "beat": (processes.start_beat(env, logs / "beat.log"), logs / "beat.log"),
         # A second beat, as a deployment runs one for safety: it stands by for the schedule lock.
         "standby beat": (processes.start_beat(env, logs / "beat-standby.log"), logs / "beat-standby.log"),
@@ -150,9 +155,23 @@ async def _run(options: DemoOptions, logs: Path, started: Started, tally: Tally)
     }
     started.processes += [process for process, _ in watched.values()]
     started.engine = async_engine(database_url)
-    await wait_for_bot(standin, watched["bot"][0], logs / "bot.log")
-    work = _play_out(options, ladder, standin, async_session_factory(started.engine), started, tally, env)
+    await wait_for_bots(standin, [watched[name] for name, _, _ in bots])
+    stats = [Path(bot_env["BOT_STATS_FILE"]) for _, bot_env, _ in bots]
+    work = _play_out(options, ladder, standin, async_session_factory(started.engine), started, tally, guilds, stats)
     return await unless_one_exits(work, watched)
+
+
+def _bot_processes(count: int, logs: Path, token: str) -> list[tuple[str, dict[str, str], Path]]:
+    """Each bot process's name, environment and log: one unsharded bot, or one shard each."""
+    if count == 1:
+        return [("bot", {"BOT_STATS_FILE": str(logs / f"bot-stats-{token}.jsonl")}, logs / "bot.log")]
+    return [
+        (f"bot {shard}",
+         {"SHARD_COUNT": str(count), "SHARD_IDS": str(shard),
+          "BOT_STATS_FILE": str(logs / f"bot-stats-{token}-{shard}.jsonl")},
+         logs / f"bot-{shard}.log")
+        for shard in range(count)
+    ]  # fmt: skip
 
 
 async def _play_out(
@@ -162,12 +181,13 @@ async def _play_out(
     sessions: Any,
     started: Started,
     tally: Tally,
-    env: dict[str, str],
+    guilds: list[int],
+    bot_stats: list[Path],
 ) -> dict[str, Any]:
     """The players play, the matches end, and the report is counted from what the players' views show."""
     rng = random.Random(options.seed)
     players, initial = await seed_players(sessions, ladder, options.players, rng)
-    locales = _speak(standin, players, options.seed)
+    locales = _speak(standin, players, options.seed, guilds)
     progress = started.task(_show_progress(sessions, standin, tally, time.monotonic()), "progress")
     standin.make_admin(ADMIN_ID)
     admin_done = asyncio.Event()
@@ -178,17 +198,18 @@ async def _play_out(
     await admin
     await stop_tasks([progress])
     profiles = {p.id: Profile.of(p.id, p.region) for p in players}
-    report = await _report(sessions, standin, tally, options, ladder, initial, Path(env["BOT_STATS_FILE"]), profiles)
+    report = await _report(sessions, standin, tally, options, ladder, initial, bot_stats, profiles)
     return {**report, **_languages_report(standin, ladder, players, locales), "completed": True}
 
 
-def _speak(standin: StandIn, players: list[SimulatedPlayer], seed: int) -> dict[int, str]:
-    """Gives each player's Discord client a language (its own draw: the rest of the run is as without)."""
+def _speak(standin: StandIn, players: list[SimulatedPlayer], seed: int, guilds: list[int]) -> dict[int, str]:
+    """Gives each player's Discord client a language (its own draw: the rest of the run is as without) and a
+    server, in turn."""
     draw = random.Random(f"{seed}:locales")
     codes, shares = zip(*CLIENT_LOCALES, strict=True)
     locales = {p.id: draw.choices(codes, shares)[0] for p in players}
-    for player_id, locale in locales.items():
-        standin.add_user(player_id, f"Player {player_id}", locale=locale)
+    for n, (player_id, locale) in enumerate(locales.items()):
+        standin.add_user(player_id, f"Player {player_id}", locale=locale, guild_id=guilds[n % len(guilds)])
     return locales
 
 
@@ -363,7 +384,7 @@ async def _report(
     options: DemoOptions,
     ladder: Ladder,
     initial: dict[tuple[int, str], float],
-    bot_stats: Path,
+    bot_stats: list[Path],
     profiles: dict[int, Profile],
 ) -> dict[str, Any]:
     async with sessions() as session:
@@ -443,7 +464,9 @@ async def _report(
                       {p: profiles[p] for p in (m.player1_id, m.player2_id) if p in profiles}, instructions)
         for m in matched
     )  # fmt: skip
-    stalls = [json.loads(line)["largest_stall_ms"] for line in bot_stats.read_text().splitlines()[1:]]
+    # Each bot's figures, a line a second; the first covers its start-up.
+    lines = [[json.loads(line) for line in path.read_text().splitlines()] for path in bot_stats]
+    stalls = [line["largest_stall_ms"] for bot in lines for line in bot[1:]]
     return {
         **_partial_report(options, tally),
         "matches": len(matched),
@@ -486,6 +509,16 @@ async def _report(
         "notify_latency_p50_ms": _percentile(latencies, 50),
         "notify_latency_p99_ms": _percentile(latencies, 99),
         "bot_largest_stall_ms": max(stalls, default=None),
+        # What each bot process did: the stream's events it handled and the players it showed them to, by path.
+        "bots": [
+            {
+                "shards": bot[-1]["shards"],
+                "events_handled": bot[-1]["events_handled"],
+                "deliveries": bot[-1]["deliveries_by_path"],
+            }
+            for bot in lines
+            if bot
+        ],
     }
 
 

@@ -9,18 +9,23 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from sandbox.chaos_stack import ChaosStack
+from sandbox.chaos_stack import BOTS, ChaosStack
 
 log = logging.getLogger(__name__)
 
 WORKER_KILLED_MID_WAVE = "worker_killed_mid_wave"
+# Every bot process at once: nobody answers the players for a moment.
 BOT_KILLED = "bot_killed"
+# One of the bot processes: the other goes on delivering every event, and its guild's players are answered.
+ONE_BOT_KILLED = "one_bot_killed"
 REDIS_LOST = "redis_lost"
 POSTGRES_RESTARTED = "postgres_restarted"
 BOT_STALLED = "bot_stalled"
 BEAT_KILLED = "beat_killed"
 NO_WAVE_TO_KILL = "no_wave_to_kill"
-KINDS = (WORKER_KILLED_MID_WAVE, BOT_KILLED, REDIS_LOST, POSTGRES_RESTARTED, BOT_STALLED, BEAT_KILLED)
+KINDS = (
+    WORKER_KILLED_MID_WAVE, BOT_KILLED, ONE_BOT_KILLED, REDIS_LOST, POSTGRES_RESTARTED, BOT_STALLED, BEAT_KILLED
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -29,9 +34,12 @@ class Fault:
     kind: str
     point: str = "wave_before_commit"
     seconds: float = 0.0  # how long the bot or the beat stays down, or the bot stalled
+    bot: int = 0  # the bot process killed alone or stalled
 
 
-def plan_faults(seed: int, duration_s: float, claim_idle_s: float, count: int | None = None) -> list[Fault]:
+def plan_faults(
+    seed: int, duration_s: float, claim_idle_s: float, count: int | None = None, bots: int = BOTS
+) -> list[Fault]:
     """At least one fault of each kind, spread over the first three quarters of the run (the rest is for
     the ladder to recover in plain sight), in an order and at moments drawn from the seed."""
     rng = random.Random(f"faults:{seed}")
@@ -49,6 +57,7 @@ def plan_faults(seed: int, duration_s: float, claim_idle_s: float, count: int | 
                 point=rng.choice(("wave_before_commit", "wave_after_commit")),
                 # A stall outlasts the listener's claim timeout; a killed bot stays down a moment.
                 seconds=claim_idle_s + rng.uniform(1, 4) if kind == BOT_STALLED else rng.uniform(0.5, 3),
+                bot=rng.randrange(bots),
             )
         )
     return faults
@@ -80,8 +89,11 @@ async def _inject(stack: ChaosStack, fault: Fault, wave_interval_s: float) -> st
             return None
         return f"worker{died[0]} killed at {fault.point}" + (" (and another)" if len(died) > 1 else "")
     if fault.kind == BOT_KILLED:
-        await stack.kill_bot(fault.seconds)
-        return f"bot killed, restarted after {fault.seconds:.1f} s"
+        await stack.kill_bots(list(range(len(stack.bots))), fault.seconds)
+        return f"every bot process killed, restarted after {fault.seconds:.1f} s"
+    if fault.kind == ONE_BOT_KILLED:
+        await stack.kill_bots([fault.bot], fault.seconds)
+        return f"bot{fault.bot} (of {len(stack.bots)}) killed, restarted after {fault.seconds:.1f} s"
     if fault.kind == BEAT_KILLED:
         beat = await stack.kill_active_beat(fault.seconds, within_s=4 * wave_interval_s)
         if beat is None:
@@ -93,5 +105,5 @@ async def _inject(stack: ChaosStack, fault: Fault, wave_interval_s: float) -> st
     if fault.kind == POSTGRES_RESTARTED:
         await stack.restart_postgres()
         return "PostgreSQL restarted"
-    await stack.stall_bot(fault.seconds)
-    return f"bot stalled {fault.seconds:.1f} s"
+    await stack.stall_bot(fault.bot, fault.seconds)
+    return f"bot{fault.bot} stalled {fault.seconds:.1f} s"

@@ -18,12 +18,22 @@ from sandbox.discord_standin import StandIn
 
 async def wait_for_bot(standin: StandIn, bot: Any, log: Path, timeout: float = 60, identified_before: int = 0) -> None:
     """Until the bot process has connected to the stand-in (again, after `identified_before` connections)."""
+    await wait_for_bots(standin, [(bot, log)], timeout, identified_before)
+
+
+async def wait_for_bots(
+    standin: StandIn, bots: list[tuple[Any, Path]], timeout: float = 60, identified_before: int = 0
+) -> None:
+    """Until the bot processes have connected to the stand-in (again, after `identified_before` connections), so
+    every server's interactions reach one, and the commands are synced."""
     deadline = time.monotonic() + timeout
-    while not (standin.identify_count > identified_before and standin.commands):
-        if bot.poll() is not None:
-            raise RuntimeError(f"the bot exited; see {log}")
+    while not (standin.identify_count > identified_before and standin.commands and standin.connected):
+        for bot, log in bots:
+            if bot.poll() is not None:
+                raise RuntimeError(f"the bot exited; see {log}")
         if time.monotonic() > deadline:
-            raise RuntimeError(f"the bot did not connect to the stand-in within {timeout:.0f}s; see {log}")
+            logs = ", ".join(str(log) for _, log in bots)
+            raise RuntimeError(f"the bot did not connect to the stand-in within {timeout:.0f}s; see {logs}")
         await asyncio.sleep(0.1)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from sandbox.faults import BOT_STALLED, KINDS, plan_faults
+from sandbox.faults import BOT_STALLED, KINDS, ONE_BOT_KILLED, plan_faults
 
 
 def test_a_short_run_gets_every_kind_of_fault_once_spread_over_its_first_three_quarters() -> None:
@@ -22,3 +22,10 @@ def test_a_long_run_gets_about_one_fault_a_minute_and_the_seed_decides_them() ->
     assert len(plan) == 10 and all(1 <= sum(f.kind == k for f in plan) <= 2 for k in KINDS)
     assert plan == plan_faults(seed=1, duration_s=600, claim_idle_s=5)
     assert plan != plan_faults(seed=2, duration_s=600, claim_idle_s=5)
+
+
+def test_the_bot_killed_alone_or_stalled_is_drawn_among_the_processes() -> None:
+    plans = [plan_faults(seed=seed, duration_s=600, claim_idle_s=5, bots=2) for seed in range(20)]
+    alone = [f.bot for plan in plans for f in plan if f.kind in (ONE_BOT_KILLED, BOT_STALLED)]
+    assert set(alone) == {0, 1}
+    assert all(f.bot == 0 for f in plan_faults(seed=3, duration_s=600, claim_idle_s=5, bots=1))
