@@ -70,8 +70,13 @@ class LadderBot(LadderClient):
         self.settings = settings
         self.ladder = ladder
         self.loop_watch = LoopWatch()
-        self.health = BotHealth()
-        for event in ("on_connect", "on_resumed", "on_disconnect"):
+        if settings.sharded:
+            self.health = BotHealth(own_shards=tuple(settings.own_shards()))
+            gateway_events = ("on_shard_connect", "on_shard_resumed", "on_shard_disconnect")
+        else:
+            self.health = BotHealth()
+            gateway_events = ("on_connect", "on_resumed", "on_disconnect")
+        for event in gateway_events:
             self.add_listener(getattr(self.health, event), event)
         self._metrics_server: Any = None
         self._services: Services | None = None

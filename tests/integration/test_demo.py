@@ -43,6 +43,9 @@ def test_demo_matches_and_notifies_everyone_once(ladder_env: dict[str, str], tmp
     # Every match ended: played (a dispute is settled as a result), called off, or run out.
     assert figures["matches_completed"] + figures["aborted"] + figures["timed_out"] == figures["matches"]
     assert "Demo summary" in done.stdout and "players notified" in done.stdout
+    # The bot ran as two processes, a shard and a server of players each, and both delivered the stream's events.
+    assert [bot["shards"] for bot in figures["bots"]] == [[0], [1]]
+    assert all(bot["events_handled"] > 0 for bot in figures["bots"]), figures["bots"]
 
 
 def _lines_a_clean_run_never_prints(output: str) -> list[str]:

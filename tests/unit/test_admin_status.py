@@ -48,3 +48,17 @@ async def test_gateway_drops_are_counted_once_each() -> None:
     assert not health.gateway_connected and health.gateway_drops == 1
     await health.on_resumed()
     assert health.gateway_connected
+
+
+async def test_a_sharded_process_is_connected_only_while_every_shard_it_holds_is() -> None:
+    health = BotHealth(own_shards=(2, 3))
+    await health.on_shard_connect(2)
+    assert not health.gateway_connected  # shard 3's guilds get no answers yet
+    await health.on_shard_connect(3)
+    assert health.gateway_connected and health.gateway_drops == 0
+    await health.on_shard_disconnect(3)
+    await health.on_shard_disconnect(2)
+    assert not health.gateway_connected and health.gateway_drops == 1
+    await health.on_shard_resumed(3)
+    await health.on_shard_resumed(2)
+    assert health.gateway_connected
