@@ -38,6 +38,7 @@ from bot.notifications import NotificationService
 from bot.request_clock import answered_within
 from bot.stream_consumer import step_aside
 from db import deliveries
+from db.deliveries import PRESS_UNANSWERED
 from db.events import (
     MATCH_ABORTED,
     MATCH_COMPLETED,
@@ -92,6 +93,10 @@ BOT_TOKEN = "bot_token"
 DIRECT_MESSAGE = "direct_message"
 # Recorded for a `match_reported` event the player will never need: a newer state of the match reached them.
 SUPERSEDED = "superseded"
+# How long after the listener reads it an event a player's press should have shown them is left to that press's
+# answer (Discord wants it within 3 s; a failed one is shown another way at once): past it, the bot that took the
+# press died before answering, and the listener shows the event to the presser.
+PRESS_ANSWER_WINDOW_S = 10.0
 # At most this many newer states drawn over an edit that lost the race (a match has few states).
 REDRAWS = 5
 
@@ -177,9 +182,14 @@ class Deliverer:
             players.append(MATCH_LOG)
         seen = await self._ledger.seen(event.id, players)
         todo = [p for p in players if p not in seen]
-        if not todo:
+        pressed = [p for p, path in seen.items() if path == PRESS_UNANSWERED]
+        if not todo and not pressed:
             return
-        outcomes = await asyncio.gather(*(self._deliver_and_record(event, p) for p in todo))
+        outcomes = await asyncio.gather(
+            *(self._deliver_and_record(event, p) for p in todo),
+            *(self._unless_answered(event, p) for p in pressed),
+        )
+        todo += pressed
         failed = {p: problem for p, (path, problem) in zip(todo, outcomes, strict=True) if path is None}
         if failed:
             await _until_written(lambda: self._record_failures(event.id, failed))
@@ -201,6 +211,20 @@ class Deliverer:
                 # delivery still retries leaves the event pending, and the bot that handles it again must
                 # not show this player a second direct message.
                 await _until_written(lambda: self._ledger.record(event.id, {player_id: path}))
+            return path, problem
+
+    async def _unless_answered(self, event: Event, player_id: int) -> tuple[str | None, str]:
+        """The player's own press moved the match to this event, and its answer was to show it: once the answer
+        has had its time, shown here unless it landed (or was shown another way meanwhile)."""
+        step_aside()
+        await asyncio.sleep(PRESS_ANSWER_WINDOW_S)
+        if (await self._ledger.seen(event.id, [player_id])).get(player_id) != PRESS_UNANSWERED:
+            return SUPERSEDED, ""
+        with log_context(match_id=match_id_of(event), player_id=player_id, event_id=event.id):
+            log.warning("event %s: the answer to player %s's press never landed; showing it", event.id, player_id)
+            path, problem = await self._deliver(event, player_id)
+            if path is not None:
+                await _until_written(lambda: self._ledger.settle_unanswered(event.id, player_id, path))
             return path, problem
 
     async def _tell_of_report(self, event: Event, player_id: int) -> tuple[str | None, str]:
@@ -230,11 +254,13 @@ class Deliverer:
             return await deliveries.newer_match_event(session, match_id, player_id, event.id)
 
     async def show_instead_of_answer(self, event: Event, player_id: int) -> None:
-        """The answer to the player's own press never reached them: shows them its event by the next path open
-        (their sight stays recorded with the press, so the listener does not show it a second time)."""
+        """The answer to the player's own press never reached them: shows them its event by the next path open,
+        then records the path (until then the listener leaves the event to this)."""
         path, problem = await self._deliver(event, player_id)
         if path is None:
             await _until_written(lambda: self._record_failures(event.id, {player_id: problem}))
+        else:
+            await _until_written(lambda: self._ledger.settle_unanswered(event.id, player_id, path))
 
     async def _record_failures(self, event_id: int, failed: dict[int, str]) -> None:
         async with self._sessions.begin() as session:
@@ -377,7 +403,7 @@ def match_id_of(event: Event) -> int | None:
     return match_id if isinstance(match_id, int) else None
 
 
-async def _until_written(write: Callable[[], Awaitable[None]]) -> None:
+async def _until_written(write: Callable[[], Awaitable[object]]) -> None:
     """What a player was shown must be recorded, or the event is shown to them again when it is retried (a
     second direct message or reminder): a database that is restarting is waited for, for a while."""
     for delay in (*RECORD_RETRY_S, None):

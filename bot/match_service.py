@@ -2,8 +2,8 @@
 
 Each move runs in one transaction through `AsyncSession.run_sync` (the loop never blocks); its events are
 published right after the commit (the relay catches a failed publish). The presser's own view is answered by
-the press itself, so their delivery is recorded with the move and the listener shows the event to the other
-player only.
+the press itself, so their delivery is recorded with the move (as unanswered, until the answer lands) and the
+listener shows the event to the other player only.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from db import deliveries, matches
+from db.deliveries import PRESS, PRESS_UNANSWERED
 from db.ladder import Ladder
 from db.logs import log_context
 from db.match_payloads import load_match, match_payload
@@ -26,9 +27,6 @@ from db.payloads import MatchPayload
 from db.rating import Elo
 
 log = logging.getLogger(__name__)
-
-# The path a delivery is recorded under when the player's own press showed them the event.
-PRESS = "press"
 
 
 class MatchService:
@@ -54,6 +52,11 @@ class MatchService:
             match_id, player_id, lambda s: matches.report(s, match_id, player_id, outcome, self.ladder, self._elo, ref)
         )
 
+    async def answered(self, event_id: int, player_id: int) -> None:
+        """The answer to the player's press, which shows them its event, reached Discord."""
+        async with self._sessions.begin() as session:
+            await deliveries.settle_unanswered(session, event_id, player_id, PRESS)
+
     async def current(self, match_id: int) -> MatchPayload | None:
         """The match as its view shows it now (for a player who lost their match message)."""
         async with self._sessions() as session:
@@ -70,14 +73,14 @@ class MatchService:
             return done
 
     async def _move_and_publish(self, player_id: int, move: Callable[[Session], Move]) -> Move:
-        """The move and, in its transaction, the presser's sight of its event (the answer to their press shows
+        """The move and, in its transaction, the presser's sight of its event (the answer to their press is to show
         it); published right after the commit, so the listener shows the other player at once and the presser
-        nothing twice."""
+        nothing twice, unless the answer never lands (the bot died first)."""
         async with self._sessions.begin() as session:
             done = await session.run_sync(move)
             event = done.event_for(player_id)
             if event is not None:
-                await deliveries.record_deliveries(session, event.id, {player_id: PRESS})
+                await deliveries.record_deliveries(session, event.id, {player_id: PRESS_UNANSWERED})
         await publish_now(self._sessions, self._redis, self._stream, [e.id for e in done.events])
         return done
 

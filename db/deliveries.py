@@ -10,6 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.events import Event
 from db.payloads import MatchPayload
 
+# The path of a delivery the player's own press showed them, and of one whose answer has not reached Discord
+# yet: recorded with the press's move, it becomes PRESS once the answer landed. A bot that died in between
+# leaves it unanswered, and the listener shows the event to the presser itself.
+PRESS = "press"
+PRESS_UNANSWERED = "press_unanswered"
+
 
 async def delivered_to(session: AsyncSession, event_id: int, player_ids: list[int]) -> set[int]:
     """The players of `player_ids` who have already seen the event."""
@@ -34,19 +40,29 @@ async def record_deliveries(session: AsyncSession, event_id: int, paths: dict[in
     )
 
 
-async def delivered_pairs(session: AsyncSession, pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Of these (event, player) pairs, the ones already delivered: one query for many events."""
+async def delivered_pairs(session: AsyncSession, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """Of these (event, player) pairs, the ones already delivered, with their path: one query for many events."""
     if not pairs:
-        return set()
+        return {}
     rows = await session.execute(
         text(
-            "SELECT d.event_id, d.player_id FROM deliveries d"
+            "SELECT d.event_id, d.player_id, d.path FROM deliveries d"
             " JOIN unnest(CAST(:events AS bigint[]), CAST(:players AS bigint[])) AS t(event_id, player_id)"
             " ON d.event_id = t.event_id AND d.player_id = t.player_id"
         ),
         {"events": [e for e, _ in pairs], "players": [p for _, p in pairs]},
     )
-    return {(r.event_id, r.player_id) for r in rows}
+    return {(r.event_id, r.player_id): r.path for r in rows}
+
+
+async def settle_unanswered(session: AsyncSession, event_id: int, player_id: int, path: str) -> bool:
+    """The press's answer landed (`path` PRESS), or the listener showed its event another way: the record says
+    so. False when it was settled already."""
+    settled = await session.execute(
+        text("UPDATE deliveries SET path = :path WHERE event_id = :e AND player_id = :p AND path = :unanswered"),
+        {"path": path, "e": event_id, "p": player_id, "unanswered": PRESS_UNANSWERED},
+    )
+    return bool(getattr(settled, "rowcount", 0))
 
 
 async def record_many(session: AsyncSession, rows: list[tuple[int, int, str]]) -> None:

@@ -64,5 +64,7 @@ async def answer_move(interaction: Interaction, move: Move, player_id: int, word
         if event is not None and deliverer is not None:
             await deliverer.show_instead_of_answer(event, player_id)
         raise
+    if event is not None:
+        await services_of(interaction).matches.answered(event.id, player_id)
     if move.refused is not None:
         await interaction.followup.send(refusal_text(words, move.refused), ephemeral=True)
