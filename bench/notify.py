@@ -46,14 +46,17 @@ TOKENS_EXPIRED_AFTER_S = 16 * 60
 
 
 async def measure(
-    singles: int, burst: int, expired: int = 0, *, burst_runs: int = 1, discords_rules: bool = False
+    singles: int, burst: int, expired: int = 0, *, burst_runs: int = 1, discords_rules: bool = False, bots: int = 1
 ) -> dict[str, Any]:
     """`burst_runs`: bursts of the same size, one after another, for the median and the spread. `expired`:
     players whose interaction tokens are past 15 minutes when their match is found (measured last: it moves
-    the stand-in's clock on)."""
-    async with bot_stack("ladder_bench_notify", discords_rules=discords_rules, record_bodies=burst_runs > 1) as stack:
+    the stand-in's clock on). `bots`: bot processes, a shard and a server of players each."""
+    recording = burst_runs > 1
+    async with bot_stack(
+        "ladder_bench_notify", discords_rules=discords_rules, record_bodies=recording, bots=bots
+    ) as stack:
         ids = count(700_000_000_000_000_001)
-        figures: dict[str, Any] = {"machine": machine(), "discords_rules": discords_rules}
+        figures: dict[str, Any] = {"machine": machine(), "discords_rules": discords_rules, "bot_processes": bots}
         if singles:
             figures["single_matches"] = await _singles(stack, singles, ids)
         if burst:
@@ -256,8 +259,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--singles", type=int, default=100)
     parser.add_argument("--burst", type=int, default=1000)
+    parser.add_argument("--burst-runs", type=int, default=1)
+    parser.add_argument("--bots", type=int, default=1, help="bot processes, a shard each (default 1)")
     args = parser.parse_args()
-    figures = asyncio.run(measure(args.singles, args.burst))
+    figures = asyncio.run(measure(args.singles, args.burst, burst_runs=args.burst_runs, bots=args.bots))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
     print(json.dumps(figures, indent=2))

@@ -1,5 +1,6 @@
-"""The real bot process against the Discord stand-in, on real PostgreSQL and Redis, for the benchmarks that
-need a player's whole path: join through the stand-in, a wave run here, the match shown by the bot."""
+"""The real bot process (or several, a shard and a server of players each) against the Discord stand-in, on
+real PostgreSQL and Redis, for the benchmarks that need a player's whole path: join through the stand-in, a wave
+run here, the match shown by the bot."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from db.settings import get_settings
 from sandbox import processes
 from sandbox.discord_standin import StandIn, as_discord
 from sandbox.players import match_first_shown_at, queue_up
+from sandbox.population import wait_for_bots
 from sandbox.servers import ServerUrls, drop_database, embedded_running, ensure_servers, fresh_database, stop_servers
 from workers.wave import WaveResult, run_wave
 
@@ -79,27 +81,31 @@ class BotStack:
     database_url: str
     stream: str
     standin: StandIn
-    bot: subprocess.Popen[bytes]
+    bots: list[subprocess.Popen[bytes]]
     engine: Engine
     sessions: sessionmaker[Session]
     client: redis.Redis
-    stats_file: Path
-    log: Path
-    env: dict[str, str]
+    stats_files: list[Path]
+    logs: list[Path]
+    envs: list[dict[str, str]]
+    # The server each player joins in, in turn: one per bot process.
+    guilds: list[int]
+
+    @property
+    def log(self) -> Path:
+        return self.logs[0]
 
     async def restart_bot(self) -> None:
-        """Stops the bot (SIGTERM, its live subscriptions end with it) and starts it again, until it is ready."""
-        await asyncio.to_thread(processes.stop, self.bot)
+        """Stops the bots (SIGTERM, their live subscriptions end with them) and starts them again, until ready."""
+        await asyncio.gather(*(asyncio.to_thread(processes.stop, bot) for bot in self.bots))
         identified = self.standin.identify_count
-        self.bot = processes.start_bot(self.env, self.log)
-        await self.until_ready(identified)
+        self.bots = [processes.start_bot(env, log) for env, log in zip(self.envs, self.logs, strict=True)]
+        await self.until_ready(identified + len(self.bots) - 1)
 
     async def until_ready(self, identified_before: int = 0) -> None:
-        """Until the bot has identified once more than before and its commands are synced."""
-        while not (self.standin.identify_count > identified_before and self.standin.commands):
-            if self.bot.poll() is not None:
-                raise RuntimeError(f"the bot exited; see {self.log}")
-            await asyncio.sleep(0.1)
+        """Until every bot has identified (once more than before), every server is held and the commands synced."""
+        bots = list(zip(self.bots, self.logs, strict=True))
+        await wait_for_bots(self.standin, bots, timeout=120, identified_before=identified_before)
 
     def wave(self) -> WaveResult:
         return run_wave(self.sessions, self.client, self.stream, starcraft())
@@ -114,14 +120,19 @@ class BotStack:
         return float(value)
 
     def stats(self) -> list[dict[str, Any]]:
-        """The bot's stats lines so far (one a second)."""
-        if not self.stats_file.exists():
-            return []
-        return [json.loads(line) for line in self.stats_file.read_text().splitlines() if line.strip()]
+        """The bots' stats lines so far (one a second each), in the order of their time."""
+        lines = [
+            json.loads(line)
+            for path in self.stats_files
+            if path.exists()
+            for line in path.read_text().splitlines()
+            if line.strip()
+        ]
+        return sorted(lines, key=lambda line: float(line["at"]))
 
     def rss_mb(self) -> float:
-        """The bot process's resident memory (VmRSS), in MB."""
-        for line in Path(f"/proc/{self.bot.pid}/status").read_text().splitlines():
+        """The first bot process's resident memory (VmRSS), in MB."""
+        for line in Path(f"/proc/{self.bots[0].pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
         raise RuntimeError("no VmRSS for the bot process")
@@ -135,6 +146,7 @@ class BotStack:
         async def one(index: int, player: int) -> None:
             async with slots:
                 race = "bw_terran" if index % 2 == 0 else "sc2_terran"
+                self.standin.add_user(player, guild_id=self.guilds[(index // 2) % len(self.guilds)])
                 messages[player] = (await queue_up(self.standin, starcraft(), player, [race])).id
 
         outcomes = await asyncio.gather(*(one(i, p) for i, p in enumerate(players)), return_exceptions=True)
@@ -182,19 +194,19 @@ class BotStack:
 
 @asynccontextmanager
 async def bot_stack(
-    prefix: str, *, discords_rules: bool = False, record_bodies: bool = False
+    prefix: str, *, discords_rules: bool = False, record_bodies: bool = False, bots: int = 1
 ) -> AsyncIterator[BotStack]:
     """`discords_rules`: the stand-in applies Discord's rate limits and a network's latency (60 ms each way).
-    `record_bodies`: it keeps every request body the bot sent."""
+    `record_bodies`: it keeps every request body the bot sent. `bots`: bot processes, each holding one shard and
+    the stand-in's server on it (players join in each in turn)."""
     with servers() as urls, database(urls, prefix) as database_url:
         state = get_settings().state_dir
         logs = state / "bench"
         logs.mkdir(parents=True, exist_ok=True)
         token = uuid.uuid4().hex[:6]
         stream = f"bench:{token}:events"
-        stats_file = logs / f"bot-stats-{token}.jsonl"
-        log = logs / f"bot-{prefix}.log"
         standin = StandIn(TOKEN, record_bodies=record_bodies, **(as_discord() if discords_rules else {}))
+        guilds = [standin.store.identity.guild_id] + [standin.add_guild(f"Server {n}") for n in range(2, bots + 1)]
         await standin.start()
         env = {
             "DATABASE_URL": database_url,
@@ -202,19 +214,24 @@ async def bot_stack(
             "EVENT_STREAM": stream,
             "DISCORD_TOKEN": TOKEN,
             "DISCORD_API_BASE": standin.api_base,
-            "BOT_STATS_FILE": str(stats_file),
         }
-        bot = processes.start_bot(env, log)
+        stats_files = [logs / f"bot-stats-{token}-{n}.jsonl" for n in range(bots)]
+        bot_logs = [logs / f"bot-{prefix}-{n}.log" for n in range(bots)]
+        shards = [{"SHARD_COUNT": str(bots), "SHARD_IDS": str(n)} if bots > 1 else {} for n in range(bots)]
+        envs = [{**env, **sharding, "BOT_STATS_FILE": str(f)} for sharding, f in zip(shards, stats_files, strict=True)]
+        started = [processes.start_bot(e, log) for e, log in zip(envs, bot_logs, strict=True)]
         engine = sync_engine(database_url)
         client = redis.Redis.from_url(urls.redis_url)
         stack = BotStack(
-            database_url, stream, standin, bot, engine, session_factory(engine), client, stats_file, log, env
-        )
+            database_url, stream, standin, started, engine, session_factory(engine), client, stats_files, bot_logs,
+            envs, guilds,
+        )  # fmt: skip
         try:
             await stack.until_ready()
             yield stack
         finally:
-            await asyncio.to_thread(processes.stop, bot)  # the stand-in answers the bot's last calls meanwhile
+            # The stand-in answers the bots' last calls meanwhile.
+            await asyncio.gather(*(asyncio.to_thread(processes.stop, bot) for bot in stack.bots))
             await standin.stop()
             client.delete(stream)
             client.close()

@@ -17,7 +17,8 @@ from tests.e2e.conftest import E2E_STATE
 from tests.ladder_tables import dump
 
 # Beat writes a row here on every tick whether anything happens or not: not the players' doing.
-_NOT_COMPARED = frozenset({"waves"})
+# An admin's preview is kept to be confirmed or cancelled: it changes nothing of the ladder until confirmed.
+_NOT_COMPARED = frozenset({"waves", "admin_previews"})
 _TROUBLE = ("Traceback", " ERROR ", " CRITICAL ", "Ignoring exception")
 # Words a player must never see: the bot's insides.
 _INSIDES = ("Traceback", "Exception", "exception", "psycopg", "sqlalchemy", "Error:", "NoneType")
