@@ -320,7 +320,7 @@ class Deliverer:
             if event.type == MATCH_REMINDER:
                 # A reminder must catch the eye: a new message notifies, an edit does not.
                 if ref is not None and fresh:
-                    attempts.append((FOLLOWUP, lambda: self._follow_up(ref, rendering())))
+                    attempts.append((FOLLOWUP, lambda: self._follow_up_once(event.id, player_id, ref, rendering)))
             else:
                 if ref is not None and fresh:
                     attempts.append((INTERACTION_TOKEN, lambda: self._edit_by_token(ref, rendering())))
@@ -373,6 +373,14 @@ class Deliverer:
                 if pause is None or time.time() - ref.issued_at > ANSWER_IN_FLIGHT_S:
                     raise
                 await asyncio.sleep(pause)
+
+    async def _follow_up_once(
+        self, event_id: int, player_id: int, ref: MessageRef, rendering: Callable[[], Rendering]
+    ) -> None:
+        """A follow-up is a new message each time (no nonce): looked up once more just before it is sent, in case
+        another bot process showed it meanwhile (one that stalled past the claim timeout, say)."""
+        if player_id not in await self._ledger.seen(event_id, [player_id]):
+            await self._follow_up(ref, rendering())
 
     async def _follow_up(self, ref: MessageRef, rendering: Rendering) -> None:
         await send_followup(self._client, ref.application_id, ref.token, embed=rendering.embed, view=rendering.view,

@@ -8,6 +8,11 @@ While it runs, entries are handled concurrently (up to `max_in_flight`), each ac
 handler returns, so one slow delivery never holds up the players behind it. A handler about to wait its turn on
 something slow and narrow (a rate limit, a backoff) calls `step_aside()`: its entry moves to a larger reserve
 (`max_set_aside`) and frees its place for the entries behind it.
+
+Several bot processes share the group, each one consumer. An entry another consumer has held longer than the
+claim timeout is claimed, as its consumer is taken for dead; so while an entry is being handled here, however
+long that takes (a rate limit, a backoff), its idle time is reset every third of the timeout (`XCLAIM ...
+JUSTID` to itself): a live consumer's entries are never handled a second time by another.
 """
 
 from __future__ import annotations
@@ -139,6 +144,35 @@ class EventConsumer:
         await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
 
     async def _run(self, stop: asyncio.Event) -> None:
+        keeping = asyncio.create_task(self._keep_in_flight_fresh(), name="stream-entries-kept")
+        try:
+            await self._read_until(stop)
+        finally:
+            keeping.cancel()
+            await asyncio.gather(keeping, return_exceptions=True)
+
+    async def _keep_in_flight_fresh(self) -> None:
+        """Resets the idle time of the entries being handled here, so no other consumer claims them."""
+        every_s = self._claim_idle_ms / 3000
+        while True:
+            await asyncio.sleep(every_s)
+            try:
+                await self.keep_fresh()
+            except (RedisError, OSError) as exc:
+                log.warning("could not keep the entries in flight ours (%s)", type(exc).__name__)
+
+    async def keep_fresh(self) -> int:
+        """XCLAIM, to this consumer, the entries it is handling that have been idle a third of the claim timeout;
+        how many it renewed."""
+        ids: list[int | bytes | str | memoryview[int]] = list(self._in_flight)
+        if not ids:
+            return 0
+        renewed = await self._redis.xclaim(
+            self._stream, self._group, self._consumer, self._claim_idle_ms // 3, ids, justid=True
+        )
+        return len(renewed)
+
+    async def _read_until(self, stop: asyncio.Event) -> None:
         await self._retrying(self.ensure_group)
         await self.replay_own_pending(wait=False)
         last_claim = 0.0

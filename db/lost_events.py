@@ -5,8 +5,8 @@ group and the entries a consumer had read but not acknowledged; PostgreSQL still
 who saw what (`deliveries`, `delivery_failures`). The relay finds a loss cheaply: it keeps a marker key beside
 the stream, and a Redis that lost its data has lost the marker too. Only then does it search the outbox, for
 rows published in the recent past whose stream entry no longer exists and that some player has neither seen
-nor been recorded as out of reach, and publish them again. Consumers deduplicate on the outbox id, so a row
-published twice is still shown once.
+(a press whose answer never landed counts as unseen) nor been recorded as out of reach, and publish them again.
+Consumers deduplicate on the outbox id, so a row published twice is still shown once.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import redis
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.deliveries import PRESS_UNANSWERED
 from db.outbox import publish
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,8 @@ _UNSETTLED_OUT_OF_STREAM = text(
     "      OR (split_part(o.stream_id, '-', 1)::bigint, split_part(o.stream_id, '-', 2)::bigint)"
     "         < (CAST(:first_ms AS bigint), CAST(:first_seq AS bigint)))"
     " AND EXISTS (SELECT 1 FROM unnest(o.player_ids) AS p(id)"
-    "             WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = o.id AND d.player_id = p.id)"
+    "             WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = o.id AND d.player_id = p.id"
+    "                               AND d.path <> :unanswered)"
     "             AND NOT EXISTS (SELECT 1 FROM delivery_failures f WHERE f.event_id = o.id AND f.player_id = p.id))"
     " ORDER BY o.id"
 )
@@ -49,7 +51,12 @@ def recover_lost(sessions: sessionmaker[Session], client: redis.Redis, stream: s
         return 0
     first = _first_entry(client, stream)
     with sessions.begin() as session:
-        params = {"recent": recent_s, "first_ms": first[0] if first else None, "first_seq": first[1] if first else None}
+        params = {
+            "recent": recent_s,
+            "first_ms": first[0] if first else None,
+            "first_seq": first[1] if first else None,
+            "unanswered": PRESS_UNANSWERED,
+        }
         ids = list(session.execute(_UNSETTLED_OUT_OF_STREAM, params).scalars())
         if ids:
             # Back to unpublished in the same transaction: if the publish below fails, the plain relay retries.

@@ -226,7 +226,8 @@ async def _wait_until_settled(sessions: Any, timeout: float) -> None:
                             "SELECT (SELECT count(*) FROM matches WHERE state IN ('awaiting_confirmation',"
                             " 'confirmed', 'disputed')) + (SELECT count(*) FROM outbox o WHERE EXISTS"
                             " (SELECT 1 FROM unnest(o.player_ids) p(id) WHERE NOT EXISTS (SELECT 1 FROM deliveries d"
-                            " WHERE d.event_id = o.id AND d.player_id = p.id) AND NOT EXISTS (SELECT 1 FROM"
+                            " WHERE d.event_id = o.id AND d.player_id = p.id AND d.path <> 'press_unanswered')"
+                            " AND NOT EXISTS (SELECT 1 FROM"
                             " delivery_failures f WHERE f.event_id = o.id AND f.player_id = p.id)))"
                         )
                     )

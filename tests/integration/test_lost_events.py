@@ -27,15 +27,17 @@ def test_events_lost_with_the_stream_are_published_again_unless_settled(
     sessions: sessionmaker[Session], redis_client: redis.Redis, stream: str
 ) -> None:
     redis_client.delete(marker_key(stream))
-    first, second, third, fourth = _published_events(sessions, redis_client, stream, 4)
+    first, second, third, fourth, fifth = _published_events(sessions, redis_client, stream, 5)
     # The first look at a stream that lost nothing republishes nothing, and remembers it looked.
     assert recover_lost(sessions, redis_client, stream) == 0
     with sessions.begin() as session:
         # Both players saw the first event; the second's second player is out of reach (recorded); the third
-        # was seen by one player only; nobody saw the fourth.
+        # was seen by one player only; nobody saw the fourth; the fifth's second player pressed, and the answer
+        # to the press (which was to show it) never landed.
         session.execute(text("INSERT INTO deliveries (event_id, player_id, path) VALUES"
                              " (:a, 1, 'subscription'), (:a, 2, 'subscription'), (:b, 3, 'subscription'),"
-                             " (:c, 5, 'subscription')"), {"a": first, "b": second, "c": third})  # fmt: skip
+                             " (:c, 5, 'subscription'), (:e, 9, 'subscription'), (:e, 10, 'press_unanswered')"),
+                        {"a": first, "b": second, "c": third, "e": fifth})  # fmt: skip
         session.execute(
             text("INSERT INTO delivery_failures (event_id, player_id, attempts, reason) VALUES (:b, 4, 4, 'dms off')"),
             {"b": second},
@@ -46,14 +48,14 @@ def test_events_lost_with_the_stream_are_published_again_unless_settled(
     redis_client.delete(stream, marker_key(stream))
     redis_client.xgroup_create(stream, "bot", id="0", mkstream=True)
 
-    assert recover_lost(sessions, redis_client, stream) == 2
-    assert sorted(e.id for e in stream_events(redis_client, stream)) == [third, fourth]
+    assert recover_lost(sessions, redis_client, stream) == 3
+    assert sorted(e.id for e in stream_events(redis_client, stream)) == [third, fourth, fifth]
     with sessions.begin() as session:
         rows = session.execute(text("SELECT id, published_at IS NOT NULL, stream_id FROM outbox ORDER BY id")).all()
     assert all(published and stream_id for _, published, stream_id in rows)
     # Recovered once: the next tick finds the marker and searches nothing.
     assert recover_lost(sessions, redis_client, stream) == 0
-    assert len(stream_events(redis_client, stream)) == 2
+    assert len(stream_events(redis_client, stream)) == 3
 
 
 def test_entries_still_in_the_stream_are_not_published_again(

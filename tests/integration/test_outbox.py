@@ -128,6 +128,42 @@ async def test_consumer_that_dies_mid_handling_is_taken_over(
     assert redis_client.xpending(stream, "bot")["pending"] == 0
 
 
+async def test_a_slow_entry_of_a_live_consumer_is_not_claimed_by_another(
+    redis_client: redis.Redis, stream: str, ladder_env: dict[str, str]
+) -> None:
+    """Two bot processes share the group: an entry one of them is still handling after several claim timeouts
+    (waiting out a rate limit) stays its own, and is handled once."""
+    redis_client.xadd(stream, Event(1, "match_reminder", (1, 2), {"match_id": 1}).to_fields())  # type: ignore[arg-type]
+    slow_started, slow_may_end = asyncio.Event(), asyncio.Event()
+    handled_by: list[str] = []
+
+    async def slow_handler(event: Event) -> None:
+        slow_started.set()
+        await slow_may_end.wait()
+        handled_by.append("slow")
+
+    async def other_handler(event: Event) -> None:
+        handled_by.append("other")
+
+    client = aioredis.Redis.from_url(ladder_env["REDIS_URL"])
+    slow = EventConsumer(client, stream, "bot", "bot-shards-0", slow_handler, claim_idle_ms=300, block_ms=50)
+    other = EventConsumer(client, stream, "bot", "bot-shards-1", other_handler, claim_idle_ms=300, block_ms=50)
+    stop = asyncio.Event()
+    running = asyncio.create_task(slow.run(stop))
+    try:
+        await asyncio.wait_for(slow_started.wait(), 10)
+        for _ in range(6):  # two seconds: more than six claim timeouts
+            await asyncio.sleep(0.35)
+            assert await other.claim_abandoned() == 0
+        slow_may_end.set()
+        stop.set()
+        await asyncio.wait_for(running, 10)
+    finally:
+        await client.aclose()
+    assert handled_by == ["slow"]
+    assert redis_client.xpending(stream, "bot")["pending"] == 0
+
+
 async def test_consumer_replays_its_own_pending_after_a_restart(
     redis_client: redis.Redis, stream: str, ladder_env: dict[str, str]
 ) -> None:
