@@ -220,6 +220,10 @@ class Deliverer:
         await asyncio.sleep(PRESS_ANSWER_WINDOW_S)
         if (await self._ledger.seen(event.id, [player_id])).get(player_id) != PRESS_UNANSWERED:
             return SUPERSEDED, ""
+        if await self._newer(event, player_id) is not None:
+            # The match moved on since: its newer state is shown by its own delivery, never covered by this one.
+            await _until_written(lambda: self._ledger.settle_unanswered(event.id, player_id, SUPERSEDED))
+            return SUPERSEDED, ""
         with log_context(match_id=match_id_of(event), player_id=player_id, event_id=event.id):
             log.warning("event %s: the answer to player %s's press never landed; showing it", event.id, player_id)
             path, problem = await self._deliver(event, player_id)
