@@ -164,7 +164,8 @@ class Deliverer:
             if channel_id
         }  # fmt: skip
         self._showing = asyncio.Semaphore(shows_at_once)
-        narrow = (DIRECT_MESSAGE, ADMIN_CHANNEL, MATCH_LOG_CHANNEL)
+        # Follow-ups too: each holds a database connection while it is sent.
+        narrow = (DIRECT_MESSAGE, ADMIN_CHANNEL, MATCH_LOG_CHANNEL, FOLLOWUP)
         self._narrow_lanes = {path: asyncio.Semaphore(NARROW_AT_ONCE) for path in narrow}
         self._dm_channels: OrderedDict[int, int] = OrderedDict()  # player -> their DM channel
         self._dms_closed: dict[int, float] = {}  # player -> until when their closed DMs are not tried again
@@ -381,10 +382,13 @@ class Deliverer:
     async def _follow_up_once(
         self, event_id: int, player_id: int, ref: MessageRef, rendering: Callable[[], Rendering]
     ) -> None:
-        """A follow-up is a new message each time (no nonce): looked up once more just before it is sent, in case
-        another bot process showed it meanwhile (one that stalled past the claim timeout, say)."""
-        if player_id not in await self._ledger.seen(event_id, [player_id]):
-            await self._follow_up(ref, rendering())
+        """A follow-up is a new message each time (Discord takes no nonce for it), so it is sent inside the
+        transaction that records it: another bot process handling the same event meanwhile (one that stalled past
+        the claim timeout) waits on the record, then finds it and sends nothing; a send that fails, or a bot that
+        dies sending, records nothing and leaves it to the next attempt."""
+        async with self._sessions.begin() as session:
+            if await deliveries.claim_delivery(session, event_id, player_id, FOLLOWUP):
+                await self._follow_up(ref, rendering())
 
     async def _follow_up(self, ref: MessageRef, rendering: Rendering) -> None:
         await send_followup(self._client, ref.application_id, ref.token, embed=rendering.embed, view=rendering.view,

@@ -40,6 +40,19 @@ async def record_deliveries(session: AsyncSession, event_id: int, paths: dict[in
     )
 
 
+async def claim_delivery(session: AsyncSession, event_id: int, player_id: int, path: str) -> bool:
+    """Records the player's sight of the event unless it is recorded already: False then. Until the caller's
+    transaction ends, another claim of the same waits for it (a row being inserted is locked)."""
+    claimed = await session.execute(
+        text(
+            "INSERT INTO deliveries (event_id, player_id, path) VALUES (:e, :p, :path)"
+            " ON CONFLICT DO NOTHING RETURNING player_id"
+        ),
+        {"e": event_id, "p": player_id, "path": path},
+    )
+    return claimed.first() is not None
+
+
 async def delivered_pairs(session: AsyncSession, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
     """Of these (event, player) pairs, the ones already delivered, with their path: one query for many events."""
     if not pairs:
