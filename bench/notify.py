@@ -23,6 +23,7 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
+import psutil
 from sqlalchemy import text
 
 from bench.machine import machine
@@ -111,7 +112,7 @@ async def _bursts(stack: BotStack, burst: int, ids: count[int], runs: int) -> di
     figures: dict[str, Any] = {"events": burst, "completed": True, "runs": len(done)}
     for key in ("deliveries", "commit_to_last_edit_s", "events_per_s", "deliveries_per_s", "bot_largest_stall_ms",
                 "bot_largest_busy_stall_ms", "bot_longest_gc_cpu_ms", "bare_client_edits_per_s",
-                "share_of_bare_client"):  # fmt: skip
+                "share_of_bare_client", "bots_cpu_ms_per_event", "standin_cpu_ms_per_event"):  # fmt: skip
         values = [r[key] for r in done if r.get(key) is not None]
         figures[key] = statistics.median(values) if values else None
         figures[f"{key}_spread"] = [min(values), max(values)] if values else None
@@ -164,10 +165,12 @@ async def _burst(
     joins_s = time.monotonic() - joins_began
     await asyncio.sleep(2)  # the stats file's windows before the burst are the joins', not the burst's
     burst_started, since, bodies_from = time.time(), stack.log_position(), len(stack.standin.bodies)
+    cpu_before = _cpu_seconds(stack)
     result = await asyncio.to_thread(stack.wave)
     committed = stack.committed_at(result.wave_id)
     seen = list((await stack.shown_at(messages, 60 + burst / 10, every_s=0.05, since=since)).values())
     last = max(seen)
+    bots_cpu, here_cpu = (after - before for after, before in zip(_cpu_seconds(stack), cpu_before, strict=True))
     await asyncio.sleep(1.5)  # one more stats line covers the end of the burst
     if edits is not None:
         edits += [b for b in stack.standin.bodies[bodies_from:] if b.method == "PATCH" and "/webhooks/" in b.path]
@@ -180,6 +183,10 @@ async def _burst(
         "commit_to_last_edit_s": round(last - committed, 3),
         "events_per_s": round(result.matched_pairs / (last - committed), 1),
         "deliveries_per_s": round(len(seen) / (last - committed), 1),
+        # CPU time per event from the wave's start to the last edit: the bot processes', and this process's (the
+        # stand-in serving the edits, the wave, the harness watching): what a rate needs in cores.
+        "bots_cpu_ms_per_event": round(bots_cpu * 1000 / result.matched_pairs, 3),
+        "standin_cpu_ms_per_event": round(here_cpu * 1000 / result.matched_pairs, 3),
         **_stalls(stack, burst_started, last),
     }
 
@@ -226,6 +233,12 @@ async def _expired_tokens(stack: BotStack, players_count: int, ids: count[int]) 
         "rate_limited": stack.standin.rate_limited - limited_before,
         "invalid_requests": stack.standin.invalid_requests - invalid_before,
     }
+
+
+def _cpu_seconds(stack: BotStack) -> tuple[float, float]:
+    """CPU seconds (user and system) used so far by the bot processes, and by this process."""
+    bots = sum(sum(psutil.Process(bot.pid).cpu_times()[:2]) for bot in stack.bots)
+    return bots, sum(psutil.Process().cpu_times()[:2])
 
 
 def _stalls(stack: BotStack, began: float, ended: float) -> dict[str, float | None]:
