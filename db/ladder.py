@@ -277,6 +277,11 @@ class Matchmaking(_Strict):
     # Last call: in the last wave before a player would give up (max_wait_s), their window is unbounded, so a
     # wave matches them if it can match them at all rather than let them leave unmatched.
     last_call: bool = False
+    # Which matchmaker pairs a wave: "optimal", the most players then the greatest weight under the keys above;
+    # or "greedy", the seed community's matchmaker (closest pairs first, a player of both sides put on the
+    # emptier side), which uses the window keys and ignores the weights: the greedy's own point of the trade-off
+    # between waits and gaps, for a community that prefers it (docs/LADDER.md).
+    algorithm: Literal["optimal", "greedy"] = "optimal"
 
     @property
     def last_call_waves(self) -> int | None:
@@ -319,6 +324,11 @@ class Ladder(_Strict):
             elif race.side is not None and race.side not in side_codes:
                 allowed = _listed(side_codes) if side_codes else "nothing: this ladder has no sides"
                 problems.append(f"races[{i}].side: {race.side!r} is not a side; expected {allowed}")
+        if self.matchmaking.algorithm == "greedy" and not side_codes:
+            problems.append(
+                "matchmaking.algorithm: 'greedy' pairs one player of each side; this ladder has no sides "
+                "(use 'optimal')"
+            )
         for side in self.sides:
             if not any(r.side == side.code for r in self.races):
                 problems.append(f"sides: side {side.code!r} has no race")

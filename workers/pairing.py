@@ -15,6 +15,11 @@ FULL_SEARCH_LIMIT players, raised in weight by exchanges that keep the number of
 cycles and paths). On a pool up to FULL_SEARCH_LIMIT that leaves players free, the neighbourhood is widened,
 and the number of pairs is checked against every eligible pair, not only the candidates.
 
+A ladder file may choose the seed community's greedy matchmaker instead (`algorithm = "greedy"`,
+`workers.greedy_matching`): under the same windows, closest pairs first, a player of both sides put on the
+emptier side; it is neither the most players nor the greatest weight, but the greedy's own point of the
+trade-off between waits and gaps (docs/LADDER.md).
+
 The kernels are compiled on first use and cached on disk; `warm_up` at worker start keeps that out of a wave.
 """
 
@@ -23,11 +28,13 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import rustworkx as rx
 from numpy.typing import NDArray
 
+from workers import greedy_matching
 from workers import matching_kernel as kernel
 
 # Neighbours in rating order a player is linked to, on each side of them. An optimal matching under a
@@ -85,6 +92,9 @@ class PairingRules:
     # Last call: a player who has waited this many waves gives up before the next one, so their window is
     # unbounded (None: off). It adds no weight: it only lets a wave match them if it can match them at all.
     last_call_waves: int | None = None
+    # "optimal": the most players, then the greatest weight (this module). "greedy": the seed community's
+    # matchmaker (`workers.greedy_matching`) under the same windows; the weights only weigh its pairs.
+    algorithm: Literal["optimal", "greedy"] = "optimal"
     maps: tuple[str, ...] = ()
     servers: Mapping[frozenset[str], str] = field(default_factory=dict)
     default_region: str = ""
@@ -153,6 +163,8 @@ def pair_seekers(
 ) -> list[Pairing]:
     """The wave's matching: the most players matched, then the greatest total weight. A pool of up to
     `exact_limit` players is matched exactly; a larger one by the search (see the module's docstring)."""
+    if rules.algorithm == "greedy":
+        return _greedy_pairings(seekers, rules, rng)
     pool = _Pool.of(seekers, rules)
     n = len(seekers)
     widened = False
@@ -171,6 +183,71 @@ def pair_seekers(
         neighbours *= 2
     first = candidates.seeker[candidates.i[chosen]]
     second = candidates.seeker[candidates.j[chosen]]
+    race_first, race_second = candidates.race_i[chosen], candidates.race_j[chosen]
+    return _pairings(seekers, rules, rng, first, race_first, second, race_second, candidates.weight[chosen])
+
+
+def _greedy_pairings(seekers: Sequence[Seeker], rules: PairingRules, rng: random.Random) -> list[Pairing]:
+    """The wave's matching by the seed community's greedy (`algorithm = "greedy"`), each pair weighed as the
+    ladder's weights would weigh it (the greedy chose it by its own score)."""
+    first, race_first, second, race_second = greedy_pairs(seekers, rules)
+    waited = np.array([s.waves_waited for s in seekers], dtype=np.float64)
+    chosen = zip(first.tolist(), race_first.tolist(), second.tolist(), race_second.tolist(), strict=True)
+    gap = np.array([abs(seekers[a].races[x].rating - seekers[b].races[y].rating) for a, x, b, y in chosen])
+    player = np.array([s.player_id for s in seekers], dtype=np.int64)
+    last = np.array([-1 if s.last_opponent_id is None else s.last_opponent_id for s in seekers], dtype=np.int64)
+    rematch = (last[first] == player[second]) | (last[second] == player[first])
+    weight = (
+        rules.wait_weight * (waiting_reward(waited[first]) + waiting_reward(waited[second]))
+        - rules.gap_weight * (gap / GAP_UNIT) ** 2
+        - rules.rematch_penalty * rematch
+    )
+    return _pairings(seekers, rules, rng, first, race_first, second, race_second, weight)
+
+
+def greedy_pairs(
+    seekers: Sequence[Seeker], rules: PairingRules
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """The greedy's pairs (`workers.greedy_matching`) under the rules' windows, in its own order: the seekers
+    (indices) on the first and the second side and the race (index among theirs) each plays."""
+    if rules.sides is None:
+        raise ValueError("the greedy matchmaker pairs one player of each side: it needs a ladder with sides")
+    sides = rules.sides
+    on_a, on_b = greedy_matching.split_sides([frozenset(r.side for r in s.races) for s in seekers], sides)
+    race_a = np.array([_race_on(seekers[k], sides[0]) for k in on_a], dtype=np.int64)
+    race_b = np.array([_race_on(seekers[k], sides[1]) for k in on_b], dtype=np.int64)
+    rating_a = np.array([seekers[k].races[r].rating for k, r in zip(on_a, race_a.tolist(), strict=True)])
+    rating_b = np.array([seekers[k].races[r].rating for k, r in zip(on_b, race_b.tolist(), strict=True)])
+    waited_a = np.array([seekers[k].waves_waited for k in on_a], dtype=np.float64)
+    waited_b = np.array([seekers[k].waves_waited for k in on_b], dtype=np.float64)
+    ia, ib = greedy_matching.greedy_matching(
+        rating_a.astype(np.float64),
+        rating_b.astype(np.float64),
+        rules.windows(waited_a),
+        rules.windows(waited_b),
+        waited_a,
+        waited_b,
+    )
+    return np.array(on_a, dtype=np.int64)[ia], race_a[ia], np.array(on_b, dtype=np.int64)[ib], race_b[ib]
+
+
+def _race_on(seeker: Seeker, side: str) -> int:
+    """The index of the seeker's first race of the side."""
+    return next(k for k, r in enumerate(seeker.races) if r.side == side)
+
+
+def _pairings(
+    seekers: Sequence[Seeker],
+    rules: PairingRules,
+    rng: random.Random,
+    first: NDArray[np.int64],
+    race_first: NDArray[np.int64],
+    second: NDArray[np.int64],
+    race_second: NDArray[np.int64],
+    weight: NDArray[np.float64],
+) -> list[Pairing]:
+    """The chosen pairs (seeker and race indices) as the wave's pairings, in order of their earlier entry, each
+    with a map and a server."""
     entry = np.array([s.entry_id for s in seekers], dtype=np.int64)
     in_order = np.argsort(np.minimum(entry[first], entry[second]), kind="stable")
     first, second = first[in_order], second[in_order]
@@ -182,16 +259,16 @@ def pair_seekers(
             second=seekers[b],
             first_race=seekers[a].races[race_a],
             second_race=seekers[b].races[race_b],
-            weight=weight,
+            weight=w,
             map=map_,
             server=server,
         )
-        for a, b, race_a, race_b, weight, map_, server in zip(
+        for a, b, race_a, race_b, w, map_, server in zip(
             first.tolist(),
             second.tolist(),
-            candidates.race_i[chosen][in_order].tolist(),
-            candidates.race_j[chosen][in_order].tolist(),
-            candidates.weight[chosen][in_order].tolist(),
+            race_first[in_order].tolist(),
+            race_second[in_order].tolist(),
+            weight[in_order].tolist(),
             maps,
             servers,
             strict=True,

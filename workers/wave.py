@@ -46,6 +46,7 @@ def pairing_rules(ladder: Ladder) -> PairingRules:
         gap_weight=mm.gap_weight,
         rematch_penalty=mm.rematch_penalty,
         last_call_waves=mm.last_call_waves,
+        algorithm=mm.algorithm,
         maps=tuple(ladder.maps.pool),
         servers=ladder.server_table,
         default_region=ladder.servers.default_region,
