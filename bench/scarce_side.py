@@ -7,7 +7,7 @@ idle, and the more of the arrivals are the scarce side's. A matchmaker that serv
 waiters first (the greedy's small reward for waiting does) keeps its queue longer and so plays more matches;
 one that serves the closest player (a wait weight of 0) has shorter waits and fewer matches.
 
-    python -m bench.scarce_side [--world arrivals-60-skewed-normal] [--seeds 101 102 103] [--wait-weight 0 0.01]
+    python -m bench.scarce_side [--world arrivals-60-skewed-normal] [--seeds 101 102 103] [--wait-weight 0 0.003 0.01]
 
 prints, per matchmaker and seed: arrivals of each kind, matches, those who gave up, mean wait incl. them, the
 mean number of the crowded side's players queued in a wave, and the scarce side's players a wave left free.
@@ -57,7 +57,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--world", default="arrivals-60-skewed-normal", help="a key of bench.worlds.family()")
     parser.add_argument("--seeds", type=int, nargs="+", default=list(TUNING_SEEDS))
-    parser.add_argument("--wait-weight", type=float, nargs="+", default=[0.0, 0.01])
+    parser.add_argument("--wait-weight", type=float, nargs="+", default=[0.0, 0.003, 0.01])
     args = parser.parse_args()
     world: World = next(w for w in family() if w.key == args.world)
     ladder, rules = starcraft(), starcraft_rules()
