@@ -3,8 +3,10 @@
 A pair is eligible when the two are different players, a race assignment exists that obeys the side rule
 (on a ladder with sides, one plays a race of each side) and its rating gap is within the larger of the two
 windows, `window = base + growth x waves waited` (unbounded on a player's last call, the last wave before they
-would give up, when the ladder asks for it). A wave matches as many players as it can and, among those
-matchings, the one of greatest total weight, where a pair's weight rewards the waves both waited (the
+would give up, when the ladder asks for it), and, with `window_neighbours` = k, no wider than the gap to the
+player's k-th nearest partner on the other side plus the growth (where many wait, a far pair waits a wave for
+a closer partner instead of being matched to make the numbers). A wave matches as many players as it can
+and, among those matchings, the one of greatest total weight, where a pair's weight rewards the waves both waited (the
 square root of each one's, `waiting_reward`) and penalises the squared gap and an immediate rematch.
 
 How: candidate pairs are each player's nearest neighbours in rating on the other side (an optimal matching
@@ -86,6 +88,9 @@ class PairingRules:
     sides: tuple[str, str] | None
     window_base: float
     window_growth: float
+    # Where many wait, a window no wider than the gap to the k-th nearest partner on the other side plus the
+    # growth (`_capped_by_density`; 0: off; with sides only).
+    window_neighbours: int = 0
     wait_weight: float = 2.0
     gap_weight: float = 1.0
     rematch_penalty: float = 1.0
@@ -413,7 +418,42 @@ class _Pool:
         right = left if same_list else side_slots(1)
         waited = waited[seeker]
         window = rules.windows(waited)
+        if rules.window_neighbours and not same_list:
+            window = _capped_by_density(window, waited, left, right, rules)
         return cls(seeker, waited, window, player[seeker], last[seeker], left, right, same_list)
+
+
+def windows_of(seekers: Sequence[Seeker], rules: PairingRules) -> NDArray[np.float64]:
+    """Each seeker's window in this pool (in the seekers' order), the cap by density included: what the wave
+    pairs under, for a yardstick that checks it."""
+    pool = _Pool.of(seekers, rules)
+    window = np.empty(len(seekers))
+    window[pool.seeker] = pool.window
+    return window
+
+
+def _capped_by_density(
+    window: NDArray[np.float64], waited: NDArray[np.float64], left: _Slots, right: _Slots, rules: PairingRules
+) -> NDArray[np.float64]:
+    """`window_neighbours` = k: a window no wider than the gap to the player's k-th nearest partner on the
+    other side (over their races) plus `window_growth` x waves waited. Where many wait, a wave then holds a
+    far pair back for a closer partner next wave, as the greedy's closest-first pairs do, instead of matching
+    everyone at any gap within the window; where few wait the k-th nearest is beyond the window anyway and
+    nothing changes. A player on last call keeps an unbounded window."""
+    nearest = np.full(len(window), np.inf)
+    for mine, theirs in ((left, right), (right, left)):
+        np.minimum.at(nearest, mine.seeker, _kth_nearest(mine.rating, theirs.rating, rules.window_neighbours))
+    return np.where(np.isinf(window), window, np.minimum(window, nearest + rules.window_growth * waited))
+
+
+def _kth_nearest(ratings: NDArray[np.float64], theirs: NDArray[np.float64], k: int) -> NDArray[np.float64]:
+    """For each of `ratings`, the gap to the k-th nearest of `theirs` (sorted); infinite when there are fewer."""
+    if len(theirs) == 0:
+        return np.full(len(ratings), np.inf)
+    at = np.searchsorted(theirs, ratings)[:, None] + np.arange(-k, k)[None, :]
+    inside = (at >= 0) & (at < len(theirs))
+    gaps = np.where(inside, np.abs(theirs[np.clip(at, 0, len(theirs) - 1)] - ratings[:, None]), np.inf)
+    return np.sort(gaps, axis=1)[:, k - 1]
 
 
 def _candidates(pool: _Pool, rules: PairingRules, neighbours: int) -> CandidatePairs:

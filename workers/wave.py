@@ -42,6 +42,7 @@ def pairing_rules(ladder: Ladder) -> PairingRules:
         sides=sides,
         window_base=mm.window_base,
         window_growth=mm.window_growth,
+        window_neighbours=mm.window_neighbours,
         wait_weight=mm.wait_weight,
         gap_weight=mm.gap_weight,
         rematch_penalty=mm.rematch_penalty,
