@@ -284,7 +284,7 @@ class Matchmaking(_Strict):
     # Which matchmaker pairs a wave: "optimal", the most players then the greatest weight under the keys above;
     # or "greedy", the seed community's matchmaker (closest pairs first, a player of both sides put on the
     # emptier side), which uses the window keys and ignores the weights: the greedy's own point of the trade-off
-    # between waits and gaps, for a community that prefers it (docs/LADDER.md).
+    # between waits and gaps, for a community that prefers it (docs/LADDER.md); it ignores window_neighbours too.
     algorithm: Literal["optimal", "greedy"] = "optimal"
 
     @property

@@ -106,3 +106,12 @@ def test_the_greedy_needs_sides() -> None:
     with pytest.raises(LadderConfigError) as info:
         parse_ladder(data, "test.toml")
     assert "matchmaking.algorithm: 'greedy' pairs one player of each side; this ladder has no sides" in str(info.value)
+
+
+def test_the_greedy_keeps_its_own_window_whatever_the_cap() -> None:
+    pool = draw_pool(300, 7)
+    capped = dataclasses.replace(GREEDY, window_neighbours=1)
+    assert pairs(pair_seekers(pool, capped, random.Random(0))) == pairs(pair_seekers(pool, GREEDY, random.Random(0)))
+    assert pairs(pair_seekers(pool, dataclasses.replace(OPTIMAL, window_neighbours=1), random.Random(0))) != pairs(
+        pair_seekers(pool, OPTIMAL, random.Random(0))
+    )
