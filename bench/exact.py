@@ -16,7 +16,7 @@ import rustworkx as rx
 from numpy.typing import NDArray
 
 from bench.matches import GAP_UNIT, Match, side_races, waves
-from workers.pairing import PairingRules, RaceRating, Seeker
+from workers.pairing import PairingRules, RaceRating, Seeker, windows_of
 
 NETWORKX_LIMIT = 300
 # Weights are given to the solvers as integers: shifted to be positive (every maximum-cardinality matching
@@ -54,7 +54,7 @@ def eligible_pairs(
     """Every eligible pair i < j in its best race assignment: `flip` when i plays the second side."""
     n = len(seekers)
     waited = waves(seekers)
-    window = rules.windows(waited)
+    window = windows_of(seekers, rules)
     limit = np.maximum(window[:, None], window[None, :])
     if rules.sides is None:
         rating, _ = side_races(seekers, None)

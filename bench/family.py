@@ -127,6 +127,7 @@ def with_policy(rules: PairingRules, policy: Mapping[str, float]) -> PairingRule
         rules,
         window_base=policy.get("window_base", rules.window_base),
         window_growth=policy.get("window_growth", rules.window_growth),
+        window_neighbours=int(policy.get("window_neighbours", rules.window_neighbours)),
         wait_weight=policy.get("wait_weight", rules.wait_weight),
         gap_weight=policy.get("gap_weight", rules.gap_weight),
         rematch_penalty=policy.get("rematch_penalty", rules.rematch_penalty),
@@ -138,6 +139,7 @@ def policy_of(rules: PairingRules) -> dict[str, float]:
     return {
         "window_base": rules.window_base,
         "window_growth": rules.window_growth,
+        "window_neighbours": float(rules.window_neighbours),
         "wait_weight": rules.wait_weight,
         "gap_weight": rules.gap_weight,
         "rematch_penalty": rules.rematch_penalty,

@@ -74,8 +74,12 @@ def fronts(policy: dict[str, Any], keys: list[str], shipped: dict[str, float], o
     policy of ours tried (its Pareto front drawn), the greedy with its window varied (its front), the
     assignment baseline and the shipped policy."""
     tuning = policy["tuning"]
-    fig, axes = plt.subplots(1, len(keys), figsize=(4.6 * len(keys), 4.2), squeeze=False)
-    for ax, key in zip(axes[0], keys, strict=True):
+    columns = min(3, len(keys))
+    rows = -(-len(keys) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(4.6 * columns, 4.2 * rows), squeeze=False)
+    for ax in axes.flat[len(keys) :]:
+        ax.set_visible(False)
+    for ax, key in zip(axes.flat, keys, strict=False):
         mine = [(p["worlds"][key], p["policy"]) for p in tuning["policies"]]
         greedy = [(g["worlds"][key], g) for g in tuning["greedy_front"]]
         xy = [_point(f) for f, _ in mine]

@@ -257,7 +257,9 @@ def markdown(r: dict[str, Any], images: dict[str, str]) -> str:
 def _shipped_policy() -> str:
     r = starcraft_rules()
     return (
-        f"window {r.window_base:g} + {r.window_growth:g} × waves waited, weights (wait, gap, rematch) "
+        f"window {r.window_base:g} + {r.window_growth:g} × waves waited"
+        + (f", capped where many wait (window_neighbours = {r.window_neighbours})" if r.window_neighbours else "")
+        + ", weights (wait, gap, rematch) "
         f"{r.wait_weight:g} / {r.gap_weight:g} / {r.rematch_penalty:g}"
         + (f", last call after {r.last_call_waves} waves" if r.last_call_waves is not None else "")
     )

@@ -270,6 +270,10 @@ class Matchmaking(_Strict):
     wave_interval_s: float = Field(default=45, gt=0)
     window_base: float = Field(gt=0)
     window_growth: float = Field(ge=0)
+    # k > 0: a player's window is also no wider than the gap to their k-th nearest partner on the other side
+    # plus window_growth x waves waited, so that where many wait a far pair waits a wave for a closer one
+    # (docs/LADDER.md). 0: off.
+    window_neighbours: int = Field(default=0, ge=0, le=50)
     max_wait_s: float = Field(gt=0)
     wait_weight: float = Field(default=2.0, ge=0)
     gap_weight: float = Field(default=1.0, ge=0)
@@ -277,6 +281,11 @@ class Matchmaking(_Strict):
     # Last call: in the last wave before a player would give up (max_wait_s), their window is unbounded, so a
     # wave matches them if it can match them at all rather than let them leave unmatched.
     last_call: bool = False
+    # Which matchmaker pairs a wave: "optimal", the most players then the greatest weight under the keys above;
+    # or "greedy", the seed community's matchmaker (closest pairs first, a player of both sides put on the
+    # emptier side), which uses the window keys and ignores the weights: the greedy's own point of the trade-off
+    # between waits and gaps, for a community that prefers it (docs/LADDER.md); it ignores window_neighbours too.
+    algorithm: Literal["optimal", "greedy"] = "optimal"
 
     @property
     def last_call_waves(self) -> int | None:
@@ -319,6 +328,16 @@ class Ladder(_Strict):
             elif race.side is not None and race.side not in side_codes:
                 allowed = _listed(side_codes) if side_codes else "nothing: this ladder has no sides"
                 problems.append(f"races[{i}].side: {race.side!r} is not a side; expected {allowed}")
+        if self.matchmaking.window_neighbours and not side_codes:
+            problems.append(
+                "matchmaking.window_neighbours: the cap counts partners on the other side; this ladder has no "
+                "sides (use 0)"
+            )
+        if self.matchmaking.algorithm == "greedy" and not side_codes:
+            problems.append(
+                "matchmaking.algorithm: 'greedy' pairs one player of each side; this ladder has no sides "
+                "(use 'optimal')"
+            )
         for side in self.sides:
             if not any(r.side == side.code for r in self.races):
                 problems.append(f"sides: side {side.code!r} has no race")

@@ -3,8 +3,10 @@
 A pair is eligible when the two are different players, a race assignment exists that obeys the side rule
 (on a ladder with sides, one plays a race of each side) and its rating gap is within the larger of the two
 windows, `window = base + growth x waves waited` (unbounded on a player's last call, the last wave before they
-would give up, when the ladder asks for it). A wave matches as many players as it can and, among those
-matchings, the one of greatest total weight, where a pair's weight rewards the waves both waited (the
+would give up, when the ladder asks for it), and, with `window_neighbours` = k, no wider than the gap to the
+player's k-th nearest partner on the other side plus the growth (where many wait, a far pair waits a wave for
+a closer partner instead of being matched to make the numbers). A wave matches as many players as it can
+and, among those matchings, the one of greatest total weight, where a pair's weight rewards the waves both waited (the
 square root of each one's, `waiting_reward`) and penalises the squared gap and an immediate rematch.
 
 How: candidate pairs are each player's nearest neighbours in rating on the other side (an optimal matching
@@ -15,6 +17,11 @@ FULL_SEARCH_LIMIT players, raised in weight by exchanges that keep the number of
 cycles and paths). On a pool up to FULL_SEARCH_LIMIT that leaves players free, the neighbourhood is widened,
 and the number of pairs is checked against every eligible pair, not only the candidates.
 
+A ladder file may choose the seed community's greedy matchmaker instead (`algorithm = "greedy"`,
+`workers.greedy_matching`): under the same windows, closest pairs first, a player of both sides put on the
+emptier side; it is neither the most players nor the greatest weight, but the greedy's own point of the
+trade-off between waits and gaps (docs/LADDER.md).
+
 The kernels are compiled on first use and cached on disk; `warm_up` at worker start keeps that out of a wave.
 """
 
@@ -23,11 +30,13 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import rustworkx as rx
 from numpy.typing import NDArray
 
+from workers import greedy_matching
 from workers import matching_kernel as kernel
 
 # Neighbours in rating order a player is linked to, on each side of them. An optimal matching under a
@@ -79,12 +88,18 @@ class PairingRules:
     sides: tuple[str, str] | None
     window_base: float
     window_growth: float
+    # Where many wait, a window no wider than the gap to the k-th nearest partner on the other side plus the
+    # growth (`_capped_by_density`; 0: off; with sides only).
+    window_neighbours: int = 0
     wait_weight: float = 2.0
     gap_weight: float = 1.0
     rematch_penalty: float = 1.0
     # Last call: a player who has waited this many waves gives up before the next one, so their window is
     # unbounded (None: off). It adds no weight: it only lets a wave match them if it can match them at all.
     last_call_waves: int | None = None
+    # "optimal": the most players, then the greatest weight (this module). "greedy": the seed community's
+    # matchmaker (`workers.greedy_matching`) under the same windows; the weights only weigh its pairs.
+    algorithm: Literal["optimal", "greedy"] = "optimal"
     maps: tuple[str, ...] = ()
     servers: Mapping[frozenset[str], str] = field(default_factory=dict)
     default_region: str = ""
@@ -153,6 +168,8 @@ def pair_seekers(
 ) -> list[Pairing]:
     """The wave's matching: the most players matched, then the greatest total weight. A pool of up to
     `exact_limit` players is matched exactly; a larger one by the search (see the module's docstring)."""
+    if rules.algorithm == "greedy":
+        return _greedy_pairings(seekers, rules, rng)
     pool = _Pool.of(seekers, rules)
     n = len(seekers)
     widened = False
@@ -171,6 +188,71 @@ def pair_seekers(
         neighbours *= 2
     first = candidates.seeker[candidates.i[chosen]]
     second = candidates.seeker[candidates.j[chosen]]
+    race_first, race_second = candidates.race_i[chosen], candidates.race_j[chosen]
+    return _pairings(seekers, rules, rng, first, race_first, second, race_second, candidates.weight[chosen])
+
+
+def _greedy_pairings(seekers: Sequence[Seeker], rules: PairingRules, rng: random.Random) -> list[Pairing]:
+    """The wave's matching by the seed community's greedy (`algorithm = "greedy"`), each pair weighed as the
+    ladder's weights would weigh it (the greedy chose it by its own score)."""
+    first, race_first, second, race_second = greedy_pairs(seekers, rules)
+    waited = np.array([s.waves_waited for s in seekers], dtype=np.float64)
+    chosen = zip(first.tolist(), race_first.tolist(), second.tolist(), race_second.tolist(), strict=True)
+    gap = np.array([abs(seekers[a].races[x].rating - seekers[b].races[y].rating) for a, x, b, y in chosen])
+    player = np.array([s.player_id for s in seekers], dtype=np.int64)
+    last = np.array([-1 if s.last_opponent_id is None else s.last_opponent_id for s in seekers], dtype=np.int64)
+    rematch = (last[first] == player[second]) | (last[second] == player[first])
+    weight = (
+        rules.wait_weight * (waiting_reward(waited[first]) + waiting_reward(waited[second]))
+        - rules.gap_weight * (gap / GAP_UNIT) ** 2
+        - rules.rematch_penalty * rematch
+    )
+    return _pairings(seekers, rules, rng, first, race_first, second, race_second, weight)
+
+
+def greedy_pairs(
+    seekers: Sequence[Seeker], rules: PairingRules
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """The greedy's pairs (`workers.greedy_matching`) under the rules' windows, in its own order: the seekers
+    (indices) on the first and the second side and the race (index among theirs) each plays."""
+    if rules.sides is None:
+        raise ValueError("the greedy matchmaker pairs one player of each side: it needs a ladder with sides")
+    sides = rules.sides
+    on_a, on_b = greedy_matching.split_sides([frozenset(r.side for r in s.races) for s in seekers], sides)
+    race_a = np.array([_race_on(seekers[k], sides[0]) for k in on_a], dtype=np.int64)
+    race_b = np.array([_race_on(seekers[k], sides[1]) for k in on_b], dtype=np.int64)
+    rating_a = np.array([seekers[k].races[r].rating for k, r in zip(on_a, race_a.tolist(), strict=True)])
+    rating_b = np.array([seekers[k].races[r].rating for k, r in zip(on_b, race_b.tolist(), strict=True)])
+    waited_a = np.array([seekers[k].waves_waited for k in on_a], dtype=np.float64)
+    waited_b = np.array([seekers[k].waves_waited for k in on_b], dtype=np.float64)
+    ia, ib = greedy_matching.greedy_matching(
+        rating_a.astype(np.float64),
+        rating_b.astype(np.float64),
+        rules.windows(waited_a),
+        rules.windows(waited_b),
+        waited_a,
+        waited_b,
+    )
+    return np.array(on_a, dtype=np.int64)[ia], race_a[ia], np.array(on_b, dtype=np.int64)[ib], race_b[ib]
+
+
+def _race_on(seeker: Seeker, side: str) -> int:
+    """The index of the seeker's first race of the side."""
+    return next(k for k, r in enumerate(seeker.races) if r.side == side)
+
+
+def _pairings(
+    seekers: Sequence[Seeker],
+    rules: PairingRules,
+    rng: random.Random,
+    first: NDArray[np.int64],
+    race_first: NDArray[np.int64],
+    second: NDArray[np.int64],
+    race_second: NDArray[np.int64],
+    weight: NDArray[np.float64],
+) -> list[Pairing]:
+    """The chosen pairs (seeker and race indices) as the wave's pairings, in order of their earlier entry, each
+    with a map and a server."""
     entry = np.array([s.entry_id for s in seekers], dtype=np.int64)
     in_order = np.argsort(np.minimum(entry[first], entry[second]), kind="stable")
     first, second = first[in_order], second[in_order]
@@ -182,16 +264,16 @@ def pair_seekers(
             second=seekers[b],
             first_race=seekers[a].races[race_a],
             second_race=seekers[b].races[race_b],
-            weight=weight,
+            weight=w,
             map=map_,
             server=server,
         )
-        for a, b, race_a, race_b, weight, map_, server in zip(
+        for a, b, race_a, race_b, w, map_, server in zip(
             first.tolist(),
             second.tolist(),
-            candidates.race_i[chosen][in_order].tolist(),
-            candidates.race_j[chosen][in_order].tolist(),
-            candidates.weight[chosen][in_order].tolist(),
+            race_first[in_order].tolist(),
+            race_second[in_order].tolist(),
+            weight[in_order].tolist(),
             maps,
             servers,
             strict=True,
@@ -336,7 +418,42 @@ class _Pool:
         right = left if same_list else side_slots(1)
         waited = waited[seeker]
         window = rules.windows(waited)
+        if rules.window_neighbours and not same_list:
+            window = _capped_by_density(window, waited, left, right, rules)
         return cls(seeker, waited, window, player[seeker], last[seeker], left, right, same_list)
+
+
+def windows_of(seekers: Sequence[Seeker], rules: PairingRules) -> NDArray[np.float64]:
+    """Each seeker's window in this pool (in the seekers' order), the cap by density included: what the wave
+    pairs under, for a yardstick that checks it."""
+    pool = _Pool.of(seekers, rules)
+    window = np.empty(len(seekers))
+    window[pool.seeker] = pool.window
+    return window
+
+
+def _capped_by_density(
+    window: NDArray[np.float64], waited: NDArray[np.float64], left: _Slots, right: _Slots, rules: PairingRules
+) -> NDArray[np.float64]:
+    """`window_neighbours` = k: a window no wider than the gap to the player's k-th nearest partner on the
+    other side (over their races) plus `window_growth` x waves waited. Where many wait, a wave then holds a
+    far pair back for a closer partner next wave, as the greedy's closest-first pairs do, instead of matching
+    everyone at any gap within the window; where few wait the k-th nearest is beyond the window anyway and
+    nothing changes. A player on last call keeps an unbounded window."""
+    nearest = np.full(len(window), np.inf)
+    for mine, theirs in ((left, right), (right, left)):
+        np.minimum.at(nearest, mine.seeker, _kth_nearest(mine.rating, theirs.rating, rules.window_neighbours))
+    return np.where(np.isinf(window), window, np.minimum(window, nearest + rules.window_growth * waited))
+
+
+def _kth_nearest(ratings: NDArray[np.float64], theirs: NDArray[np.float64], k: int) -> NDArray[np.float64]:
+    """For each of `ratings`, the gap to the k-th nearest of `theirs` (sorted); infinite when there are fewer."""
+    if len(theirs) == 0:
+        return np.full(len(ratings), np.inf)
+    at = np.searchsorted(theirs, ratings)[:, None] + np.arange(-k, k)[None, :]
+    inside = (at >= 0) & (at < len(theirs))
+    gaps = np.where(inside, np.abs(theirs[np.clip(at, 0, len(theirs) - 1)] - ratings[:, None]), np.inf)
+    return np.sort(gaps, axis=1)[:, k - 1]
 
 
 def _candidates(pool: _Pool, rules: PairingRules, neighbours: int) -> CandidatePairs:

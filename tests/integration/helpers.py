@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import random
-from typing import Any
+from itertools import combinations
 
 import redis
 from sqlalchemy import Engine, text
 
 from bot.queue_service import QueueService
 from db.events import Event
+from db.ladder import Ladder
+from workers.pairing import RaceRating, Seeker, windows_of
+from workers.wave import pairing_rules
 
 BW = ["bw_terran", "bw_zerg", "bw_protoss"]
 SC2 = ["sc2_terran", "sc2_zerg", "sc2_protoss"]
@@ -49,18 +52,31 @@ def assert_no_double_matches(engine: Engine) -> None:
     assert entries == 0, "an entry points at a match its player is not in"
 
 
-def waiting_pairs_that_fit(engine: Engine, window_base: float, window_growth: float) -> list[Any]:
-    """Pairs of still-waiting players the last wave could have matched (with its windows)."""
+def waiting_pairs_that_fit(engine: Engine, ladder: Ladder) -> list[tuple[int, int]]:
+    """Pairs of still-waiting players the last wave could have matched, under the windows it paired with: each
+    player's window in that pool (the ladder's cap by density included), from the waves waited before it."""
     with engine.connect() as conn:
-        return conn.execute(
-            text(
-                "SELECT a.player_id, b.player_id FROM queue_entries a JOIN queue_entries b"
-                " ON a.player_id < b.player_id"
-                " JOIN ratings ra ON ra.player_id = a.player_id AND ra.race = ANY(a.races)"
-                " JOIN ratings rb ON rb.player_id = b.player_id AND rb.race = ANY(b.races)"
-                " WHERE a.state = 'waiting' AND b.state = 'waiting'"
-                " AND split_part(ra.race, '_', 1) <> split_part(rb.race, '_', 1)"
-                " AND abs(ra.rating - rb.rating) <= :base + :growth * (greatest(a.waves_waited, b.waves_waited) - 1)"
-            ),
-            {"base": window_base, "growth": window_growth},
-        ).all()
+        entries = conn.execute(text("SELECT player_id, races, waves_waited, state FROM queue_entries")).all()
+        ratings = dict(
+            ((p, r), float(v)) for p, r, v in conn.execute(text("SELECT player_id, race, rating FROM ratings")).all()
+        )
+    seekers = [
+        Seeker(
+            entry_id=e.player_id,
+            player_id=e.player_id,
+            races=tuple(RaceRating(r, ladder.race_by_code[r].side, ratings[(e.player_id, r)]) for r in e.races),
+            waves_waited=e.waves_waited - (e.state == "waiting"),
+        )
+        for e in entries
+    ]
+    window = dict(zip([s.player_id for s in seekers], windows_of(seekers, pairing_rules(ladder)).tolist(), strict=True))
+    waiting = [s for s, e in zip(seekers, entries, strict=True) if e.state == "waiting"]
+    return [
+        (a.player_id, b.player_id)
+        for a, b in combinations(waiting, 2)
+        if any(
+            ra.side != rb.side and abs(ra.rating - rb.rating) <= max(window[a.player_id], window[b.player_id])
+            for ra in a.races
+            for rb in b.races
+        )
+    ]

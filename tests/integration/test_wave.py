@@ -44,7 +44,7 @@ async def test_hundred_players_one_wave(
     for m in matches:
         assert {m.player1_race.split("_")[0], m.player2_race.split("_")[0]} == {"bw", "sc2"}
     # Nobody left waiting could have been matched with someone else left waiting.
-    assert waiting_pairs_that_fit(engine, 100, 50) == []
+    assert waiting_pairs_that_fit(engine, ladder) == []
 
     events = stream_events(redis_client, stream)
     assert sorted(e.payload["match_id"] for e in events) == sorted(m.id for m in matches)

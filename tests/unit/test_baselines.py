@@ -14,10 +14,11 @@ from bench import simulation
 from bench.algorithms import ours
 from bench.assignment import assignment
 from bench.exact import exact
-from bench.greedy import _swap_passes, greedy, split_sides
+from bench.greedy import greedy
 from bench.matches import Match, check_disjoint, eligible, total_weight
 from bench.pools import baseline_rules, draw_pool, starcraft_rules
 from db.ladder import Ladder
+from workers.greedy_matching import split_sides, swap_passes
 from workers.pairing import PairingRules, RaceRating, Seeker
 
 RULES = starcraft_rules()
@@ -69,18 +70,18 @@ def test_greedy_takes_the_lowest_score_first() -> None:
 
 def test_players_of_both_sides_even_out_the_sides() -> None:
     pool = [seeker(1, bw=1500), seeker(2, bw=1500), seeker(3, bw=1500), seeker(4, bw=1, sc2=1), seeker(5, bw=1, sc2=1)]
-    side_a, side_b = split_sides(pool, ("bw", "sc2"))
-    assert [s.player_id for s in side_a] == [1, 2, 3] and [s.player_id for s in side_b] == [4, 5]
+    side_a, side_b = split_sides([frozenset(r.side for r in s.races) for s in pool], ("bw", "sc2"))
+    assert [pool[k].player_id for k in side_a] == [1, 2, 3] and [pool[k].player_id for k in side_b] == [4, 5]
 
 
 def test_a_swap_of_neighbouring_pairs_lowers_the_squared_gaps() -> None:
     rating_a, rating_b = np.array([1000.0, 1210.0]), np.array([1200.0, 1010.0])
     windows = np.array([300.0, 300.0])
-    a, b = _swap_passes(np.array([0, 1]), np.array([0, 1]), rating_a, rating_b, windows, windows)
+    a, b = swap_passes(np.array([0, 1]), np.array([0, 1]), rating_a, rating_b, windows, windows)
     assert list(zip(a.tolist(), b.tolist(), strict=True)) == [(0, 1), (1, 0)]
     # The same swap is refused when it would leave a pair outside both windows.
     narrow = np.array([5.0, 5.0])
-    a, b = _swap_passes(np.array([0, 1]), np.array([0, 1]), rating_a, rating_b, narrow, narrow)
+    a, b = swap_passes(np.array([0, 1]), np.array([0, 1]), rating_a, rating_b, narrow, narrow)
     assert list(zip(a.tolist(), b.tolist(), strict=True)) == [(0, 0), (1, 1)]
 
 
