@@ -71,9 +71,13 @@ async def test_a_burst_of_direct_messages_leaves_room_for_live_views(
 
     deliverer = Deliverer(client, asessions, notifications, load_catalogs(load_ladder()))
     events = aioredis.Redis.from_url(ladder_env["REDIS_URL"])
-    consumer = EventConsumer(events, stream, "bot", "bot-1", deliverer.handle, block_ms=50, max_in_flight=IN_FLIGHT)
+    # A group of its own: should this test fail with its listener still running, no later test's events are taken.
+    consumer = EventConsumer(
+        events, stream, "listener-room", "bot-1", deliverer.handle, block_ms=50, max_in_flight=IN_FLIGHT
+    )
     started = time.monotonic()
-    listening = asyncio.create_task(consumer.run())
+    stop = asyncio.Event()
+    listening = asyncio.create_task(consumer.run(stop))
     try:
         async with asyncio.timeout(30):
             while len(live_shown_at) < len(LIVE_PLAYERS):
@@ -83,8 +87,10 @@ async def test_a_burst_of_direct_messages_leaves_room_for_live_views(
             while _dms_sent(standin) < len(DM_PLAYERS):
                 await asyncio.sleep(0.1)
     finally:
-        listening.cancel()
-        await asyncio.gather(listening, return_exceptions=True)
+        stop.set()  # the listener finishes what it holds, for a while, then is cut off
+        if not (await asyncio.wait([listening], timeout=20))[0]:
+            listening.cancel()
+            await asyncio.wait([listening], timeout=10)
         await events.aclose()
 
     assert max(live_shown_at) - started < 3.0, "the live views waited behind the direct messages"
