@@ -16,11 +16,6 @@ from db.ladder import Ladder
 from sandbox.discord_standin import StandIn
 
 
-async def wait_for_bot(standin: StandIn, bot: Any, log: Path, timeout: float = 60, identified_before: int = 0) -> None:
-    """Until the bot process has connected to the stand-in (again, after `identified_before` connections)."""
-    await wait_for_bots(standin, [(bot, log)], timeout, identified_before)
-
-
 async def wait_for_bots(
     standin: StandIn, bots: list[tuple[Any, Path]], timeout: float = 60, identified_before: int = 0
 ) -> None:
