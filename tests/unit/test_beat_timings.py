@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sandbox.wave_gaps import gap_across, wave_gaps, wave_ticks
+from sandbox.wave_gaps import gap_across, wait_after, wave_gaps, wave_ticks
 from workers.beat_scheduler import schedule_timings
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -48,6 +48,15 @@ def test_the_gap_across_a_moment() -> None:
     starts = _at(0, 5, 12, 17)
     assert gap_across(starts, T0 + timedelta(seconds=6)) == 7.0
     assert gap_across(starts, T0 + timedelta(seconds=20)) is None
+
+
+def test_a_takeover_is_timed_from_the_kill_not_from_an_outage_before_it() -> None:
+    # Redis lost after the tick at 10 s held the ticks back; the beat killed at 19 s, a standby ticked at 23 s.
+    ticks = _at(0, 5, 10, 23, 28)
+    kill = T0 + timedelta(seconds=19)
+    assert gap_across(ticks, kill) == 13.0
+    assert wait_after(ticks, kill) == 4.0
+    assert wait_after(ticks, T0 + timedelta(seconds=30)) is None
 
 
 def test_wave_ticks_are_read_from_the_beats_json_logs() -> None:
