@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,17 +41,36 @@ METRICS = ("matches", "wait_p50_s", "wait_p95_s", "wait_mean_with_timeouts_s", "
 RESULTS = PROJECT_DIR / "bench" / "results" / "family.json"
 
 
-def outcome(matchmaker: Matchmaker, world: World, seeds: Sequence[int], rules: PairingRules) -> Outcome:
-    ladder = starcraft()
-    out = Outcome()
-    for seed in seeds:
-        out.add(simulate_world(matchmaker, world, seed, ladder, rules))
-    return out
+# The verdict's three measures, whose spread over the seeds is kept beside the pooled figures.
+JUDGED = ("matches", "wait_mean_with_timeouts_s", "gap_mean")
+# A verdict is left undecided by the seeds when its margin to the 1% line is within this many standard errors
+# of the seeds' ratios (ours / greedy, seed by seed).
+STANDARD_ERRORS = 2.0
 
 
 def figures(matchmaker: Matchmaker, world: World, seeds: Sequence[int], rules: PairingRules) -> dict[str, Any]:
-    """The world's figures for one matchmaker, pooled over the seeds."""
-    return outcome(matchmaker, world, seeds, rules).figures(starcraft().matchmaking.max_wait_s)
+    """The world's figures for one matchmaker, pooled over the seeds, and the judged ones seed by seed
+    (`per_seed`)."""
+    ladder = starcraft()
+    max_wait = ladder.matchmaking.max_wait_s
+    pooled = Outcome()
+    per_seed: dict[str, list[float]] = {name: [] for name in JUDGED}
+    for seed in seeds:
+        one = simulate_world(matchmaker, world, seed, ladder, rules)
+        pooled.add(one)
+        mine = one.figures(max_wait)
+        for name in JUDGED:
+            per_seed[name].append(mine[name])
+    return {**pooled.figures(max_wait), "per_seed": per_seed}
+
+
+def ratio_spread(ours: Mapping[str, Any], greedy: Mapping[str, Any], name: str) -> float | None:
+    """The standard error of ours / greedy on a judged measure, from the seeds' ratios (None: one seed)."""
+    pairs = zip(ours.get("per_seed", {}).get(name, []), greedy.get("per_seed", {}).get(name, []), strict=True)
+    ratios = [a / b for a, b in pairs if a is not None and b]
+    if len(ratios) < 2:
+        return None
+    return float(statistics.stdev(ratios)) / math.sqrt(len(ratios))
 
 
 @dataclass(frozen=True)
@@ -59,6 +80,9 @@ class Verdict:
     gap: bool
     rematches: bool
     aspiration: bool
+    # The measures whose verdict the seeds leave undecided: the pooled ratio within STANDARD_ERRORS standard
+    # errors of the seeds' ratios of the 1% line.
+    undecided: tuple[str, ...] = ()
 
     @property
     def passes(self) -> bool:
@@ -74,12 +98,20 @@ def judge(ours: Mapping[str, Any], greedy: Mapping[str, Any]) -> Verdict:
     wait, g_wait = ours["wait_mean_with_timeouts_s"], greedy["wait_mean_with_timeouts_s"]
     gap, g_gap = ours["gap_mean"], greedy["gap_mean"]
     rematch, g_rematch = ours["rematch_rate"] or 0.0, greedy["rematch_rate"] or 0.0
+    lines = {"matches": (ours["matches"] / greedy["matches"], 1 - TOLERANCE), "wait": (wait / g_wait, 1 + TOLERANCE),
+             "gap": (gap / g_gap, 1 + TOLERANCE)}  # fmt: skip
+    undecided = []
+    for (label, (ratio, line)), name in zip(lines.items(), JUDGED, strict=True):
+        spread = ratio_spread(ours, greedy, name)
+        if spread is not None and abs(ratio - line) <= STANDARD_ERRORS * spread:
+            undecided.append(label)
     return Verdict(
         matches=ours["matches"] >= (1 - TOLERANCE) * greedy["matches"],
         wait=wait <= (1 + TOLERANCE) * g_wait,
         gap=gap <= (1 + TOLERANCE) * g_gap,
         rematches=rematch < g_rematch or rematch == g_rematch == 0.0,
         aspiration=gap <= (1 - ASPIRATION) * g_gap or wait <= (1 - ASPIRATION) * g_wait,
+        undecided=tuple(undecided),
     )
 
 
@@ -103,7 +135,12 @@ def measure(
             "ratings": world.ratings,
             "hours": world.hours,
             "figures": row,
-            "verdict": {**verdict.__dict__, "passes": verdict.passes, "failed": verdict.failed()},
+            "verdict": {
+                **verdict.__dict__,
+                "undecided": list(verdict.undecided),
+                "passes": verdict.passes,
+                "failed": verdict.failed(),
+            },
         }
         print(f"  {world.name:<28} {'PASS' if verdict.passes else 'fail ' + ','.join(verdict.failed())}: "
               + "; ".join(f"{n} gap {f['gap_mean']} wait {f['wait_mean_with_timeouts_s']} matches {f['matches']} "

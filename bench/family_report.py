@@ -31,9 +31,7 @@ def goals(family: dict[str, Any] | None) -> list[Goal]:
             f"{greedy['wait_mean_with_timeouts_s']:g} s; gap {ours['gap_mean']:g} vs {greedy['gap_mean']:g}; "
             f"rematches {_pct(ours['rematch_rate'])} vs {_pct(greedy['rematch_rate'])}"
         )
-        failed = w["verdict"]["failed"]
-        verdict = "pass" if w["verdict"]["passes"] else "fail (" + ", ".join(failed) + ")"
-        out.append(Goal(f"family: {w['world']}", TARGET, measured, verdict))
+        out.append(Goal(f"family: {w['world']}", TARGET, measured, _verdict(w["verdict"])))
     return out
 
 
@@ -45,8 +43,7 @@ def section(family: dict[str, Any] | None, images: dict[str, str]) -> list[str]:
         for name, f in w["figures"].items():
             verdict = ""
             if name == "ours":
-                verdict = "**pass**" if w["verdict"]["passes"] else "**fail**: " + ", ".join(w["verdict"]["failed"])
-                verdict += " (10% better: yes)" if w["verdict"]["aspiration"] else ""
+                verdict = _verdict(w["verdict"], bold=True)
             rows.append(
                 [
                     w["world"] if name == "ours" else "",
@@ -74,7 +71,9 @@ def section(family: dict[str, Any] | None, images: dict[str, str]) -> list[str]:
         "counts a player who gave up as having waited "
         "the whole `max_wait_s`; *gave up* is a share of those who queued; *rematches* a share of matches (the same "
         "opponent as the previous match). The verdict is the issue's: ours no worse than the greedy within 1% on "
-        "matches, on the mean wait incl. gave up and on the mean gap, and fewer rematches. "
+        "matches, on the mean wait incl. gave up and on the mean gap, and fewer rematches. A measure is marked "
+        "*within the seeds' spread* where its ratio to the greedy's lies within two standard errors (of the "
+        "seeds' ratios, seed by seed) of the 1% line: more seeds could turn its verdict either way. "
         f"**{family['passed']} of {family['of']} worlds pass.**\n",
         _table(header, rows),
     ]
@@ -200,6 +199,16 @@ LEFT = (
     'greedy\'s own point with `algorithm = "greedy"` in `[matchmaking]` (docs/LADDER.md), or move along the front '
     "with the window and weights (a small ladder with `window_growth` 50–60).\n"
 )
+
+
+def _verdict(verdict: dict[str, Any], bold: bool = False) -> str:
+    """A world's verdict in words: pass, or what failed and which of that the seeds leave undecided."""
+    mark = "**" if bold else ""
+    text = f"{mark}pass{mark}" if verdict["passes"] else f"{mark}fail{mark}: " + ", ".join(verdict["failed"])
+    close = [m for m in verdict.get("undecided", []) if m in verdict["failed"] or verdict["passes"]]
+    if close:
+        text += " (within the seeds' spread: " + ", ".join(close) + ")"
+    return text + (" (10% better: yes)" if verdict["aspiration"] else "")
 
 
 def _policy(p: dict[str, float]) -> str:

@@ -112,6 +112,22 @@ def test_the_verdict_allows_one_percent_and_asks_fewer_rematches() -> None:
     assert judge(figures(gap=45), greedy_f).aspiration and judge(figures(wait=90), greedy_f).aspiration
 
 
+def test_a_verdict_within_the_seeds_spread_of_its_line_is_marked_undecided() -> None:
+    def seeds(matches: list[int], gap: list[float]) -> dict[str, object]:
+        per_seed = {"matches": matches, "wait_mean_with_timeouts_s": [100.0] * len(gap), "gap_mean": gap}
+        return {**figures(matches=sum(matches), gap=sum(gap) / len(gap), rematch=0.0), "per_seed": per_seed}
+
+    greedy_f = {**seeds([500, 500], [50.0, 50.0]), "rematch_rate": 0.01}
+    # Matches 0.985 of the greedy's pooled, but 0.95 and 1.02 seed by seed: the seeds do not decide it.
+    close = judge(seeds([475, 510], [40.0, 40.0]), greedy_f)
+    assert close.failed() == ["matches"] and close.undecided == ("matches",)
+    # The same shortfall on both seeds is decided; so is a gap far below the line.
+    clear = judge(seeds([492, 493], [40.0, 41.0]), greedy_f)
+    assert clear.failed() == ["matches"] and clear.undecided == ()
+    # One seed has no spread to judge by.
+    assert judge(figures(matches=989), figures(rematch=0.02)).undecided == ()
+
+
 def test_the_front_keeps_only_points_no_other_beats_on_both() -> None:
     from bench.plots import _pareto
 
