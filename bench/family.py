@@ -20,8 +20,10 @@ import argparse
 import dataclasses
 import json
 import math
+import os
 import statistics
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,8 @@ JUDGED = ("matches", "wait_mean_with_timeouts_s", "gap_mean")
 # A verdict is left undecided by the seeds when its margin to the 1% line is within this many standard errors
 # of the seeds' ratios (ours / greedy, seed by seed).
 STANDARD_ERRORS = 2.0
+# Worlds run side by side (each is one process's work: pure Python and numpy).
+JOBS = min(4, os.cpu_count() or 1)
 
 
 def figures(matchmaker: Matchmaker, world: World, seeds: Sequence[int], rules: PairingRules) -> dict[str, Any]:
@@ -115,17 +119,29 @@ def judge(ours: Mapping[str, Any], greedy: Mapping[str, Any]) -> Verdict:
     )
 
 
+def _figures(task: tuple[Matchmaker, World, tuple[int, ...], PairingRules]) -> dict[str, Any]:
+    return figures(*task)
+
+
 def measure(
     worlds: Sequence[World],
     seeds: Sequence[int],
     rules: PairingRules | None = None,
     matchmakers: Mapping[str, Matchmaker] = MATCHMAKERS,
+    jobs: int = JOBS,
 ) -> dict[str, Any]:
-    """Every world, every matchmaker (ours under `rules`, the shipped policy by default), and the verdicts."""
+    """Every world, every matchmaker (ours under `rules`, the shipped policy by default), and the verdicts;
+    `jobs` processes run the worlds."""
     rules = rules or starcraft_rules()
+    tasks = [(m, world, tuple(seeds), rules) for world in worlds for m in matchmakers.values()]
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            done = iter(pool.map(_figures, tasks, chunksize=1))
+    else:
+        done = iter(map(_figures, tasks))
     by_world: dict[str, Any] = {}
     for world in worlds:
-        row = {name: figures(m, world, seeds, rules) for name, m in matchmakers.items()}
+        row = {name: next(done) for name in matchmakers}
         verdict = judge(row["ours"], row["greedy"])
         by_world[world.key] = {
             "world": world.name,

@@ -3,8 +3,9 @@
 The ladder file's window and weights are policy, chosen here. One command runs the whole search and its
 held-out check:
 
-    python -m bench.policy [--quick] [--jobs 2] [--base 75 100] [--growth 30 40 50] [--neighbours 0 2]
-                           [--wait-weight 0 0.003] [--gap-weight 1] [--rematch-penalty 0.2] [--last-call 0]
+    python -m bench.policy [--quick] [--jobs 2] [--base 100] [--growth 40 50] [--neighbours 2]
+                           [--wait-weight 0.003 0.006 0.01] [--gap-weight 1] [--rematch-penalty 0.1 0.2]
+                           [--last-call 0]
 
 1. Tuning: every policy of the grid, ours in every world of the family (`bench.worlds.family`) on the tuning
    seeds, beside the greedy and the assignment baselines on the same seeds. A policy's verdict per world is
@@ -164,14 +165,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="three short worlds, one seed, a small grid")
     parser.add_argument("--jobs", type=int, default=2)
     # The grid around what earlier searches found (docs/BENCHMARKS.md, "Why some worlds were lost"): a window
-    # of 100-ish growing 30-50 a wave, capped where many wait (`window_neighbours`) or not, and a wait weight of
-    # a few thousandths (the greedy's own tie-break for the longest waiter) or none.
-    parser.add_argument("--base", type=float, nargs="+", default=[75.0, 100.0])
-    parser.add_argument("--growth", type=float, nargs="+", default=[30.0, 40.0, 50.0])
-    parser.add_argument("--neighbours", type=float, nargs="+", default=[0.0, 2.0], help="window_neighbours")
-    parser.add_argument("--wait-weight", type=float, nargs="+", default=[0.0, 0.003])
+    # of 100 growing 40 or 50 a wave, capped where many wait (`window_neighbours` 2: what let the large even
+    # worlds pass), a wait weight of a few thousandths (the greedy's own tie-break for the longest waiter: the
+    # skewed worlds' matches ride on it) and a rematch penalty worth a gap of 30-45 points.
+    parser.add_argument("--base", type=float, nargs="+", default=[100.0])
+    parser.add_argument("--growth", type=float, nargs="+", default=[40.0, 50.0])
+    parser.add_argument("--neighbours", type=float, nargs="+", default=[2.0], help="window_neighbours")
+    parser.add_argument("--wait-weight", type=float, nargs="+", default=[0.003, 0.006, 0.01])
     parser.add_argument("--gap-weight", type=float, nargs="+", default=[1.0])
-    parser.add_argument("--rematch-penalty", type=float, nargs="+", default=[0.2])
+    parser.add_argument("--rematch-penalty", type=float, nargs="+", default=[0.1, 0.2])
     parser.add_argument("--last-call", type=float, nargs="+", default=[0.0], help="1: on, 0: off")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
