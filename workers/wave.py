@@ -68,7 +68,7 @@ def run_wave(sessions: sessionmaker[Session], client: redis.Redis, stream: str, 
         ids = [c.player_id for c in claimed]
         ratings, active = waves.ratings_of(session, ids, ladder.ranks.active_days)
         last = waves.last_opponents(session, ids)
-        seekers = [_seeker(c, ladder, ratings, last.get(c.player_id)) for c in claimed]
+        seekers = [seeker_of(c, ladder, ratings, last.get(c.player_id)) for c in claimed]
         paired_at = time.perf_counter()
         pairings = pair_seekers(seekers, pairing_rules(ladder), random.Random(wave_id))
         pairing_ms = (time.perf_counter() - paired_at) * 1000
@@ -143,7 +143,7 @@ def expire_entries(sessions: sessionmaker[Session], client: redis.Redis, stream:
     return len(expired)
 
 
-def _seeker(c: waves.ClaimedEntry, ladder: Ladder, ratings: dict[tuple[int, str], float], last: int | None) -> Seeker:
+def seeker_of(c: waves.ClaimedEntry, ladder: Ladder, ratings: dict[tuple[int, str], float], last: int | None) -> Seeker:
     races = tuple(
         RaceRating(race, ladder.race_by_code[race].side, ratings.get((c.player_id, race), ladder.rating.start))
         for race in c.races
