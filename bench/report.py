@@ -603,9 +603,9 @@ make bench                 # everything: about 20-30 minutes on 2 cores
 .venv/bin/python -m bench --quick                 # a few minutes, written under .state/bench-quick/
 .venv/bin/python -m bench --only speed quality    # some sections (the others are null in that run)
 .venv/bin/python -m bench --only family --merge    # some sections again, the others kept from latest.json
-.venv/bin/python -m bench.family                  # the family of worlds alone, held-out seeds (a few minutes)
+.venv/bin/python -m bench.family                  # the family of worlds alone, held-out seeds (5 minutes)
 .venv/bin/python -m bench.policy                  # the policy search on the tuning seeds and its held-out
-                                                  # check: bench/results/policy.json (about 20 minutes)
+                                                  # check: bench/results/policy.json (35 minutes)
 ```
 """
 

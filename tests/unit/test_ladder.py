@@ -22,7 +22,7 @@ def test_starcraft_ladder_has_two_sides_of_three_races() -> None:
     assert [r.code for r in ladder.races_of_side("bw")] == ["bw_terran", "bw_zerg", "bw_protoss"]
     assert len(ladder.races_of_side("sc2")) == 3
     assert ladder.matchmaking.wave_interval_s == 45
-    assert (ladder.matchmaking.window_base, ladder.matchmaking.window_growth) == (100, 40)
+    assert (ladder.matchmaking.window_base, ladder.matchmaking.window_growth) == (100, 50)
     assert ladder.server_for("EUW", "NAE") == ladder.server_for("NAE", "EUW") == "USE"
     assert ladder.server_for(None, None) == "USE"  # both default to NAE
     assert ladder.server_by_code["USE"].short_name == "US East"
