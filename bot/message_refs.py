@@ -17,9 +17,9 @@ def token_alive(issued_at: float) -> bool:
     return time.time() - issued_at < TOKEN_LIFETIME_S
 
 
-def token_expiry(issued_at: float | None = None) -> float:
-    """When a token issued then (now, by default) stops being used (Unix time)."""
-    return (time.time() if issued_at is None else issued_at) + TOKEN_LIFETIME_S
+def token_expiry() -> float:
+    """When a token issued now stops being used (Unix time)."""
+    return time.time() + TOKEN_LIFETIME_S
 
 
 def message_ref(interaction: discord.Interaction[Any], drawn_in: str) -> dict[str, Any]:

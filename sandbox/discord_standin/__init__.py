@@ -3,7 +3,7 @@
 See standin.StandIn for the API; rules.py lists the Discord limits it enforces.
 """
 
-from .client import point_discord_at
+from .client import logged_in_client, point_discord_at
 from .gateway import NotConnected
 from .latency import Latency
 from .models import AttachedFile, InteractionResult, Message, MessageVersion, Received, ReceivedBody, Refusal
@@ -25,5 +25,6 @@ __all__ = [
     "Refusal",
     "StandIn",
     "as_discord",
+    "logged_in_client",
     "point_discord_at",
 ]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
 import discord
 import yarl
+
+if TYPE_CHECKING:
+    from .standin import StandIn
 
 
 def point_discord_at(api_base: str, gateway_url: str) -> Callable[[], None]:
@@ -20,3 +25,19 @@ def point_discord_at(api_base: str, gateway_url: str) -> Callable[[], None]:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved_gateway
 
     return undo
+
+
+@asynccontextmanager
+async def logged_in_client(standin: StandIn, token: str, **options: Any) -> AsyncIterator[discord.Client]:
+    """The stand-in started, and a discord.py client of this process logged in to it (REST only, no gateway);
+    both stopped afterwards. `options` go to `discord.Client`."""
+    await standin.start()
+    undo = point_discord_at(standin.api_base, standin.gateway_url)
+    client = discord.Client(intents=discord.Intents.none(), **options)
+    try:
+        await client.login(token)
+        yield client
+    finally:
+        await client.close()
+        await standin.stop()
+        undo()

@@ -18,7 +18,7 @@ from bot.live_messages import LiveMessages, TokenExpired
 from bot.request_clock import answered_within, request_trace
 from db.events import MATCH_FOUND, Event
 from db.ladder import load_ladder
-from sandbox.discord_standin import StandIn, point_discord_at
+from sandbox.discord_standin import StandIn, logged_in_client
 from sandbox.discord_standin.latency import Latency
 from sandbox.discord_standin.rate_limits import ROUTES, Bucket, RateLimits
 
@@ -37,16 +37,8 @@ async def rigged() -> AsyncIterator[tuple[StandIn, discord.Client, Latency]]:
                       latency=latency)  # fmt: skip
     for user in (*USERS_A, *USERS_B, *USERS_C, *USERS_D):
         standin.add_user(user)
-    await standin.start()
-    undo = point_discord_at(standin.api_base, standin.gateway_url)
-    client = discord.Client(intents=discord.Intents.none(), http_trace=request_trace())
-    await client.login(TOKEN)
-    try:
+    async with logged_in_client(standin, TOKEN, http_trace=request_trace()) as client:
         yield standin, client, latency
-    finally:
-        await client.close()
-        await standin.stop()
-        undo()
 
 
 async def open_dms(client: discord.Client, users: range, plain_timeout_s: float | None = None) -> list[float]:

@@ -21,7 +21,7 @@ from bot.notifications import NotificationService
 from bot.stream_consumer import EventConsumer
 from db.events import MATCH_FOUND, QUEUE_EXPIRED, Event
 from db.ladder import load_ladder
-from sandbox.discord_standin import StandIn, point_discord_at
+from sandbox.discord_standin import StandIn, logged_in_client
 from sandbox.discord_standin.rate_limits import ROUTES, Bucket, RateLimits
 
 TOKEN = "listener-room-test-token"
@@ -38,16 +38,8 @@ async def dm_client() -> AsyncIterator[tuple[StandIn, discord.Client]]:
     standin = StandIn(TOKEN, rate_limits=RateLimits(enabled=True, routes={**ROUTES, OPEN_DM: ONE_DM_A_SECOND}))
     for user in DM_PLAYERS:
         standin.add_user(user)
-    await standin.start()
-    undo = point_discord_at(standin.api_base, standin.gateway_url)
-    client = discord.Client(intents=discord.Intents.none())
-    await client.login(TOKEN)
-    try:
+    async with logged_in_client(standin, TOKEN) as client:
         yield standin, client
-    finally:
-        await client.close()
-        await standin.stop()
-        undo()
 
 
 async def test_a_burst_of_direct_messages_leaves_room_for_live_views(

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
-import discord
 import pytest
 import pytest_asyncio
 from sqlalchemy import Engine, text
@@ -21,7 +20,7 @@ from bot.notifications import NotificationService
 from db.deliveries import PRESS, PRESS_UNANSWERED, settle_unanswered
 from db.events import MATCH_COMPLETED, MATCH_CONFIRMED, QUEUE_EXPIRED, Event
 from db.ladder import load_ladder
-from sandbox.discord_standin import StandIn, point_discord_at
+from sandbox.discord_standin import StandIn, logged_in_client
 
 TOKEN = "press-unanswered-test-token"
 PRESSER, OTHER = 7001, 7002
@@ -29,20 +28,16 @@ WINDOW_S = 2.0
 
 
 @pytest_asyncio.fixture
-async def client() -> AsyncIterator[tuple[StandIn, discord.Client]]:
+async def rig(
+    asessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[StandIn, Deliverer]]:
+    """The stand-in and a Deliverer on it, whose presses' answers have WINDOW_S to land."""
+    monkeypatch.setattr(delivery, "PRESS_ANSWER_WINDOW_S", WINDOW_S)
     standin = StandIn(TOKEN)
     for user in (PRESSER, OTHER):
         standin.add_user(user)
-    await standin.start()
-    undo = point_discord_at(standin.api_base, standin.gateway_url)
-    bot = discord.Client(intents=discord.Intents.none())
-    await bot.login(TOKEN)
-    try:
-        yield standin, bot
-    finally:
-        await bot.close()
-        await standin.stop()
-        undo()
+    async with logged_in_client(standin, TOKEN) as bot:
+        yield standin, Deliverer(bot, asessions, NotificationService(), load_catalogs(load_ladder()))
 
 
 def _pressed_event(engine: Engine) -> Event:
@@ -74,13 +69,10 @@ def _path(engine: Engine, event: Event, player: int) -> str:
 
 
 async def test_a_press_whose_answer_never_landed_is_shown_by_the_listener(
-    engine: Engine, asessions: async_sessionmaker[AsyncSession], client: tuple[StandIn, discord.Client],
-    monkeypatch: pytest.MonkeyPatch,
+    engine: Engine, rig: tuple[StandIn, Deliverer]
 ) -> None:  # fmt: skip
-    standin, bot = client
-    monkeypatch.setattr(delivery, "PRESS_ANSWER_WINDOW_S", WINDOW_S)
+    standin, deliverer = rig
     event = _pressed_event(engine)
-    deliverer = Deliverer(bot, asessions, NotificationService(), load_catalogs(load_ladder()))
     handling = asyncio.create_task(deliverer.handle(event))
     # The other player at once; the presser's answer still has its time.
     await standin.store.changes.wait_for(lambda: _dms_to(standin, OTHER) == 1 or None, WINDOW_S * 0.75)
@@ -94,13 +86,10 @@ async def test_a_press_whose_answer_never_landed_is_shown_by_the_listener(
 
 
 async def test_a_press_whose_answer_landed_is_not_shown_again(
-    engine: Engine, asessions: async_sessionmaker[AsyncSession], client: tuple[StandIn, discord.Client],
-    monkeypatch: pytest.MonkeyPatch,
+    engine: Engine, asessions: async_sessionmaker[AsyncSession], rig: tuple[StandIn, Deliverer]
 ) -> None:  # fmt: skip
-    standin, bot = client
-    monkeypatch.setattr(delivery, "PRESS_ANSWER_WINDOW_S", WINDOW_S)
+    standin, deliverer = rig
     event = _pressed_event(engine)
-    deliverer = Deliverer(bot, asessions, NotificationService(), load_catalogs(load_ladder()))
     handling = asyncio.create_task(deliverer.handle(event))
     await asyncio.sleep(WINDOW_S / 2)
     async with asessions.begin() as session:  # the answer to the press reached Discord
@@ -113,11 +102,9 @@ async def test_a_press_whose_answer_landed_is_not_shown_again(
 
 
 async def test_a_press_whose_match_moved_on_is_not_drawn_over_the_newer_state(
-    engine: Engine, asessions: async_sessionmaker[AsyncSession], client: tuple[StandIn, discord.Client],
-    monkeypatch: pytest.MonkeyPatch,
+    engine: Engine, rig: tuple[StandIn, Deliverer]
 ) -> None:  # fmt: skip
-    standin, bot = client
-    monkeypatch.setattr(delivery, "PRESS_ANSWER_WINDOW_S", WINDOW_S)
+    standin, deliverer = rig
     match = {"match_id": 990_001}
     with engine.begin() as conn:
         ids = [
@@ -131,7 +118,6 @@ async def test_a_press_whose_match_moved_on_is_not_drawn_over_the_newer_state(
             text("INSERT INTO deliveries (event_id, player_id, path) VALUES (:e, :p, :path)"),
             {"e": ids[0], "p": PRESSER, "path": PRESS_UNANSWERED},
         )
-    deliverer = Deliverer(bot, asessions, NotificationService(), load_catalogs(load_ladder()))
     await asyncio.wait_for(deliverer.handle(Event(ids[0], MATCH_CONFIRMED, (PRESSER,), match)), 10)
     assert _dms_to(standin, PRESSER) == 0
     assert _path(engine, Event(ids[0], MATCH_CONFIRMED, (PRESSER,), match), PRESSER) == "superseded"
