@@ -27,7 +27,7 @@ async def test_a_short_chaos_run_does_no_harm() -> None:
     # Awaited, not run blocking: the other e2e tests' stand-in lives in this event loop and must keep
     # answering their bot meanwhile.
     run = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "sandbox", "chaos", "--players", "40", "--duration", "80", "--seed", "7",
+        sys.executable, "-m", "sandbox", "chaos", "--players", "40", "--duration", "120", "--seed", "7",
         "--report", str(report),
         cwd=PROJECT_DIR, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip

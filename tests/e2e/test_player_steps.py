@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import Engine, text
 
+from bot.drawing.admin_notes import admin_summary
+from db.admin import Done, Note
 from db.ladder import Ladder
 from sandbox.discord_standin import Message, StandIn
 from sandbox.player_view import Shows, look, match_of, shows
@@ -26,6 +28,9 @@ from tests.e2e.conftest import BotProcess, new_user
 
 BW, SC2 = "bw_zerg", "sc2_terran"
 ACTIONS = ("cancel", "confirm", "abort", "won", "lost", "draw", "requeue")
+# What the admin's confirmation answers when the ladder moved on since the preview, and how often they try again.
+CHANGED_SINCE_PREVIEW = admin_summary(Done(False, Note.CHANGED_SINCE_PREVIEW))
+ADMIN_ATTEMPTS = 3
 # Far apart, and far from the start rating the other tests' players have: a wave pairs each scenario's two
 # players with each other, never with another scenario's.
 _ratings = itertools.count(2000, 300)
@@ -102,14 +107,21 @@ class Rig:
             conn.execute(text(statement), params)
 
     async def admin_command(self, subcommand: str, options: dict[str, object]) -> None:
-        """The admin's command, confirmed under its preview (one that would change nothing shows none)."""
-        answer = await self.standin.run_command(self.admin, "admin", options, subcommand=subcommand)
-        assert answer.answered and not answer.failed and answer.message is not None, subcommand
-        confirm = next((c for c in answer.message.custom_ids() if c.endswith(":confirm")), None)
-        if confirm is None:
-            return
-        pressed = await self.standin.press_button(self.admin, answer.message.id, confirm)
-        assert pressed.message is not None and pressed.message.text().startswith("Done"), pressed.message.text()
+        """The admin's command, confirmed under its preview (one that would change nothing shows none). In a race
+        the player's own press may change the ladder between the preview and the confirmation; the bot then says
+        so and does nothing, and the admin runs the command again, as that answer asks."""
+        for _ in range(ADMIN_ATTEMPTS):
+            answer = await self.standin.run_command(self.admin, "admin", options, subcommand=subcommand)
+            assert answer.answered and not answer.failed and answer.message is not None, subcommand
+            confirm = next((c for c in answer.message.custom_ids() if c.endswith(":confirm")), None)
+            if confirm is None:
+                return
+            pressed = await self.standin.press_button(self.admin, answer.message.id, confirm)
+            assert pressed.message is not None, subcommand
+            said = pressed.message.text()
+            if not said.startswith(CHANGED_SINCE_PREVIEW):
+                break
+        assert said.startswith("Done"), said
 
     async def expire(self, user: int) -> None:
         from workers.celery import app
