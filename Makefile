@@ -77,7 +77,8 @@ servers-stop: $(STAMP)
 # Every benchmark: pairing speed and quality beside the two baselines, the ladder simulation, a whole wave,
 # notification, joining, memory, the leaderboard and the charts. Writes bench/results/*.json, docs/BENCHMARKS.md,
 # docs/bench/*.png and docs/charts/*.png
-# (about 15 minutes on 2 cores; `ARGS=--quick` for a few minutes, written under .state/bench-quick/).
+# (BENCHMARKS.md's first lines give each section's time when it last ran; `ARGS=--quick` for a few minutes,
+# written under .state/bench-quick/).
 bench: $(STAMP) $(CATALOGS)
 	$(BIN)/python -m bench $(ARGS)
 	$(BIN)/python -m bench.leaderboard

@@ -1,7 +1,7 @@
 """`make bench` / `python -m bench`: every benchmark, then bench/results/latest.json, docs/BENCHMARKS.md and
 its plots (docs/bench/*.png), and a short table of the goals.
 
-    python -m bench                      # the full run (about an hour on 2 cores)
+    python -m bench                      # the full run (docs/BENCHMARKS.md gives each section's time)
     python -m bench --quick              # small sizes, a few minutes, written under .state/bench-quick/
     python -m bench --only speed wave    # some sections only; the others are null, with the reason
     python -m bench --only family --merge  # some sections again, the others' figures kept from latest.json
@@ -139,8 +139,10 @@ def sections(s: Sizes) -> dict[str, Callable[[], Any]]:
     }
 
 
-def run(only: list[str], sizes: Sizes, notes: list[str]) -> tuple[dict[str, Any], bool]:
+def run(only: list[str], sizes: Sizes, notes: list[str]) -> tuple[dict[str, Any], dict[str, float], bool]:
+    """Every section asked for: its figures, its time in seconds, and whether any failed."""
     results: dict[str, Any] = {}
+    seconds: dict[str, float] = {}
     failed = False
     for name, measure in sections(sizes).items():
         if name.split("_")[0] not in only:
@@ -154,8 +156,9 @@ def run(only: list[str], sizes: Sizes, notes: list[str]) -> tuple[dict[str, Any]
             traceback.print_exc()
             notes.append(f"{name}: failed: {type(exc).__name__}: {exc}")
             failed = True
-        print(f"[{datetime.now():%H:%M:%S}] {name} done in {time.monotonic() - began:.0f} s", flush=True)
-    return results, failed
+        seconds[name] = round(time.monotonic() - began)
+        print(f"[{datetime.now():%H:%M:%S}] {name} done in {seconds[name]:.0f} s", flush=True)
+    return results, seconds, failed
 
 
 def explain(results: dict[str, Any], notes: list[str]) -> None:
@@ -242,9 +245,10 @@ def main() -> int:
     md_path = out / "BENCHMARKS.md" if out else PROJECT_DIR / "docs" / "BENCHMARKS.md"
     notes: list[str] = ["quick mode: small sizes, not the issue's"] if args.quick else []
     began = time.monotonic()
-    previous = report.sections_of(json.loads(json_path.read_text())) if args.merge and json_path.exists() else {}
+    earlier = json.loads(json_path.read_text()) if args.merge and json_path.exists() else {}
+    previous = report.sections_of(earlier) if earlier else {}
     with servers():  # started once for every section that needs them, stopped at the end if started here
-        results, failed = run(args.only, sizes, notes)
+        results, seconds, failed = run(args.only, sizes, notes)
     if previous:
         notes = [n for n in notes if not (n.split(":")[0] in previous and "not run in this invocation" in n)]
         notes.append(f"sections {', '.join(sorted(set(previous) - set(results)))}: figures of an earlier run, kept")
@@ -255,6 +259,8 @@ def main() -> int:
         "duration_s": round(time.monotonic() - began),
         "quick": args.quick,
         "sections": sorted(results),
+        # Each section's time when it last ran (a merged run keeps the others' from the file it merges into).
+        "section_seconds": {**((earlier.get("detail") or {}).get("run") or {}).get("section_seconds", {}), **seconds},
     }
     result = report.latest(results, notes, machine(), meta)
     report.write(result, results, json_path, md_path, md_path.parent / "bench")

@@ -27,10 +27,12 @@ The kernels are compiled on first use and cached on disk; `warm_up` at worker st
 
 from __future__ import annotations
 
+import itertools
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from operator import attrgetter
+from typing import Any, Literal
 
 import numpy as np
 import rustworkx as rx
@@ -255,24 +257,17 @@ def _pairings(
 ) -> list[Pairing]:
     """The chosen pairs (seeker and race indices) as the wave's pairings, in order of their earlier entry, each
     with a map and a server."""
-    entry = np.array([s.entry_id for s in seekers], dtype=np.int64)
+    entry = _each(seekers, "entry_id", np.int64)
     in_order = np.argsort(np.minimum(entry[first], entry[second]), kind="stable")
     first, second = first[in_order], second[in_order]
     maps = _draw_maps(seekers, rules, first, second, rng)
     servers = _servers(seekers, rules, first, second)
+    # Positional, and each seeker looked up once: 5,000 pairings for a wave of 10,000.
     return [
-        Pairing(
-            first=seekers[a],
-            second=seekers[b],
-            first_race=seekers[a].races[race_a],
-            second_race=seekers[b].races[race_b],
-            weight=w,
-            map=map_,
-            server=server,
-        )
-        for a, b, race_a, race_b, w, map_, server in zip(
-            first.tolist(),
-            second.tolist(),
+        Pairing(one, other, one.races[race_a], other.races[race_b], w, map_, server)
+        for one, other, race_a, race_b, w, map_, server in zip(
+            [seekers[a] for a in first.tolist()],
+            [seekers[b] for b in second.tolist()],
             race_first[in_order].tolist(),
             race_second[in_order].tolist(),
             weight[in_order].tolist(),
@@ -291,12 +286,10 @@ def _draw_maps(
     rng: random.Random,
 ) -> list[str | None]:
     """Each pair's map, drawn from the pool minus both players' vetoes (one draw of `rng` per pair, in order)."""
-    kinds: dict[frozenset[str], int] = {}
-    kind = np.array([kinds.setdefault(s.vetoes, len(kinds)) for s in seekers], dtype=np.int64)
-    vetoes = list(kinds)
-    pair_kind = kind[first] * max(len(kinds), 1) + kind[second]
+    vetoes, kind = _kinds(seekers, "vetoes")
+    pair_kind = kind[first] * max(len(vetoes), 1) + kind[second]
     keys, at = np.unique(pair_kind, return_inverse=True)
-    pools = [sorted(set(rules.maps) - vetoes[k // len(kinds)] - vetoes[k % len(kinds)]) for k in keys.tolist()]
+    pools = [sorted(set(rules.maps) - vetoes[k // len(vetoes)] - vetoes[k % len(vetoes)]) for k in keys.tolist()]
     sizes = np.array([len(p) for p in pools], dtype=np.float64)
     draws = np.array([rng.random() for _ in range(len(first))], dtype=np.float64)
     picks = (draws * sizes[at]).astype(np.int64).tolist()
@@ -307,13 +300,24 @@ def _servers(
     seekers: Sequence[Seeker], rules: PairingRules, first: NDArray[np.int64], second: NDArray[np.int64]
 ) -> list[str]:
     """Each pair's server, from the regions table."""
-    kinds: dict[str | None, int] = {}
-    kind = np.array([kinds.setdefault(s.region, len(kinds)) for s in seekers], dtype=np.int64)
-    regions = list(kinds)
-    pair_kind = kind[first] * max(len(kinds), 1) + kind[second]
+    regions, kind = _kinds(seekers, "region")
+    pair_kind = kind[first] * max(len(regions), 1) + kind[second]
     keys, at = np.unique(pair_kind, return_inverse=True)
-    table = [rules.server_for(regions[k // len(kinds)], regions[k % len(kinds)]) for k in keys.tolist()]
+    table = [rules.server_for(regions[k // len(regions)], regions[k % len(regions)]) for k in keys.tolist()]
     return [table[k] for k in at.tolist()]
+
+
+def _each(items: Sequence[object], name: str, dtype: type[np.generic]) -> NDArray[Any]:
+    """The attribute `name` of every item, as an array (a wave of 10,000 reads several: `map` keeps it in C)."""
+    return np.fromiter(map(attrgetter(name), items), dtype=dtype, count=len(items))
+
+
+def _kinds(seekers: Sequence[Seeker], name: str) -> tuple[list[Any], NDArray[np.int64]]:
+    """The distinct values of a seeker attribute (in order of first appearance), and each seeker's index
+    among them."""
+    values: list[Hashable] = list(map(attrgetter(name), seekers))
+    index = {v: k for k, v in enumerate(dict.fromkeys(values))}
+    return list(index), np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 def choose_pairs(n: int, candidates: CandidatePairs, exact_limit: int = EXACT_LIMIT) -> NDArray[np.int64]:
@@ -390,21 +394,23 @@ class _Pool:
     @classmethod
     def of(cls, seekers: Sequence[Seeker], rules: PairingRules) -> _Pool:
         n = len(seekers)
-        player = np.array([s.player_id for s in seekers], dtype=np.int64)
+        player = _each(seekers, "player_id", np.int64)
         if len(np.unique(player)) != n:
             raise ValueError("a player appears twice among the seekers")
-        waited = np.array([s.waves_waited for s in seekers], dtype=np.float64)
+        waited = _each(seekers, "waves_waited", np.float64)
         last = np.array([-1 if s.last_opponent_id is None else s.last_opponent_id for s in seekers], dtype=np.int64)
         # Every race slot: its seeker, its index among the seeker's races, rating, side (0, 1, or -1 for a side
         # the ladder does not have; without sides every race is on side 0).
         races = [r for s in seekers for r in s.races]
-        counts = np.array([len(s.races) for s in seekers], dtype=np.int64)
+        counts = np.fromiter(map(len, map(attrgetter("races"), seekers)), dtype=np.int64, count=n)
         slot_seeker = np.repeat(np.arange(n), counts)
         slot_race = np.arange(len(races)) - np.repeat(np.cumsum(counts) - counts, counts)
-        slot_rating = np.array([r.rating for r in races], dtype=np.float64)
+        slot_rating = _each(races, "rating", np.float64)
         same_list = rules.sides is None
         code: dict[str | None, int] = {None: 0} if rules.sides is None else {rules.sides[0]: 0, rules.sides[1]: 1}
-        slot_side = np.array([code.get(r.side, -1) for r in races], dtype=np.int64)
+        slot_side = np.fromiter(
+            map(code.get, map(attrgetter("side"), races), itertools.repeat(-1)), dtype=np.int64, count=len(races)
+        )
         first_rating = np.full(n, np.inf)
         first_rating[slot_seeker[::-1]] = slot_rating[::-1]
         seeker = np.argsort(first_rating, kind="stable")

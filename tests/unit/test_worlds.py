@@ -149,8 +149,19 @@ def test_the_policy_search_tunes_and_reports_on_other_seeds(tmp_path: object) ->
     assert tuned["chosen"] in tried
     best = min(tuned["policies"], key=lambda p: (-p["passes"], p["relative_to_greedy"]))
     assert tuned["chosen"] == best["policy"]
-    checked = policy.held_out(tuned["chosen"], worlds, (201,), jobs=1)
+    checked = policy.held_out({"chosen": tuned["chosen"]}, worlds, (201,), jobs=1)["chosen"]
     assert set(checked["figures"][worlds[0].key]) == {"ours", "greedy", "assignment"}
     # Other seeds, other figures: the held-out check is not the tuning run again.
     assert checked["figures"][worlds[0].key]["greedy"] != tuned["greedy"][worlds[0].key]
     assert goals(None)[0].verdict == "not measured"
+
+
+def test_the_report_tells_each_sections_time_and_which_were_never_timed() -> None:
+    from bench.report import _section_times
+
+    run = {"sections": ["family", "notify", "speed"], "section_seconds": {"speed": 90, "family": 270}}
+    told = _section_times(run)
+    assert "speed 1.5" in told and "family 4.5" in told
+    assert "add up to 6 minutes" in told
+    assert "not timed yet: notify" in told
+    assert _section_times({"sections": ["speed"]}) == ""
