@@ -89,11 +89,11 @@ def fronts(policy: dict[str, Any], keys: list[str], shipped: dict[str, float], o
         ax.scatter(*zip(*gxy, strict=True), s=14, marker="s", color=COLOURS["greedy"], alpha=0.6)
         ax.plot(*zip(*_pareto(gxy), strict=True), "--", color=COLOURS["greedy"], label="greedy, window varied")
         ax.scatter(*_point(tuning["greedy"][key]), s=80, marker="*", color=COLOURS["greedy"], label="greedy (100 + 50)")
-        _assignment(ax, _point(tuning["assignment"][key]), xy + gxy)
+        far = _assignment(ax, _point(tuning["assignment"][key]), xy + gxy)
         for f, p in mine:
             if all(p.get(k) == v for k, v in shipped.items()):
                 ax.scatter(*_point(f), s=90, facecolors="none", edgecolors="k", linewidths=1.5, label="shipped")
-        ax.set(title=tuning["worlds"][key], xlabel="mean wait, who gave up counted at max_wait_s (s)",
+        ax.set(title=tuning["worlds"][key] + far, xlabel="mean wait, who gave up counted at max_wait_s (s)",
                ylabel="mean rating gap")  # fmt: skip
         ax.grid(True, alpha=0.3)
     axes[0][0].legend(fontsize=7, loc="upper right")
@@ -101,17 +101,15 @@ def fronts(policy: dict[str, Any], keys: list[str], shipped: dict[str, float], o
     return _save(fig, out / "fronts.png")
 
 
-def _assignment(ax: Any, point: tuple[float, float], others: list[tuple[float, float]]) -> None:
+def _assignment(ax: Any, point: tuple[float, float], others: list[tuple[float, float]]) -> str:
     """The assignment baseline's point; where it lies far beyond ours and the greedy's (it matches the most
-    players at any gap), its figures are written in the corner instead, so that the fronts are not squeezed."""
+    players at any gap), its figures for the panel's title instead, so that the fronts are not squeezed."""
     xs, ys = zip(*others, strict=True)
     x_span, y_span = max(xs) - min(xs), max(ys) - min(ys)
-    far = point[0] > max(xs) + 2 * x_span or point[1] > max(ys) + 2 * y_span
-    if not far:
-        ax.scatter(*point, s=50, marker="^", color=COLOURS["assignment"], label="assignment")
-        return
-    ax.text(0.98, 0.02, f"assignment, off the chart: wait {point[0]:.0f} s, gap {point[1]:.0f}",
-            transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color=COLOURS["assignment"])  # fmt: skip
+    if point[0] > max(xs) + 2 * x_span or point[1] > max(ys) + 2 * y_span:
+        return f"\n(assignment off the chart: wait {point[0]:.0f} s, gap {point[1]:.0f})"
+    ax.scatter(*point, s=50, marker="^", color=COLOURS["assignment"], label="assignment")
+    return ""
 
 
 def _point(f: dict[str, Any]) -> tuple[float, float]:

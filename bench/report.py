@@ -120,7 +120,9 @@ def write(result: dict[str, Any], sections: dict[str, Any], json_path: Path, md_
         images["memory"] = plots.memory(sections["memory"]["readings"], png_dir)
     policy = family_report.policy_results()
     if sections.get("family") and policy:
-        images["fronts"] = plots.fronts(policy, family_report.FRONT_WORLDS, sections["family"]["policy"], png_dir)
+        images["fronts"] = plots.fronts(
+            policy, family_report.front_worlds(sections["family"]), sections["family"]["policy"], png_dir
+        )
     for name, file in PLOTS:  # drawn by an earlier run whose figures were kept (`--merge`)
         if name not in images and (png_dir / file).exists():
             images[name] = png_dir / file
@@ -618,9 +620,9 @@ make bench                 # everything (the Run line above gives each section's
 .venv/bin/python -m bench --quick                 # a few minutes, written under .state/bench-quick/
 .venv/bin/python -m bench --only speed quality    # some sections (the others are null in that run)
 .venv/bin/python -m bench --only family --merge    # some sections again, the others kept from latest.json
-.venv/bin/python -m bench.family                  # the family of worlds alone, held-out seeds (5 minutes)
+.venv/bin/python -m bench.family                  # the family of worlds alone, held-out seeds (6 minutes)
 .venv/bin/python -m bench.policy                  # the policy search on the tuning seeds and its held-out
-                                                  # check: bench/results/policy.json (35 minutes)
+                                                  # check: bench/results/policy.json (an hour)
 ```
 """
 

@@ -12,8 +12,8 @@ A world is one kind of ladder, pure data; `bench.simulation.simulate_world` runs
 
 Sides: *even* is 40% first side only / 40% second only / 20% both, *skewed* 65% / 25% / 10%. Ratings:
 *normal* is one cluster (1500, spread 300), *bimodal* two (1150 and 1850, spread 150 each), half the
-players in each. Every world is run on several seeds: the policy is tuned on `TUNING_SEEDS` and reported on
-`HELD_OUT_SEEDS`, which the tuning never sees.
+players in each. Every world is run on several seeds: the policy is tuned on `TUNING_SEEDS`, a tie between
+the best there is broken on `TIE_BREAK_SEEDS`, and the choice is reported on `HELD_OUT_SEEDS`, which neither saw.
 """
 
 from __future__ import annotations
@@ -45,9 +45,11 @@ HOURS = {2: 24.0, 10: 6.0, 60: 2.0, 40: 16.0, 150: 4.0, 600: 2.0}
 # lost was still within two standard errors of the line, and a policy's count of worlds passed moved by two
 # with a change of weight too small to matter (a tie-break worth a gap of 2 points).
 TUNING_SEEDS = tuple(range(101, 141))
-HELD_OUT_SEEDS = tuple(range(201, 241))
+TIE_BREAK_SEEDS = tuple(range(201, 241))
+HELD_OUT_SEEDS = tuple(range(301, 341))
 QUICK_SEEDS = (101,)
-QUICK_HELD_OUT = (201,)
+QUICK_TIE_BREAK = (201,)
+QUICK_HELD_OUT = (301,)
 
 
 @dataclass(frozen=True)

@@ -165,3 +165,21 @@ def test_the_report_tells_each_sections_time_and_which_were_never_timed() -> Non
     assert "add up to 6 minutes" in told
     assert "not timed yet: notify" in told
     assert _section_times({"sections": ["speed"]}) == ""
+
+
+def test_a_tie_on_the_tuning_seeds_is_broken_on_other_seeds() -> None:
+    from bench import policy
+
+    worlds = [World("returning", 40, "even", hours=0.75)]
+    wide = {"window_base": 400.0, "window_growth": 100.0, "wait_weight": 0.0}
+    close = {"window_base": 40.0, "window_growth": 20.0, "wait_weight": 0.0}
+    alone = {"policies": [{"policy": wide, "passes": 1}, {"policy": close, "passes": 0}]}
+    assert policy.choose(alone, worlds, (201,), jobs=1) == (wide, None)
+    tied = {"policies": [{"policy": wide, "passes": 1}, {"policy": close, "passes": 1}]}
+    chosen, tie = policy.choose(tied, worlds, (201,), jobs=1)
+    assert tie is not None and tie["seeds"] == [201]
+    assert [p["policy"] for p in tie["policies"]] == [wide, close]
+    best = min(tie["policies"], key=lambda p: (-p["passes"], p["relative_to_greedy"]))
+    assert chosen == best["policy"]
+    # The two windows are far apart: the tie-break run tells them apart.
+    assert tie["policies"][0]["relative_to_greedy"] != tie["policies"][1]["relative_to_greedy"]
