@@ -43,7 +43,7 @@ HOURS = {2: 24.0, 10: 6.0, 60: 2.0, 40: 16.0, 150: 4.0, 600: 2.0}
 # Forty of each: a world's ratio to the greedy moves 1-4% from one seed to the next, and the verdict's line is
 # 1%. Three seeds turned verdicts either way between the tuning and the held-out runs; with ten, every verdict
 # lost was still within two standard errors of the line, and a policy's count of worlds passed moved by two
-# with a change of weight too small to matter (a tie-break worth a gap of 2 points).
+# with a change of weight too small to matter (a tie-break worth a gap of 1-4 points).
 TUNING_SEEDS = tuple(range(101, 141))
 TIE_BREAK_SEEDS = tuple(range(201, 241))
 HELD_OUT_SEEDS = tuple(range(301, 341))

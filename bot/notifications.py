@@ -46,7 +46,10 @@ log = logging.getLogger(__name__)
 # Shows an event: called as `sink(event, *address)`.
 Sink = Callable[..., Awaitable[None]]
 
-# After one of these the player is no longer waiting, so the subscription ends.
+# After one of these the player is no longer waiting, so the subscription ends. They are the only events a
+# subscription shows: any other (an admin's notice, a replay checked, someone waiting) is a message of its own,
+# and shown here it would cover the live message, which may show the player's match by then (shown there by
+# another bot process, while this one kept the subscription).
 ENDS_WAITING = frozenset({MATCH_FOUND, QUEUE_EXPIRED, QUEUE_REMOVED})
 # Offered one of these, a subscription learns its player's match was found and shown by another bot process.
 AFTER_FOUND = frozenset(
@@ -123,6 +126,8 @@ class NotificationService:
             return False
         if event.type in AFTER_FOUND or sub.until <= time.time():
             self.unsubscribe(player_id, sub)
+            return False
+        if event.type not in ENDS_WAITING:
             return False
         shown: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         if sub.pending is None:

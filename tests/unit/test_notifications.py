@@ -8,7 +8,16 @@ import time
 
 from bot.live_messages import LiveMessages
 from bot.notifications import NotificationService
-from db.events import MATCH_COMPLETED, MATCH_FOUND, MATCH_REPORTED, QUEUE_EXPIRED, SOMEONE_WAITING, Event
+from db.events import (
+    ADMIN_NOTICE,
+    MATCH_COMPLETED,
+    MATCH_FOUND,
+    MATCH_REPORTED,
+    QUEUE_EXPIRED,
+    REPLAY_CHECKED,
+    SOMEONE_WAITING,
+    Event,
+)
 
 
 def _event(event_id: int, player_id: int, type_: str = MATCH_FOUND) -> Event:
@@ -112,13 +121,16 @@ async def test_waiting_players_hold_no_task_until_there_is_something_to_show() -
     for sub in subs:
         service.activate(sub, sink)
     assert len(asyncio.all_tasks()) == tasks_before  # a thousand waiting players, no task among them
-    offered = [asyncio.create_task(service.offer(7, _event(n, 7, SOMEONE_WAITING))) for n in range(3)]
+    offered = [
+        asyncio.create_task(service.offer(7, _event(n, 7, t))) for n, t in enumerate((MATCH_FOUND, QUEUE_EXPIRED))
+    ]
     await asyncio.sleep(0)
     assert len(service.tasks()) == 1  # one task shows the player's events, in order
-    assert await asyncio.gather(*offered) == [True, True, True]
-    assert shown == [0, 1, 2]
+    # The match found ends the wait: the expiry queued behind it is not shown over it.
+    assert await asyncio.gather(*offered) == [True, False]
+    assert shown == [0]
     await asyncio.sleep(0)
-    assert service.tasks() == [] and service.subscriptions == 1000
+    assert service.tasks() == [] and service.subscriptions == 999
 
 
 async def test_a_waiting_player_costs_the_garbage_collector_one_object() -> None:
@@ -167,3 +179,20 @@ async def test_subscriptions_whose_live_message_died_are_forgotten() -> None:
     assert await service.offer(3, _event(5, 3)) is True and shown == [5]
     service.activate(service.subscribe(5), sink, until=0.0)  # died long ago, by the clock
     assert await service.offer(5, _event(6, 5)) is False and shown == [5]
+
+
+async def test_an_event_of_its_own_is_never_shown_over_the_live_message() -> None:
+    """A demo run had an admin's notice settling a dispute cover a player's match result: the bot process that
+    answered the Join still held the subscription, and another process had shown the match in its live message."""
+    service = NotificationService()
+    sub = service.subscribe(1)
+    shown: list[int] = []
+
+    async def sink(event: Event) -> None:
+        shown.append(event.id)
+
+    service.activate(sub, sink)
+    for n, type_ in enumerate((ADMIN_NOTICE, REPLAY_CHECKED, SOMEONE_WAITING)):
+        assert await service.offer(1, _event(n, 1, type_)) is False
+    assert shown == [] and service.subscriptions == 1
+    assert await service.offer(1, _event(7, 1)) is True and shown == [7]
