@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+# The result backend's module, loaded with the app rather than on first use: a beat reaches it first while it
+# sets up its schedule, and a SIGTERM landing in that first import ran the beat's shutdown handler, which
+# imported the half-loaded module again and exited with an error (seen once in a test run).
+import celery.backends.redis  # noqa: F401
 from celery import Celery
 from celery.signals import setup_logging
 
