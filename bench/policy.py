@@ -175,7 +175,10 @@ def held_out(
 ) -> dict[str, Any]:
     """Each named policy against the baselines (run once for all) on seeds the tuning never saw: every figure,
     and the verdicts."""
-    distinct = [p for k, p in enumerate(policies.values()) if p not in list(policies.values())[:k]]
+    distinct: list[dict[str, float]] = []
+    for policy in policies.values():
+        if policy not in distinct:
+            distinct.append(policy)
     checked = evaluate(distinct, worlds, seeds, jobs, greedy_front=False)
     result: dict[str, Any] = {"seeds": list(seeds)}
     for name, policy in policies.items():

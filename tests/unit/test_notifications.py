@@ -24,6 +24,17 @@ def _event(event_id: int, player_id: int, type_: str = MATCH_FOUND) -> Event:
     return Event(event_id, type_, (player_id, player_id + 1), {"match_id": event_id})
 
 
+def _live(service: NotificationService, player_id: int) -> list[int]:
+    """A live subscription for the player; what it shows (event ids) is recorded in the list returned."""
+    shown: list[int] = []
+
+    async def sink(event: Event) -> None:
+        shown.append(event.id)
+
+    service.activate(service.subscribe(player_id), sink)
+    return shown
+
+
 async def test_a_thousand_join_match_cycles_leave_no_subscription_or_task() -> None:
     service = NotificationService()
     shown: list[tuple[int, int]] = []
@@ -151,13 +162,7 @@ async def test_a_subscription_offered_its_match_later_on_was_left_by_another_pro
     """With several bot processes, another one showed the player's match found: the first event of the match
     offered here ends the subscription, unshown, so the listener shows it by the token path (and its checks)."""
     service = NotificationService()
-    sub = service.subscribe(1)
-    shown: list[int] = []
-
-    async def sink(event: Event) -> None:
-        shown.append(event.id)
-
-    service.activate(sub, sink)
+    shown = _live(service, 1)
     assert await service.offer(1, _event(8, 1, MATCH_REPORTED)) is False
     assert shown == [] and service.subscriptions == 0
     assert await service.offer(1, _event(9, 1, MATCH_COMPLETED)) is False
@@ -185,13 +190,7 @@ async def test_an_event_of_its_own_is_never_shown_over_the_live_message() -> Non
     """A demo run had an admin's notice settling a dispute cover a player's match result: the bot process that
     answered the Join still held the subscription, and another process had shown the match in its live message."""
     service = NotificationService()
-    sub = service.subscribe(1)
-    shown: list[int] = []
-
-    async def sink(event: Event) -> None:
-        shown.append(event.id)
-
-    service.activate(sub, sink)
+    shown = _live(service, 1)
     for n, type_ in enumerate((ADMIN_NOTICE, REPLAY_CHECKED, SOMEONE_WAITING)):
         assert await service.offer(1, _event(n, 1, type_)) is False
     assert shown == [] and service.subscriptions == 1
